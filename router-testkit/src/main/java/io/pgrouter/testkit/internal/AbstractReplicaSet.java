@@ -1,0 +1,165 @@
+package io.pgrouter.testkit.internal;
+
+import io.pgrouter.testkit.PostgresNode;
+import io.pgrouter.testkit.PostgresNode.Role;
+import io.pgrouter.testkit.ReplicaSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** What every provider's replica set shares: the nodes and their roles, waiting for replication, closing once. */
+public abstract class AbstractReplicaSet implements ReplicaSet {
+
+    protected final ReplicaSetSpec spec;
+    private final List<? extends PostgresNode> nodes;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile PostgresNode primary;
+
+    protected AbstractReplicaSet(ReplicaSetSpec spec, List<? extends PostgresNode> nodes) {
+        this.spec = spec;
+        this.nodes = List.copyOf(nodes);
+        this.primary = nodes.get(0);
+    }
+
+    @Override
+    public PostgresNode primary() {
+        return primary;
+    }
+
+    @Override
+    public List<PostgresNode> replicas() {
+        return nodes.stream().filter(n -> n.role() == Role.REPLICA).sorted(Comparator.comparing(PostgresNode::name))
+                .map(PostgresNode.class::cast).toList();
+    }
+
+    @Override
+    public List<PostgresNode> nodes() {
+        List<PostgresNode> all = new ArrayList<>();
+        all.add(primary);
+        nodes.stream().filter(n -> n != primary).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    protected List<? extends PostgresNode> allNodes() {
+        return nodes;
+    }
+
+    @Override
+    public PostgresNode node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No node named '" + name + "'; nodes are "
+                        + nodes.stream().map(PostgresNode::name).toList()));
+    }
+
+    @Override
+    public int majorVersion() {
+        return spec.version().major();
+    }
+
+    @Override
+    public String database() {
+        return spec.database();
+    }
+
+    @Override
+    public String user() {
+        return spec.user();
+    }
+
+    @Override
+    public String password() {
+        return spec.password();
+    }
+
+    @Override
+    public void awaitReplicated(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        String target = Sql.queryString(primary.dataSource(), "SELECT pg_current_wal_lsn()");
+        List<PostgresNode> waiting = new ArrayList<>(replicas().stream().filter(PostgresNode::isRunning).toList());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            waiting.removeIf(r -> "t".equals(Sql.queryString(r.dataSource(), "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn", target)));
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                StringBuilder msg = new StringBuilder("Replicas did not replay the primary's position " + target + " within "
+                        + timeout.toMillis() + " ms:");
+                for (PostgresNode r : waiting) {
+                    msg.append("\n  ").append(r.name()).append(": ").append(Sql.queryString(r.dataSource(),
+                            "SELECT 'replayed ' || coalesce(pg_last_wal_replay_lsn()::text, 'nothing') || ', received '"
+                                    + " || coalesce(pg_last_wal_receive_lsn()::text, 'nothing') || ', replay '"
+                                    + " || pg_get_wal_replay_pause_state() || ', receiver '"
+                                    + " || coalesce((SELECT status FROM pg_stat_wal_receiver), 'not running')"
+                                    + " || ', recovery_min_apply_delay ' || current_setting('recovery_min_apply_delay')"));
+                }
+                throw new IllegalStateException(msg.toString());
+            }
+            Sleeper.pause(10);
+        }
+    }
+
+    /** Waits until each replica's WAL receiver streams. */
+    protected void awaitStreaming(List<? extends PostgresNode> replicas, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (PostgresNode r : replicas) {
+            String status = null;
+            while (!"streaming".equals(status)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(r.name() + " did not start streaming from " + primary.name() + " within "
+                            + timeout.toSeconds() + " s (WAL receiver: " + (status == null ? "not running" : status) + ")" + logHint(r));
+                }
+                status = Sql.queryString(r.dataSource(), "SELECT status FROM pg_stat_wal_receiver");
+                if (!"streaming".equals(status)) {
+                    Sleeper.pause(20);
+                }
+            }
+        }
+    }
+
+    private static String logHint(PostgresNode node) {
+        return node instanceof AbstractNode n ? n.diagnostics() : "";
+    }
+
+    @Override
+    public final synchronized void promote(PostgresNode replica) {
+        PostgresNode node = node(replica.name());
+        if (node.role() != Role.REPLICA) {
+            throw new IllegalArgumentException("Cannot promote " + node.name() + ": it is not a replica but " + node.role());
+        }
+        promoteNode(node);
+        primary = node;
+    }
+
+    @Override
+    public final synchronized void rejoinAsStandby(PostgresNode node) {
+        PostgresNode target = node(node.name());
+        if (target == primary) {
+            throw new IllegalArgumentException("Cannot rejoin " + target.name() + " as a standby: it is the current primary");
+        }
+        rejoinNode(target);
+    }
+
+    /** Promotes a replica; the base class then makes it {@link #primary()}. */
+    protected abstract void promoteNode(PostgresNode replica);
+
+    /** Turns a node into a streaming standby of {@link #primary()}. */
+    protected abstract void rejoinNode(PostgresNode node);
+
+    /** Stops every server and frees every resource; called once. */
+    protected abstract void shutdown();
+
+    @Override
+    public final void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                shutdown();
+            } finally {
+                Cleanup.unregister(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.pgrouter.testkit.internal;
+
+import io.pgrouter.testkit.PostgresNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A PostgreSQL server process on this machine, started from {@link PostgresBinaries}. */
+final class LocalNode extends AbstractNode {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalNode.class);
+    static final String HOST = "127.0.0.1";
+    private static final String KIT_CONF = "pgrouter.conf";
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final int port;
+    private final Path dataDir;
+    private final Path logFile;
+    private final PostgresBinaries binaries;
+    private final ServerUser user;
+    private final ReplicaSetSpec spec;
+    private final DataSource dataSource;
+    private final DataSource adminDataSource;
+
+    private volatile Process process;
+    private volatile boolean frozen;
+
+    LocalNode(String name, Role role, int port, Path runDir, PostgresBinaries binaries, ServerUser user, ReplicaSetSpec spec) {
+        super(name, role);
+        this.port = port;
+        this.dataDir = runDir.resolve(name);
+        this.logFile = runDir.resolve(name + ".log");
+        this.binaries = binaries;
+        this.user = user;
+        this.spec = spec;
+        this.dataSource = Sql.dataSource(HOST, port, spec.database(), spec.user(), spec.password());
+        this.adminDataSource = Sql.dataSource(HOST, port, "postgres", spec.user(), spec.password());
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    String database() {
+        return spec.database();
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    DataSource adminDataSource() {
+        return adminDataSource;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return PostmasterPid.read(dataDir).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Creates an empty cluster in the data directory, with the kit's superuser and password. */
+    void initdb(Path runDir) {
+        Path pwFile = runDir.resolve(name() + ".pw");
+        try {
+            Files.createDirectories(dataDir);
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            Files.writeString(pwFile, spec.password() + "\n", StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(pwFile, PosixFilePermissions.fromString("rw-------"));
+            user.own(dataDir);
+            user.own(pwFile);
+            Commands.output(user.command(List.of(binaries.program("initdb"), "-D", dataDir.toString(), "-U", spec.user(),
+                    "--pwfile=" + pwFile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
+                    "--no-sync", "--no-instructions")), "initialize the data directory of " + name() + " in " + dataDir + " as " + user);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot prepare the data directory of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(pwFile);
+            } catch (IOException ignored) {
+                // the run directory is deleted on close anyway
+            }
+        }
+    }
+
+    /**
+     * Writes the kit's settings into {@code pgrouter.conf} (included from postgresql.conf): this node's port, and,
+     * for a replica, where it streams from. A replica also gets {@code standby.signal}.
+     */
+    void configure(LocalNode upstream) {
+        try {
+            List<String> lines = new ArrayList<>();
+            lines.add("# Written by the pgrouter test kit for node " + name());
+            Map<String, String> settings = ServerConfig.common(spec.settings());
+            settings.forEach((k, v) -> lines.add(ServerConfig.confLine(k, v)));
+            lines.add(ServerConfig.confLine("listen_addresses", HOST));
+            lines.add(ServerConfig.confLine("port", Integer.toString(port)));
+            lines.add(ServerConfig.confLine("unix_socket_directories", ""));
+            if (upstream != null) {
+                lines.add(ServerConfig.confLine("primary_conninfo",
+                        ServerConfig.primaryConninfo(HOST, upstream.port(), spec.user(), spec.password(), name())));
+                lines.add(ServerConfig.confLine("primary_slot_name", ServerConfig.slotName(name())));
+                lines.add(ServerConfig.confLine("recovery_target_timeline", "latest"));
+            }
+            Path conf = dataDir.resolve(KIT_CONF);
+            Files.write(conf, lines, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+            Path main = dataDir.resolve("postgresql.conf");
+            String include = "include_if_exists = '" + KIT_CONF + "'";
+            if (!Files.readString(main).contains(include)) {
+                Files.writeString(main, "\n" + include + "\n", java.nio.file.StandardOpenOption.APPEND);
+            }
+            Path signal = dataDir.resolve("standby.signal");
+            if (upstream != null) {
+                Files.writeString(signal, "");
+            } else {
+                Files.deleteIfExists(signal);
+            }
+            user.own(dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write the configuration of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Points a running replica at another upstream and reloads: PostgreSQL restarts its WAL receiver. */
+    void follow(LocalNode upstream) {
+        configure(upstream);
+        Sql.execute(adminDataSource, "SELECT pg_reload_conf()");
+    }
+
+    @Override
+    public synchronized void start() {
+        if (isRunning()) {
+            return;
+        }
+        requirePortFree();
+        List<String> command = user.command(List.of(binaries.program("postgres"), "-D", dataDir.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        pb.environment().put("LC_ALL", "C");
+        try {
+            process = pb.start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start " + name() + ": " + e.getMessage(), e);
+        }
+        frozen = false;
+        awaitAcceptingConnections(spec.startupTimeout());
+        log.debug("{} accepts connections on port {}", name(), port);
+    }
+
+    private void requirePortFree() {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start " + name() + ": port " + port + " on " + HOST + " is in use by another process"
+                    + " (leave basePort unset to use free ports, or stop what listens there)");
+        }
+    }
+
+    private void awaitAcceptingConnections(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            Process p = process;
+            if (p != null && !p.isAlive() && !isRunning()) {
+                throw new IllegalStateException("PostgreSQL node " + name() + " exited while starting (exit code " + p.exitValue()
+                        + "). Last lines of " + logFile + ":\n" + logTail());
+            }
+            try (Connection c = adminDataSource.getConnection()) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+                Sleeper.pause(25);
+            }
+        }
+        kill();
+        throw new IllegalStateException("PostgreSQL node " + name() + " did not accept connections on port " + port + " within "
+                + timeout.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage()) + "). Last lines of "
+                + logFile + ":\n" + logTail());
+    }
+
+    @Override
+    public synchronized void stop() {
+        ProcessHandle postmaster = postmaster();
+        if (postmaster == null) {
+            return;
+        }
+        if (frozen) {
+            thaw();
+        }
+        // SIGINT is PostgreSQL's fast shutdown: sessions are ended and a shutdown checkpoint is written.
+        Commands.signal("INT", List.of(postmaster.pid()));
+        if (!awaitExit(postmaster, STOP_TIMEOUT)) {
+            log.warn("{} did not stop within {} s; killing it", name(), STOP_TIMEOUT.toSeconds());
+            RunDirectory.killTree(postmaster);
+        }
+        reapLauncher();
+    }
+
+    @Override
+    public synchronized void kill() {
+        ProcessHandle postmaster = postmaster();
+        if (postmaster != null) {
+            RunDirectory.killTree(postmaster);
+        }
+        frozen = false;
+        reapLauncher();
+    }
+
+    @Override
+    public synchronized void freeze() {
+        ProcessHandle postmaster = requirePostmaster("freeze");
+        Commands.signal("STOP", tree(postmaster));
+        frozen = true;
+    }
+
+    @Override
+    public synchronized void thaw() {
+        ProcessHandle postmaster = postmaster();
+        if (postmaster != null) {
+            Commands.signal("CONT", tree(postmaster));
+        }
+        frozen = false;
+    }
+
+    private ProcessHandle requirePostmaster(String control) {
+        ProcessHandle postmaster = postmaster();
+        if (postmaster == null) {
+            throw new IllegalStateException("Cannot " + control + " " + name() + ": it is not running");
+        }
+        return postmaster;
+    }
+
+    private ProcessHandle postmaster() {
+        return PostmasterPid.read(dataDir).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).orElse(null);
+    }
+
+    private static List<Long> tree(ProcessHandle root) {
+        return Stream.concat(Stream.of(root), root.descendants()).map(ProcessHandle::pid).toList();
+    }
+
+    private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (handle.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Sleeper.pause(20);
+        }
+        return true;
+    }
+
+    /** Waits for the launched process (the server itself, or runuser) so that no zombie stays behind. */
+    private void reapLauncher() {
+        Process p = process;
+        if (p != null) {
+            if (!awaitExit(p.toHandle(), Duration.ofSeconds(5))) {
+                p.destroyForcibly();
+            }
+            process = null;
+        }
+    }
+
+    @Override
+    String diagnostics() {
+        return ". Last lines of " + logFile + ":\n" + logTail();
+    }
+
+    /** The last lines the server logged, for error messages. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.pgrouter.testkit.internal;
+
+import io.pgrouter.testkit.PostgresNode;
+import io.pgrouter.testkit.PostgresNode.Role;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica set of server processes on this machine. The primary is made with initdb; each replica is an
+ * online copy of it ({@link OnlineCopy}) that streams through its own physical replication slot.
+ */
+final class LocalReplicaSet extends AbstractReplicaSet {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalReplicaSet.class);
+
+    private final Path runDir;
+    private final String provider;
+
+    private LocalReplicaSet(ReplicaSetSpec spec, Path runDir, List<LocalNode> nodes, String provider) {
+        super(spec, nodes);
+        this.runDir = runDir;
+        this.provider = provider;
+    }
+
+    /** Starts a primary and {@code spec.replicas()} streaming replicas; on failure nothing is left behind. */
+    static LocalReplicaSet start(ReplicaSetSpec spec, PostgresBinaries binaries, String provider) {
+        ServerUser user = ServerUser.detect();
+        Path runDir = RunDirectory.create();
+        List<LocalNode> nodes = new ArrayList<>();
+        List<Integer> ports = ports(spec);
+        nodes.add(new LocalNode("primary", Role.PRIMARY, ports.get(0), runDir, binaries, user, spec));
+        for (int i = 1; i <= spec.replicas(); i++) {
+            nodes.add(new LocalNode("replica-" + i, Role.REPLICA, ports.get(i), runDir, binaries, user, spec));
+        }
+        LocalReplicaSet set = new LocalReplicaSet(spec, runDir, nodes, provider);
+        Cleanup.register(set);
+        try {
+            set.bootstrap();
+            return set;
+        } catch (RuntimeException e) {
+            set.close();
+            throw e;
+        }
+    }
+
+    private void bootstrap() {
+        long started = System.nanoTime();
+        LocalNode primary = (LocalNode) primary();
+        primary.initdb(runDir);
+        primary.configure(null);
+        primary.start();
+        if (!spec.database().equals("postgres")) {
+            Sql.execute(primary.adminDataSource(), "CREATE DATABASE " + spec.database());
+        }
+        List<LocalNode> replicas = new ArrayList<>();
+        for (PostgresNode n : replicas()) {
+            LocalNode replica = (LocalNode) n;
+            cloneAsStandby(replica, primary);
+            replicas.add(replica);
+        }
+        for (LocalNode replica : replicas) {
+            replica.start();
+        }
+        awaitStreaming(replicas, spec.startupTimeout());
+        log.info("PostgreSQL {} primary and {} replicas streaming after {} ms ({}, servers run as {}, in {})",
+                spec.version(), replicas.size(), (System.nanoTime() - started) / 1_000_000, provider, "the " + ServerUser.detect(), runDir);
+    }
+
+    /** Empties {@code node}'s data directory, copies the primary into it and configures it as a standby. */
+    private void cloneAsStandby(LocalNode node, LocalNode primary) {
+        primary.ensureSlotFor(node);
+        RunDirectory.delete(node.dataDir());
+        OnlineCopy.copy(primary, node.dataDir());
+        node.configure(primary);
+        node.role(Role.REPLICA);
+    }
+
+    @Override
+    protected void promoteNode(PostgresNode replica) {
+        LocalNode node = (LocalNode) replica;
+        node.promoteNow();
+        node.configure(null);
+        for (LocalNode other : localNodes()) {
+            if (other == node) {
+                continue;
+            }
+            node.ensureSlotFor(other);
+            if (other.role() == Role.REPLICA && other.isRunning()) {
+                other.follow(node);
+            }
+        }
+    }
+
+    @Override
+    protected void rejoinNode(PostgresNode node) {
+        LocalNode local = (LocalNode) node;
+        LocalNode primary = (LocalNode) primary();
+        local.stop();
+        cloneAsStandby(local, primary);
+        local.start();
+        awaitStreaming(List.of(local), spec.startupTimeout());
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<LocalNode> localNodes() {
+        return (List<LocalNode>) (List<?>) allNodes();
+    }
+
+    @Override
+    public String provider() {
+        return provider;
+    }
+
+    @Override
+    protected void shutdown() {
+        for (LocalNode node : localNodes()) {
+            try {
+                node.stop();
+            } catch (RuntimeException e) {
+                log.warn("Stopping {} failed ({}); killing it", node.name(), e.getMessage());
+                node.kill();
+            }
+        }
+        RunDirectory.delete(runDir);
+    }
+
+    private static List<Integer> ports(ReplicaSetSpec spec) {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i <= spec.replicas(); i++) {
+            ports.add(spec.basePort() == 0 ? freePort() : spec.basePort() + i);
+        }
+        return ports;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(LocalNode.HOST), 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot find a free port on " + LocalNode.HOST + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalReplicaSet[" + provider + ", " + allNodes() + "]";
+    }
+}

@@ -1,0 +1,158 @@
+package io.pgrouter.testkit.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The directory one replica set lives in, under {@code <tmp>/pgrouter-testkit/} (or {@code pgrouter.testkit.dir} /
+ * {@code PGROUTER_TESTKIT_DIR}).
+ *
+ * <p>Each run directory holds an {@code owner} file with the JVM's pid and start time. A JVM that died without
+ * closing its replica sets (kill -9, a crashed test fork) leaves servers and files behind; the next
+ * {@link #create()} finds run directories whose owner is gone, kills the servers still running from them and
+ * deletes them, so leftovers never break a later run.
+ */
+public final class RunDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(RunDirectory.class);
+    private static final String OWNER_FILE = "owner";
+
+    private RunDirectory() {
+    }
+
+    /** The kit's base directory, shared by run directories and extracted binaries. */
+    public static Path base() {
+        String configured = KitSettings.get("pgrouter.testkit.dir", "PGROUTER_TESTKIT_DIR");
+        Path base = configured != null
+                ? Path.of(configured)
+                : Path.of(System.getProperty("java.io.tmpdir"), "pgrouter-testkit");
+        try {
+            Files.createDirectories(base);
+            // Servers may run as another user: it must be able to reach its data directory below.
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: nothing to open up
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create the test kit directory " + base + ": " + e.getMessage()
+                    + " (set PGROUTER_TESTKIT_DIR to a writable directory)", e);
+        }
+        return base;
+    }
+
+    /** Removes leftovers of dead JVMs, then creates a new run directory owned by this JVM. */
+    public static Path create() {
+        Path base = base();
+        sweepLeftovers(base);
+        Path dir = base.resolve("run-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            Files.createDirectory(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.writeString(dir.resolve(OWNER_FILE), ProcessHandle.current().pid() + " " + startInstant(ProcessHandle.current()).orElse(""));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create run directory " + dir + ": " + e.getMessage()
+                    + " (set PGROUTER_TESTKIT_DIR to a writable directory)", e);
+        }
+        return dir;
+    }
+
+    static void sweepLeftovers(Path base) {
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(base, "run-*")) {
+            for (Path run : runs) {
+                if (!ownerAlive(run)) {
+                    log.info("Removing leftovers of an earlier run that did not shut down: {}", run);
+                    killServersIn(run);
+                    delete(run);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Could not sweep leftovers in {}: {}", base, e.getMessage());
+        }
+    }
+
+    private static boolean ownerAlive(Path run) {
+        try {
+            String[] owner = Files.readString(run.resolve(OWNER_FILE), StandardCharsets.UTF_8).trim().split(" ", 2);
+            Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(owner[0]));
+            // The start time guards against a recycled pid.
+            return handle.isPresent() && handle.get().isAlive()
+                    && (owner.length < 2 || owner[1].equals(startInstant(handle.get()).orElse("")));
+        } catch (NoSuchFileException e) {
+            // A run directory being created right now has no owner file for a moment: leave young ones alone.
+            return isYoung(run);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean isYoung(Path run) {
+        try {
+            return Files.getLastModifiedTime(run).toInstant().isAfter(Instant.now().minusSeconds(60));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Kills every server whose data directory lies in {@code run}, with all of its processes. */
+    static void killServersIn(Path run) throws IOException {
+        try (Stream<Path> files = Files.walk(run, 3)) {
+            for (Path pidFile : files.filter(p -> p.getFileName().toString().equals("postmaster.pid")).toList()) {
+                PostmasterPid.read(pidFile.getParent()).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(RunDirectory::killTree));
+            }
+        }
+    }
+
+    /** SIGKILLs a process and its descendants and waits (bounded) until they are gone. */
+    static void killTree(ProcessHandle root) {
+        List<ProcessHandle> all = Stream.concat(Stream.of(root), root.descendants()).toList();
+        all.forEach(h -> Commands.signal("CONT", List.of(h.pid())));
+        all.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Sleeper.pause(20);
+        }
+    }
+
+    /** Deletes a directory tree; files that vanish meanwhile are fine. */
+    public static void delete(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("Could not delete {} completely: {}", root, e.getMessage());
+        }
+    }
+
+    private static Optional<String> startInstant(ProcessHandle handle) {
+        return handle.info().startInstant().map(Instant::toString);
+    }
+}
