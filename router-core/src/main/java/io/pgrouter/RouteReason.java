@@ -1,0 +1,22 @@
+package io.pgrouter;
+
+/**
+ * Why a connection went where it went. Every routing decision carries exactly one reason; the router counts
+ * them per node (see {@link NodeStatus#routes()}) and logs them at DEBUG.
+ */
+public enum RouteReason {
+    /** A read went to a replica chosen by the {@link ReplicaSelector}. */
+    REPLICA,
+    /** The connection had no read intent, so it went to the primary. */
+    PRIMARY_WRITE,
+    /** An {@link RoutingDataSource#onPrimary() onPrimary} scope sent the connection to the primary. */
+    PRIMARY_FORCED,
+    /** Reserved for read-your-writes: a replica had not yet replayed the caller's last commit. */
+    PRIMARY_CAUSAL,
+    /** A read went to the primary because no replica was eligible (drained, backing off after failures, ...). */
+    FALLBACK_NO_ELIGIBLE_REPLICA,
+    /** A read went to the primary because replicas are switched off ({@link RoutingDataSource#setReplicasEnabled}). */
+    FALLBACK_REPLICAS_DISABLED,
+    /** A read went to the primary because every eligible replica failed to give a connection within this call. */
+    FALLBACK_ACQUIRE_FAILED
+}

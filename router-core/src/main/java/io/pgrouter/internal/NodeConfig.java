@@ -1,0 +1,49 @@
+package io.pgrouter.internal;
+
+import io.pgrouter.NodeRole;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One node's validated connection settings. The password stays out of {@link #toString()}, as do the values of
+ * extra properties whose name mentions a password or key.
+ *
+ * @param name unique node name; the pool is {@code pgrouter-<name>}
+ * @param role configured role
+ * @param jdbcUrl a {@code jdbc:postgresql:} URL without credentials
+ * @param username the user to log in as
+ * @param password the password, from the configuration or a password file; may be {@code null} (trust, cert auth)
+ * @param properties extra pgjdbc connection properties ({@code ssl}, {@code ApplicationName}, ...)
+ * @param weight relative share for the weighted selector, at least 1
+ */
+public record NodeConfig(
+        String name,
+        NodeRole role,
+        String jdbcUrl,
+        String username,
+        String password,
+        Map<String, String> properties,
+        int weight) {
+
+    public NodeConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        properties = Map.copyOf(properties);
+    }
+
+    /** {@code pgrouter-<name>}. */
+    public String poolName() {
+        return "pgrouter-" + name;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder props = new StringBuilder("{");
+        properties.forEach((key, value) -> props.append(props.length() > 1 ? ", " : "").append(key).append('=')
+                .append(Secrets.isSecretKey(key) ? Secrets.MASK : value));
+        return "NodeConfig[name=" + name + ", role=" + role + ", jdbcUrl=" + Secrets.maskUrl(jdbcUrl)
+                + ", username=" + username + ", password=" + (password == null ? "<none>" : Secrets.MASK)
+                + ", properties=" + props.append('}') + ", weight=" + weight + "]";
+    }
+}

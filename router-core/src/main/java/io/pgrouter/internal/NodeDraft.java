@@ -1,0 +1,59 @@
+package io.pgrouter.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A node's settings while a configuration is assembled, before validation. {@link #keyPrefix} is the property
+ * prefix its errors name ({@code pgrouter.primary}, {@code pgrouter.replicas[1]}).
+ */
+public final class NodeDraft {
+    final String keyPrefix;
+    String name;
+    String url;
+    String host;
+    String port;
+    String database;
+    String username;
+    String password;
+    String passwordFile;
+    String weight;
+    final Map<String, String> properties = new LinkedHashMap<>();
+
+    NodeDraft(String keyPrefix, String name) {
+        this.keyPrefix = keyPrefix;
+        this.name = name;
+    }
+
+    /** Sets one of the settings by its property name ({@code url}, {@code password-file}, ...). */
+    public NodeDraft set(String setting, String value) {
+        switch (setting) {
+            case "name" -> name = value;
+            case "url" -> url = value;
+            case "host" -> host = value;
+            case "port" -> port = value;
+            case "database" -> database = value;
+            case "username" -> username = value;
+            case "password" -> password = value;
+            case "password-file" -> passwordFile = value;
+            case "weight" -> weight = value;
+            default -> throw new IllegalArgumentException("unknown node setting " + keyPrefix + "." + setting);
+        }
+        return this;
+    }
+
+    /** Adds an extra pgjdbc connection property. */
+    public NodeDraft property(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
+    /** The name given so far. */
+    public String name() {
+        return name;
+    }
+
+    boolean hasCredentials() {
+        return username != null || password != null || passwordFile != null;
+    }
+}

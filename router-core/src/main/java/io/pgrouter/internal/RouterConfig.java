@@ -1,0 +1,165 @@
+package io.pgrouter.internal;
+
+import io.pgrouter.NodeRole;
+import io.pgrouter.PoolSettings;
+import io.pgrouter.ReplicaSelector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * The router's configuration, validated once and immutable. Every validation error is an
+ * {@link IllegalArgumentException} naming the property key (and, when the value came from an environment
+ * variable, that variable) and the bad value; secrets are never shown.
+ *
+ * @param primary the primary node
+ * @param replicas the replicas in configuration order
+ * @param primaryPool pool settings for the primary
+ * @param replicaPool pool settings for each replica
+ * @param selector chooses among eligible replicas
+ * @param fallbackToPrimary whether reads go to the primary when no replica can serve
+ * @param replicasEnabled whether reads may use replicas at start
+ * @param failedReplicaBackoff how long a replica whose pool failed to connect is skipped
+ */
+public record RouterConfig(
+        NodeConfig primary,
+        List<NodeConfig> replicas,
+        PoolSettings primaryPool,
+        PoolSettings replicaPool,
+        ReplicaSelector selector,
+        boolean fallbackToPrimary,
+        boolean replicasEnabled,
+        Duration failedReplicaBackoff) {
+
+    /** Default for {@link #failedReplicaBackoff()}. */
+    public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
+
+    public RouterConfig {
+        replicas = List.copyOf(replicas);
+    }
+
+    /** All nodes, the primary first. */
+    public List<NodeConfig> nodes() {
+        List<NodeConfig> all = new ArrayList<>(replicas.size() + 1);
+        all.add(primary);
+        all.addAll(replicas);
+        return all;
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Assembles a configuration; {@link #build()} validates it. Not thread-safe. */
+    public static final class Builder {
+        private NodeDraft primary;
+        private final List<NodeDraft> replicas = new ArrayList<>();
+        private PoolSettings primaryPool = PoolSettings.PRIMARY_DEFAULTS;
+        private PoolSettings replicaPool = PoolSettings.REPLICA_DEFAULTS;
+        private ReplicaSelector selector;
+        private boolean fallbackToPrimary = true;
+        private boolean replicasEnabled = true;
+        private Duration failedReplicaBackoff = DEFAULT_FAILED_REPLICA_BACKOFF;
+        private UnaryOperator<String> keyLabels = UnaryOperator.identity();
+
+        private Builder() {
+        }
+
+        /** The primary's draft, created on first use. */
+        public NodeDraft primary() {
+            if (primary == null) {
+                primary = new NodeDraft("pgrouter.primary", "primary");
+            }
+            return primary;
+        }
+
+        /** The draft of the replica at {@code index}, created (with the ones before it) on first use. */
+        public NodeDraft replica(int index) {
+            while (replicas.size() <= index) {
+                replicas.add(new NodeDraft("pgrouter.replicas[" + replicas.size() + "]",
+                        "replica-" + (replicas.size() + 1)));
+            }
+            return replicas.get(index);
+        }
+
+        /** A new replica draft after the existing ones. */
+        public NodeDraft addReplica() {
+            return replica(replicas.size());
+        }
+
+        /** The draft of the node with this name (primary or replica), or {@code null}. */
+        public NodeDraft node(String name) {
+            if (primary != null && Objects.equals(primary.name, name)) {
+                return primary;
+            }
+            return replicas.stream().filter(r -> Objects.equals(r.name, name)).findFirst().orElse(null);
+        }
+
+        public Builder primaryPool(PoolSettings settings) {
+            primaryPool = Objects.requireNonNull(settings, "primary pool settings");
+            return this;
+        }
+
+        public Builder replicaPool(PoolSettings settings) {
+            replicaPool = Objects.requireNonNull(settings, "replica pool settings");
+            return this;
+        }
+
+        public Builder selector(ReplicaSelector value) {
+            selector = Objects.requireNonNull(value, "selector");
+            return this;
+        }
+
+        public Builder fallbackToPrimary(boolean value) {
+            fallbackToPrimary = value;
+            return this;
+        }
+
+        public Builder replicasEnabled(boolean value) {
+            replicasEnabled = value;
+            return this;
+        }
+
+        public Builder failedReplicaBackoff(Duration value) {
+            failedReplicaBackoff = Objects.requireNonNull(value, "failedReplicaBackoff");
+            return this;
+        }
+
+        /**
+         * How errors name a key: readers of other sources (environment variables) say where a value came from,
+         * e.g. {@code pgrouter.pool.primary.minimum-idle (from DB_POOL_SIZE)}.
+         */
+        public Builder keyLabels(UnaryOperator<String> labels) {
+            keyLabels = Objects.requireNonNull(labels, "labels");
+            return this;
+        }
+
+        /**
+         * Validates and freezes the configuration; reads password files.
+         *
+         * @throws IllegalArgumentException naming the first bad key and its value
+         */
+        public RouterConfig build() {
+            ConfigChecks checks = new ConfigChecks(keyLabels);
+            if (primary == null) {
+                throw new IllegalArgumentException(checks.label("pgrouter.primary.url")
+                        + " is required: configure the primary's url (or host)");
+            }
+            NodeConfig primaryNode = checks.node(primary, NodeRole.PRIMARY, null);
+            List<NodeConfig> replicaNodes = new ArrayList<>();
+            for (NodeDraft draft : replicas) {
+                replicaNodes.add(checks.node(draft, NodeRole.REPLICA, primary));
+            }
+            checks.uniqueNames(primaryNode, replicaNodes, replicas);
+            checks.pool("pgrouter.pool.primary.", primaryPool);
+            checks.pool("pgrouter.pool.replica.", replicaPool);
+            checks.notNegative("pgrouter.failed-replica-backoff", failedReplicaBackoff);
+            return new RouterConfig(primaryNode, replicaNodes, primaryPool, replicaPool,
+                    selector != null ? selector : ReplicaSelector.leastInFlight(), fallbackToPrimary,
+                    replicasEnabled, failedReplicaBackoff);
+        }
+    }
+}
