@@ -30,7 +30,7 @@ public final class PostgresReplicaSet {
     /** The major version started when none is given. */
     public static final String DEFAULT_VERSION = "18";
 
-    private String version = DEFAULT_VERSION;
+    private ReplicaSetSpec.Version version = ReplicaSetSpec.parseVersion(DEFAULT_VERSION);
     private int replicas = 1;
     private String database = "postgres";
     private String user = "postgres";
@@ -51,9 +51,11 @@ public final class PostgresReplicaSet {
     /**
      * The PostgreSQL version: a major version from 15 to 18 ({@code "17"}), or an exact release of the
      * embedded binaries ({@code "17.11.0"}).
+     *
+     * @throws IllegalArgumentException for anything else, naming the value
      */
     public PostgresReplicaSet version(String version) {
-        this.version = Objects.requireNonNull(version, "version");
+        this.version = ReplicaSetSpec.parseVersion(Objects.requireNonNull(version, "version"));
         return this;
     }
 
@@ -141,7 +143,7 @@ public final class PostgresReplicaSet {
     /** The immutable description of what {@link #start()} starts. */
     ReplicaSetSpec spec() {
         Provider chosen = provider != null ? provider : Provider.fromEnvironment();
-        return new ReplicaSetSpec(ReplicaSetSpec.parseVersion(version), replicas, database, user, password,
+        return new ReplicaSetSpec(version, replicas, database, user, password,
                 basePort, chosen, startupTimeout, settings);
     }
 

@@ -22,11 +22,13 @@ final class LocalReplicaSet extends AbstractReplicaSet {
 
     private final Path runDir;
     private final String provider;
+    private final ServerUser user;
 
-    private LocalReplicaSet(ReplicaSetSpec spec, Path runDir, List<LocalNode> nodes, String provider) {
+    private LocalReplicaSet(ReplicaSetSpec spec, Path runDir, List<LocalNode> nodes, String provider, ServerUser user) {
         super(spec, nodes);
         this.runDir = runDir;
         this.provider = provider;
+        this.user = user;
     }
 
     /** Starts a primary and {@code spec.replicas()} streaming replicas; on failure nothing is left behind. */
@@ -39,7 +41,7 @@ final class LocalReplicaSet extends AbstractReplicaSet {
         for (int i = 1; i <= spec.replicas(); i++) {
             nodes.add(new LocalNode("replica-" + i, Role.REPLICA, ports.get(i), runDir, binaries, user, spec));
         }
-        LocalReplicaSet set = new LocalReplicaSet(spec, runDir, nodes, provider);
+        LocalReplicaSet set = new LocalReplicaSet(spec, runDir, nodes, provider, user);
         Cleanup.register(set);
         try {
             set.bootstrap();
@@ -69,8 +71,8 @@ final class LocalReplicaSet extends AbstractReplicaSet {
             replica.start();
         }
         awaitStreaming(replicas, spec.startupTimeout());
-        log.info("PostgreSQL {} primary and {} replicas streaming after {} ms ({}, servers run as {}, in {})",
-                spec.version(), replicas.size(), (System.nanoTime() - started) / 1_000_000, provider, "the " + ServerUser.detect(), runDir);
+        log.info("PostgreSQL {}: primary on port {} and {} streaming replica(s) ready after {} ms ({} binaries, servers run as {}, in {})",
+                spec.version(), primary.port(), replicas.size(), (System.nanoTime() - started) / 1_000_000, provider, user, runDir);
     }
 
     /** Empties {@code node}'s data directory, copies the primary into it and configures it as a standby. */
