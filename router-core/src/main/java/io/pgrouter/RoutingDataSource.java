@@ -1,0 +1,321 @@
+package io.pgrouter;
+
+import io.pgrouter.internal.ConnectionRouter;
+import io.pgrouter.internal.EnvironmentReader;
+import io.pgrouter.internal.NodeDraft;
+import io.pgrouter.internal.PropertiesReader;
+import io.pgrouter.internal.RouterConfig;
+import io.pgrouter.internal.RouterRuntime;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} over a PostgreSQL primary and its streaming replicas: writes go to the primary, reads to a
+ * replica, and reads fall back to the primary when no replica can serve.
+ *
+ * <pre>{@code
+ * RoutingDataSource router = RoutingDataSource.builder()
+ *         .primary("jdbc:postgresql://db-1:5432/app", "app", secret)
+ *         .replica("db-2", "jdbc:postgresql://db-2:5432/app", "app", secret)
+ *         .build();
+ *
+ * try (Connection c = router.getConnection()) {      // the primary
+ *     ...
+ * }
+ * List<Order> orders = router.readOnly(() -> dao.findOrders());   // a replica
+ * }</pre>
+ *
+ * <p><b>How a connection is routed.</b> {@link #getConnection()} returns a connection that is not yet on any
+ * node. On its first real use (a statement, metadata, ...) the router decides once: a connection with read
+ * intent, from {@code setReadOnly(true)} before first use or from an open {@link #readOnly()} scope, goes to an
+ * eligible replica picked by the {@link ReplicaSelector}; any other to the primary; an {@link #onPrimary()}
+ * scope sends it to the primary whatever else says. The connection then stays on that node until closed.
+ *
+ * <p><b>Scopes</b> belong to the thread that opened them and are read when a connection is first used on that
+ * thread. An open {@code onPrimary} scope wins over an open {@code readOnly} scope, whatever their order.
+ *
+ * <p><b>Fallback.</b> If the chosen replica's pool cannot give a connection, the next eligible replica is tried,
+ * then the primary (unless fallback is off: then a {@link NoEligibleNodeException} says why each replica could
+ * not serve). A connection with read intent is made read-only wherever it lands, so a write in a read scope
+ * fails with SQLSTATE 25006 on a fallback to the primary just as it does on a replica; writes are never retried.
+ *
+ * <p>Each node has its own HikariCP pool named {@code pgrouter-<node>}. Thread-safe.
+ */
+public final class RoutingDataSource implements DataSource, AutoCloseable {
+
+    private final RouterRuntime runtime;
+    private final ConnectionRouter router;
+
+    private RoutingDataSource(RouterConfig config) {
+        this.runtime = RouterRuntime.start(config);
+        this.router = runtime.router();
+    }
+
+    /** A builder; at least {@link Builder#primary(String, String, String)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A router configured from the process environment ({@code POSTGRES_HOST}, {@code DB_POOL_SIZE}, ...);
+     * see {@code docs/configuration.md} for the variables and how they map.
+     *
+     * @throws IllegalArgumentException naming the variable and its bad value
+     */
+    public static RoutingDataSource fromEnvironment() {
+        return fromEnvironment(System::getenv);
+    }
+
+    /** As {@link #fromEnvironment()}, reading the variables from {@code environment}. */
+    public static RoutingDataSource fromEnvironment(Map<String, String> environment) {
+        Objects.requireNonNull(environment, "environment");
+        return fromEnvironment(environment::get);
+    }
+
+    /** As {@link #fromEnvironment()}, reading each variable through {@code lookup} (null when unset). */
+    public static RoutingDataSource fromEnvironment(Function<String, String> lookup) {
+        return new RoutingDataSource(EnvironmentReader.read(Objects.requireNonNull(lookup, "lookup")));
+    }
+
+    /**
+     * A router configured from {@code pgrouter.*} properties, the same keys as the Spring Boot properties
+     * ({@code pgrouter.primary.url}, {@code pgrouter.replicas[0].url}, {@code pgrouter.pool.replica.maximum-pool-size},
+     * ...). Keys outside {@code pgrouter.} are ignored; unknown {@code pgrouter.} keys are rejected.
+     *
+     * @throws IllegalArgumentException naming the key and its bad value
+     */
+    public static RoutingDataSource fromProperties(Map<String, String> properties) {
+        return new RoutingDataSource(PropertiesReader.read(Objects.requireNonNull(properties, "properties")));
+    }
+
+    /**
+     * A connection that is routed on first use (see the class description).
+     *
+     * @throws SQLException if the router is closed
+     */
+    @Override
+    public Connection getConnection() throws SQLException {
+        return runtime.newConnection();
+    }
+
+    /**
+     * Not supported: each node has its own credentials in the configuration.
+     *
+     * @throws SQLFeatureNotSupportedException always
+     */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("RoutingDataSource uses the credentials configured per node");
+    }
+
+    /**
+     * Opens a read-only scope on this thread: connections first used inside it go to a replica. Nested
+     * {@link #onPrimary()} scopes win. Close it on the same thread, best with try-with-resources.
+     */
+    public RouteScope readOnly() {
+        return router.scopes().readOnly();
+    }
+
+    /** Opens a scope on this thread that sends connections first used inside it to the primary. */
+    public RouteScope onPrimary() {
+        return router.scopes().onPrimary();
+    }
+
+    /** Runs {@code work} inside a {@link #readOnly()} scope. */
+    public <T> T readOnly(Callable<T> work) throws Exception {
+        try (RouteScope ignored = readOnly()) {
+            return work.call();
+        }
+    }
+
+    /** Runs {@code work} inside an {@link #onPrimary()} scope. */
+    public <T> T onPrimary(Callable<T> work) throws Exception {
+        try (RouteScope ignored = onPrimary()) {
+            return work.call();
+        }
+    }
+
+    /**
+     * Switches reads to replicas on or off at run time. Off, every connection first used from now on goes to
+     * the primary (reason {@link RouteReason#FALLBACK_REPLICAS_DISABLED}), whatever the fallback setting;
+     * connections already on a replica finish there.
+     */
+    public void setReplicasEnabled(boolean enabled) {
+        runtime.setReplicasEnabled(enabled);
+    }
+
+    /** Whether reads may go to replicas now. */
+    public boolean isReplicasEnabled() {
+        return router.topology().current().replicasEnabled();
+    }
+
+    /** An immutable snapshot of the router and its nodes, taken without I/O. */
+    public RouterStatus status() {
+        return runtime.status();
+    }
+
+    /** Closes every node's pool; connections still open are closed by their pools. Idempotent. */
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return router.isClosed();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    /** Ignored: the router logs through SLF4J. */
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // Nothing: logging goes through SLF4J.
+    }
+
+    /** Ignored: connection timeouts are set per role in the pool settings. */
+    @Override
+    public void setLoginTimeout(int seconds) {
+        // Nothing: see the pool settings.
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("RoutingDataSource logs through SLF4J");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("RoutingDataSource does not wrap a " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "RoutingDataSource" + runtime;
+    }
+
+    /**
+     * Builds a {@link RoutingDataSource}. Values are checked by {@link #build()}, whose errors name the property
+     * key the value corresponds to ({@code pgrouter.replicas[0].weight}). Not thread-safe.
+     */
+    public static final class Builder {
+        private final RouterConfig.Builder config = RouterConfig.builder();
+
+        private Builder() {
+        }
+
+        /** The primary, named {@code primary}. */
+        public Builder primary(String jdbcUrl, String user, String password) {
+            return primary("primary", jdbcUrl, user, password);
+        }
+
+        /** The primary, under another name. */
+        public Builder primary(String name, String jdbcUrl, String user, String password) {
+            config.primary().set("name", name).set("url", jdbcUrl).set("username", user).set("password", password);
+            return this;
+        }
+
+        /** Adds a replica; call once per replica. */
+        public Builder replica(String name, String jdbcUrl, String user, String password) {
+            config.addReplica().set("name", name).set("url", jdbcUrl).set("username", user).set("password", password);
+            return this;
+        }
+
+        /** The weight of a replica added before, for the weighted selector (1 to 1000; default 1). */
+        public Builder weight(String node, int weight) {
+            draft(node).set("weight", Integer.toString(weight));
+            return this;
+        }
+
+        /** Reads the password of a node added before from a file (trailing newline removed) instead. */
+        public Builder passwordFile(String node, Path file) {
+            draft(node).set("password", null).set("password-file", file.toString());
+            return this;
+        }
+
+        /** An extra pgjdbc connection property for a node added before ({@code ssl}, {@code ApplicationName}, ...). */
+        public Builder jdbcProperty(String node, String key, String value) {
+            draft(node).property(key, value);
+            return this;
+        }
+
+        /** Pool settings for the primary; default {@link PoolSettings#PRIMARY_DEFAULTS}. */
+        public Builder primaryPool(PoolSettings settings) {
+            config.primaryPool(settings);
+            return this;
+        }
+
+        /** Pool settings for each replica; default {@link PoolSettings#REPLICA_DEFAULTS}. */
+        public Builder replicaPool(PoolSettings settings) {
+            config.replicaPool(settings);
+            return this;
+        }
+
+        /** How reads pick a replica; default {@link ReplicaSelector#leastInFlight()}. */
+        public Builder selection(ReplicaSelector selector) {
+            config.selector(selector);
+            return this;
+        }
+
+        /** Whether reads go to the primary when no replica can serve; default true. */
+        public Builder fallbackToPrimary(boolean enabled) {
+            config.fallbackToPrimary(enabled);
+            return this;
+        }
+
+        /** Whether reads may use replicas from the start; default true. */
+        public Builder replicasEnabled(boolean enabled) {
+            config.replicasEnabled(enabled);
+            return this;
+        }
+
+        /** How long reads skip a replica whose pool failed to connect; default 5 s, zero to never skip. */
+        public Builder failedReplicaBackoff(Duration backoff) {
+            config.failedReplicaBackoff(backoff);
+            return this;
+        }
+
+        /**
+         * Validates the configuration and starts one pool per node. Nodes that are down do not fail the build.
+         *
+         * @throws IllegalArgumentException naming the bad key and value
+         */
+        public RoutingDataSource build() {
+            return new RoutingDataSource(config.build());
+        }
+
+        private NodeDraft draft(String node) {
+            NodeDraft draft = config.node(node);
+            if (draft == null) {
+                throw new IllegalArgumentException("no node named '" + node + "' was added before");
+            }
+            return draft;
+        }
+    }
+}

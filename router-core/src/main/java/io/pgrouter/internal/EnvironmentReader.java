@@ -1,0 +1,162 @@
+package io.pgrouter.internal;
+
+import io.pgrouter.PoolSettings;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads a {@link RouterConfig} from environment variables by translating them to {@code pgrouter.*} properties;
+ * errors name the property and the variable it came from.
+ *
+ * <p>Pool variables follow the SQLAlchemy conventions they are named after: {@code DB_POOL_SIZE} connections
+ * are kept ({@code minimum-idle}), up to {@code DB_MAX_OVERFLOW} more are opened under load
+ * ({@code maximum-pool-size = size + overflow}; overflow defaults to 10 when only the size is set),
+ * {@code DB_POOL_TIMEOUT} is the wait for a connection in seconds ({@code connection-timeout}),
+ * {@code DB_POOL_RECYCLE} the age in seconds at which a connection is replaced ({@code max-lifetime}; -1 for
+ * never). Replicas use the {@code DB_REPLICA_*} variables and share {@code DB_POOL_RECYCLE}.
+ */
+public final class EnvironmentReader {
+
+    /** SQLAlchemy's default overflow, used when only the pool size is set. */
+    static final int DEFAULT_OVERFLOW = 10;
+
+    private final Function<String, String> env;
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, String> origins = new HashMap<>();
+
+    private EnvironmentReader(Function<String, String> env) {
+        this.env = env;
+    }
+
+    /**
+     * Reads and validates.
+     *
+     * @param env the variables; returns {@code null} for an unset one
+     * @throws IllegalArgumentException naming the variable and its bad value
+     */
+    public static RouterConfig read(Function<String, String> env) {
+        EnvironmentReader reader = new EnvironmentReader(env);
+        reader.translate();
+        return PropertiesReader.read(reader.properties, reader::label);
+    }
+
+    private String label(String key) {
+        String origin = origins.get(key);
+        return origin == null ? key : key + " (from " + origin + ")";
+    }
+
+    private String get(String name) {
+        String value = env.apply(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private void put(String key, String value, String origin) {
+        // The origin is kept even without a value: "required" errors then name the variable too.
+        origins.put(key, origin);
+        if (value != null) {
+            properties.put(key, value);
+        }
+    }
+
+    private void translate() {
+        String host = get("POSTGRES_HOST");
+        if (host == null) {
+            throw new IllegalArgumentException("POSTGRES_HOST is required to configure the router from the environment");
+        }
+        String port = get("POSTGRES_PORT");
+        String database = get("POSTGRES_DATABASE");
+        put("pgrouter.primary.host", host, "POSTGRES_HOST");
+        put("pgrouter.primary.port", port, "POSTGRES_PORT");
+        put("pgrouter.primary.database", database == null ? "" : database, "POSTGRES_DATABASE");
+        put("pgrouter.primary.username", get("POSTGRES_USER"), "POSTGRES_USER");
+        put("pgrouter.primary.password", env.apply("POSTGRES_PASSWORD"), "POSTGRES_PASSWORD");
+        replicas(port, database);
+        pool("primary", "DB_POOL_SIZE", "DB_MAX_OVERFLOW", "DB_POOL_TIMEOUT", PoolSettings.PRIMARY_DEFAULTS);
+        pool("replica", "DB_REPLICA_POOL_SIZE", "DB_REPLICA_MAX_OVERFLOW", "DB_REPLICA_POOL_TIMEOUT",
+                PoolSettings.REPLICA_DEFAULTS);
+        put("pgrouter.replicas-enabled", get("USE_READ_REPLICA"), "USE_READ_REPLICA");
+        put("pgrouter.fallback-to-primary", get("REPLICA_FALLBACK_ENABLED"), "REPLICA_FALLBACK_ENABLED");
+    }
+
+    // POSTGRES_REPLICA_HOST: "host", "host:port" or "[ipv6]:port", comma-separated. Replicas log in like the
+    // primary: PropertiesReader gives replicas without credentials the primary's.
+    private void replicas(String primaryPort, String database) {
+        String hosts = get("POSTGRES_REPLICA_HOST");
+        if (hosts == null) {
+            return;
+        }
+        String replicaPort = get("POSTGRES_REPLICA_PORT");
+        int index = 0;
+        for (String entry : hosts.split(",")) {
+            String item = entry.trim();
+            if (item.isEmpty()) {
+                continue;
+            }
+            String prefix = "pgrouter.replicas[" + index + "].";
+            String host = item;
+            String port = replicaPort != null ? replicaPort : primaryPort;
+            String portOrigin = replicaPort != null ? "POSTGRES_REPLICA_PORT" : "POSTGRES_PORT";
+            int colon = item.lastIndexOf(':');
+            boolean bareIpv6 = item.indexOf(':') != colon && !item.startsWith("[");
+            if (colon > 0 && !bareIpv6 && !item.endsWith("]")) {
+                host = item.substring(0, colon);
+                port = item.substring(colon + 1);
+                portOrigin = "POSTGRES_REPLICA_HOST";
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            put(prefix + "name", "replica-" + (index + 1), "POSTGRES_REPLICA_HOST");
+            put(prefix + "host", host, "POSTGRES_REPLICA_HOST");
+            put(prefix + "port", port, portOrigin);
+            put(prefix + "database", database == null ? "" : database, "POSTGRES_DATABASE");
+            index++;
+        }
+    }
+
+    private void pool(String role, String sizeVar, String overflowVar, String timeoutVar, PoolSettings defaults) {
+        String prefix = "pgrouter.pool." + role + ".";
+        String size = get(sizeVar);
+        String overflow = get(overflowVar);
+        if (size != null || overflow != null) {
+            int minimumIdle = size == null ? defaults.minimumIdle() : nonNegative(sizeVar, size);
+            int extra = overflow == null ? DEFAULT_OVERFLOW : nonNegative(overflowVar, overflow);
+            put(prefix + "minimum-idle", Integer.toString(minimumIdle), size == null ? "default" : sizeVar);
+            put(prefix + "maximum-pool-size", Integer.toString(minimumIdle + extra), sizeVar + " + " + overflowVar);
+        }
+        String timeout = get(timeoutVar);
+        put(prefix + "connection-timeout", timeout == null ? null : seconds(timeoutVar, timeout, false) + "ms", timeoutVar);
+        String recycle = get("DB_POOL_RECYCLE");
+        put(prefix + "max-lifetime", recycle == null ? null : seconds("DB_POOL_RECYCLE", recycle, true) + "ms",
+                "DB_POOL_RECYCLE");
+    }
+
+    private static int nonNegative(String name, String text) {
+        int value = ValueParsers.integer(name, text);
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be at least 0, was '" + text + "'");
+        }
+        return value;
+    }
+
+    /** Seconds (decimals allowed) to milliseconds; -1 means "no limit" (0) where {@code minusOneIsNone}. */
+    private static long seconds(String name, String text, boolean minusOneIsNone) {
+        BigDecimal value;
+        try {
+            value = new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of seconds, was '" + text + "'");
+        }
+        if (minusOneIsNone && value.compareTo(BigDecimal.ONE.negate()) == 0) {
+            return 0;
+        }
+        if (value.signum() < 0) {
+            throw new IllegalArgumentException(name + " must not be negative" + (minusOneIsNone ? " (except -1 for no limit)" : "")
+                    + ", was '" + text + "'");
+        }
+        return value.movePointRight(3).longValue();
+    }
+}

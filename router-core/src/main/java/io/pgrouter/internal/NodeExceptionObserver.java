@@ -1,0 +1,74 @@
+package io.pgrouter.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
+import io.pgrouter.NodeRole;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sees every {@link java.sql.SQLException} thrown by one node's connections and statements: HikariCP hands each
+ * one to its exception override before deciding on eviction. The router learns what happened on a node without
+ * wrapping statements. It never changes HikariCP's decision nor the exception.
+ */
+final class NodeExceptionObserver implements SQLExceptionOverride {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.RoutingDataSource");
+    private static final String READ_ONLY_TRANSACTION = "25006";
+    private static final long WARN_INTERVAL = TimeUnit.SECONDS.toNanos(10);
+    private static final long EVICT_INTERVAL = TimeUnit.SECONDS.toNanos(1);
+
+    private final NodeConfig node;
+    private final BooleanSupplier readOnlyScopeActive;
+    private final Throttle writeWarnings = new Throttle(WARN_INTERVAL);
+    private final Throttle evictions = new Throttle(EVICT_INTERVAL);
+    private volatile HikariDataSource pool;
+
+    NodeExceptionObserver(NodeConfig node, BooleanSupplier readOnlyScopeActive) {
+        this.node = node;
+        this.readOnlyScopeActive = readOnlyScopeActive;
+    }
+
+    void attach(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    @java.lang.Override
+    public Override adjudicate(java.sql.SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return Override.CONTINUE_EVICT;
+        }
+        if (state.equals(READ_ONLY_TRANSACTION)) {
+            writeRejected();
+        } else if (state.startsWith("08")) {
+            connectionBroken(state);
+        }
+        return Override.CONTINUE_EVICT;
+    }
+
+    private void writeRejected() {
+        if (!LOG.isWarnEnabled() || !writeWarnings.tryPass(System.nanoTime())) {
+            return;
+        }
+        String where = node.role() == NodeRole.REPLICA
+                ? "it is a replica: the connection was routed there because it had read intent"
+                : "the connection is read-only: it had read intent and fell back to the primary";
+        LOG.warn("Write rejected on node '{}' (pool {}, SQLSTATE 25006): {} (setReadOnly(true) or a readOnly() scope;"
+                + " readOnly scope active on this thread: {}). Run writes outside readOnly() or inside onPrimary()."
+                + " Such warnings for this node are shown at most every 10 s.",
+                node.name(), node.poolName(), where, readOnlyScopeActive.getAsBoolean());
+    }
+
+    // A broken connection usually means the server restarted or died: its idle siblings are broken too, and
+    // HikariCP hands out connections used in the last 500 ms without checking them. Retire them all now.
+    private void connectionBroken(String state) {
+        HikariDataSource target = pool;
+        if (target != null && !target.isClosed() && evictions.tryPass(System.nanoTime())) {
+            LOG.info("{} - connection broken (SQLSTATE {}); retiring the pool's idle connections", node.poolName(), state);
+            target.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+}

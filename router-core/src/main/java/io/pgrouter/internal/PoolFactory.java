@@ -1,0 +1,39 @@
+package io.pgrouter.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.pgrouter.PoolSettings;
+import java.util.function.BooleanSupplier;
+
+/** Makes the HikariCP pool of one node. */
+final class PoolFactory {
+
+    private PoolFactory() {
+    }
+
+    /**
+     * A started pool named {@code pgrouter-<node>}. It does not fail when the node is down at start
+     * ({@code initializationFailTimeout = -1}): a router over several nodes must come up while one is away; the
+     * pool keeps trying in the background and the router routes around it.
+     */
+    static Node pooledNode(NodeConfig node, PoolSettings settings, BooleanSupplier readOnlyScopeActive) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(node.poolName());
+        hikari.setJdbcUrl(node.jdbcUrl());
+        hikari.setUsername(node.username());
+        hikari.setPassword(node.password());
+        node.properties().forEach(hikari::addDataSourceProperty);
+        hikari.setMaximumPoolSize(settings.maximumPoolSize());
+        hikari.setMinimumIdle(settings.minimumIdle());
+        hikari.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        hikari.setMaxLifetime(settings.maxLifetime().toMillis());
+        hikari.setIdleTimeout(settings.idleTimeout().toMillis());
+        hikari.setLeakDetectionThreshold(settings.leakDetectionThreshold().toMillis());
+        hikari.setInitializationFailTimeout(-1);
+        NodeExceptionObserver observer = new NodeExceptionObserver(node, readOnlyScopeActive);
+        hikari.setExceptionOverride(observer);
+        HikariDataSource pool = new HikariDataSource(hikari);
+        observer.attach(pool);
+        return new Node(node, pool);
+    }
+}

@@ -1,0 +1,120 @@
+package io.pgrouter.internal;
+
+import io.pgrouter.NoEligibleNodeException;
+import io.pgrouter.ReplicaSelector;
+import io.pgrouter.RouteReason;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides where a connection goes from a {@link RouteRequest} and a {@link TopologySnapshot}: pure logic, no
+ * I/O, no locks, and no allocation unless a replica is backing off after a failure.
+ */
+public final class RouteDecider {
+
+    private final ReplicaSelector selector;
+    private final boolean fallbackToPrimary;
+
+    public RouteDecider(ReplicaSelector selector, boolean fallbackToPrimary) {
+        this.selector = selector;
+        this.fallbackToPrimary = fallbackToPrimary;
+    }
+
+    public ReplicaSelector selector() {
+        return selector;
+    }
+
+    public boolean fallbackToPrimary() {
+        return fallbackToPrimary;
+    }
+
+    /**
+     * The route for a request.
+     *
+     * @param nowNanos {@link System#nanoTime()} now, to tell which replicas are backing off
+     * @throws NoEligibleNodeException for a read no replica can serve while fallback to primary is off
+     */
+    public Route decide(RouteRequest request, TopologySnapshot snapshot, long nowNanos) throws NoEligibleNodeException {
+        Node primary = snapshot.primary().node();
+        if (request.forcedPrimary()) {
+            return primary.route(RouteReason.PRIMARY_FORCED);
+        }
+        if (!request.readIntent()) {
+            return primary.route(RouteReason.PRIMARY_WRITE);
+        }
+        // The flag is an operator's explicit choice, so it sends reads to the primary even with fallback off.
+        if (!snapshot.replicasEnabled()) {
+            return primary.route(RouteReason.FALLBACK_REPLICAS_DISABLED);
+        }
+        List<NodeState> candidates = usableReplicas(snapshot, nowNanos);
+        if (candidates.isEmpty()) {
+            if (fallbackToPrimary) {
+                return primary.route(RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA);
+            }
+            throw noEligibleNode(snapshot, nowNanos, Map.of(), null);
+        }
+        return pick(candidates).node().route(RouteReason.REPLICA);
+    }
+
+    /** The selector's choice among {@code candidates} (not empty). */
+    NodeState pick(List<NodeState> candidates) {
+        int index = selector.select(candidates);
+        if (index < 0 || index >= candidates.size()) {
+            throw new IllegalStateException("selector " + selector + " chose index " + index + " of "
+                    + candidates.size() + " candidates");
+        }
+        return candidates.get(index);
+    }
+
+    /**
+     * The eligible replicas that are not backing off after a failure to connect. With fallback off and every
+     * eligible replica backing off, all of them: trying a replica that failed a moment ago beats certain failure.
+     */
+    List<NodeState> usableReplicas(TopologySnapshot snapshot, long nowNanos) {
+        List<NodeState> eligible = snapshot.eligibleReplicas();
+        int size = eligible.size();
+        int backingOff = 0;
+        for (int i = 0; i < size; i++) {
+            if (eligible.get(i).node().backingOff(nowNanos)) {
+                backingOff++;
+            }
+        }
+        if (backingOff == 0 || backingOff == size && !fallbackToPrimary) {
+            return eligible;
+        }
+        List<NodeState> usable = new ArrayList<>(size - backingOff);
+        for (int i = 0; i < size; i++) {
+            if (!eligible.get(i).node().backingOff(nowNanos)) {
+                usable.add(eligible.get(i));
+            }
+        }
+        return usable;
+    }
+
+    /**
+     * The exception for a read no replica could serve: for every configured replica, why.
+     *
+     * @param failures replicas that failed to give a connection in this call, with the failure
+     * @param cause the last of those failures, or {@code null}
+     */
+    NoEligibleNodeException noEligibleNode(TopologySnapshot snapshot, long nowNanos, Map<String, String> failures,
+            Throwable cause) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (NodeState replica : snapshot.replicas()) {
+            String why = failures.get(replica.name());
+            if (why == null) {
+                why = replica.notEligibleReason();
+            }
+            if (why == null && replica.node().backingOff(nowNanos)) {
+                why = replica.node().backoffReason(nowNanos);
+            }
+            if (why == null && !snapshot.replicasEnabled()) {
+                why = "replicas are disabled";
+            }
+            reasons.put(replica.name(), why == null ? "not tried" : why);
+        }
+        return new NoEligibleNodeException(reasons, cause);
+    }
+}

@@ -1,0 +1,81 @@
+package io.pgrouter.internal;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses configuration text; errors name the key (as labelled by the caller) and the bad value. */
+final class ValueParsers {
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h|d)?");
+
+    private ValueParsers() {
+    }
+
+    /** Spring Boot's forms: {@code 500ms}, {@code 5s}, {@code 2m}, {@code PT5S}; a bare number is milliseconds. */
+    static Duration duration(String label, String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = SIMPLE_DURATION.matcher(value);
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "ms" : m.group(2);
+            return switch (unit) {
+                case "ns" -> Duration.ofNanos(amount);
+                case "us" -> Duration.ofNanos(amount * 1000);
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(label + " must be a duration such as 500ms, 5s, 2m or PT5S, was '"
+                    + text + "'");
+        }
+    }
+
+    /** {@code true}, {@code on}, {@code yes}, {@code 1} or {@code false}, {@code off}, {@code no}, {@code 0}. */
+    static boolean bool(String label, String text) {
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes", "1":
+                return true;
+            case "false", "off", "no", "0":
+                return false;
+            default:
+                throw new IllegalArgumentException(label + " must be true or false, was '" + text + "'");
+        }
+    }
+
+    static int integer(String label, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(label + " must be an integer, was '" + text + "'");
+        }
+    }
+
+    /** The Levenshtein distance, for "did you mean". */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
