@@ -90,7 +90,7 @@ class BadInputIT {
             assertThatThrownBy(() -> PostgresReplicaSet.builder().version("18.98.0").provider(Provider.EMBEDDED).start())
                     .hasMessageContaining("cannot extract PostgreSQL binaries from " + jar)
                     .hasMessageContaining("delete the jar to fetch it again");
-            try (Stream<Path> leftovers = Files.list(Path.of(System.getProperty("java.io.tmpdir"), "pgrouter-testkit", "binaries"))) {
+            try (Stream<Path> leftovers = Files.list(io.pgrouter.testkit.internal.RunDirectory.base().resolve("binaries"))) {
                 assertThat(leftovers.map(Path::toString)).noneMatch(p -> p.contains("18.98.0"));
             }
         } finally {

@@ -53,7 +53,7 @@ class LeftoverCleanupIT {
     public static final class CrashingRun {
         public static void main(String[] args) throws Exception {
             ReplicaSet set = PostgresReplicaSet.builder().replicas(0).start();
-            Path dataDir = Path.of(System.getProperty("java.io.tmpdir"), "pgrouter-testkit");
+            Path dataDir = io.pgrouter.testkit.internal.RunDirectory.base();
             long pid = ProcessHandle.allProcesses()
                     .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(dataDir.toString())).orElse(false))
                     .filter(p -> p.parent().map(parent -> parent.pid() == ProcessHandle.current().pid()).orElse(false))

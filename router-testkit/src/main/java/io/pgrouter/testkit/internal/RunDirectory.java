@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The directory one replica set lives in, under {@code <tmp>/pgrouter-testkit/} (or {@code pgrouter.testkit.dir} /
+ * The directory one replica set lives in, under {@code <tmp>/pgrouter-testkit-<user>/} (or {@code pgrouter.testkit.dir} /
  * {@code PGROUTER_TESTKIT_DIR}).
  *
  * <p>Each run directory holds an {@code owner} file with the JVM's pid and start time. A JVM that died without
@@ -39,11 +39,15 @@ public final class RunDirectory {
     /** The kit's base directory, shared by run directories and extracted binaries. */
     public static Path base() {
         String configured = KitSettings.get("pgrouter.testkit.dir", "PGROUTER_TESTKIT_DIR");
+        // One base per OS user: a directory another user made is not ours to write in or to sweep.
         Path base = configured != null
                 ? Path.of(configured)
-                : Path.of(System.getProperty("java.io.tmpdir"), "pgrouter-testkit");
+                : Path.of(System.getProperty("java.io.tmpdir"), "pgrouter-testkit-" + osUser());
         try {
             Files.createDirectories(base);
+            if (!Files.isWritable(base)) {
+                throw new IOException("not writable by " + osUser());
+            }
             // Servers may run as another user: it must be able to reach its data directory below.
             Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (UnsupportedOperationException ignored) {
@@ -53,6 +57,10 @@ public final class RunDirectory {
                     + " (set PGROUTER_TESTKIT_DIR to a writable directory)", e);
         }
         return base;
+    }
+
+    private static String osUser() {
+        return System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 
     /** Removes leftovers of dead JVMs, then creates a new run directory owned by this JVM. */
