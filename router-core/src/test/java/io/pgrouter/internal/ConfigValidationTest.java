@@ -1,0 +1,133 @@
+package io.pgrouter.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigValidationTest {
+
+    private static final Map<String, String> VALID = Map.of(
+            "pgrouter.primary.url", "jdbc:postgresql://db-1:5432/app",
+            "pgrouter.primary.username", "app",
+            "pgrouter.primary.password", "s3cret-pw",
+            "pgrouter.replicas[0].url", "jdbc:postgresql://db-2:5432/app");
+
+    /** A valid configuration with {@code changes} applied; a null value removes the key. */
+    private static Map<String, String> with(String... changes) {
+        Map<String, String> map = new HashMap<>(VALID);
+        for (int i = 0; i < changes.length; i += 2) {
+            if (changes[i + 1] == null) {
+                map.remove(changes[i]);
+            } else {
+                map.put(changes[i], changes[i + 1]);
+            }
+        }
+        return map;
+    }
+
+    static Stream<Arguments> badConfigurations() {
+        return Stream.of(
+                Arguments.of(with("pgrouter.primary.url", null), "pgrouter.primary.url", "is required"),
+                Arguments.of(with("pgrouter.primary.url", "jdbc:mysql://db-1/app"), "pgrouter.primary.url", "'jdbc:mysql://db-1/app'"),
+                Arguments.of(with("pgrouter.primary.host", "db-1"), "pgrouter.primary.url", "'db-1'"),
+                Arguments.of(with("pgrouter.replicas[0].url", null, "pgrouter.replicas[0].host", "db-2",
+                        "pgrouter.replicas[0].port", "70000"), "pgrouter.replicas[0].port", "'70000'"),
+                Arguments.of(with("pgrouter.replicas[0].url", null, "pgrouter.replicas[0].host", "db-2",
+                        "pgrouter.replicas[0].port", "five"), "pgrouter.replicas[0].port", "'five'"),
+                Arguments.of(with("pgrouter.replicas[0].name", "bad name!"), "pgrouter.replicas[0].name", "'bad name!'"),
+                Arguments.of(with("pgrouter.replicas[0].name", "primary"), "pgrouter.replicas[0].name", "'primary'"),
+                Arguments.of(with("pgrouter.replicas[0].weight", "0"), "pgrouter.replicas[0].weight", "'0'"),
+                Arguments.of(with("pgrouter.replicas[0].weight", "heavy"), "pgrouter.replicas[0].weight", "'heavy'"),
+                Arguments.of(with("pgrouter.replicas[2].url", "jdbc:postgresql://db-4/app"), "pgrouter.replicas[2].url", "pgrouter.replicas[1]"),
+                Arguments.of(with("pgrouter.pool.replica.maximum-pool-size", "0"), "pgrouter.pool.replica.maximum-pool-size", "'0'"),
+                Arguments.of(with("pgrouter.pool.primary.minimum-idle", "20"), "pgrouter.pool.primary.minimum-idle", "'20'"),
+                Arguments.of(with("pgrouter.pool.primary.connection-timeout", "100ms"), "pgrouter.pool.primary.connection-timeout", "'PT0.1S'"),
+                Arguments.of(with("pgrouter.pool.replica.connection-timeout", "5 parsecs"), "pgrouter.pool.replica.connection-timeout", "'5 parsecs'"),
+                Arguments.of(with("pgrouter.pool.primary.max-lifetime", "10s"), "pgrouter.pool.primary.max-lifetime", "'PT10S'"),
+                Arguments.of(with("pgrouter.pool.primary.idle-timeout", "40m"), "pgrouter.pool.primary.idle-timeout", "'PT40M'"),
+                Arguments.of(with("pgrouter.pool.replica.leak-detection-threshold", "1s"), "pgrouter.pool.replica.leak-detection-threshold", "'PT1S'"),
+                Arguments.of(with("pgrouter.selection", "fastest"), "pgrouter.selection", "'fastest'"),
+                Arguments.of(with("pgrouter.fallback-to-primary", "maybe"), "pgrouter.fallback-to-primary", "'maybe'"),
+                Arguments.of(with("pgrouter.fallback-to-primari", "true"), "pgrouter.fallback-to-primari",
+                        "did you mean 'pgrouter.fallback-to-primary'"),
+                Arguments.of(with("pgrouter.replicas[1].pasword", "x"), "pgrouter.replicas[1].pasword",
+                        "did you mean 'pgrouter.replicas[1].password'"),
+                Arguments.of(with("pgrouter.primary.password-file", "/etc/pw"), "pgrouter.primary.password-file", "'/etc/pw'"),
+                Arguments.of(with("pgrouter.primary.properties.password", "x"), "pgrouter.primary.properties.password", "not allowed"),
+                Arguments.of(with("pgrouter.failed-replica-backoff", "-PT1S"), "pgrouter.failed-replica-backoff", "'PT-1S'"),
+                Arguments.of(with("pgrouter.primary.username", null), "pgrouter.primary.username", "is required"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @MethodSource("badConfigurations")
+    void rejectsBadConfigurationNamingKeyAndValue(Map<String, String> properties, String key, String detail) {
+        assertThatThrownBy(() -> PropertiesReader.read(properties))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(key)
+                .hasMessageContaining(detail)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pw"));
+    }
+
+    @Test
+    void aValidConfigurationFillsDefaults() {
+        RouterConfig config = PropertiesReader.read(VALID);
+
+        assertThat(config.primary().name()).isEqualTo("primary");
+        assertThat(config.replicas()).singleElement().satisfies(r -> {
+            assertThat(r.name()).isEqualTo("replica-1");
+            assertThat(r.username()).as("replicas log in as the primary's user").isEqualTo("app");
+            assertThat(r.password()).isEqualTo("s3cret-pw");
+        });
+        assertThat(config.fallbackToPrimary()).isTrue();
+        assertThat(config.replicasEnabled()).isTrue();
+        assertThat(config.selector()).hasToString("least-in-flight");
+    }
+
+    @Test
+    void hostPortAndDatabaseBuildTheUrl() {
+        RouterConfig config = PropertiesReader.read(with("pgrouter.replicas[0].url", null,
+                "pgrouter.replicas[0].host", "db-2", "pgrouter.replicas[0].port", "6432",
+                "pgrouter.replicas[0].database", "app", "pgrouter.replicas[0].weight", "3",
+                "pgrouter.replicas[0].properties.ssl", "true", "pgrouter.selection", "weighted"));
+
+        assertThat(config.replicas().get(0).jdbcUrl()).isEqualTo("jdbc:postgresql://db-2:6432/app");
+        assertThat(config.replicas().get(0).weight()).isEqualTo(3);
+        assertThat(config.replicas().get(0).properties()).containsEntry("ssl", "true");
+        assertThat(config.selector()).hasToString("weighted");
+    }
+
+    @Test
+    void readsThePasswordFileAndKeepsItOutOfToString(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pw");
+        Files.writeString(file, "from-file-pw\n");
+        RouterConfig config = PropertiesReader.read(with("pgrouter.primary.password", null,
+                "pgrouter.primary.password-file", file.toString()));
+
+        assertThat(config.primary().password()).isEqualTo("from-file-pw");
+        assertThat(config.primary().toString()).doesNotContain("from-file-pw").contains(Secrets.MASK);
+    }
+
+    @Test
+    void masksSecretsInUrlsAndProperties() {
+        assertThat(Secrets.maskUrl("jdbc:postgresql://h/db?ssl=true&sslpassword=abc"))
+                .isEqualTo("jdbc:postgresql://h/db?ssl=true&sslpassword=<masked>");
+        assertThatThrownBy(() -> PropertiesReader.read(with("pgrouter.primary.url", "jdbc:postgresql://h/db?password=leaky")))
+                .hasMessageContaining("pgrouter.primary.url")
+                .hasMessageNotContaining("leaky");
+    }
+
+    @Test
+    void ignoresKeysOutsideThePrefix() {
+        assertThat(PropertiesReader.read(with("spring.datasource.url", "whatever")).replicas()).hasSize(1);
+    }
+}

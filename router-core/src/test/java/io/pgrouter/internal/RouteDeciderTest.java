@@ -1,0 +1,111 @@
+package io.pgrouter.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgrouter.NoEligibleNodeException;
+import io.pgrouter.ReplicaSelector;
+import io.pgrouter.RouteReason;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RouteDeciderTest {
+
+    private static final long NOW = 1_000_000_000L;
+    private static final long BACKOFF = TimeUnit.SECONDS.toNanos(5);
+
+    private final TestNodes nodes = new TestNodes(2);
+    private final RouteDecider withFallback = new RouteDecider(ReplicaSelector.roundRobin(), true);
+    private final RouteDecider withoutFallback = new RouteDecider(ReplicaSelector.roundRobin(), false);
+
+    @Test
+    void writesGoToThePrimary() throws Exception {
+        assertThat(withFallback.decide(RouteRequest.WRITE, nodes.snapshot(true), NOW))
+                .isEqualTo(nodes.primary.route(RouteReason.PRIMARY_WRITE));
+    }
+
+    @Test
+    void forcedPrimaryWins() throws Exception {
+        assertThat(withFallback.decide(RouteRequest.of(true, true), nodes.snapshot(true), NOW))
+                .isEqualTo(nodes.primary.route(RouteReason.PRIMARY_FORCED));
+    }
+
+    @Test
+    void readsGoToReplicasInTurn() throws Exception {
+        TopologySnapshot snapshot = nodes.snapshot(true);
+
+        assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW)).isEqualTo(nodes.replica(1).route(RouteReason.REPLICA));
+        assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW)).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA));
+    }
+
+    @Test
+    void disabledReplicasSendReadsToThePrimaryEvenWithoutFallback() throws Exception {
+        assertThat(withoutFallback.decide(RouteRequest.READ, nodes.snapshot(false), NOW))
+                .isEqualTo(nodes.primary.route(RouteReason.FALLBACK_REPLICAS_DISABLED));
+    }
+
+    @Test
+    void drainedReplicasAreSkipped() throws Exception {
+        TopologySnapshot snapshot = nodes.snapshot(true)
+                .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED));
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW).node()).isSameAs(nodes.replica(2));
+        }
+    }
+
+    @Test
+    void noEligibleReplicaFallsBackToThePrimary() throws Exception {
+        TopologySnapshot snapshot = nodes.snapshot(true)
+                .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
+                .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED));
+
+        assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW))
+                .isEqualTo(nodes.primary.route(RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA));
+    }
+
+    @Test
+    void noEligibleReplicaWithoutFallbackSaysWhyForEachReplica() {
+        nodes.replica(2).connectFailed(NOW, BACKOFF, "Connection refused");
+        TopologySnapshot snapshot = nodes.snapshot(true)
+                .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED));
+
+        // With fallback off a replica that is backing off is still tried rather than failing for sure.
+        assertThat(withFallback.usableReplicas(snapshot, NOW)).isEmpty();
+        assertThat(withoutFallback.usableReplicas(snapshot, NOW)).extracting(NodeState::name).containsExactly("replica-2");
+
+        TopologySnapshot allDrained = snapshot.withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED));
+        assertThatThrownBy(() -> withoutFallback.decide(RouteRequest.READ, allDrained, NOW))
+                .isInstanceOf(NoEligibleNodeException.class)
+                .hasMessageContaining("replica-1: drained by an operator")
+                .hasMessageContaining("replica-2: drained by an operator")
+                .satisfies(e -> assertThat(((NoEligibleNodeException) e).getSQLState()).isEqualTo("08001"));
+    }
+
+    @Test
+    void aReplicaBackingOffIsSkippedUntilTheBackoffEnds() throws Exception {
+        nodes.replica(1).connectFailed(NOW, BACKOFF, "Connection refused");
+        TopologySnapshot snapshot = nodes.snapshot(true);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW + 1).node()).isSameAs(nodes.replica(2));
+        }
+        assertThat(nodes.replica(1).backoffReason(NOW)).contains("pgrouter-replica-1").contains("Connection refused");
+        assertThat(withFallback.usableReplicas(snapshot, NOW + BACKOFF)).hasSize(2);
+    }
+
+    @Test
+    void theFastPathAllocatesNoCandidateList() {
+        TopologySnapshot snapshot = nodes.snapshot(true);
+
+        assertThat(withFallback.usableReplicas(snapshot, NOW)).isSameAs(snapshot.eligibleReplicas());
+    }
+
+    @Test
+    void aSelectorReturningABadIndexIsReported() {
+        RouteDecider broken = new RouteDecider(candidates -> 7, true);
+
+        assertThatThrownBy(() -> broken.decide(RouteRequest.READ, nodes.snapshot(true), NOW))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("index 7 of 2");
+    }
+}
