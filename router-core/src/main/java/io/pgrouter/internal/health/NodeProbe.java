@@ -1,0 +1,150 @@
+package io.pgrouter.internal.health;
+
+import io.pgrouter.internal.NodeConfig;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import org.postgresql.Driver;
+import org.postgresql.replication.LogSequenceNumber;
+
+/**
+ * Probes one node over a connection of its own, never one from the application's pools: one query per probe,
+ * answered by a primary and a standby alike, readable by a user with only {@code pg_monitor}.
+ *
+ * <p>pgjdbc's connect and login timeouts are whole seconds, too coarse for sub-second probe intervals, so the
+ * caller bounds each probe itself and calls {@link #abort()} on one that overruns; the socket timeout here is a
+ * backstop. After a failure the connection is dropped and re-opened at the next probe.
+ */
+final class NodeProbe implements AutoCloseable {
+
+    /**
+     * The probe query. {@code CASE} keeps standby-only functions from running on a primary (where they raise
+     * "recovery is not in progress") and {@code pg_current_wal_lsn()} from running on a standby.
+     */
+    static final String QUERY = """
+            SELECT r.in_recovery,
+                   CASE WHEN NOT r.in_recovery THEN pg_current_wal_lsn()::text END,
+                   pg_last_wal_receive_lsn()::text,
+                   pg_last_wal_replay_lsn()::text,
+                   CASE WHEN r.in_recovery THEN pg_get_wal_replay_pause_state() END,
+                   w.status,
+                   CASE WHEN r.in_recovery THEN w.received_tli
+                        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END,
+                   CASE WHEN r.in_recovery
+                        THEN (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::bigint END
+              FROM (SELECT pg_is_in_recovery() AS in_recovery) r
+              LEFT JOIN pg_stat_wal_receiver w ON true
+            """;
+
+    private final NodeConfig node;
+    private final Properties properties;
+    private final Executor abortExecutor;
+    private volatile Connection connection;
+
+    NodeProbe(NodeConfig node, Duration timeout, Executor abortExecutor) {
+        this.node = node;
+        this.abortExecutor = abortExecutor;
+        this.properties = new Properties();
+        node.properties().forEach(properties::setProperty);
+        if (node.username() != null) {
+            properties.setProperty("user", node.username());
+        }
+        if (node.password() != null) {
+            properties.setProperty("password", node.password());
+        }
+        int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+        properties.setProperty("connectTimeout", Integer.toString(seconds));
+        properties.setProperty("loginTimeout", Integer.toString(seconds));
+        properties.setProperty("socketTimeout", Integer.toString(seconds + 1));
+        properties.setProperty("ApplicationName", "pgrouter-probe");
+        properties.setProperty("tcpKeepAlive", "true");
+        // One query, no server-side prepare round trips; the probe must cost the server as little as possible.
+        properties.setProperty("prepareThreshold", "0");
+    }
+
+    String nodeName() {
+        return node.name();
+    }
+
+    /** Runs one probe; never throws. */
+    ProbeResult probe() {
+        long started = System.nanoTime();
+        try {
+            Connection c = connection();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
+                rs.next();
+                boolean inRecovery = rs.getBoolean(1);
+                String pause = rs.getString(5);
+                long replayAge = rs.getLong(8);
+                if (rs.wasNull()) {
+                    replayAge = -1;
+                }
+                return new ProbeResult(node.name(), true, inRecovery, lsn(rs.getString(2)), lsn(rs.getString(3)),
+                        lsn(rs.getString(4)), pause != null && !pause.equals("not paused"), rs.getString(6), rs.getLong(7),
+                        replayAge, started, System.nanoTime() - started, null);
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeConnection();
+            return ProbeResult.failed(node.name(), started, System.nanoTime() - started, describe(e));
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        Connection c = connection;
+        if (c == null) {
+            c = new Driver().connect(node.jdbcUrl(), properties);
+            if (c == null) {
+                throw new SQLException("not a PostgreSQL JDBC URL: " + node.jdbcUrl());
+            }
+            c.setAutoCommit(true);
+            connection = c;
+        }
+        return c;
+    }
+
+    /**
+     * Cuts the probe connection at once (from another thread): a probe blocked on a frozen server fails instead
+     * of waiting for the socket timeout.
+     */
+    void abort() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.abort(abortExecutor);
+            } catch (SQLException | RuntimeException ignored) {
+                // the connection is gone either way
+            }
+        }
+    }
+
+    private void closeConnection() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeConnection();
+    }
+
+    private static long lsn(String text) {
+        return text == null ? -1 : LogSequenceNumber.valueOf(text).asLong();
+    }
+
+    private static String describe(Exception e) {
+        String state = e instanceof SQLException sql && sql.getSQLState() != null ? " [SQLSTATE " + sql.getSQLState() + "]" : "";
+        return e.getClass().getSimpleName() + ": " + e.getMessage() + state;
+    }
+}
