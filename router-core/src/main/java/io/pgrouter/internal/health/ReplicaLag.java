@@ -1,0 +1,58 @@
+package io.pgrouter.internal.health;
+
+/**
+ * How far a replica is behind the primary.
+ *
+ * @param bytes WAL bytes between the primary's newest position and the replica's replay position; -1 unknown
+ * @param millis age of the oldest change the replica has not applied; -1 unknown
+ * @param basis how {@code millis} was found, for status and logs
+ */
+public record ReplicaLag(long bytes, long millis, Basis basis) {
+
+    /** Nothing known. */
+    public static final ReplicaLag UNKNOWN = new ReplicaLag(-1, -1, Basis.UNKNOWN);
+
+    /** Whether both measures are known. */
+    public boolean known() {
+        return bytes >= 0 && millis >= 0;
+    }
+
+    /** Where a lag in time comes from, best first. */
+    public enum Basis {
+        /** The replica's replay position mapped onto the primary's position history, on this JVM's clock. */
+        WAL_HISTORY,
+        /** No primary history: the replica replayed all it received while streaming, so it is taken as current. */
+        CAUGHT_UP,
+        /** No primary history: the replica's own {@code now() - pg_last_xact_replay_timestamp()} (grows while idle). */
+        REPLAY_TIMESTAMP,
+        /** Nothing to tell it from. */
+        UNKNOWN
+    }
+
+    /**
+     * The lag of a replica from its probe and what is known of the primary.
+     *
+     * @param replica the replica's probe, answered
+     * @param primaryLsn the primary's newest position, -1 when the primary could not be probed
+     * @param history the primary's position history
+     * @param nowNanos the time of the assessment
+     */
+    static ReplicaLag of(ProbeResult replica, long primaryLsn, WalHistory history, long nowNanos) {
+        long replay = replica.replayLsn();
+        if (replay < 0) {
+            return UNKNOWN;
+        }
+        long bytes = primaryLsn >= 0 ? Math.max(0, primaryLsn - replay) : -1;
+        long fromHistory = history.millisBehind(replay, nowNanos);
+        if (fromHistory >= 0) {
+            return new ReplicaLag(bytes, fromHistory, Basis.WAL_HISTORY);
+        }
+        if (replica.streaming() && replica.receiveLsn() >= 0 && replica.receiveLsn() == replay) {
+            return new ReplicaLag(bytes, 0, Basis.CAUGHT_UP);
+        }
+        if (replica.replayAgeMillis() >= 0) {
+            return new ReplicaLag(bytes, replica.replayAgeMillis(), Basis.REPLAY_TIMESTAMP);
+        }
+        return new ReplicaLag(bytes, -1, Basis.UNKNOWN);
+    }
+}
