@@ -1,0 +1,267 @@
+package io.pgrouter.internal.health;
+
+import io.pgrouter.HealthState;
+import io.pgrouter.internal.NodeConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes every node each interval and publishes a {@link HealthReport}.
+ *
+ * <p>One scheduler thread ({@code pgrouter-health}) runs the rounds and does all the assessing; each node's probe
+ * runs on a thread of its own ({@code pgrouter-probe-<node>}) so that a node that stops answering delays nobody
+ * else's probe: the round waits at most the probe timeout, then cuts the late probe's connection. (pgjdbc's connect
+ * timeouts are whole seconds, so a single thread probing node after node could not keep sub-second rounds.)
+ */
+public final class HealthMonitor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.health");
+
+    private final List<NodeConfig> nodes;
+    private final MonitorSettings settings;
+    private final AtomicReference<LagThresholds> thresholds;
+    private final Consumer<HealthReport> sink;
+    private final Map<String, NodeProbe> probes = new LinkedHashMap<>();
+    private final Map<String, ExecutorService> probeThreads = new HashMap<>();
+    private final Map<String, Future<ProbeResult>> pending = new HashMap<>();
+    private final Assessor assessor;
+    private final ScheduledExecutorService scheduler;
+
+    /**
+     * A monitor over these nodes, the configured primary first; nothing runs until {@link #start()}.
+     *
+     * @param sink receives each round's report on the monitor thread; it must be quick and must not throw
+     */
+    public HealthMonitor(List<NodeConfig> nodes, MonitorSettings settings, LagThresholds thresholds, Consumer<HealthReport> sink) {
+        this.nodes = List.copyOf(nodes);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.thresholds = new AtomicReference<>(Objects.requireNonNull(thresholds, "thresholds"));
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.assessor = new Assessor(this.nodes.stream().map(NodeConfig::name).toList(), settings.historySize());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pgrouter-health"));
+        for (NodeConfig node : this.nodes) {
+            ExecutorService thread = Executors.newSingleThreadExecutor(daemon("pgrouter-probe-" + node.name()));
+            probeThreads.put(node.name(), thread);
+            probes.put(node.name(), new NodeProbe(node, settings.timeout(), thread));
+        }
+    }
+
+    /** Runs a first round now, so that routing starts informed, then one every interval. */
+    public void start() {
+        try {
+            scheduler.submit(this::round).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("First probe round failed", e.getCause());
+        }
+        long interval = settings.interval().toNanos();
+        scheduler.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /** Asks for a round as soon as possible (after a role surprise, say); rounds never overlap. */
+    public void probeNow() {
+        if (!scheduler.isShutdown()) {
+            scheduler.execute(this::round);
+        }
+    }
+
+    /** The thresholds in force. */
+    public LagThresholds thresholds() {
+        return thresholds.get();
+    }
+
+    /** Replaces the thresholds; they apply from the next probe on. */
+    public void thresholds(LagThresholds next) {
+        thresholds.set(Objects.requireNonNull(next, "thresholds"));
+        LOG.info("Lag thresholds now max-bytes={}, max-delay={}ms, rejoin-after={}", next.maxBytes(),
+                next.maxDelay().toMillis(), next.rejoinAfter());
+    }
+
+    /** The probe settings. */
+    public MonitorSettings settings() {
+        return settings;
+    }
+
+    private void round() {
+        try {
+            sink.accept(assessor.assess(probeAll(), thresholds.get(), System.nanoTime()));
+        } catch (RuntimeException e) {
+            // A failing round must not end the schedule.
+            LOG.warn("Probe round failed", e);
+        }
+    }
+
+    private Map<String, ProbeResult> probeAll() {
+        long started = System.nanoTime();
+        for (Map.Entry<String, NodeProbe> e : probes.entrySet()) {
+            Future<ProbeResult> previous = pending.get(e.getKey());
+            if (previous == null || previous.isDone()) {
+                pending.put(e.getKey(), probeThreads.get(e.getKey()).submit(e.getValue()::probe));
+            }
+        }
+        long deadline = started + settings.timeout().toNanos();
+        Map<String, ProbeResult> results = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeProbe> e : probes.entrySet()) {
+            Future<ProbeResult> future = pending.get(e.getKey());
+            results.put(e.getKey(), await(e.getKey(), e.getValue(), future, started, deadline));
+        }
+        return results;
+    }
+
+    private ProbeResult await(String node, NodeProbe probe, Future<ProbeResult> future, long started, long deadline) {
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // Cut the connection so the probe thread is free by the next round; a new connection is made then.
+            probe.abort();
+            return Assessor.timedOut(node, started, System.nanoTime() - started,
+                    "no answer within " + settings.timeout().toMillis() + " ms");
+        } catch (ExecutionException | CancellationException e) {
+            return ProbeResult.failed(node, started, System.nanoTime() - started, String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ProbeResult.failed(node, started, System.nanoTime() - started, "interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(settings.interval().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        probes.values().forEach(NodeProbe::abort);
+        probeThreads.values().forEach(ExecutorService::shutdownNow);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Turns one round's probe results into a report: the primary's position history, each replica's lag and
+     * hysteresis, which node is primary. Pure apart from its own memory of earlier rounds; used by the monitor
+     * thread only.
+     */
+    static final class Assessor {
+
+        private static final String TIMED_OUT = "timed out: ";
+
+        private final List<String> names;
+        private final WalHistory history;
+        private final Map<String, HealthTracker> trackers = new HashMap<>();
+        private final Map<String, NodeHealth> last = new HashMap<>();
+        private String primary;
+
+        Assessor(List<String> names, int historySize) {
+            this.names = List.copyOf(names);
+            this.history = new WalHistory(historySize);
+            this.primary = names.get(0);
+            names.forEach(n -> trackers.put(n, new HealthTracker()));
+        }
+
+        static ProbeResult timedOut(String node, long started, long latency, String message) {
+            return ProbeResult.failed(node, started, latency, TIMED_OUT + message);
+        }
+
+        HealthReport assess(Map<String, ProbeResult> results, LagThresholds thresholds, long nowNanos) {
+            String previousPrimary = primary;
+            primary = choosePrimary(results);
+            ProbeResult primaryProbe = results.get(primary);
+            boolean primaryAnswered = primaryProbe != null && primaryProbe.ok() && !primaryProbe.inRecovery();
+            if (!primary.equals(previousPrimary)) {
+                history.clear();
+            }
+            if (primaryAnswered) {
+                // The position held somewhere between sending the probe and reading the answer: take the middle.
+                history.record(primaryProbe.currentLsn(), primaryProbe.startedNanos() + primaryProbe.latencyNanos() / 2);
+            }
+            long primaryLsn = primaryAnswered ? primaryProbe.currentLsn() : -1;
+            long primaryTimeline = primaryAnswered ? primaryProbe.timeline() : 0;
+
+            List<NodeHealth> health = new ArrayList<>();
+            for (String name : names) {
+                ProbeResult r = results.get(name);
+                NodeHealth before = last.getOrDefault(name, NodeHealth.unknown(name));
+                int failures = r.ok() ? 0 : before.consecutiveFailures() + 1;
+                Boolean inRecovery = r.ok() ? r.inRecovery() : before.inRecovery();
+                boolean timedOut = !r.ok() && r.error() != null && r.error().startsWith(TIMED_OUT);
+                NodeHealth h;
+                if (name.equals(primary)) {
+                    HealthState state = primaryAnswered ? HealthState.HEALTHY : HealthState.UNREACHABLE;
+                    String reason = primaryAnswered ? null : (r.ok() ? "answers as a standby" : "probe failed: " + r.error());
+                    h = new NodeHealth(name, state, primaryAnswered, reason, inRecovery, ReplicaLag.UNKNOWN,
+                            r.ok() ? r.timeline() : before.timeline(), false, r.startedNanos(), r.latencyNanos(), failures, timedOut);
+                } else {
+                    ReplicaLag lag = r.ok() ? ReplicaLag.of(r, primaryLsn, history, nowNanos) : ReplicaLag.UNKNOWN;
+                    HealthTracker tracker = trackers.get(name);
+                    tracker.update(r, lag, primaryTimeline, thresholds);
+                    h = new NodeHealth(name, tracker.state(), tracker.inRotation(), tracker.reason(), inRecovery, lag,
+                            r.ok() ? r.timeline() : before.timeline(), r.ok() && r.replayPaused(), r.startedNanos(),
+                            r.latencyNanos(), failures, timedOut);
+                }
+                logChange(before, h);
+                last.put(name, h);
+                health.add(h);
+            }
+            boolean changed = !primary.equals(previousPrimary);
+            if (changed) {
+                LOG.warn("Role change: {} now answers as the primary (was {})", primary, previousPrimary);
+            }
+            return new HealthReport(primary, health, changed);
+        }
+
+        /**
+         * The node answering as a primary; on two (a promoted replica while the old primary still runs) the one on
+         * the higher timeline, which is the newer history. With none answering, the primary stays what it was.
+         */
+        private String choosePrimary(Map<String, ProbeResult> results) {
+            String best = null;
+            long bestTimeline = -1;
+            for (String name : names) {
+                ProbeResult r = results.get(name);
+                if (r != null && r.ok() && !r.inRecovery()) {
+                    boolean better = r.timeline() > bestTimeline || (r.timeline() == bestTimeline && name.equals(primary));
+                    if (better) {
+                        best = name;
+                        bestTimeline = r.timeline();
+                    }
+                }
+            }
+            return best != null ? best : primary;
+        }
+
+        private static void logChange(NodeHealth before, NodeHealth now) {
+            if (before.state() != now.state() || before.inRotation() != now.inRotation()) {
+                LOG.info("Node {}: {} -> {}{}{}", now.node(), before.state(), now.state(),
+                        now.inRotation() ? " (in rotation)" : " (out of rotation)", now.reason() == null ? "" : ": " + now.reason());
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debug("Node {}: {} lag {} bytes / {} ms ({})", now.node(), now.state(), now.lag().bytes(), now.lag().millis(),
+                        now.lag().basis());
+            }
+        }
+    }
+}
