@@ -132,6 +132,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     }
 
     /** Runs {@code work} inside a {@link #readOnly()} scope. */
+    @SuppressWarnings("try") // the scope is held for its effect on the thread
     public <T> T readOnly(Callable<T> work) throws Exception {
         try (RouteScope ignored = readOnly()) {
             return work.call();
@@ -139,6 +140,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     }
 
     /** Runs {@code work} inside an {@link #onPrimary()} scope. */
+    @SuppressWarnings("try") // the scope is held for its effect on the thread
     public <T> T onPrimary(Callable<T> work) throws Exception {
         try (RouteScope ignored = onPrimary()) {
             return work.call();

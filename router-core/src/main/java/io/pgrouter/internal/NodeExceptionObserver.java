@@ -55,9 +55,9 @@ final class NodeExceptionObserver implements SQLExceptionOverride {
         }
         String where = node.role() == NodeRole.REPLICA
                 ? "it is a replica: the connection was routed there because it had read intent"
-                : "the connection is read-only: it had read intent and fell back to the primary";
-        LOG.warn("Write rejected on node '{}' (pool {}, SQLSTATE 25006): {} (setReadOnly(true) or a readOnly() scope;"
-                + " readOnly scope active on this thread: {}). Run writes outside readOnly() or inside onPrimary()."
+                : "the connection is read-only: read intent made it so, or setReadOnly(true) after first use";
+        LOG.warn("Write rejected on node '{}' (pool {}, SQLSTATE 25006): {} (read intent comes from setReadOnly(true)"
+                + " before first use or a readOnly() scope; one is active on this thread: {}). Run writes outside readOnly() or inside onPrimary()."
                 + " Such warnings for this node are shown at most every 10 s.",
                 node.name(), node.poolName(), where, readOnlyScopeActive.getAsBoolean());
     }

@@ -63,6 +63,14 @@ class EnvironmentReaderTest {
     }
 
     @Test
+    void aShortRecycleShortensTheDefaultIdleTimeout() {
+        RouterConfig config = EnvironmentReader.read(env("DB_POOL_RECYCLE", "600")::get);
+
+        assertThat(config.primaryPool().maxLifetime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.primaryPool().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
     void mapsSwitches() {
         RouterConfig config = EnvironmentReader.read(env("USE_READ_REPLICA", "false", "REPLICA_FALLBACK_ENABLED", "0")::get);
 

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
+@SuppressWarnings("try") // scopes are opened for their effect, not referenced
 class RoutedConnectionTest {
 
     private static final long BACKOFF = TimeUnit.SECONDS.toNanos(5);

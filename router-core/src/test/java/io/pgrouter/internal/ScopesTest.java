@@ -7,6 +7,7 @@ import io.pgrouter.RouteScope;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // scopes are opened for their effect, not referenced
 class ScopesTest {
 
     private final Scopes scopes = new Scopes();
