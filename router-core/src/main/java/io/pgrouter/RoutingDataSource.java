@@ -46,8 +46,9 @@ import javax.sql.DataSource;
  *
  * <p><b>Fallback.</b> If the chosen replica's pool cannot give a connection, the next eligible replica is tried,
  * then the primary (unless fallback is off: then a {@link NoEligibleNodeException} says why each replica could
- * not serve). A connection with read intent is made read-only wherever it lands, so a write in a read scope
- * fails with SQLSTATE 25006 on a fallback to the primary just as it does on a replica; writes are never retried.
+ * not serve). A connection with read intent is made read-only wherever it lands, so a write in a read
+ * transaction fails with SQLSTATE 25006 on a fallback to the primary just as it does on a replica (with pgjdbc's
+ * default {@code readOnlyMode=transaction}, not in auto-commit mode); writes are never retried.
  *
  * <p>Each node has its own HikariCP pool named {@code pgrouter-<node>}. Thread-safe.
  */
