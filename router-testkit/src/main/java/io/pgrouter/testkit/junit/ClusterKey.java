@@ -3,11 +3,18 @@ package io.pgrouter.testkit.junit;
 import io.pgrouter.testkit.ReplicaSet;
 import java.util.List;
 
-/** The shape of a cluster asked for by {@link PostgresReplicaSet}; equal keys share one cluster. */
-record ClusterKey(int replicas, String version, String database, List<String> settings) {
+/**
+ * The shape of a cluster asked for by {@link PostgresReplicaSet}; equal keys share one cluster.
+ *
+ * @param owner the test class that owns an isolated cluster, {@code null} for a shared one. Part of the key
+ *     because JUnit's stores look up their parents: without it an isolated class would find, and break, the
+ *     shared cluster of the same shape.
+ */
+record ClusterKey(int replicas, String version, String database, List<String> settings, String owner) {
 
-    static ClusterKey of(PostgresReplicaSet annotation) {
-        return new ClusterKey(annotation.replicas(), annotation.version(), annotation.database(), List.of(annotation.settings()));
+    static ClusterKey of(PostgresReplicaSet annotation, Class<?> testClass) {
+        return new ClusterKey(annotation.replicas(), annotation.version(), annotation.database(), List.of(annotation.settings()),
+                annotation.isolated() ? testClass.getName() : null);
     }
 
     ReplicaSet start() {

@@ -65,8 +65,8 @@ public final class ReplicaSetExtension implements BeforeAllCallback, BeforeEachC
 
     private ReplicaSet replicaSet(ExtensionContext context) {
         PostgresReplicaSet annotation = findAnnotation(context);
-        ClusterKey key = ClusterKey.of(annotation);
         ExtensionContext owner = annotation.isolated() ? classContext(context) : context.getRoot();
+        ClusterKey key = ClusterKey.of(annotation, classContext(context).getRequiredTestClass());
         return owner.getStore(NAMESPACE).computeIfAbsent(key, k -> new StartedReplicaSet(k.start()), StartedReplicaSet.class).replicaSet();
     }
 
