@@ -1,10 +1,11 @@
-package io.pgrouter.internal.health;
+package io.pgrouter;
 
 import java.time.Duration;
 
 /**
- * When a replica leaves rotation and when it comes back: over {@code maxBytes} or {@code maxDelay} it leaves;
- * it returns after {@code rejoinAfter} consecutive probes under both. Immutable; replaced whole at run time.
+ * When a replica leaves rotation and when it comes back: over {@code maxBytes} or {@code maxDelay} it leaves
+ * at the probe that sees it; it returns after {@code rejoinAfter} consecutive probes under both. Immutable; set at
+ * start ({@code pgrouter.lag.*}) and replaced whole at run time with {@link RoutingDataSource#setLagThresholds}.
  *
  * @param maxBytes the most WAL bytes a replica may be behind the primary
  * @param maxDelay the oldest change a replica may not have applied yet

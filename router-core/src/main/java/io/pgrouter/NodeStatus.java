@@ -1,5 +1,6 @@
 package io.pgrouter;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Map;
  * @param role the node's role
  * @param state the operator state: {@code active} or {@code drained}
  * @param eligible whether a read may be routed to the node now (always {@code false} for the primary)
- * @param notEligibleReason why a replica is not eligible, or {@code null}
+ * @param notEligibleReason why a replica is not eligible, or what is wrong with the primary; {@code null} when nothing is
  * @param weight the configured weight
  * @param inFlight connections the router holds on the node now
  * @param activeConnections the node pool's connections in use
@@ -18,6 +19,14 @@ import java.util.Map;
  * @param totalConnections the node pool's connections, active and idle
  * @param threadsAwaitingConnection threads waiting for a connection from the node's pool
  * @param routes how many connections went to this node, per reason (every reason present, zero included)
+ * @param health what the health monitor last concluded
+ * @param lagBytes WAL bytes a replica is behind the primary, -1 unknown (and for the primary)
+ * @param lagMillis age in ms of the oldest change a replica has not applied, -1 unknown (and for the primary)
+ * @param replayPaused whether a replica's WAL replay is paused
+ * @param timeline the node's timeline, 0 unknown
+ * @param breakerState the node's circuit breaker: {@code closed}, {@code open}, {@code half_open}, ...
+ * @param lastProbeAt when the node was last probed, {@code null} before the first probe
+ * @param lastProbeMillis how long the last probe took, in milliseconds
  */
 public record NodeStatus(
         String name,
@@ -31,7 +40,15 @@ public record NodeStatus(
         int idleConnections,
         int totalConnections,
         int threadsAwaitingConnection,
-        Map<RouteReason, Long> routes) {
+        Map<RouteReason, Long> routes,
+        HealthState health,
+        long lagBytes,
+        long lagMillis,
+        boolean replayPaused,
+        long timeline,
+        String breakerState,
+        Instant lastProbeAt,
+        double lastProbeMillis) {
 
     public NodeStatus {
         routes = Map.copyOf(routes);

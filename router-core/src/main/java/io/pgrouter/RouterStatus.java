@@ -11,14 +11,18 @@ import java.util.NoSuchElementException;
  * @param takenAt when the snapshot was taken
  * @param replicasEnabled whether reads may go to replicas ({@link RoutingDataSource#setReplicasEnabled})
  * @param fallbackToPrimary whether reads fall back to the primary when no replica can serve
+ * @param forcePrimary whether an operator sends every connection to the primary ({@link RoutingDataSource#setForcePrimary})
  * @param selection the replica selector, e.g. {@code least-in-flight}
- * @param nodes the primary first, then the replicas in configuration order
+ * @param lagThresholds the lag thresholds in force
+ * @param nodes the primary first, then the other nodes in configuration order
  */
 public record RouterStatus(
         Instant takenAt,
         boolean replicasEnabled,
         boolean fallbackToPrimary,
+        boolean forcePrimary,
         String selection,
+        LagThresholds lagThresholds,
         List<NodeStatus> nodes) {
 
     public RouterStatus {
@@ -30,7 +34,7 @@ public record RouterStatus(
         return nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).findFirst().orElseThrow();
     }
 
-    /** The replicas' status, in configuration order. */
+    /** The status of the nodes other than the primary, in configuration order. */
     public List<NodeStatus> replicas() {
         return nodes.stream().filter(n -> n.role() == NodeRole.REPLICA).toList();
     }

@@ -162,6 +162,39 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         return router.topology().current().replicasEnabled();
     }
 
+    /**
+     * Drains a replica: no new connection goes there; connections already there finish their work. Reads fall to
+     * the other replicas (or the primary). Undo with {@link #undrain}.
+     *
+     * @throws IllegalArgumentException for an unknown node or the primary
+     */
+    public void drain(String node) {
+        runtime.setDrained(node, true);
+    }
+
+    /** Puts a drained replica back into rotation (its health permitting). */
+    public void undrain(String node) {
+        runtime.setDrained(node, false);
+    }
+
+    /**
+     * Sends every connection first used from now on to the primary (reason {@link RouteReason#PRIMARY_FORCED}), or
+     * stops doing so. For incidents where no replica may be trusted.
+     */
+    public void setForcePrimary(boolean force) {
+        runtime.setForcePrimary(force);
+    }
+
+    /** The lag thresholds in force. */
+    public LagThresholds lagThresholds() {
+        return runtime.lagThresholds();
+    }
+
+    /** Replaces the lag thresholds; the next probe of each replica is judged by them. */
+    public void setLagThresholds(LagThresholds thresholds) {
+        runtime.setLagThresholds(thresholds);
+    }
+
     /** An immutable snapshot of the router and its nodes, taken without I/O. */
     public RouterStatus status() {
         return runtime.status();
@@ -298,9 +331,39 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
-        /** How long reads skip a replica whose pool failed to connect; default 5 s, zero to never skip. */
+        /**
+         * How long a node's circuit breaker stays open after failures (to connect, or probes) before a probe may
+         * close it again; default 5 s.
+         */
         public Builder failedReplicaBackoff(Duration backoff) {
             config.failedReplicaBackoff(backoff);
+            return this;
+        }
+
+        /** How often the health monitor probes every node; default 500 ms. */
+        public Builder probeInterval(Duration interval) {
+            config.probeInterval(interval);
+            return this;
+        }
+
+        /** How long a probe may take before it fails and its connection is cut; default 80% of the interval. */
+        public Builder probeTimeout(Duration timeout) {
+            config.probeTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Whether connections in use on a node whose probe timed out are aborted, so that statements blocked on a
+         * server that stopped answering fail at once; default true.
+         */
+        public Builder abortOnProbeTimeout(boolean abort) {
+            config.abortOnProbeTimeout(abort);
+            return this;
+        }
+
+        /** When replicas leave and rejoin rotation; default {@link LagThresholds#ofDefaults()}. */
+        public Builder lagThresholds(LagThresholds thresholds) {
+            config.lag(thresholds);
             return this;
         }
 

@@ -181,4 +181,22 @@ final class ConfigChecks {
             throw bad(key, text, "must be an integer");
         }
     }
+
+    /**
+     * Builds a value whose own constructor validates it (the probe settings, the lag thresholds), and names the
+     * keys in its error the way this configuration's source does.
+     */
+    <T> T get(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("pgrouter\\.[a-z.-]+[a-z]").matcher(e.getMessage());
+            StringBuilder relabeled = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(relabeled, java.util.regex.Matcher.quoteReplacement(label(m.group())));
+            }
+            m.appendTail(relabeled);
+            throw new IllegalArgumentException(relabeled.toString(), e);
+        }
+    }
 }

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * when a replica's pool cannot give one (refused, timed out), tries the next eligible replica and then the
  * primary, all within the same call.
  *
- * <p>A replica whose pool failed because connecting failed (rather than because it was busy) is skipped for
- * the configured backoff, so a dead replica costs one connection timeout per backoff period rather than one per
- * read. The health monitor will take this over with probes and a circuit breaker.
+ * <p>A replica whose pool failed because connecting failed (rather than because it was busy) counts against its
+ * circuit breaker, which the health monitor's probes feed too; an open breaker keeps reads away until a probe
+ * succeeds, so a dead replica costs few connection timeouts rather than one per read.
  */
 public final class ConnectionRouter {
 
@@ -27,14 +27,12 @@ public final class ConnectionRouter {
     private final Topology topology;
     private final RouteDecider decider;
     private final Scopes scopes;
-    private final long backoffNanos;
     private volatile boolean closed;
 
-    public ConnectionRouter(Topology topology, RouteDecider decider, Scopes scopes, long backoffNanos) {
+    public ConnectionRouter(Topology topology, RouteDecider decider, Scopes scopes) {
         this.topology = topology;
         this.decider = decider;
         this.scopes = scopes;
-        this.backoffNanos = backoffNanos;
     }
 
     public Topology topology() {
@@ -85,7 +83,7 @@ public final class ConnectionRouter {
 
     private void attach(RoutedConnection target, RouteRequest request, Route route, Connection physical)
             throws SQLException {
-        route.node().acquired(route.reason());
+        route.node().acquired(route.reason(), target);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} connection -> {} ({})", request, route.node().name(), route.reason());
         }
@@ -140,13 +138,11 @@ public final class ConnectionRouter {
                 + (cause != null && cause != e ? " (cause: " + cause.getMessage() + ")" : "");
         failures.put(node.name(), why);
         boolean unreachable = cause != null || !(e instanceof SQLTransientConnectionException);
-        if (unreachable && backoffNanos > 0) {
-            long now = System.nanoTime();
-            boolean alreadyBackingOff = node.backingOff(now);
-            node.connectFailed(now, backoffNanos, why);
-            if (!alreadyBackingOff) {
-                LOG.warn("Replica '{}' cannot be reached; reads skip it for {} ms: {}", node.name(),
-                        backoffNanos / 1_000_000, why);
+        if (unreachable) {
+            boolean alreadyBackingOff = node.backingOff();
+            node.connectFailed(e, why);
+            if (!alreadyBackingOff && node.backingOff()) {
+                LOG.warn("Replica '{}' cannot be reached; its circuit breaker opened: {}", node.name(), why);
             }
         } else if (LOG.isDebugEnabled()) {
             LOG.debug("Replica '{}' gave no connection, trying the next node: {}", node.name(), why);

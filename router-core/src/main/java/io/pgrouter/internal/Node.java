@@ -2,12 +2,19 @@ package io.pgrouter.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouteReason;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
@@ -25,8 +32,8 @@ public final class Node implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder[] routeCounts = new LongAdder[REASONS.length];
     private final Route[] routes = new Route[REASONS.length];
-    // System.nanoTime() until which the pool is skipped after it failed to connect; 0 when it is not.
-    private volatile long backoffUntil;
+    private final CircuitBreaker breaker;
+    private final Set<RoutedConnection> handedOut = ConcurrentHashMap.newKeySet();
     private volatile String lastFailure;
 
     /**
@@ -34,14 +41,31 @@ public final class Node implements AutoCloseable {
      *
      * @param config the node's settings
      * @param pool where its connections come from
+     * @param openFor how long the circuit breaker stays open before a probe may close it again
      */
-    public Node(NodeConfig config, DataSource pool) {
+    public Node(NodeConfig config, DataSource pool, Duration openFor) {
         this.config = config;
         this.pool = pool;
         for (RouteReason reason : REASONS) {
             routeCounts[reason.ordinal()] = new LongAdder();
             routes[reason.ordinal()] = new Route(this, reason);
         }
+        // Fed by probes (one per interval) and by failures to connect through the pool. Three calls with half of
+        // them failed open it; after openFor it lets one probe through, whose success closes it again.
+        this.breaker = CircuitBreaker.of(config.poolName(), CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(5)
+                .minimumNumberOfCalls(3)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(openFor.isZero() ? Duration.ofMillis(1) : openFor)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build());
+    }
+
+    /** A node whose breaker stays open for the default time; for tests. */
+    public Node(NodeConfig config, DataSource pool) {
+        this(config, pool, RouterConfig.DEFAULT_FAILED_REPLICA_BACKOFF);
     }
 
     public NodeConfig config() {
@@ -72,33 +96,86 @@ public final class Node implements AutoCloseable {
         return pool.getConnection();
     }
 
-    void acquired(RouteReason reason) {
+    void acquired(RouteReason reason, RoutedConnection connection) {
         inFlight.incrementAndGet();
         routeCounts[reason.ordinal()].increment();
+        handedOut.add(connection);
     }
 
-    void released() {
-        inFlight.decrementAndGet();
+    void released(RoutedConnection connection) {
+        if (handedOut.remove(connection)) {
+            inFlight.decrementAndGet();
+        }
     }
 
-    /** Skips the node for {@code backoffNanos} after its pool could not connect. */
-    void connectFailed(long nowNanos, long backoffNanos, String why) {
+    /** The node's circuit breaker. */
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /** Records that the node's pool could not connect to it. */
+    void connectFailed(Throwable error, String why) {
         lastFailure = why;
-        // 0 means "not backing off", so never store it as a deadline.
-        long until = nowNanos + backoffNanos;
-        backoffUntil = until == 0 ? 1 : until;
+        breaker.onError(0, TimeUnit.NANOSECONDS, error);
     }
 
-    /** Whether the node is being skipped after a failure to connect. */
-    boolean backingOff(long nowNanos) {
-        long until = backoffUntil;
-        return until != 0 && nowNanos - until < 0;
+    /** Records a probe's outcome: probes are the breaker's half-open trials. */
+    public void probed(boolean ok, String error) {
+        if (ok) {
+            breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+        } else {
+            lastFailure = "probe failed: " + error;
+            breaker.onError(0, TimeUnit.NANOSECONDS, new SQLException(error));
+        }
     }
 
-    /** Why the node is being skipped, for error messages and status. */
-    String backoffReason(long nowNanos) {
-        return "skipped for " + Math.max(0, (backoffUntil - nowNanos) / 1_000_000) + " ms more after its pool "
-                + config.poolName() + " failed to connect: " + lastFailure;
+    /** Whether the circuit breaker keeps reads away (open, or half-open waiting for a probe to succeed). */
+    boolean backingOff() {
+        CircuitBreaker.State state = breaker.getState();
+        return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
+                || state == CircuitBreaker.State.FORCED_OPEN;
+    }
+
+    /** Why the breaker keeps reads away, for error messages and status. */
+    String backoffReason() {
+        return "circuit breaker of " + config.poolName() + " " + breaker.getState().name().toLowerCase(java.util.Locale.ROOT)
+                + "; last failure: " + lastFailure;
+    }
+
+    /**
+     * Aborts every connection handed out on this node and not yet closed: statements blocked on a server that
+     * stopped answering fail at once instead of waiting for TCP to give up.
+     *
+     * @return how many were aborted
+     */
+    public int abortHandedOut(Executor executor) {
+        int aborted = 0;
+        for (RoutedConnection c : handedOut.toArray(RoutedConnection[]::new)) {
+            try {
+                c.abort(executor);
+                aborted++;
+            } catch (SQLException | RuntimeException ignored) {
+                // already closed or closing: nothing left to cut
+            }
+        }
+        return aborted;
+    }
+
+    /** Retires the pool's connections as they come back (after a role change, say); open ones finish their work. */
+    public void softEvict() {
+        if (pool instanceof HikariDataSource hikari && !hikari.isClosed() && hikari.getHikariPoolMXBean() != null) {
+            hikari.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
+    /** The pool's numbers, or {@code null} when the pool is not HikariCP or not started. */
+    public HikariPoolMXBean poolStats() {
+        return pool instanceof HikariDataSource hikari && !hikari.isClosed() ? hikari.getHikariPoolMXBean() : null;
+    }
+
+    /** The node's pool, for metrics. */
+    public DataSource pool() {
+        return pool;
     }
 
     /** Aborts a physical connection of this node and makes sure its pool drops it. */
@@ -114,14 +191,20 @@ public final class Node implements AutoCloseable {
             counts.put(reason, routeCount(reason));
         }
         String notEligible = state.notEligibleReason();
-        if (notEligible == null && backingOff(nowNanos)) {
-            notEligible = backoffReason(nowNanos);
+        if (notEligible == null && state.role() == io.pgrouter.NodeRole.REPLICA && backingOff()) {
+            notEligible = backoffReason();
         }
-        HikariPoolMXBean mx = pool instanceof HikariDataSource hikari ? hikari.getHikariPoolMXBean() : null;
-        return new NodeStatus(name(), state.role(), state.operatorState().toString(), notEligible == null,
-                notEligible, config.weight(), inFlight(), mx == null ? 0 : mx.getActiveConnections(),
+        HikariPoolMXBean mx = poolStats();
+        io.pgrouter.internal.health.NodeHealth h = state.health();
+        java.time.Instant probedAt = h.lastProbeNanos() == 0 ? null
+                : java.time.Instant.now().minusNanos(nowNanos - h.lastProbeNanos());
+        boolean replica = state.role() == io.pgrouter.NodeRole.REPLICA;
+        return new NodeStatus(name(), state.role(), state.operatorState().toString(), replica && notEligible == null,
+                replica ? notEligible : h.reason(), config.weight(), inFlight(), mx == null ? 0 : mx.getActiveConnections(),
                 mx == null ? 0 : mx.getIdleConnections(), mx == null ? 0 : mx.getTotalConnections(),
-                mx == null ? 0 : mx.getThreadsAwaitingConnection(), counts);
+                mx == null ? 0 : mx.getThreadsAwaitingConnection(), counts, h.state(),
+                replica ? h.lag().bytes() : -1, replica ? h.lag().millis() : -1, h.replayPaused(), h.timeline(),
+                breaker.getState().name().toLowerCase(java.util.Locale.ROOT), probedAt, h.lastProbeLatencyNanos() / 1e6);
     }
 
     @Override

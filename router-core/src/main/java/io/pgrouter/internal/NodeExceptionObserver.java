@@ -22,13 +22,15 @@ final class NodeExceptionObserver implements SQLExceptionOverride {
 
     private final NodeConfig node;
     private final BooleanSupplier readOnlyScopeActive;
+    private final java.util.function.Consumer<String> writeRejected;
     private final Throttle writeWarnings = new Throttle(WARN_INTERVAL);
     private final Throttle evictions = new Throttle(EVICT_INTERVAL);
     private volatile HikariDataSource pool;
 
-    NodeExceptionObserver(NodeConfig node, BooleanSupplier readOnlyScopeActive) {
+    NodeExceptionObserver(NodeConfig node, BooleanSupplier readOnlyScopeActive, java.util.function.Consumer<String> writeRejected) {
         this.node = node;
         this.readOnlyScopeActive = readOnlyScopeActive;
+        this.writeRejected = writeRejected;
     }
 
     void attach(HikariDataSource pool) {
@@ -42,6 +44,8 @@ final class NodeExceptionObserver implements SQLExceptionOverride {
             return Override.CONTINUE_EVICT;
         }
         if (state.equals(READ_ONLY_TRANSACTION)) {
+            // Tell the router first: if this node is believed primary, it may have been demoted.
+            writeRejected.accept(node.name());
             writeRejected();
         } else if (state.startsWith("08")) {
             connectionBroken(state);

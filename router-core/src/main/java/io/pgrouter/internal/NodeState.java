@@ -2,28 +2,29 @@ package io.pgrouter.internal;
 
 import io.pgrouter.NodeRole;
 import io.pgrouter.ReplicaCandidate;
+import io.pgrouter.internal.health.NodeHealth;
 
 /**
  * A node as one {@link TopologySnapshot} sees it: immutable, apart from the live in-flight count it reads from
- * its {@link Node}. The health monitor will add its findings (health state, breaker) as further components.
+ * its {@link Node}.
  *
- * @param node the node's runtime: config, pool, counters
- * @param role the role the topology believes the node has
+ * @param node the node's runtime: config, pool, counters, circuit breaker
+ * @param role the role the topology believes the node has: the configured one until the health monitor sees
+ *     another node answer as the primary
  * @param operatorState drained or not
- * @param lagBytes replication lag in bytes, {@code -1} while unknown
- * @param lagMillis replication lag in milliseconds, {@code -1} while unknown
+ * @param health what the health monitor last found
  */
-public record NodeState(Node node, NodeRole role, OperatorState operatorState, long lagBytes, long lagMillis)
+public record NodeState(Node node, NodeRole role, OperatorState operatorState, NodeHealth health)
         implements ReplicaCandidate {
 
-    /** The state of a node right after configuration: its configured role, active, lag unknown. */
+    /** The state of a node right after configuration: its configured role, active, not probed yet. */
     public static NodeState initial(Node node) {
-        return new NodeState(node, node.config().role(), OperatorState.ACTIVE, -1, -1);
+        return new NodeState(node, node.config().role(), OperatorState.ACTIVE, NodeHealth.unknown(node.name()));
     }
 
-    /** Whether reads may be routed here. */
+    /** Whether reads may be routed here (the circuit breaker, which changes between snapshots, is checked apart). */
     public boolean eligible() {
-        return role == NodeRole.REPLICA && operatorState == OperatorState.ACTIVE;
+        return role == NodeRole.REPLICA && operatorState == OperatorState.ACTIVE && health.inRotation();
     }
 
     /** Why reads may not be routed here, or {@code null} if they may. */
@@ -31,12 +32,25 @@ public record NodeState(Node node, NodeRole role, OperatorState operatorState, l
         if (role != NodeRole.REPLICA) {
             return "is the primary";
         }
-        return operatorState == OperatorState.DRAINED ? "drained by an operator" : null;
+        if (operatorState == OperatorState.DRAINED) {
+            return "drained by an operator";
+        }
+        return health.inRotation() ? null : health.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + health.reason();
     }
 
     /** This state with another operator state. */
     public NodeState withOperatorState(OperatorState state) {
-        return new NodeState(node, role, state, lagBytes, lagMillis);
+        return new NodeState(node, role, state, health);
+    }
+
+    /** This state with the monitor's newest finding. */
+    public NodeState withHealth(NodeHealth newest) {
+        return new NodeState(node, role, operatorState, newest);
+    }
+
+    /** This state with another role. */
+    public NodeState withRole(NodeRole newRole) {
+        return newRole == role ? this : new NodeState(node, newRole, operatorState, health);
     }
 
     @Override
@@ -52,5 +66,15 @@ public record NodeState(Node node, NodeRole role, OperatorState operatorState, l
     @Override
     public int inFlight() {
         return node.inFlight();
+    }
+
+    @Override
+    public long lagBytes() {
+        return health.lag().bytes();
+    }
+
+    @Override
+    public long lagMillis() {
+        return health.lag().millis();
     }
 }

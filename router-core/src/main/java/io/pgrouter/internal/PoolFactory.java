@@ -16,7 +16,8 @@ final class PoolFactory {
      * ({@code initializationFailTimeout = -1}): a router over several nodes must come up while one is away; the
      * pool keeps trying in the background and the router routes around it.
      */
-    static Node pooledNode(NodeConfig node, PoolSettings settings, BooleanSupplier readOnlyScopeActive) {
+    static Node pooledNode(NodeConfig node, PoolSettings settings, BooleanSupplier readOnlyScopeActive,
+            java.time.Duration breakerOpenFor, java.util.function.Consumer<String> writeRejected) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(node.poolName());
         hikari.setJdbcUrl(node.jdbcUrl());
@@ -30,10 +31,10 @@ final class PoolFactory {
         hikari.setIdleTimeout(settings.idleTimeout().toMillis());
         hikari.setLeakDetectionThreshold(settings.leakDetectionThreshold().toMillis());
         hikari.setInitializationFailTimeout(-1);
-        NodeExceptionObserver observer = new NodeExceptionObserver(node, readOnlyScopeActive);
+        NodeExceptionObserver observer = new NodeExceptionObserver(node, readOnlyScopeActive, writeRejected);
         hikari.setExceptionOverride(observer);
         HikariDataSource pool = new HikariDataSource(hikari);
         observer.attach(pool);
-        return new Node(node, pool);
+        return new Node(node, pool, breakerOpenFor);
     }
 }

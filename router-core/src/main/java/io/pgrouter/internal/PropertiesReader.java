@@ -85,6 +85,12 @@ public final class PropertiesReader {
             case "pgrouter.replicas-enabled" -> config.replicasEnabled(ValueParsers.bool(label, value));
             case "pgrouter.fallback-to-primary" -> config.fallbackToPrimary(ValueParsers.bool(label, value));
             case "pgrouter.failed-replica-backoff" -> config.failedReplicaBackoff(ValueParsers.duration(label, value));
+            case "pgrouter.probe.interval" -> config.probeInterval(ValueParsers.duration(label, value));
+            case "pgrouter.probe.timeout" -> config.probeTimeout(ValueParsers.duration(label, value));
+            case "pgrouter.probe.abort-on-timeout" -> config.abortOnProbeTimeout(ValueParsers.bool(label, value));
+            case "pgrouter.lag.max-bytes" -> config.lagMaxBytes(ValueParsers.bytes(label, value));
+            case "pgrouter.lag.max-delay" -> config.lagMaxDelay(ValueParsers.duration(label, value));
+            case "pgrouter.lag.rejoin-after" -> config.rejoinAfter(ValueParsers.integer(label, value));
             case "pgrouter.selection" -> {
                 try {
                     config.selector(ReplicaSelector.named(value));
@@ -162,7 +168,9 @@ public final class PropertiesReader {
             keys.add("pgrouter.pool.replica." + setting);
         }
         keys.addAll(List.of("pgrouter.replicas-enabled", "pgrouter.fallback-to-primary", "pgrouter.selection",
-                "pgrouter.failed-replica-backoff"));
+                "pgrouter.failed-replica-backoff", "pgrouter.probe.interval", "pgrouter.probe.timeout",
+                "pgrouter.probe.abort-on-timeout", "pgrouter.lag.max-bytes", "pgrouter.lag.max-delay",
+                "pgrouter.lag.rejoin-after"));
         return new ArrayList<>(keys);
     }
 }

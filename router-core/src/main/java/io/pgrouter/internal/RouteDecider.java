@@ -38,7 +38,7 @@ public final class RouteDecider {
      */
     public Route decide(RouteRequest request, TopologySnapshot snapshot, long nowNanos) throws NoEligibleNodeException {
         Node primary = snapshot.primary().node();
-        if (request.forcedPrimary()) {
+        if (request.forcedPrimary() || snapshot.forcePrimary()) {
             return primary.route(RouteReason.PRIMARY_FORCED);
         }
         if (!request.readIntent()) {
@@ -77,7 +77,7 @@ public final class RouteDecider {
         int size = eligible.size();
         int backingOff = 0;
         for (int i = 0; i < size; i++) {
-            if (eligible.get(i).node().backingOff(nowNanos)) {
+            if (eligible.get(i).node().backingOff()) {
                 backingOff++;
             }
         }
@@ -86,7 +86,7 @@ public final class RouteDecider {
         }
         List<NodeState> usable = new ArrayList<>(size - backingOff);
         for (int i = 0; i < size; i++) {
-            if (!eligible.get(i).node().backingOff(nowNanos)) {
+            if (!eligible.get(i).node().backingOff()) {
                 usable.add(eligible.get(i));
             }
         }
@@ -107,8 +107,8 @@ public final class RouteDecider {
             if (why == null) {
                 why = replica.notEligibleReason();
             }
-            if (why == null && replica.node().backingOff(nowNanos)) {
-                why = replica.node().backoffReason(nowNanos);
+            if (why == null && replica.node().backingOff()) {
+                why = replica.node().backoffReason();
             }
             if (why == null && !snapshot.replicasEnabled()) {
                 why = "replicas are disabled";

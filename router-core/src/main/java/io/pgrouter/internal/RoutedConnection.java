@@ -493,7 +493,7 @@ public final class RoutedConnection implements Connection {
             try {
                 c.close();
             } finally {
-                route.node().released();
+                route.node().released(this);
             }
         }
     }
@@ -518,7 +518,7 @@ public final class RoutedConnection implements Connection {
             } catch (SQLException ignored) {
                 // Expected: the aborted connection can no longer reset its state; the pool drops it.
             } finally {
-                route.node().released();
+                route.node().released(this);
             }
         }
     }

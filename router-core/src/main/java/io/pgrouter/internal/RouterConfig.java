@@ -1,8 +1,10 @@
 package io.pgrouter.internal;
 
+import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeRole;
 import io.pgrouter.PoolSettings;
 import io.pgrouter.ReplicaSelector;
+import io.pgrouter.internal.health.MonitorSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,10 @@ import java.util.function.UnaryOperator;
  * @param selector chooses among eligible replicas
  * @param fallbackToPrimary whether reads go to the primary when no replica can serve
  * @param replicasEnabled whether reads may use replicas at start
- * @param failedReplicaBackoff how long a replica whose pool failed to connect is skipped
+ * @param failedReplicaBackoff how long a node's circuit breaker stays open before a probe may close it again
+ * @param monitor how the health monitor probes
+ * @param lag when replicas leave and rejoin rotation
+ * @param abortOnProbeTimeout whether connections handed out on a node whose probe timed out are aborted
  */
 public record RouterConfig(
         NodeConfig primary,
@@ -31,10 +36,15 @@ public record RouterConfig(
         ReplicaSelector selector,
         boolean fallbackToPrimary,
         boolean replicasEnabled,
-        Duration failedReplicaBackoff) {
+        Duration failedReplicaBackoff,
+        MonitorSettings monitor,
+        LagThresholds lag,
+        boolean abortOnProbeTimeout) {
 
     /** Default for {@link #failedReplicaBackoff()}. */
     public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
+    /** Default for {@code pgrouter.probe.interval}. */
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(500);
 
     public RouterConfig {
         replicas = List.copyOf(replicas);
@@ -63,6 +73,12 @@ public record RouterConfig(
         private boolean fallbackToPrimary = true;
         private boolean replicasEnabled = true;
         private Duration failedReplicaBackoff = DEFAULT_FAILED_REPLICA_BACKOFF;
+        private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+        private Duration probeTimeout;
+        private boolean abortOnProbeTimeout = true;
+        private Long lagMaxBytes;
+        private Duration lagMaxDelay;
+        private Integer rejoinAfter;
         private UnaryOperator<String> keyLabels = UnaryOperator.identity();
 
         private Builder() {
@@ -128,6 +144,46 @@ public record RouterConfig(
             return this;
         }
 
+        public Builder probeInterval(Duration value) {
+            probeInterval = Objects.requireNonNull(value, "probeInterval");
+            return this;
+        }
+
+        /** The probe timeout; default 80% of the interval. */
+        public Builder probeTimeout(Duration value) {
+            probeTimeout = Objects.requireNonNull(value, "probeTimeout");
+            return this;
+        }
+
+        public Builder abortOnProbeTimeout(boolean value) {
+            abortOnProbeTimeout = value;
+            return this;
+        }
+
+        public Builder lagMaxBytes(long value) {
+            lagMaxBytes = value;
+            return this;
+        }
+
+        public Builder lagMaxDelay(Duration value) {
+            lagMaxDelay = Objects.requireNonNull(value, "lagMaxDelay");
+            return this;
+        }
+
+        public Builder rejoinAfter(int value) {
+            rejoinAfter = value;
+            return this;
+        }
+
+        /** All three lag thresholds at once. */
+        public Builder lag(LagThresholds value) {
+            Objects.requireNonNull(value, "lag thresholds");
+            lagMaxBytes = value.maxBytes();
+            lagMaxDelay = value.maxDelay();
+            rejoinAfter = value.rejoinAfter();
+            return this;
+        }
+
         /**
          * How errors name a key: readers of other sources (environment variables) say where a value came from,
          * e.g. {@code pgrouter.pool.primary.minimum-idle (from DB_POOL_SIZE)}.
@@ -157,9 +213,17 @@ public record RouterConfig(
             checks.pool("pgrouter.pool.primary.", primaryPool);
             checks.pool("pgrouter.pool.replica.", replicaPool);
             checks.notNegative("pgrouter.failed-replica-backoff", failedReplicaBackoff);
+            MonitorSettings monitor = checks.get(() -> probeTimeout == null
+                    ? MonitorSettings.every(probeInterval)
+                    : new MonitorSettings(probeInterval, probeTimeout, MonitorSettings.every(probeInterval).historySize()));
+            LagThresholds defaults = LagThresholds.ofDefaults();
+            LagThresholds lag = checks.get(() -> new LagThresholds(
+                    lagMaxBytes != null ? lagMaxBytes : defaults.maxBytes(),
+                    lagMaxDelay != null ? lagMaxDelay : defaults.maxDelay(),
+                    rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter()));
             return new RouterConfig(primaryNode, replicaNodes, primaryPool, replicaPool,
                     selector != null ? selector : ReplicaSelector.leastInFlight(), fallbackToPrimary,
-                    replicasEnabled, failedReplicaBackoff);
+                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout);
         }
     }
 }

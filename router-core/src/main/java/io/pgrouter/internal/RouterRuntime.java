@@ -1,7 +1,11 @@
 package io.pgrouter.internal;
 
+import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouterStatus;
+import io.pgrouter.internal.health.HealthMonitor;
+import io.pgrouter.internal.health.HealthReport;
+import io.pgrouter.internal.health.NodeHealth;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -17,30 +21,121 @@ public final class RouterRuntime implements AutoCloseable {
 
     private final RouterConfig config;
     private final List<Node> nodes;
+    private final List<String> names;
     private final ConnectionRouter router;
+    private final HealthMonitor monitor;
 
     private RouterRuntime(RouterConfig config, List<Node> nodes, ConnectionRouter router) {
         this.config = config;
         this.nodes = List.copyOf(nodes);
+        this.names = this.nodes.stream().map(Node::name).toList();
         this.router = router;
+        this.monitor = new HealthMonitor(config.nodes(), config.monitor(), config.lag(), this::apply);
     }
 
-    /** Starts a pool per node; if one cannot be created, closes the others and rethrows. */
+    /**
+     * Starts a pool per node and the health monitor, whose first probe round runs before this returns so that
+     * the first connection is routed on facts; if a pool cannot be created, closes the others and rethrows.
+     */
     public static RouterRuntime start(RouterConfig config) {
         Scopes scopes = new Scopes();
+        WriteRejections rejections = new WriteRejections();
         List<Node> nodes = new ArrayList<>();
         try {
-            nodes.add(PoolFactory.pooledNode(config.primary(), config.primaryPool(), scopes::readOnlyActive));
+            nodes.add(PoolFactory.pooledNode(config.primary(), config.primaryPool(), scopes::readOnlyActive,
+                    config.failedReplicaBackoff(), rejections));
             for (NodeConfig replica : config.replicas()) {
-                nodes.add(PoolFactory.pooledNode(replica, config.replicaPool(), scopes::readOnlyActive));
+                nodes.add(PoolFactory.pooledNode(replica, config.replicaPool(), scopes::readOnlyActive,
+                        config.failedReplicaBackoff(), rejections));
             }
         } catch (RuntimeException e) {
             nodes.forEach(RouterRuntime::closeQuietly);
             throw e;
         }
         RouterRuntime runtime = new RouterRuntime(config, nodes, routerOver(nodes, config, scopes));
+        rejections.target = runtime::writeRejected;
+        runtime.monitor.start();
         LOG.info("Started {}", runtime);
         return runtime;
+    }
+
+    /**
+     * Applies a probe round to the topology, on the monitor thread: health and roles into a new snapshot, probe
+     * outcomes into the circuit breakers, pools of nodes that changed role retired, connections on nodes that
+     * stopped answering cut.
+     */
+    private void apply(HealthReport report) {
+        TopologySnapshot before = router.topology().current();
+        router.topology().update(snapshot -> snapshot.withHealth(report, names));
+        for (NodeHealth h : report.nodes()) {
+            Node node = node(h.node());
+            if (h.lastProbeNanos() != 0) {
+                node.probed(h.consecutiveFailures() == 0, h.reason());
+            }
+            if (h.probeTimedOut() && config.abortOnProbeTimeout()) {
+                int aborted = node.abortHandedOut(Runnable::run);
+                if (aborted > 0) {
+                    LOG.warn("Node '{}' stopped answering ({}); aborted {} connection(s) in use there", h.node(), h.reason(), aborted);
+                }
+            }
+        }
+        if (report.roleChanged()) {
+            Node oldPrimary = before.primary().node();
+            Node newPrimary = node(report.primary());
+            oldPrimary.softEvict();
+            newPrimary.softEvict();
+            LOG.warn("Writes now go to '{}' (was '{}'): it answers as the primary; both pools retire their connections",
+                    newPrimary.name(), oldPrimary.name());
+        }
+    }
+
+    /** A write failed with 25006 on {@code node}: if that is the primary we believe in, look again at once. */
+    private void writeRejected(String node) {
+        if (router.topology().current().primary().name().equals(node)) {
+            LOG.warn("Node '{}' rejected a write as read-only although it is believed primary; probing now", node);
+            monitor.probeNow();
+        }
+    }
+
+    private Node node(String name) {
+        for (Node node : nodes) {
+            if (node.name().equals(name)) {
+                return node;
+            }
+        }
+        throw new IllegalArgumentException("no node named '" + name + "'; nodes: " + names);
+    }
+
+    /** Drains a replica (no new reads) or undrains it. */
+    public void setDrained(String name, boolean drained) {
+        node(name);
+        OperatorState state = drained ? OperatorState.DRAINED : OperatorState.ACTIVE;
+        TopologySnapshot before = router.topology().current();
+        if (before.primary().name().equals(name) && drained) {
+            throw new IllegalArgumentException("node '" + name + "' is the primary: only replicas can be drained");
+        }
+        router.topology().update(snapshot -> snapshot.primary().name().equals(name) ? snapshot
+                : snapshot.withReplica(name, s -> s.withOperatorState(state)));
+        LOG.info("Node '{}' {}", name, drained ? "drained: no new reads go there" : "undrained");
+    }
+
+    /** Sends every connection to the primary, or stops doing so. */
+    public void setForcePrimary(boolean force) {
+        TopologySnapshot before = router.topology().current();
+        router.topology().update(snapshot -> snapshot.withForcePrimary(force));
+        if (before.forcePrimary() != force) {
+            LOG.info("Force primary {}", force ? "on: every connection goes to the primary" : "off");
+        }
+    }
+
+    /** The lag thresholds in force. */
+    public LagThresholds lagThresholds() {
+        return monitor.thresholds();
+    }
+
+    /** Replaces the lag thresholds; they apply from the next probe on. */
+    public void setLagThresholds(LagThresholds thresholds) {
+        monitor.thresholds(thresholds);
     }
 
     /** The routing path over nodes whose pools already exist: the primary first, then the replicas. */
@@ -48,8 +143,7 @@ public final class RouterRuntime implements AutoCloseable {
         List<NodeState> replicas = nodes.subList(1, nodes.size()).stream().map(NodeState::initial).toList();
         Topology topology = new Topology(TopologySnapshot.of(NodeState.initial(nodes.get(0)), replicas,
                 config.replicasEnabled()));
-        return new ConnectionRouter(topology, new RouteDecider(config.selector(), config.fallbackToPrimary()), scopes,
-                config.failedReplicaBackoff().toNanos());
+        return new ConnectionRouter(topology, new RouteDecider(config.selector(), config.fallbackToPrimary()), scopes);
     }
 
     public ConnectionRouter router() {
@@ -80,7 +174,7 @@ public final class RouterRuntime implements AutoCloseable {
             statuses.add(state.node().status(state, now));
         }
         return new RouterStatus(Instant.now(), snapshot.replicasEnabled(), config.fallbackToPrimary(),
-                config.selector().toString(), statuses);
+                snapshot.forcePrimary(), config.selector().toString(), monitor.thresholds(), statuses);
     }
 
     @Override
@@ -89,6 +183,7 @@ public final class RouterRuntime implements AutoCloseable {
             return;
         }
         router.close();
+        monitor.close();
         nodes.forEach(RouterRuntime::closeQuietly);
         LOG.info("Closed {}", this);
     }
@@ -105,5 +200,18 @@ public final class RouterRuntime implements AutoCloseable {
     public String toString() {
         return "[primary=" + config.primary().name() + ", replicas=" + config.replicas().stream().map(NodeConfig::name)
                 .toList() + ", selection=" + config.selector() + ", fallbackToPrimary=" + config.fallbackToPrimary() + "]";
+    }
+
+    /** Forwards 25006 rejections seen by the pools to the runtime, which exists only after the pools. */
+    private static final class WriteRejections implements java.util.function.Consumer<String> {
+        private volatile java.util.function.Consumer<String> target;
+
+        @Override
+        public void accept(String node) {
+            java.util.function.Consumer<String> t = target;
+            if (t != null) {
+                t.accept(node);
+            }
+        }
     }
 }

@@ -1,7 +1,11 @@
 package io.pgrouter.internal;
 
+import io.pgrouter.NodeRole;
+import io.pgrouter.internal.health.HealthReport;
+import io.pgrouter.internal.health.NodeHealth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,17 +19,19 @@ public final class TopologySnapshot {
     private final List<NodeState> replicas;
     private final List<NodeState> eligibleReplicas;
     private final boolean replicasEnabled;
+    private final boolean forcePrimary;
 
-    private TopologySnapshot(NodeState primary, List<NodeState> replicas, boolean replicasEnabled) {
+    private TopologySnapshot(NodeState primary, List<NodeState> replicas, boolean replicasEnabled, boolean forcePrimary) {
         this.primary = primary;
         this.replicas = List.copyOf(replicas);
         this.eligibleReplicas = this.replicas.stream().filter(NodeState::eligible).toList();
         this.replicasEnabled = replicasEnabled;
+        this.forcePrimary = forcePrimary;
     }
 
     /** A snapshot of these nodes. */
     public static TopologySnapshot of(NodeState primary, List<NodeState> replicas, boolean replicasEnabled) {
-        return new TopologySnapshot(primary, replicas, replicasEnabled);
+        return new TopologySnapshot(primary, replicas, replicasEnabled, false);
     }
 
     /** The node writes go to. */
@@ -33,7 +39,7 @@ public final class TopologySnapshot {
         return primary;
     }
 
-    /** Every configured replica, eligible or not, in configuration order. */
+    /** Every other node, eligible or not, in configuration order. */
     public List<NodeState> replicas() {
         return replicas;
     }
@@ -48,6 +54,11 @@ public final class TopologySnapshot {
         return replicasEnabled;
     }
 
+    /** Whether an operator sends every connection to the primary. */
+    public boolean forcePrimary() {
+        return forcePrimary;
+    }
+
     /** All nodes, the primary first. */
     public List<NodeState> nodes() {
         List<NodeState> all = new ArrayList<>(replicas.size() + 1);
@@ -56,9 +67,27 @@ public final class TopologySnapshot {
         return all;
     }
 
+    /** The node with this name. */
+    public NodeState node(String name) {
+        if (primary.name().equals(name)) {
+            return primary;
+        }
+        for (NodeState replica : replicas) {
+            if (replica.name().equals(name)) {
+                return replica;
+            }
+        }
+        throw new IllegalArgumentException("no node named '" + name + "'; nodes: " + nodes().stream().map(NodeState::name).toList());
+    }
+
     /** This snapshot with the feature flag set. */
     public TopologySnapshot withReplicasEnabled(boolean enabled) {
-        return enabled == replicasEnabled ? this : new TopologySnapshot(primary, replicas, enabled);
+        return enabled == replicasEnabled ? this : new TopologySnapshot(primary, replicas, enabled, forcePrimary);
+    }
+
+    /** This snapshot with force-primary set. */
+    public TopologySnapshot withForcePrimary(boolean force) {
+        return force == forcePrimary ? this : new TopologySnapshot(primary, replicas, replicasEnabled, force);
     }
 
     /** This snapshot with the named replica's state replaced. */
@@ -67,16 +96,42 @@ public final class TopologySnapshot {
         for (int i = 0; i < changed.size(); i++) {
             if (changed.get(i).name().equals(name)) {
                 changed.set(i, change.apply(changed.get(i)));
-                return new TopologySnapshot(primary, changed, replicasEnabled);
+                return new TopologySnapshot(primary, changed, replicasEnabled, forcePrimary);
             }
         }
         throw new IllegalArgumentException("no replica named '" + name + "'; replicas: "
                 + replicas.stream().map(NodeState::name).toList());
     }
 
+    /**
+     * This snapshot with a probe round's findings: each node's health and, when another node now answers as the
+     * primary, that node as primary and every other node in configuration order as a replica.
+     *
+     * @param configurationOrder every node's name, as configured, the configured primary first
+     */
+    public TopologySnapshot withHealth(HealthReport report, List<String> configurationOrder) {
+        Map<String, NodeHealth> health = report.byName();
+        List<NodeState> all = new ArrayList<>(replicas.size() + 1);
+        for (String name : configurationOrder) {
+            NodeState state = node(name);
+            NodeHealth h = health.get(name);
+            all.add(h == null ? state : state.withHealth(h));
+        }
+        NodeState newPrimary = null;
+        List<NodeState> others = new ArrayList<>(replicas.size());
+        for (NodeState state : all) {
+            if (state.name().equals(report.primary())) {
+                newPrimary = state.withRole(NodeRole.PRIMARY);
+            } else {
+                others.add(state.withRole(NodeRole.REPLICA));
+            }
+        }
+        return new TopologySnapshot(newPrimary != null ? newPrimary : primary, others, replicasEnabled, forcePrimary);
+    }
+
     @Override
     public String toString() {
         return "TopologySnapshot[primary=" + primary.name() + ", eligible=" + eligibleReplicas.stream()
-                .map(NodeState::name).toList() + ", replicasEnabled=" + replicasEnabled + "]";
+                .map(NodeState::name).toList() + ", replicasEnabled=" + replicasEnabled + ", forcePrimary=" + forcePrimary + "]";
     }
 }

@@ -59,6 +59,33 @@ final class ValueParsers {
         }
     }
 
+    private static final Pattern DATA_SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb)?");
+
+    /** Spring Boot's data sizes: {@code 16MB}, {@code 512kB}, {@code 1GB}; a bare number is bytes. */
+    static long bytes(String label, String text) {
+        Matcher m = DATA_SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(label + " must be a size in bytes such as 1048576, 512kB, 16MB or 1GB, was '"
+                    + text + "'");
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(label + " is too large, was '" + text + "'");
+        }
+        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+            case "kb" -> 10;
+            case "mb" -> 20;
+            case "gb" -> 30;
+            default -> 0;
+        };
+        if (amount > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException(label + " is too large, was '" + text + "'");
+        }
+        return amount << shift;
+    }
+
     /** The Levenshtein distance, for "did you mean". */
     static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 class RouteDeciderTest {
 
     private static final long NOW = 1_000_000_000L;
-    private static final long BACKOFF = TimeUnit.SECONDS.toNanos(5);
 
     private final TestNodes nodes = new TestNodes(2);
     private final RouteDecider withFallback = new RouteDecider(ReplicaSelector.roundRobin(), true);
@@ -66,7 +65,7 @@ class RouteDeciderTest {
 
     @Test
     void noEligibleReplicaWithoutFallbackSaysWhyForEachReplica() {
-        nodes.replica(2).connectFailed(NOW, BACKOFF, "Connection refused");
+        openBreaker(nodes.replica(2));
         TopologySnapshot snapshot = nodes.snapshot(true)
                 .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED));
 
@@ -83,15 +82,29 @@ class RouteDeciderTest {
     }
 
     @Test
-    void aReplicaBackingOffIsSkippedUntilTheBackoffEnds() throws Exception {
-        nodes.replica(1).connectFailed(NOW, BACKOFF, "Connection refused");
+    void aReplicaWithAnOpenBreakerIsSkippedUntilAProbeClosesIt() throws Exception {
+        openBreaker(nodes.replica(1));
         TopologySnapshot snapshot = nodes.snapshot(true);
 
         for (int i = 0; i < 4; i++) {
             assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW + 1).node()).isSameAs(nodes.replica(2));
         }
-        assertThat(nodes.replica(1).backoffReason(NOW)).contains("pgrouter-replica-1").contains("Connection refused");
-        assertThat(withFallback.usableReplicas(snapshot, NOW + BACKOFF)).hasSize(2);
+        assertThat(nodes.replica(1).backoffReason()).contains("pgrouter-replica-1").contains("Connection refused");
+
+        // Half-open is still out: only a successful probe (the trial) brings the replica back.
+        nodes.replica(1).breaker().transitionToHalfOpenState();
+        assertThat(withFallback.usableReplicas(snapshot, NOW)).hasSize(1);
+        nodes.replica(1).probed(true, null);
+        assertThat(withFallback.usableReplicas(snapshot, NOW)).hasSize(2);
+    }
+
+    /** Three failures to connect: the breaker's minimum number of calls, all failed. */
+    private static void openBreaker(Node node) {
+        for (int i = 0; i < 3; i++) {
+            node.connectFailed(new java.sql.SQLException("Connection refused"), "pool " + node.config().poolName()
+                    + " gave no connection: Connection refused");
+        }
+        assertThat(node.backingOff()).isTrue();
     }
 
     @Test

@@ -24,7 +24,6 @@ import org.mockito.InOrder;
 @SuppressWarnings("try") // scopes are opened for their effect, not referenced
 class RoutedConnectionTest {
 
-    private static final long BACKOFF = TimeUnit.SECONDS.toNanos(5);
 
     private final TestNodes nodes = new TestNodes(2);
     private final Scopes scopes = new Scopes();
@@ -40,7 +39,7 @@ class RoutedConnectionTest {
 
     private ConnectionRouter router(boolean fallback) {
         return new ConnectionRouter(new Topology(nodes.snapshot(true)),
-                new RouteDecider(ReplicaSelector.roundRobin(), fallback), scopes, BACKOFF);
+                new RouteDecider(ReplicaSelector.roundRobin(), fallback), scopes);
     }
 
     private RoutedConnection connection() {
@@ -163,7 +162,7 @@ class RoutedConnectionTest {
         connection.createStatement();
 
         assertThat(connection.route()).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA));
-        assertThat(nodes.replica(1).backingOff(System.nanoTime())).isTrue();
+        assertThat(nodes.replica(1).breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
     }
 
     @Test
@@ -176,7 +175,7 @@ class RoutedConnectionTest {
         connection.createStatement();
 
         assertThat(connection.route().node()).isSameAs(nodes.replica(2));
-        assertThat(nodes.replica(1).backingOff(System.nanoTime())).isFalse();
+        assertThat(nodes.replica(1).breaker().getMetrics().getNumberOfFailedCalls()).isZero();
     }
 
     @Test

@@ -2,7 +2,10 @@ package io.pgrouter.internal;
 
 import static org.mockito.Mockito.mock;
 
+import io.pgrouter.HealthState;
 import io.pgrouter.NodeRole;
+import io.pgrouter.internal.health.NodeHealth;
+import io.pgrouter.internal.health.ReplicaLag;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,8 +46,14 @@ final class TestNodes {
     }
 
     TopologySnapshot snapshot(boolean replicasEnabled) {
-        return TopologySnapshot.of(NodeState.initial(primary), replicas.stream().map(NodeState::initial).toList(),
+        return TopologySnapshot.of(NodeState.initial(primary), replicas.stream().map(TestNodes::healthy).toList(),
                 replicasEnabled);
+    }
+
+    /** A replica the health monitor has found fresh and reachable. */
+    static NodeState healthy(Node node) {
+        return NodeState.initial(node).withHealth(new NodeHealth(node.name(), HealthState.HEALTHY, true, null, true,
+                new ReplicaLag(0, 0, ReplicaLag.Basis.WAL_HISTORY), 1, false, 0, 0, 0, false));
     }
 
     /** The mock pool behind a node. */

@@ -1,5 +1,6 @@
 package io.pgrouter.internal.health;
 
+import io.pgrouter.LagThresholds;
 import io.pgrouter.HealthState;
 import io.pgrouter.internal.NodeConfig;
 import java.util.ArrayList;

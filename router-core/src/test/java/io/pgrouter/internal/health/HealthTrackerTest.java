@@ -1,5 +1,6 @@
 package io.pgrouter.internal.health;
 
+import io.pgrouter.LagThresholds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrouter.HealthState;
