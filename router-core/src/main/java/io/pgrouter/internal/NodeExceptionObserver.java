@@ -22,15 +22,19 @@ final class NodeExceptionObserver implements SQLExceptionOverride {
 
     private final NodeConfig node;
     private final BooleanSupplier readOnlyScopeActive;
-    private final java.util.function.Consumer<String> writeRejected;
+    private final java.util.function.BiConsumer<String, String> nodeSignal;
     private final Throttle writeWarnings = new Throttle(WARN_INTERVAL);
     private final Throttle evictions = new Throttle(EVICT_INTERVAL);
     private volatile HikariDataSource pool;
 
-    NodeExceptionObserver(NodeConfig node, BooleanSupplier readOnlyScopeActive, java.util.function.Consumer<String> writeRejected) {
+    /**
+     * @param nodeSignal told (node name, SQLSTATE) of a write rejected as read-only or a connection broken, so that
+     *     the router can look at the node again at once
+     */
+    NodeExceptionObserver(NodeConfig node, BooleanSupplier readOnlyScopeActive, java.util.function.BiConsumer<String, String> nodeSignal) {
         this.node = node;
         this.readOnlyScopeActive = readOnlyScopeActive;
-        this.writeRejected = writeRejected;
+        this.nodeSignal = nodeSignal;
     }
 
     void attach(HikariDataSource pool) {
@@ -45,9 +49,11 @@ final class NodeExceptionObserver implements SQLExceptionOverride {
         }
         if (state.equals(READ_ONLY_TRANSACTION)) {
             // Tell the router first: if this node is believed primary, it may have been demoted.
-            writeRejected.accept(node.name());
+            nodeSignal.accept(node.name(), state);
             writeRejected();
-        } else if (state.startsWith("08")) {
+        } else if (state.startsWith("08") || state.startsWith("57P0")) {
+            // 57P01..57P03: the server is shutting down, crashed or not accepting connections yet.
+            nodeSignal.accept(node.name(), state);
             connectionBroken(state);
         }
         return Override.CONTINUE_EVICT;

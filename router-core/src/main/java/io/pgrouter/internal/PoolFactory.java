@@ -17,7 +17,7 @@ final class PoolFactory {
      * pool keeps trying in the background and the router routes around it.
      */
     static Node pooledNode(NodeConfig node, PoolSettings settings, BooleanSupplier readOnlyScopeActive,
-            java.time.Duration breakerOpenFor, java.util.function.Consumer<String> writeRejected) {
+            java.time.Duration breakerOpenFor, java.util.function.BiConsumer<String, String> nodeSignal) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(node.poolName());
         hikari.setJdbcUrl(node.jdbcUrl());
@@ -31,7 +31,7 @@ final class PoolFactory {
         hikari.setIdleTimeout(settings.idleTimeout().toMillis());
         hikari.setLeakDetectionThreshold(settings.leakDetectionThreshold().toMillis());
         hikari.setInitializationFailTimeout(-1);
-        NodeExceptionObserver observer = new NodeExceptionObserver(node, readOnlyScopeActive, writeRejected);
+        NodeExceptionObserver observer = new NodeExceptionObserver(node, readOnlyScopeActive, nodeSignal);
         hikari.setExceptionOverride(observer);
         HikariDataSource pool = new HikariDataSource(hikari);
         observer.attach(pool);

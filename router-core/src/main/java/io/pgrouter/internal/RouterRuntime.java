@@ -39,21 +39,21 @@ public final class RouterRuntime implements AutoCloseable {
      */
     public static RouterRuntime start(RouterConfig config) {
         Scopes scopes = new Scopes();
-        WriteRejections rejections = new WriteRejections();
+        NodeSignals signals = new NodeSignals();
         List<Node> nodes = new ArrayList<>();
         try {
             nodes.add(PoolFactory.pooledNode(config.primary(), config.primaryPool(), scopes::readOnlyActive,
-                    config.failedReplicaBackoff(), rejections));
+                    config.failedReplicaBackoff(), signals));
             for (NodeConfig replica : config.replicas()) {
                 nodes.add(PoolFactory.pooledNode(replica, config.replicaPool(), scopes::readOnlyActive,
-                        config.failedReplicaBackoff(), rejections));
+                        config.failedReplicaBackoff(), signals));
             }
         } catch (RuntimeException e) {
             nodes.forEach(RouterRuntime::closeQuietly);
             throw e;
         }
         RouterRuntime runtime = new RouterRuntime(config, nodes, routerOver(nodes, config, scopes));
-        rejections.target = runtime::writeRejected;
+        signals.target = runtime::nodeSignal;
         runtime.monitor.start();
         LOG.info("Started {}", runtime);
         return runtime;
@@ -89,10 +89,19 @@ public final class RouterRuntime implements AutoCloseable {
         }
     }
 
-    /** A write failed with 25006 on {@code node}: if that is the primary we believe in, look again at once. */
-    private void writeRejected(String node) {
-        if (router.topology().current().primary().name().equals(node)) {
-            LOG.warn("Node '{}' rejected a write as read-only although it is believed primary; probing now", node);
+    /**
+     * A statement on {@code node} failed in a way that says something about the node: a write rejected as
+     * read-only (25006) on the node believed primary may mean it was demoted; a broken connection may mean it went
+     * down. Either way, look again now instead of at the next interval.
+     */
+    private void nodeSignal(String node, String sqlState) {
+        if (sqlState.equals("25006")) {
+            if (router.topology().current().primary().name().equals(node)) {
+                LOG.warn("Node '{}' rejected a write as read-only although it is believed primary; probing now", node);
+                monitor.probeNow();
+            }
+        } else {
+            LOG.debug("Connection to node '{}' broke (SQLSTATE {}); probing now", node, sqlState);
             monitor.probeNow();
         }
     }
@@ -202,15 +211,15 @@ public final class RouterRuntime implements AutoCloseable {
                 .toList() + ", selection=" + config.selector() + ", fallbackToPrimary=" + config.fallbackToPrimary() + "]";
     }
 
-    /** Forwards 25006 rejections seen by the pools to the runtime, which exists only after the pools. */
-    private static final class WriteRejections implements java.util.function.Consumer<String> {
-        private volatile java.util.function.Consumer<String> target;
+    /** Forwards what the pools' exception observers see to the runtime, which exists only after the pools. */
+    private static final class NodeSignals implements java.util.function.BiConsumer<String, String> {
+        private volatile java.util.function.BiConsumer<String, String> target;
 
         @Override
-        public void accept(String node) {
-            java.util.function.Consumer<String> t = target;
+        public void accept(String node, String sqlState) {
+            java.util.function.BiConsumer<String, String> t = target;
             if (t != null) {
-                t.accept(node);
+                t.accept(node, sqlState);
             }
         }
     }

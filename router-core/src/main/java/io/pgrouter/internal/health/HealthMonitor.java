@@ -43,6 +43,7 @@ public final class HealthMonitor implements AutoCloseable {
     private final Map<String, Future<ProbeResult>> pending = new HashMap<>();
     private final Assessor assessor;
     private final ScheduledExecutorService scheduler;
+    private final java.util.concurrent.atomic.AtomicBoolean roundRequested = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * A monitor over these nodes, the configured primary first; nothing runs until {@link #start()}.
@@ -76,10 +77,17 @@ public final class HealthMonitor implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.NANOSECONDS);
     }
 
-    /** Asks for a round as soon as possible (after a role surprise, say); rounds never overlap. */
+    /**
+     * Asks for a round as soon as possible (after a role surprise or a broken connection, say). Requests made
+     * before that round starts are one request; rounds never overlap.
+     */
     public void probeNow() {
-        if (!scheduler.isShutdown()) {
-            scheduler.execute(this::round);
+        if (!scheduler.isShutdown() && roundRequested.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(this::round);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
         }
     }
 
@@ -101,6 +109,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void round() {
+        roundRequested.set(false);
         try {
             sink.accept(assessor.assess(probeAll(), thresholds.get(), System.nanoTime()));
         } catch (RuntimeException e) {

@@ -17,7 +17,9 @@ import org.postgresql.replication.LogSequenceNumber;
  *
  * <p>pgjdbc's connect and login timeouts are whole seconds, too coarse for sub-second probe intervals, so the
  * caller bounds each probe itself and calls {@link #abort()} on one that overruns; the socket timeout here is a
- * backstop. After a failure the connection is dropped and re-opened at the next probe.
+ * backstop. After a failure the connection is dropped and re-opened at the next probe; while reconnecting keeps
+ * failing, attempts back off exponentially from {@value #FIRST_BACKOFF_MS} ms up to {@value #MAX_BACKOFF_MS} ms, so
+ * that a node that is down costs neither side a connection attempt every interval.
  */
 final class NodeProbe implements AutoCloseable {
 
@@ -40,10 +42,17 @@ final class NodeProbe implements AutoCloseable {
               LEFT JOIN pg_stat_wal_receiver w ON true
             """;
 
+    static final long FIRST_BACKOFF_MS = 100;
+    static final long MAX_BACKOFF_MS = 4000;
+
     private final NodeConfig node;
     private final Properties properties;
     private final Executor abortExecutor;
     private volatile Connection connection;
+    // Touched by the node's probe thread only.
+    private int connectFailures;
+    private long nextConnectNanos;
+    private String lastConnectError;
 
     NodeProbe(NodeConfig node, Duration timeout, Executor abortExecutor) {
         this.node = node;
@@ -95,14 +104,29 @@ final class NodeProbe implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         Connection c = connection;
-        if (c == null) {
+        if (c != null) {
+            return c;
+        }
+        long now = System.nanoTime();
+        if (connectFailures > 0 && now - nextConnectNanos < 0) {
+            throw new SQLException("not reconnecting for another " + (nextConnectNanos - now) / 1_000_000 + " ms after "
+                    + connectFailures + " failed attempts; last: " + lastConnectError, "08001");
+        }
+        try {
             c = new Driver().connect(node.jdbcUrl(), properties);
             if (c == null) {
                 throw new SQLException("not a PostgreSQL JDBC URL: " + node.jdbcUrl());
             }
             c.setAutoCommit(true);
-            connection = c;
+        } catch (SQLException e) {
+            connectFailures++;
+            lastConnectError = describe(e);
+            long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(connectFailures - 1, 20));
+            nextConnectNanos = now + backoff * 1_000_000;
+            throw e;
         }
+        connectFailures = 0;
+        connection = c;
         return c;
     }
 
