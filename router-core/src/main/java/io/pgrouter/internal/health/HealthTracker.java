@@ -56,7 +56,7 @@ final class HealthTracker {
         }
         if (!probe.inRecovery()) {
             state = HealthState.DISCONNECTED;
-            return "not in recovery: it was promoted";
+            return "not in recovery: it answers as a primary, but another node is the primary";
         }
         if (!probe.streaming()) {
             state = HealthState.DISCONNECTED;

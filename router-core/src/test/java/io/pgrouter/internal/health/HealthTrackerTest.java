@@ -76,7 +76,7 @@ class HealthTrackerTest {
         assertThat(tracker.reason()).isEqualTo("lag unknown (the primary could not be probed)");
 
         tracker.update(probe(false, null, 2), lag(0, 0), 1, THRESHOLDS);
-        assertThat(tracker.reason()).isEqualTo("not in recovery: it was promoted");
+        assertThat(tracker.reason()).isEqualTo("not in recovery: it answers as a primary, but another node is the primary");
         assertThat(tracker.inRotation()).isFalse();
     }
 
