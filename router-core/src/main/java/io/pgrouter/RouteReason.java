@@ -18,5 +18,7 @@ public enum RouteReason {
     /** A read went to the primary because replicas are switched off ({@link RoutingDataSource#setReplicasEnabled}). */
     FALLBACK_REPLICAS_DISABLED,
     /** A read went to the primary because every eligible replica failed to give a connection within this call. */
-    FALLBACK_ACQUIRE_FAILED
+    FALLBACK_ACQUIRE_FAILED,
+    /** A read with a staleness bound went to the primary because every eligible replica lagged more than the bound. */
+    FALLBACK_REPLICAS_TOO_STALE
 }

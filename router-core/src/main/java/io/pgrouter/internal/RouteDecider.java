@@ -48,14 +48,40 @@ public final class RouteDecider {
         if (!snapshot.replicasEnabled()) {
             return primary.route(RouteReason.FALLBACK_REPLICAS_DISABLED);
         }
-        List<NodeState> candidates = usableReplicas(snapshot, nowNanos);
+        List<NodeState> usable = usableReplicas(snapshot, nowNanos);
+        List<NodeState> candidates = freshEnough(usable, request.maxStalenessMillis());
         if (candidates.isEmpty()) {
             if (fallbackToPrimary) {
-                return primary.route(RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA);
+                return primary.route(usable.isEmpty() ? RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA
+                        : RouteReason.FALLBACK_REPLICAS_TOO_STALE);
             }
-            throw noEligibleNode(snapshot, nowNanos, Map.of(), null);
+            throw noEligibleNode(request, snapshot, nowNanos, Map.of(), null);
         }
         return pick(candidates).node().route(RouteReason.REPLICA);
+    }
+
+    /** The replicas a request may use: {@link #usableReplicas} within the request's staleness bound. */
+    List<NodeState> candidates(RouteRequest request, TopologySnapshot snapshot, long nowNanos) {
+        return freshEnough(usableReplicas(snapshot, nowNanos), request.maxStalenessMillis());
+    }
+
+    /** Those of {@code replicas} whose lag in time is known and within the bound; all of them without a bound. */
+    private static List<NodeState> freshEnough(List<NodeState> replicas, long maxStalenessMillis) {
+        if (maxStalenessMillis < 0) {
+            return replicas;
+        }
+        List<NodeState> fresh = new ArrayList<>(replicas.size());
+        for (NodeState replica : replicas) {
+            if (withinBound(replica, maxStalenessMillis)) {
+                fresh.add(replica);
+            }
+        }
+        return fresh;
+    }
+
+    private static boolean withinBound(NodeState replica, long maxStalenessMillis) {
+        long lag = replica.lagMillis();
+        return lag >= 0 && lag <= maxStalenessMillis;
     }
 
     /** The selector's choice among {@code candidates} (not empty). */
@@ -99,8 +125,8 @@ public final class RouteDecider {
      * @param failures replicas that failed to give a connection in this call, with the failure
      * @param cause the last of those failures, or {@code null}
      */
-    NoEligibleNodeException noEligibleNode(TopologySnapshot snapshot, long nowNanos, Map<String, String> failures,
-            Throwable cause) {
+    NoEligibleNodeException noEligibleNode(RouteRequest request, TopologySnapshot snapshot, long nowNanos,
+            Map<String, String> failures, Throwable cause) {
         Map<String, String> reasons = new LinkedHashMap<>();
         for (NodeState replica : snapshot.replicas()) {
             String why = failures.get(replica.name());
@@ -112,6 +138,10 @@ public final class RouteDecider {
             }
             if (why == null && !snapshot.replicasEnabled()) {
                 why = "replicas are disabled";
+            }
+            if (why == null && request.maxStalenessMillis() >= 0 && !withinBound(replica, request.maxStalenessMillis())) {
+                why = "lag " + (replica.lagMillis() < 0 ? "unknown" : replica.lagMillis() + " ms") + " > max staleness "
+                        + request.maxStalenessMillis() + " ms";
             }
             reasons.put(replica.name(), why == null ? "not tried" : why);
         }

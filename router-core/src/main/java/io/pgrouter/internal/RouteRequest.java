@@ -1,30 +1,48 @@
 package io.pgrouter.internal;
 
 /**
- * What a connection asks of the router when it is first used. Only a few combinations exist today, each a
- * shared constant, so building a request allocates nothing. Read-your-writes tokens and a per-call staleness
- * bound will be further fields.
+ * What a connection asks of the router when it is first used. The common requests are shared constants, so
+ * building one allocates nothing; only a read with a staleness bound is a new object. Read-your-writes tokens will
+ * be a further field.
  */
 public final class RouteRequest {
 
     /** No read intent: the primary. */
-    public static final RouteRequest WRITE = new RouteRequest(false, false);
+    public static final RouteRequest WRITE = new RouteRequest(false, false, -1);
     /** Read intent: a replica if one can serve. */
-    public static final RouteRequest READ = new RouteRequest(true, false);
+    public static final RouteRequest READ = new RouteRequest(true, false, -1);
     /** Forced to the primary, whatever the intent. */
-    public static final RouteRequest PRIMARY = new RouteRequest(false, true);
+    public static final RouteRequest PRIMARY = new RouteRequest(false, true, -1);
 
     private final boolean readIntent;
     private final boolean forcedPrimary;
+    private final long maxStalenessMillis;
 
-    private RouteRequest(boolean readIntent, boolean forcedPrimary) {
+    private RouteRequest(boolean readIntent, boolean forcedPrimary, long maxStalenessMillis) {
         this.readIntent = readIntent;
         this.forcedPrimary = forcedPrimary;
+        this.maxStalenessMillis = maxStalenessMillis;
     }
 
     /** The request for this intent; forced primary wins over read intent. */
     public static RouteRequest of(boolean readIntent, boolean forcedPrimary) {
         return forcedPrimary ? PRIMARY : readIntent ? READ : WRITE;
+    }
+
+    /**
+     * The request for this intent with a staleness bound for reads: only replicas whose lag in time is known and
+     * at most {@code maxStalenessMillis} may serve; -1 for no bound.
+     */
+    public static RouteRequest of(boolean readIntent, boolean forcedPrimary, long maxStalenessMillis) {
+        if (maxStalenessMillis < 0 || forcedPrimary || !readIntent) {
+            return of(readIntent, forcedPrimary);
+        }
+        return new RouteRequest(true, false, maxStalenessMillis);
+    }
+
+    /** The most a replica may lag in time to serve this read, or -1 for the thresholds' judgement alone. */
+    public long maxStalenessMillis() {
+        return maxStalenessMillis;
     }
 
     /** Whether the caller only reads (and the connection is made read-only wherever it lands). */
@@ -39,6 +57,6 @@ public final class RouteRequest {
 
     @Override
     public String toString() {
-        return forcedPrimary ? "primary" : readIntent ? "read" : "write";
+        return forcedPrimary ? "primary" : readIntent ? (maxStalenessMillis >= 0 ? "read(max staleness " + maxStalenessMillis + " ms)" : "read") : "write";
     }
 }

@@ -6,6 +6,8 @@ import io.pgrouter.RouteScope;
  * The thread's routing scopes. Nesting rule: any open {@code onPrimary} scope wins over any open
  * {@code readOnly} scope, whichever was opened first; so a method that must see its own writes stays on the
  * primary even when its caller declared a read, and a read inside {@code onPrimary} stays on the primary.
+ * Staleness bounds of nested read-only scopes combine to the tightest; scopes with a bound must close in the
+ * reverse order of opening (try-with-resources does that).
  */
 public final class Scopes {
 
@@ -14,12 +16,20 @@ public final class Scopes {
 
     /** Opens a read-only scope on this thread. */
     public RouteScope readOnly() {
-        return open(false);
+        return open(false, -1);
+    }
+
+    /** Opens a read-only scope on this thread in which replicas may lag at most {@code maxStalenessMillis}. */
+    public RouteScope readOnly(long maxStalenessMillis) {
+        if (maxStalenessMillis < 0) {
+            throw new IllegalArgumentException("max staleness must be zero or positive, was " + maxStalenessMillis + " ms");
+        }
+        return open(false, maxStalenessMillis);
     }
 
     /** Opens a primary scope on this thread. */
     public RouteScope onPrimary() {
-        return open(true);
+        return open(true, -1);
     }
 
     /** The request for a connection first used now, on this thread. */
@@ -28,7 +38,7 @@ public final class Scopes {
         if (d == null) {
             return connectionReadOnly ? RouteRequest.READ : RouteRequest.WRITE;
         }
-        return RouteRequest.of(connectionReadOnly || d.readOnly > 0, d.primary > 0);
+        return RouteRequest.of(connectionReadOnly || d.readOnly > 0, d.primary > 0, d.maxStalenessMillis);
     }
 
     /** Whether a read-only scope is open on this thread (for diagnostics). */
@@ -37,35 +47,42 @@ public final class Scopes {
         return d != null && d.readOnly > 0;
     }
 
-    private RouteScope open(boolean primary) {
+    private RouteScope open(boolean primary, long maxStalenessMillis) {
         Depths d = depths.get();
         if (d == null) {
             d = new Depths();
             depths.set(d);
         }
+        long previousBound = d.maxStalenessMillis;
         if (primary) {
             d.primary++;
         } else {
             d.readOnly++;
+            if (maxStalenessMillis >= 0) {
+                d.maxStalenessMillis = previousBound < 0 ? maxStalenessMillis : Math.min(previousBound, maxStalenessMillis);
+            }
         }
-        return new OpenScope(d, primary, Thread.currentThread());
+        return new OpenScope(d, primary, previousBound, Thread.currentThread());
     }
 
-    /** How many scopes of each kind are open on one thread; only that thread touches it. */
+    /** How many scopes of each kind are open on one thread, and the tightest staleness bound; only that thread touches it. */
     private static final class Depths {
         int readOnly;
         int primary;
+        long maxStalenessMillis = -1;
     }
 
     private static final class OpenScope implements RouteScope {
         private final Depths depths;
         private final boolean primary;
+        private final long previousBound;
         private final Thread owner;
         private boolean closed;
 
-        OpenScope(Depths depths, boolean primary, Thread owner) {
+        OpenScope(Depths depths, boolean primary, long previousBound, Thread owner) {
             this.depths = depths;
             this.primary = primary;
+            this.previousBound = previousBound;
             this.owner = owner;
         }
 
@@ -83,6 +100,7 @@ public final class Scopes {
                 depths.primary--;
             } else {
                 depths.readOnly--;
+                depths.maxStalenessMillis = previousBound;
             }
         }
 

@@ -121,4 +121,30 @@ class RouteDeciderTest {
         assertThatThrownBy(() -> broken.decide(RouteRequest.READ, nodes.snapshot(true), NOW))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("index 7 of 2");
     }
+
+    @Test
+    void aStalenessBoundKeepsOnlyReplicasFreshEnoughAndFallsBackWithItsOwnReason() throws Exception {
+        TopologySnapshot snapshot = nodes.snapshot(true)
+                .withReplica("replica-1", s -> s.withHealth(lagging(s, 900)))
+                .withReplica("replica-2", s -> s.withHealth(lagging(s, 100)));
+
+        RouteRequest within500 = RouteRequest.of(true, false, 500);
+        for (int i = 0; i < 3; i++) {
+            assertThat(withFallback.decide(within500, snapshot, NOW)).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA));
+        }
+        RouteRequest within50 = RouteRequest.of(true, false, 50);
+        assertThat(withFallback.decide(within50, snapshot, NOW))
+                .isEqualTo(nodes.primary.route(RouteReason.FALLBACK_REPLICAS_TOO_STALE));
+        assertThatThrownBy(() -> withoutFallback.decide(within50, snapshot, NOW))
+                .isInstanceOf(NoEligibleNodeException.class)
+                .hasMessageContaining("replica-1: lag 900 ms > max staleness 50 ms")
+                .hasMessageContaining("replica-2: lag 100 ms > max staleness 50 ms");
+    }
+
+    private static io.pgrouter.internal.health.NodeHealth lagging(NodeState state, long millis) {
+        io.pgrouter.internal.health.NodeHealth h = state.health();
+        return new io.pgrouter.internal.health.NodeHealth(h.node(), h.state(), true, null, true,
+                new io.pgrouter.internal.health.ReplicaLag(0, millis, io.pgrouter.internal.health.ReplicaLag.Basis.WAL_HISTORY),
+                1, false, 0, 0, 0, false);
+    }
 }

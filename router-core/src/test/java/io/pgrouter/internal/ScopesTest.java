@@ -83,4 +83,32 @@ class ScopesTest {
             assertThat(other.request(false)).isSameAs(RouteRequest.WRITE);
         }
     }
+
+    @Test
+    void stalenessBoundsNestToTheTightestAndUnwind() {
+        try (RouteScope outer = scopes.readOnly(5000)) {
+            assertThat(scopes.request(false).maxStalenessMillis()).isEqualTo(5000);
+            try (RouteScope inner = scopes.readOnly(200)) {
+                assertThat(scopes.request(false).maxStalenessMillis()).isEqualTo(200);
+                try (RouteScope looser = scopes.readOnly(60_000)) {
+                    assertThat(scopes.request(false).maxStalenessMillis()).isEqualTo(200);
+                }
+                try (RouteScope unbounded = scopes.readOnly()) {
+                    assertThat(scopes.request(false).maxStalenessMillis()).isEqualTo(200);
+                }
+            }
+            assertThat(scopes.request(false).maxStalenessMillis()).isEqualTo(5000);
+            try (RouteScope primary = scopes.onPrimary()) {
+                assertThat(scopes.request(false)).isSameAs(RouteRequest.PRIMARY);
+            }
+        }
+        assertThat(scopes.request(true)).isSameAs(RouteRequest.READ);
+        assertThat(scopes.request(true).maxStalenessMillis()).isEqualTo(-1);
+    }
+
+    @Test
+    void aNegativeBoundIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scopes.readOnly(-1))
+                .hasMessage("max staleness must be zero or positive, was -1 ms");
+    }
 }
