@@ -217,7 +217,8 @@ public final class HealthMonitor implements AutoCloseable {
                 ProbeResult r = results.get(name);
                 NodeHealth before = last.getOrDefault(name, NodeHealth.unknown(name));
                 int failures = r.ok() ? 0 : before.consecutiveFailures() + 1;
-                Boolean inRecovery = r.ok() ? r.inRecovery() : before.inRecovery();
+                // Boxed on both sides: a mixed conditional would unbox a node that never answered (null) and fail the round.
+                Boolean inRecovery = r.ok() ? Boolean.valueOf(r.inRecovery()) : before.inRecovery();
                 boolean timedOut = !r.ok() && r.error() != null && r.error().startsWith(TIMED_OUT);
                 NodeHealth h;
                 if (name.equals(primary)) {
