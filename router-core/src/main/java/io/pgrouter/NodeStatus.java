@@ -54,6 +54,11 @@ public record NodeStatus(
         routes = Map.copyOf(routes);
     }
 
+    /** This node as one JSON object, as it appears in {@link RouterStatus#toJson()}. */
+    public String toJson() {
+        return io.pgrouter.internal.StatusJson.of(this);
+    }
+
     /** The node's pool name, {@code pgrouter-<name>}. */
     public String poolName() {
         return "pgrouter-" + name;

@@ -29,6 +29,15 @@ public record RouterStatus(
         nodes = List.copyOf(nodes);
     }
 
+    /**
+     * This snapshot as one JSON object: the components above by name, {@code Instant}s as ISO-8601 strings,
+     * durations in milliseconds ({@code lagThresholds.maxDelayMillis}), enums in lower case, unknown lag as
+     * {@code null}. See {@code docs/metrics.md} for an example.
+     */
+    public String toJson() {
+        return io.pgrouter.internal.StatusJson.of(this);
+    }
+
     /** The primary's status. */
     public NodeStatus primary() {
         return nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).findFirst().orElseThrow();

@@ -1,0 +1,113 @@
+package io.pgrouter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.util.Arrays;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class StatusJsonTest {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private static Map<RouteReason, Long> routes(long replica, long write) {
+        Map<RouteReason, Long> routes = new EnumMap<>(RouteReason.class);
+        for (RouteReason reason : RouteReason.values()) {
+            routes.put(reason, 0L);
+        }
+        routes.put(RouteReason.REPLICA, replica);
+        routes.put(RouteReason.PRIMARY_WRITE, write);
+        return routes;
+    }
+
+    private static RouterStatus status() {
+        NodeStatus primary = new NodeStatus("primary", NodeRole.PRIMARY, "active", false, null, 1, 2, 2, 3, 5, 0,
+                routes(0, 42), HealthState.HEALTHY, -1, -1, false, 1, "closed",
+                Instant.parse("2026-01-02T03:04:05.123Z"), 1.5);
+        NodeStatus replica = new NodeStatus("db \"east\"\n", NodeRole.REPLICA, "drained", false, "drained by an operator",
+                3, 0, 0, 1, 1, 0, routes(7, 0), HealthState.LAGGING, 1_048_576, 2500, true, 1, "half_open", null, 0);
+        return new RouterStatus(Instant.parse("2026-01-02T03:04:06Z"), true, true, false, "least-in-flight",
+                new LagThresholds(1024, Duration.ofSeconds(5), 3), List.of(primary, replica));
+    }
+
+    @Test
+    void everyRouterFieldIsThere() {
+        JsonNode json = MAPPER.readTree(status().toJson());
+
+        assertThat(json.get("takenAt").asString()).isEqualTo("2026-01-02T03:04:06Z");
+        assertThat(json.get("replicasEnabled").asBoolean()).isTrue();
+        assertThat(json.get("fallbackToPrimary").asBoolean()).isTrue();
+        assertThat(json.get("forcePrimary").asBoolean()).isFalse();
+        assertThat(json.get("selection").asString()).isEqualTo("least-in-flight");
+        assertThat(json.get("lagThresholds").get("maxBytes").asLong()).isEqualTo(1024);
+        assertThat(json.get("lagThresholds").get("maxDelayMillis").asLong()).isEqualTo(5000);
+        assertThat(json.get("lagThresholds").get("rejoinAfter").asInt()).isEqualTo(3);
+        assertThat(json.get("nodes")).hasSize(2);
+        assertThat(json.propertyNames()).hasSize(RouterStatus.class.getRecordComponents().length).containsExactly("takenAt", "replicasEnabled", "fallbackToPrimary",
+                "forcePrimary", "selection", "lagThresholds", "nodes");
+    }
+
+    @Test
+    void everyNodeFieldIsThere() {
+        JsonNode primary = MAPPER.readTree(status().toJson()).get("nodes").get(0);
+
+        assertThat(primary.get("name").asString()).isEqualTo("primary");
+        assertThat(primary.get("role").asString()).isEqualTo("primary");
+        assertThat(primary.get("state").asString()).isEqualTo("active");
+        assertThat(primary.get("eligible").asBoolean()).isFalse();
+        assertThat(primary.get("notEligibleReason").isNull()).isTrue();
+        assertThat(primary.get("weight").asInt()).isEqualTo(1);
+        assertThat(primary.get("inFlight").asInt()).isEqualTo(2);
+        assertThat(primary.get("poolName").asString()).isEqualTo("pgrouter-primary");
+        assertThat(primary.get("activeConnections").asInt()).isEqualTo(2);
+        assertThat(primary.get("idleConnections").asInt()).isEqualTo(3);
+        assertThat(primary.get("totalConnections").asInt()).isEqualTo(5);
+        assertThat(primary.get("threadsAwaitingConnection").asInt()).isZero();
+        assertThat(primary.get("routes").get("primary_write").asLong()).isEqualTo(42);
+        assertThat(primary.get("routes").propertyNames()).hasSize(RouteReason.values().length);
+        assertThat(primary.get("totalRoutes").asLong()).isEqualTo(42);
+        assertThat(primary.get("health").asString()).isEqualTo("healthy");
+        assertThat(primary.get("lagBytes").isNull()).as("unknown is null, not -1").isTrue();
+        assertThat(primary.get("lagMillis").isNull()).isTrue();
+        assertThat(primary.get("replayPaused").asBoolean()).isFalse();
+        assertThat(primary.get("timeline").asLong()).isEqualTo(1);
+        assertThat(primary.get("breakerState").asString()).isEqualTo("closed");
+        assertThat(primary.get("lastProbeAt").asString()).isEqualTo("2026-01-02T03:04:05.123Z");
+        assertThat(primary.get("lastProbeMillis").asDouble()).isEqualTo(1.5);
+        // A component added to the record later must show up here too.
+        List<String> components = Arrays.stream(NodeStatus.class.getRecordComponents()).map(RecordComponent::getName)
+                .toList();
+        assertThat(primary.propertyNames()).containsAll(components).hasSize(components.size() + 2);
+    }
+
+    @Test
+    void stringsAreEscapedAndUnknownsAreNull() {
+        String text = status().toJson();
+        JsonNode replica = MAPPER.readTree(text).get("nodes").get(1);
+
+        assertThat(replica.get("name").asString()).isEqualTo("db \"east\"\n");
+        assertThat(replica.get("notEligibleReason").asString()).isEqualTo("drained by an operator");
+        assertThat(replica.get("lagBytes").asLong()).isEqualTo(1_048_576);
+        assertThat(replica.get("lagMillis").asLong()).isEqualTo(2500);
+        assertThat(replica.get("replayPaused").asBoolean()).isTrue();
+        assertThat(replica.get("health").asString()).isEqualTo("lagging");
+        assertThat(replica.get("breakerState").asString()).isEqualTo("half_open");
+        assertThat(replica.get("lastProbeAt").isNull()).isTrue();
+        assertThat(replica.get("lastProbeMillis").isNull()).isTrue();
+        assertThat(text).doesNotContain("\n");
+    }
+
+    @Test
+    void aNodeAloneReadsAsInTheWhole() {
+        RouterStatus status = status();
+        assertThat(MAPPER.readTree(status.primary().toJson()))
+                .isEqualTo(MAPPER.readTree(status.toJson()).get("nodes").get(0));
+    }
+}
