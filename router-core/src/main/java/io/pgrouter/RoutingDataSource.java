@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -58,8 +60,28 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final ConnectionRouter router;
 
     private RoutingDataSource(RouterConfig config) {
-        this.runtime = RouterRuntime.start(config);
+        this(config, List.of(), null);
+    }
+
+    private RoutingDataSource(RouterConfig config, List<RouterListener> listeners, Object meterRegistry) {
+        this.runtime = RouterRuntime.start(config, listeners, meterRegistry);
         this.router = runtime.router();
+        if (meterRegistry != null) {
+            try {
+                bindMeters(meterRegistry);
+            } catch (RuntimeException | LinkageError e) {
+                runtime.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Binds the router's meters. Only reached with a registry, hence with Micrometer on the class path; kept out of
+     * every signature and field so that this class loads (and reflects) without Micrometer.
+     */
+    private void bindMeters(Object meterRegistry) {
+        new io.pgrouter.micrometer.PgRouterMetrics(this).bindTo((io.micrometer.core.instrument.MeterRegistry) meterRegistry);
     }
 
     /** A builder; at least {@link Builder#primary(String, String, String)} is required. */
@@ -125,6 +147,19 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      */
     public RouteScope readOnly() {
         return router.scopes().readOnly();
+    }
+
+    /**
+     * Opens a read-only scope on this thread whose reads accept only replicas that lag at most {@code maxStaleness}
+     * in time (as the health monitor measured at its last probe). When every eligible replica lags more, the read
+     * goes to the primary (reason {@link RouteReason#FALLBACK_REPLICAS_TOO_STALE}), or fails with fallback off.
+     * Nested bounds combine to the tightest; close bounded scopes in reverse order (try-with-resources does).
+     *
+     * @throws IllegalArgumentException for a negative bound
+     */
+    public RouteScope readOnly(Duration maxStaleness) {
+        java.util.Objects.requireNonNull(maxStaleness, "maxStaleness");
+        return router.scopes().readOnly(maxStaleness.toMillis());
     }
 
     /** Opens a scope on this thread that sends connections first used inside it to the primary. */
@@ -195,6 +230,19 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         runtime.setLagThresholds(thresholds);
     }
 
+    /**
+     * Adds a listener for events from now on (state changes, role changes, fallback); see {@link RouterListener}.
+     * To hear the first probe round too, use {@link Builder#listener} instead.
+     */
+    public void addListener(RouterListener listener) {
+        runtime.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener added before; unknown ones are ignored. */
+    public void removeListener(RouterListener listener) {
+        runtime.removeListener(listener);
+    }
+
     /** An immutable snapshot of the router and its nodes, taken without I/O. */
     public RouterStatus status() {
         return runtime.status();
@@ -238,17 +286,24 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         throw new SQLFeatureNotSupportedException("RoutingDataSource logs through SLF4J");
     }
 
+    /**
+     * This data source; or, for {@code io.pgrouter.internal.RouterRuntime}, the router's internals, which the
+     * pgrouter modules (metrics, Spring) use and which may change in any release.
+     */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         if (iface.isInstance(this)) {
             return iface.cast(this);
+        }
+        if (iface == RouterRuntime.class) {
+            return iface.cast(runtime);
         }
         throw new SQLException("RoutingDataSource does not wrap a " + iface.getName());
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
+        return iface.isInstance(this) || iface == RouterRuntime.class;
     }
 
     @Override
@@ -261,7 +316,11 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * key the value corresponds to ({@code pgrouter.replicas[0].weight}). Not thread-safe.
      */
     public static final class Builder {
+        private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+
         private final RouterConfig.Builder config = RouterConfig.builder();
+        private final List<RouterListener> listeners = new ArrayList<>();
+        private Object meterRegistry;
 
         private Builder() {
         }
@@ -367,13 +426,47 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /** Adds a listener that hears events from the first probe round on; see {@link RouterListener}. */
+        public Builder listener(RouterListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * A Micrometer {@code io.micrometer.core.instrument.MeterRegistry} to report to: every node pool's HikariCP
+         * meters ({@code hikaricp.*}, set up before the pools start) and the router's own ({@code pgrouter.*}, see
+         * {@code io.pgrouter.micrometer.PgRouterMetrics}). Typed {@code Object}, as HikariCP's
+         * {@code setMetricRegistry} is, so that the router works without Micrometer on the class path.
+         *
+         * @throws IllegalArgumentException if {@code registry} is not a {@code MeterRegistry}
+         */
+        public Builder meterRegistry(Object registry) {
+            Objects.requireNonNull(registry, "registry");
+            if (!isMeterRegistry(registry.getClass())) {
+                throw new IllegalArgumentException("meterRegistry must be a " + METER_REGISTRY + ", was a "
+                        + registry.getClass().getName());
+            }
+            meterRegistry = registry;
+            return this;
+        }
+
+        /** By name, so that Micrometer is not loaded (nor needed) to tell. */
+        private static boolean isMeterRegistry(Class<?> type) {
+            for (Class<?> t = type; t != null; t = t.getSuperclass()) {
+                if (t.getName().equals(METER_REGISTRY)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /**
          * Validates the configuration and starts one pool per node. Nodes that are down do not fail the build.
          *
          * @throws IllegalArgumentException naming the bad key and value
          */
         public RoutingDataSource build() {
-            return new RoutingDataSource(config.build());
+            return new RoutingDataSource(config.build(), List.copyOf(listeners), meterRegistry);
         }
 
         private NodeDraft draft(String node) {

@@ -130,7 +130,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** Whether the circuit breaker keeps reads away (open, or half-open waiting for a probe to succeed). */
-    boolean backingOff() {
+    public boolean backingOff() {
         CircuitBreaker.State state = breaker.getState();
         return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
                 || state == CircuitBreaker.State.FORCED_OPEN;
@@ -171,6 +171,16 @@ public final class Node implements AutoCloseable {
     /** The pool's numbers, or {@code null} when the pool is not HikariCP or not started. */
     public HikariPoolMXBean poolStats() {
         return pool instanceof HikariDataSource hikari && !hikari.isClosed() ? hikari.getHikariPoolMXBean() : null;
+    }
+
+    /**
+     * The share of the pool's maximum size in use now, 0 to 1; NaN when the pool is not HikariCP or is closed.
+     * Reads the pool's counters only.
+     */
+    public double poolUtilization() {
+        HikariPoolMXBean mx = poolStats();
+        int max = pool instanceof HikariDataSource hikari ? hikari.getMaximumPoolSize() : 0;
+        return mx == null || max <= 0 ? Double.NaN : (double) mx.getActiveConnections() / max;
     }
 
     /** The node's pool, for metrics. */

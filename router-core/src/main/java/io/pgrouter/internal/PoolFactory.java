@@ -15,9 +15,13 @@ final class PoolFactory {
      * A started pool named {@code pgrouter-<node>}. It does not fail when the node is down at start
      * ({@code initializationFailTimeout = -1}): a router over several nodes must come up while one is away; the
      * pool keeps trying in the background and the router routes around it.
+     *
+     * @param meterRegistry a Micrometer {@code MeterRegistry} or {@code null}: HikariCP then reports the pool's
+     *     {@code hikaricp.*} meters there from the start, tagged {@code pool=pgrouter-<node>}
      */
     static Node pooledNode(NodeConfig node, PoolSettings settings, BooleanSupplier readOnlyScopeActive,
-            java.time.Duration breakerOpenFor, java.util.function.BiConsumer<String, String> nodeSignal) {
+            java.time.Duration breakerOpenFor, java.util.function.BiConsumer<String, String> nodeSignal,
+            Object meterRegistry) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(node.poolName());
         hikari.setJdbcUrl(node.jdbcUrl());
@@ -33,6 +37,11 @@ final class PoolFactory {
         hikari.setInitializationFailTimeout(-1);
         NodeExceptionObserver observer = new NodeExceptionObserver(node, readOnlyScopeActive, nodeSignal);
         hikari.setExceptionOverride(observer);
+        if (meterRegistry != null) {
+            // HikariCP's Object-typed hook wraps a MeterRegistry in its own MicrometerMetricsTrackerFactory before
+            // the pool starts: no Micrometer type is needed here, so the core loads without Micrometer.
+            hikari.setMetricRegistry(meterRegistry);
+        }
         HikariDataSource pool = new HikariDataSource(hikari);
         observer.attach(pool);
         return new Node(node, pool, breakerOpenFor);

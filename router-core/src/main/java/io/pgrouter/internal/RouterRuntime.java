@@ -2,15 +2,19 @@ package io.pgrouter.internal;
 
 import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeStatus;
+import io.pgrouter.RouterListener;
 import io.pgrouter.RouterStatus;
 import io.pgrouter.internal.health.HealthMonitor;
 import io.pgrouter.internal.health.HealthReport;
 import io.pgrouter.internal.health.NodeHealth;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,35 +28,48 @@ public final class RouterRuntime implements AutoCloseable {
     private final List<String> names;
     private final ConnectionRouter router;
     private final HealthMonitor monitor;
+    private final RouterEvents events;
+    private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
 
-    private RouterRuntime(RouterConfig config, List<Node> nodes, ConnectionRouter router) {
+    private RouterRuntime(RouterConfig config, List<Node> nodes, ConnectionRouter router, List<RouterListener> listeners) {
         this.config = config;
         this.nodes = List.copyOf(nodes);
         this.names = this.nodes.stream().map(Node::name).toList();
         this.router = router;
         this.monitor = new HealthMonitor(config.nodes(), config.monitor(), config.lag(), this::apply);
+        this.events = new RouterEvents(listeners, Clock.systemUTC());
+    }
+
+    /** As {@link #start(RouterConfig, List, Object)} without listeners or metrics. */
+    public static RouterRuntime start(RouterConfig config) {
+        return start(config, List.of(), null);
     }
 
     /**
      * Starts a pool per node and the health monitor, whose first probe round runs before this returns so that
      * the first connection is routed on facts; if a pool cannot be created, closes the others and rethrows.
+     *
+     * @param listeners hear events from the first probe round on
+     * @param meterRegistry a Micrometer {@code MeterRegistry} for the pools' HikariCP metrics, or {@code null};
+     *     typed {@code Object} so that this class loads without Micrometer
      */
-    public static RouterRuntime start(RouterConfig config) {
+    public static RouterRuntime start(RouterConfig config, List<RouterListener> listeners, Object meterRegistry) {
         Scopes scopes = new Scopes();
         NodeSignals signals = new NodeSignals();
         List<Node> nodes = new ArrayList<>();
         try {
             nodes.add(PoolFactory.pooledNode(config.primary(), config.primaryPool(), scopes::readOnlyActive,
-                    config.failedReplicaBackoff(), signals));
+                    config.failedReplicaBackoff(), signals, meterRegistry));
             for (NodeConfig replica : config.replicas()) {
                 nodes.add(PoolFactory.pooledNode(replica, config.replicaPool(), scopes::readOnlyActive,
-                        config.failedReplicaBackoff(), signals));
+                        config.failedReplicaBackoff(), signals, meterRegistry));
             }
         } catch (RuntimeException e) {
             nodes.forEach(RouterRuntime::closeQuietly);
             throw e;
         }
-        RouterRuntime runtime = new RouterRuntime(config, nodes, routerOver(nodes, config, scopes));
+        RouterRuntime runtime = new RouterRuntime(config, nodes, routerOver(nodes, config, scopes), listeners);
         signals.target = runtime::nodeSignal;
         runtime.monitor.start();
         LOG.info("Started {}", runtime);
@@ -62,11 +79,11 @@ public final class RouterRuntime implements AutoCloseable {
     /**
      * Applies a probe round to the topology, on the monitor thread: health and roles into a new snapshot, probe
      * outcomes into the circuit breakers, pools of nodes that changed role retired, connections on nodes that
-     * stopped answering cut.
+     * stopped answering cut; then events and observers.
      */
     private void apply(HealthReport report) {
         TopologySnapshot before = router.topology().current();
-        router.topology().update(snapshot -> snapshot.withHealth(report, names));
+        TopologySnapshot after = router.topology().update(snapshot -> snapshot.withHealth(report, names));
         for (NodeHealth h : report.nodes()) {
             Node node = node(h.node());
             if (h.lastProbeNanos() != 0) {
@@ -87,6 +104,53 @@ public final class RouterRuntime implements AutoCloseable {
             LOG.warn("Writes now go to '{}' (was '{}'): it answers as the primary; both pools retire their connections",
                     newPrimary.name(), oldPrimary.name());
         }
+        // After the breakers took this round's probes, so that the fallback check sees them.
+        events.afterRound(before, after, report);
+        for (Consumer<HealthReport> observer : roundObservers) {
+            try {
+                observer.accept(report);
+            } catch (RuntimeException e) {
+                LOG.warn("Probe round observer {} failed", observer, e);
+            }
+        }
+    }
+
+    /** Adds a listener for events from now on. */
+    public void addListener(RouterListener listener) {
+        events.add(listener);
+    }
+
+    /** Removes a listener added before; unknown ones are ignored. */
+    public void removeListener(RouterListener listener) {
+        events.remove(listener);
+    }
+
+    /** Whether reads fall back to the primary because no replica is eligible, as of the last published snapshot. */
+    public boolean inFallback() {
+        return events.inFallback();
+    }
+
+    /**
+     * Hands every probe round's report to {@code observer} on the monitor thread, after the topology took it; for
+     * metrics. It must be quick; its exceptions are logged.
+     */
+    public void addRoundObserver(Consumer<HealthReport> observer) {
+        roundObservers.add(observer);
+    }
+
+    /** Stops handing reports to an observer added before. */
+    public void removeRoundObserver(Consumer<HealthReport> observer) {
+        roundObservers.remove(observer);
+    }
+
+    /** Runs {@code hook} when the router closes (after its pools); to unregister meters, say. */
+    public void onClose(Runnable hook) {
+        closeHooks.add(hook);
+    }
+
+    /** The nodes in configuration order, the configured primary first. */
+    public List<Node> nodes() {
+        return nodes;
     }
 
     /**
@@ -123,9 +187,10 @@ public final class RouterRuntime implements AutoCloseable {
         if (before.primary().name().equals(name) && drained) {
             throw new IllegalArgumentException("node '" + name + "' is the primary: only replicas can be drained");
         }
-        router.topology().update(snapshot -> snapshot.primary().name().equals(name) ? snapshot
+        TopologySnapshot after = router.topology().update(snapshot -> snapshot.primary().name().equals(name) ? snapshot
                 : snapshot.withReplica(name, s -> s.withOperatorState(state)));
         LOG.info("Node '{}' {}", name, drained ? "drained: no new reads go there" : "undrained");
+        events.checkFallback(after);
     }
 
     /** Sends every connection to the primary, or stops doing so. */
@@ -168,10 +233,11 @@ public final class RouterRuntime implements AutoCloseable {
     /** Publishes a snapshot with the replicas flag set; logs the change. */
     public void setReplicasEnabled(boolean enabled) {
         TopologySnapshot before = router.topology().current();
-        router.topology().update(snapshot -> snapshot.withReplicasEnabled(enabled));
+        TopologySnapshot after = router.topology().update(snapshot -> snapshot.withReplicasEnabled(enabled));
         if (before.replicasEnabled() != enabled) {
             LOG.info("Reads to replicas {}", enabled ? "enabled" : "disabled: every connection goes to the primary");
         }
+        events.checkFallback(after);
     }
 
     /** The status now. */
@@ -194,6 +260,13 @@ public final class RouterRuntime implements AutoCloseable {
         router.close();
         monitor.close();
         nodes.forEach(RouterRuntime::closeQuietly);
+        for (Runnable hook : closeHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Close hook {} failed", hook, e);
+            }
+        }
         LOG.info("Closed {}", this);
     }
 

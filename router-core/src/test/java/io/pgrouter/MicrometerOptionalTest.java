@@ -1,0 +1,46 @@
+package io.pgrouter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.json.JsonFactory;
+
+/** The core works without Micrometer on the class path: Micrometer is an optional dependency. */
+class MicrometerOptionalTest {
+
+    /** The core's classes and its required dependencies, nothing else; the JDK as the parent. */
+    private static URLClassLoader withoutMicrometer() {
+        List<Class<?>> from = List.of(RoutingDataSource.class, BuildsARouter.class, HikariConfig.class, Driver.class,
+                CircuitBreaker.class, IntervalFunction.class, LoggerFactory.class,
+                org.slf4j.simple.SimpleServiceProvider.class, JsonFactory.class);
+        URL[] urls = from.stream().map(c -> c.getProtectionDomain().getCodeSource().getLocation()).distinct()
+                .toArray(URL[]::new);
+        return new URLClassLoader("without-micrometer", urls, ClassLoader.getPlatformClassLoader());
+    }
+
+    @Test
+    void aRouterBuildsRunsAndClosesWithoutMicrometer() throws Exception {
+        try (URLClassLoader loader = withoutMicrometer()) {
+            assertThatThrownBy(() -> loader.loadClass("io.micrometer.core.instrument.MeterRegistry"))
+                    .as("the loader hides Micrometer").isInstanceOf(ClassNotFoundException.class);
+            Class<?> task = loader.loadClass(BuildsARouter.class.getName());
+            assertThat(task.getClassLoader()).isSameAs(loader);
+
+            @SuppressWarnings("unchecked")
+            Callable<String> build = (Callable<String>) task.getDeclaredConstructor().newInstance();
+            String json = build.call();
+
+            assertThat(json).contains("\"name\":\"replica-1\"", "\"health\":\"unreachable\"");
+        }
+    }
+}
