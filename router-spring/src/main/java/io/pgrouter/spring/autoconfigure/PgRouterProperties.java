@@ -1,0 +1,365 @@
+package io.pgrouter.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code pgrouter.*} properties: the same keys, meanings and defaults as {@code RoutingDataSource.fromProperties}
+ * (see {@code docs/configuration.md}), plus Spring's defaults from {@code spring.datasource.*}. Unknown
+ * {@code pgrouter.*} keys stop startup, so that a typo does not silently keep a default.
+ */
+@ConfigurationProperties(prefix = "pgrouter", ignoreUnknownFields = false)
+public class PgRouterProperties {
+
+    /** Whether pgrouter provides the application's DataSource when a primary is configured. */
+    private boolean enabled = true;
+
+    /** The primary; its url, username and password default to spring.datasource.url, .username and .password. */
+    private final Node primary = new Node();
+
+    /** The replicas, in order; their username and password default to the primary's. */
+    private List<Replica> replicas = new ArrayList<>();
+
+    /** Whether reads may use replicas at all; switchable at run time through the pgrouter actuator endpoint. */
+    private boolean replicasEnabled = true;
+
+    /** Whether reads go to the primary when no replica can serve; otherwise they fail. */
+    private boolean fallbackToPrimary = true;
+
+    /** How reads pick a replica: least-in-flight, round-robin, random, weighted or lowest-lag. */
+    private String selection = "least-in-flight";
+
+    /** How long a node's circuit breaker stays open after failures before a probe may close it again. */
+    private Duration failedReplicaBackoff = Duration.ofSeconds(5);
+
+    /** Health monitor settings. */
+    private final Probe probe = new Probe();
+
+    /** When replicas leave and rejoin rotation. */
+    private final Lag lag = new Lag();
+
+    /** HikariCP settings per role. */
+    private final Pools pool = new Pools();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Node getPrimary() {
+        return primary;
+    }
+
+    public List<Replica> getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(List<Replica> replicas) {
+        this.replicas = replicas;
+    }
+
+    public boolean isReplicasEnabled() {
+        return replicasEnabled;
+    }
+
+    public void setReplicasEnabled(boolean replicasEnabled) {
+        this.replicasEnabled = replicasEnabled;
+    }
+
+    public boolean isFallbackToPrimary() {
+        return fallbackToPrimary;
+    }
+
+    public void setFallbackToPrimary(boolean fallbackToPrimary) {
+        this.fallbackToPrimary = fallbackToPrimary;
+    }
+
+    public String getSelection() {
+        return selection;
+    }
+
+    public void setSelection(String selection) {
+        this.selection = selection;
+    }
+
+    public Duration getFailedReplicaBackoff() {
+        return failedReplicaBackoff;
+    }
+
+    public void setFailedReplicaBackoff(Duration failedReplicaBackoff) {
+        this.failedReplicaBackoff = failedReplicaBackoff;
+    }
+
+    public Probe getProbe() {
+        return probe;
+    }
+
+    public Lag getLag() {
+        return lag;
+    }
+
+    public Pools getPool() {
+        return pool;
+    }
+
+    /** One database server. */
+    public static class Node {
+
+        /** The node's name, shown in status, health, metrics and the pool name pgrouter-<name>; default primary, replica-<i+1>. */
+        private String name;
+
+        /** JDBC URL (jdbc:postgresql://host:port/database), without credentials. */
+        private String url;
+
+        /** Login user. */
+        private String username;
+
+        /** Login password; never logged or shown. */
+        private String password;
+
+        /** File to read the password from (trailing newline removed); not together with password. */
+        private String passwordFile;
+
+        /** Extra pgjdbc connection properties (ssl, sslmode, ...); use [ApplicationName] brackets to keep upper case. */
+        private Map<String, String> properties = new LinkedHashMap<>();
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getPasswordFile() {
+            return passwordFile;
+        }
+
+        public void setPasswordFile(String passwordFile) {
+            this.passwordFile = passwordFile;
+        }
+
+        public Map<String, String> getProperties() {
+            return properties;
+        }
+
+        public void setProperties(Map<String, String> properties) {
+            this.properties = properties;
+        }
+
+        @Override
+        public String toString() {
+            // Without the password: bound properties end up in logs and the configprops endpoint's neighbours.
+            return "Node[name=" + name + ", url=" + url + ", username=" + username + "]";
+        }
+    }
+
+    /** A streaming replica. */
+    public static class Replica extends Node {
+
+        /** Share of reads for the weighted selector, 1 to 1000. */
+        private int weight = 1;
+
+        public int getWeight() {
+            return weight;
+        }
+
+        public void setWeight(int weight) {
+            this.weight = weight;
+        }
+    }
+
+    /** How the health monitor probes every node. */
+    public static class Probe {
+
+        /** How often every node is probed (at least 50ms). */
+        private Duration interval = Duration.ofMillis(500);
+
+        /** How long a probe may take before it fails and its connection is cut, below the interval; default 80% of the interval. */
+        private Duration timeout;
+
+        /** Whether connections in use on a node whose probe timed out are aborted, so blocked statements fail at once. */
+        private boolean abortOnTimeout = true;
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public boolean isAbortOnTimeout() {
+            return abortOnTimeout;
+        }
+
+        public void setAbortOnTimeout(boolean abortOnTimeout) {
+            this.abortOnTimeout = abortOnTimeout;
+        }
+    }
+
+    /** Replication lag thresholds. */
+    public static class Lag {
+
+        /** Most WAL a replica may be behind the primary (1048576, 512KB, 16MB, 1GB). */
+        private DataSize maxBytes = DataSize.ofMegabytes(16);
+
+        /** Oldest change a replica may not have applied yet. */
+        private Duration maxDelay = Duration.ofSeconds(5);
+
+        /** Consecutive probes under both thresholds before an excluded replica returns. */
+        private int rejoinAfter = 3;
+
+        public DataSize getMaxBytes() {
+            return maxBytes;
+        }
+
+        public void setMaxBytes(DataSize maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        public Duration getMaxDelay() {
+            return maxDelay;
+        }
+
+        public void setMaxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+        }
+
+        public int getRejoinAfter() {
+            return rejoinAfter;
+        }
+
+        public void setRejoinAfter(int rejoinAfter) {
+            this.rejoinAfter = rejoinAfter;
+        }
+    }
+
+    /** Pool settings of the primary's pool and of each replica's pool. */
+    public static class Pools {
+
+        /** The primary's HikariCP pool. */
+        private final Pool primary = new Pool();
+
+        /** Each replica's HikariCP pool. */
+        private final Pool replica = new Pool();
+
+        public Pool getPrimary() {
+            return primary;
+        }
+
+        public Pool getReplica() {
+            return replica;
+        }
+    }
+
+    /** HikariCP settings of one pool; unset values keep the router's defaults. */
+    public static class Pool {
+
+        /** The most connections the pool holds (HikariCP maximumPoolSize); default 10. */
+        private Integer maximumPoolSize;
+
+        /** Idle connections the pool keeps ready, 0 to the maximum; default 2. */
+        private Integer minimumIdle;
+
+        /** How long a caller waits for a connection, at least 250ms; default 30s for the primary, 5s for replicas. */
+        private Duration connectionTimeout;
+
+        /** Connection age at which it is replaced, 0 (no limit) or at least 30s; default 30m. */
+        private Duration maxLifetime;
+
+        /** Idle time after which connections above minimum-idle close, 0 or at least 10s; default 10m, or half the max lifetime if that is shorter. */
+        private Duration idleTimeout;
+
+        /** How long a connection may be held before a possible leak is logged, 0 (off) or at least 2s; default 0. */
+        private Duration leakDetectionThreshold;
+
+        public Integer getMaximumPoolSize() {
+            return maximumPoolSize;
+        }
+
+        public void setMaximumPoolSize(Integer maximumPoolSize) {
+            this.maximumPoolSize = maximumPoolSize;
+        }
+
+        public Integer getMinimumIdle() {
+            return minimumIdle;
+        }
+
+        public void setMinimumIdle(Integer minimumIdle) {
+            this.minimumIdle = minimumIdle;
+        }
+
+        public Duration getConnectionTimeout() {
+            return connectionTimeout;
+        }
+
+        public void setConnectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+        }
+
+        public Duration getMaxLifetime() {
+            return maxLifetime;
+        }
+
+        public void setMaxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+        }
+
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getLeakDetectionThreshold() {
+            return leakDetectionThreshold;
+        }
+
+        public void setLeakDetectionThreshold(Duration leakDetectionThreshold) {
+            this.leakDetectionThreshold = leakDetectionThreshold;
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.pgrouter.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgrouter.RoutingDataSource;
+import io.pgrouter.spring.RouteAnnotationAdvisor;
+import io.pgrouter.spring.RouterConfigCustomizer;
+import io.pgrouter.spring.actuate.PgRouterEndpoint;
+import io.pgrouter.spring.actuate.PgRouterHealthIndicator;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/**
+ * The auto-configurations' conditions, with a primary on a closed local port: the router starts without a database
+ * (its pools do not fail the build) and finds the primary unreachable.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PgRouterAutoConfigurationTest {
+
+    private static final String CLOSED_URL = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/app";
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PgRouterAutoConfiguration.class,
+                    PgRouterAnnotationsAutoConfiguration.class, PgRouterHealthAutoConfiguration.class,
+                    PgRouterEndpointAutoConfiguration.class))
+            .withPropertyValues("pgrouter.probe.interval=100ms", "pgrouter.pool.primary.minimum-idle=0",
+                    "pgrouter.pool.replica.minimum-idle=0");
+
+    private final ApplicationContextRunner configured = contextRunner.withPropertyValues(
+            "pgrouter.primary.url=" + CLOSED_URL, "pgrouter.primary.username=app",
+            "pgrouter.replicas[0].url=" + CLOSED_URL);
+
+    @Test
+    void withoutAPrimaryNothingIsConfigured() {
+        contextRunner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(RoutingDataSource.class);
+            assertThat(context).doesNotHaveBean(RouteAnnotationAdvisor.class);
+            assertThat(context).doesNotHaveBean(PgRouterHealthIndicator.class);
+        });
+    }
+
+    @Test
+    void aNonPostgresSpringDatasourceUrlLeavesBootsDataSourceInPlace() {
+        contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:test")
+                .run(context -> assertThat(context).doesNotHaveBean(RoutingDataSource.class));
+    }
+
+    @Test
+    void aConfiguredPrimaryMakesTheRouterTheDataSource() {
+        configured.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class)).run(context -> {
+            assertThat(context).hasSingleBean(RoutingDataSource.class);
+            assertThat(context).hasSingleBean(DataSource.class);
+            assertThat(context).hasSingleBean(RouteAnnotationAdvisor.class);
+            RoutingDataSource router = context.getBean(RoutingDataSource.class);
+            assertThat(router.status().nodes()).extracting(n -> n.name()).containsExactly("primary", "replica-1");
+            assertThat(router.status().replicasEnabled()).isTrue();
+        });
+    }
+
+    @Test
+    void aPostgresSpringDatasourceUrlIsTheDefaultPrimary() {
+        contextRunner.withPropertyValues("spring.datasource.url=" + CLOSED_URL, "spring.datasource.username=app")
+                .run(context -> assertThat(context).hasSingleBean(RoutingDataSource.class));
+    }
+
+    @Test
+    void pgrouterEnabledFalseTurnsItOff() {
+        configured.withPropertyValues("pgrouter.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(RoutingDataSource.class));
+    }
+
+    @Test
+    void propertiesReachTheRouter() {
+        configured.withPropertyValues("pgrouter.replicas-enabled=false", "pgrouter.fallback-to-primary=off",
+                "pgrouter.selection=round-robin", "pgrouter.lag.max-bytes=1MB", "pgrouter.lag.max-delay=2s",
+                "pgrouter.replicas[0].name=east", "pgrouter.replicas[0].weight=7").run(context -> {
+                    var status = context.getBean(RoutingDataSource.class).status();
+                    assertThat(status.replicasEnabled()).isFalse();
+                    assertThat(status.fallbackToPrimary()).isFalse();
+                    assertThat(status.selection()).containsIgnoringCase("round");
+                    assertThat(status.lagThresholds().maxBytes()).isEqualTo(1024 * 1024);
+                    assertThat(status.lagThresholds().maxDelay()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(status.node("east").weight()).isEqualTo(7);
+                });
+    }
+
+    @Test
+    void theUsersOwnDataSourceWinsAndPgrouterSaysSo(CapturedOutput output) {
+        configured.withUserConfiguration(UserDataSource.class)
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class)).run(context -> {
+                    assertThat(context).hasSingleBean(DataSource.class);
+                    assertThat(context).doesNotHaveBean(RoutingDataSource.class);
+                    assertThat(context).getBean(DataSource.class).isSameAs(context.getBean("userDataSource"));
+                    assertThat(output).contains("pgrouter steps aside").contains("userDataSource");
+                });
+    }
+
+    @Test
+    void aBadValueStopsStartupNamingTheKeyAndValue() {
+        configured.withPropertyValues("pgrouter.pool.replica.maximum-pool-size=0").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("pgrouter.pool.replica.maximum-pool-size").hasMessageContaining("0");
+        });
+    }
+
+    @Test
+    void aMalformedDurationStopsStartupNamingTheKeyAndValue() {
+        configured.withPropertyValues("pgrouter.lag.max-delay=5 parsecs").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.lag.max-delay")
+                    .hasStackTraceContaining("5 parsecs");
+        });
+    }
+
+    @Test
+    void anUnknownSelectionStopsStartupNamingTheKeyAndValue() {
+        configured.withPropertyValues("pgrouter.selection=fastest").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.selection must be one of")
+                    .hasStackTraceContaining("'fastest'");
+        });
+    }
+
+    @Test
+    void aMisspelledKeyStopsStartup() {
+        configured.withPropertyValues("pgrouter.fallback-to-primari=false").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.fallback-to-primari");
+        });
+    }
+
+    @Test
+    void aMissingUsernameStopsStartupNamingTheKey() {
+        contextRunner.withPropertyValues("pgrouter.primary.url=" + CLOSED_URL).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.primary.username");
+        });
+    }
+
+    @Test
+    void customizersRunInOrderAfterTheProperties() {
+        configured.withPropertyValues("pgrouter.fallback-to-primary=true").withUserConfiguration(Customizers.class)
+                .run(context -> {
+                    var status = context.getBean(RoutingDataSource.class).status();
+                    assertThat(status.fallbackToPrimary()).isFalse();
+                    assertThat(status.replicasEnabled()).isTrue();
+                });
+    }
+
+    @Test
+    void healthIsDownWhileThePrimaryIsUnreachable() {
+        configured.run(context -> {
+            assertThat(context).hasSingleBean(PgRouterHealthIndicator.class);
+            assertThat(context).hasBean("pgrouterHealthIndicator");
+            HealthIndicator health = context.getBean(PgRouterHealthIndicator.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (health.health().getStatus().equals(Status.UNKNOWN) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.health().getDetails()).containsKeys("primary", "replicas", "replicasEnabled");
+        });
+    }
+
+    @Test
+    void theHealthIndicatorCanBeSwitchedOff() {
+        configured.withPropertyValues("management.health.pgrouter.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(PgRouterHealthIndicator.class));
+    }
+
+    @Test
+    void theEndpointExistsOnlyWhenExposed() {
+        configured.run(context -> assertThat(context).doesNotHaveBean(PgRouterEndpoint.class));
+        configured.withPropertyValues("management.endpoints.web.exposure.include=pgrouter")
+                .run(context -> assertThat(context).hasSingleBean(PgRouterEndpoint.class));
+    }
+
+    @Test
+    void withoutTheActuatorOnlyTheRoutingRemains() {
+        configured.withPropertyValues("management.endpoints.web.exposure.include=pgrouter")
+                .withClassLoader(new FilteredClassLoader(Endpoint.class, HealthIndicator.class)).run(context -> {
+                    assertThat(context).hasSingleBean(RoutingDataSource.class);
+                    assertThat(context).hasSingleBean(RouteAnnotationAdvisor.class);
+                    assertThat(context).doesNotHaveBean(PgRouterHealthIndicator.class);
+                    assertThat(context).doesNotHaveBean(PgRouterEndpoint.class);
+                });
+    }
+
+    @Test
+    void withoutMicrometerTheRouterStillStarts() {
+        configured.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+                .run(context -> assertThat(context).hasSingleBean(RoutingDataSource.class));
+    }
+
+    @Test
+    void aMeterRegistryGetsTheRoutersAndThePoolsMeters() {
+        configured.withBean(SimpleMeterRegistry.class).run(context -> {
+            context.getBean(RoutingDataSource.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.find("pgrouter.route.decisions").tag("node", "primary").meters()).isNotEmpty();
+            assertThat(registry.find("hikaricp.connections.max").tag("pool", "pgrouter-replica-1").gauge()).isNotNull();
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserDataSource {
+        @Bean
+        DataSource userDataSource() {
+            return DataSourceBuilder.create().url(CLOSED_URL).username("app").build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Customizers {
+        @Bean
+        @Order(2)
+        RouterConfigCustomizer second() {
+            return builder -> builder.fallbackToPrimary(false);
+        }
+
+        @Bean
+        @Order(1)
+        RouterConfigCustomizer first() {
+            return builder -> builder.fallbackToPrimary(true).replicasEnabled(true);
+        }
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
