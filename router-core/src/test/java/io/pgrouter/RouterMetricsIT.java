@@ -13,8 +13,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -28,42 +26,15 @@ class RouterMetricsIT {
     static ReplicaSet cluster;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final List<Object> events = new CopyOnWriteArrayList<>();
-    private final RouterListener recorder = new RouterListener() {
-        @Override
-        public void onNodeStateChange(NodeStateChangeEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onRoleChange(RoleChangeEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onFallbackStarted(FallbackEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onFallbackEnded(FallbackEvent event) {
-            events.add(event);
-        }
-    };
+    private final RecordingListener events = new RecordingListener();
 
     private RoutingDataSource router() {
         return Where.routerFor(cluster).probeInterval(Duration.ofMillis(200)).failedReplicaBackoff(Duration.ofMillis(500))
-                .meterRegistry(registry).listener(recorder).build();
+                .meterRegistry(registry).listener(events).build();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            Thread.sleep(20);
-        }
+        RecordingListener.await(what, Duration.ofSeconds(30), condition);
     }
 
     private double decisions(String reason) {
@@ -77,10 +48,6 @@ class RouterMetricsIT {
 
     private long probes(String node) {
         return registry.find(PgRouterMetrics.PROBE_LATENCY).tag("node", node).timers().stream().mapToLong(Timer::count).sum();
-    }
-
-    private boolean heard(Class<?> type, java.util.function.Predicate<Object> what) {
-        return events.stream().filter(type::isInstance).anyMatch(what);
     }
 
     private static Where read(RoutingDataSource router) throws SQLException {
@@ -165,17 +132,17 @@ class RouterMetricsIT {
 
             first.stop();
             try {
-                await("replica-1 leaves rotation", () -> heard(NodeStateChangeEvent.class, e ->
-                        ((NodeStateChangeEvent) e).node().equals(first.name()) && !((NodeStateChangeEvent) e).inRotation()));
+                await("replica-1 leaves rotation", () -> events.heard(NodeStateChangeEvent.class, e ->
+                        e.node().equals(first.name()) && !e.inRotation()));
                 assertThat(gauge(PgRouterMetrics.NODE_IN_ROTATION, first.name())).isZero();
                 assertThat(gauge(PgRouterMetrics.NODE_STATE, first.name())).as("unreachable").isEqualTo(4);
                 assertThat(gauge(PgRouterMetrics.REPLICA_LAG_BYTES, first.name())).isNaN();
                 assertThat(read(router).node(cluster)).isEqualTo(second.name());
-                assertThat(heard(FallbackEvent.class, e -> true)).as("replica-2 still serves").isFalse();
+                assertThat(events.of(FallbackEvent.class)).as("replica-2 still serves").isEmpty();
 
                 second.stop();
                 try {
-                    await("fallback starts", () -> heard(FallbackEvent.class, e -> ((FallbackEvent) e).started()));
+                    await("fallback starts", () -> events.heard(FallbackEvent.class, FallbackEvent::started));
                     assertThat(registry.get(PgRouterMetrics.ROUTE_FALLBACK).gauge().value()).isEqualTo(1);
                     double fallbacksBefore = decisions("fallback_no_eligible_replica");
                     assertThat(read(router).node(cluster)).isEqualTo("primary");
@@ -183,17 +150,16 @@ class RouterMetricsIT {
                 } finally {
                     second.start();
                 }
-                await("fallback ends", () -> heard(FallbackEvent.class, e -> !((FallbackEvent) e).started()));
+                await("fallback ends", () -> events.heard(FallbackEvent.class, e -> !e.started()));
                 assertThat(registry.get(PgRouterMetrics.ROUTE_FALLBACK).gauge().value()).isZero();
             } finally {
                 first.start();
             }
             await("replica-1 back in rotation", () -> gauge(PgRouterMetrics.NODE_IN_ROTATION, first.name()) == 1);
-            assertThat(heard(NodeStateChangeEvent.class, e -> ((NodeStateChangeEvent) e).node().equals(first.name())
-                    && ((NodeStateChangeEvent) e).to() == HealthState.HEALTHY && ((NodeStateChangeEvent) e).inRotation()))
-                    .isTrue();
+            assertThat(events.heard(NodeStateChangeEvent.class, e -> e.node().equals(first.name())
+                    && e.to() == HealthState.HEALTHY && e.inRotation())).isTrue();
             assertThat(gauge(PgRouterMetrics.NODE_BREAKER_STATE, first.name())).as("closed again").isZero();
-            events.forEach(e -> System.out.println("event: " + e));
+            events.all().forEach(e -> System.out.println("event: " + e));
         }
     }
 }

@@ -6,6 +6,7 @@ import io.pgrouter.FallbackEvent;
 import io.pgrouter.HealthState;
 import io.pgrouter.NodeRole;
 import io.pgrouter.NodeStateChangeEvent;
+import io.pgrouter.RecordingListener;
 import io.pgrouter.RoleChangeEvent;
 import io.pgrouter.RouterListener;
 import io.pgrouter.internal.health.HealthReport;
@@ -14,7 +15,6 @@ import io.pgrouter.internal.health.ReplicaLag;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,28 +23,7 @@ class RouterEventsTest {
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
     private final TestNodes nodes = new TestNodes(2);
-    private final List<Object> heard = new ArrayList<>();
-    private final RouterListener recorder = new RouterListener() {
-        @Override
-        public void onNodeStateChange(NodeStateChangeEvent event) {
-            heard.add(event);
-        }
-
-        @Override
-        public void onRoleChange(RoleChangeEvent event) {
-            heard.add(event);
-        }
-
-        @Override
-        public void onFallbackStarted(FallbackEvent event) {
-            heard.add(event);
-        }
-
-        @Override
-        public void onFallbackEnded(FallbackEvent event) {
-            heard.add(event);
-        }
-    };
+    private final RecordingListener recorder = new RecordingListener();
     private final RouterEvents events = new RouterEvents(List.of(recorder), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static NodeHealth health(String node, HealthState state, boolean inRotation, String reason) {
@@ -69,7 +48,7 @@ class RouterEventsTest {
                 health("primary", HealthState.HEALTHY, true, null),
                 health("replica-1", HealthState.HEALTHY, true, null),
                 health("replica-2", HealthState.HEALTHY, true, null)));
-        heard.clear();
+        recorder.clear();
         return after;
     }
 
@@ -80,7 +59,7 @@ class RouterEventsTest {
                 health("primary", HealthState.HEALTHY, true, null),
                 health("replica-1", HealthState.HEALTHY, true, null),
                 health("replica-2", HealthState.HEALTHY, true, null)));
-        assertThat(heard).singleElement().hasToString("Node primary (primary): UNKNOWN -> HEALTHY, back in rotation at "
+        assertThat(recorder.all()).singleElement().hasToString("Node primary (primary): UNKNOWN -> HEALTHY, back in rotation at "
                 + "2026-01-02T03:04:05Z");
     }
 
@@ -91,7 +70,7 @@ class RouterEventsTest {
                 health("replica-1", HealthState.UNREACHABLE, false, "probe failed: refused"),
                 health("replica-2", HealthState.HEALTHY, true, null)));
 
-        assertThat(heard).singleElement().isInstanceOfSatisfying(NodeStateChangeEvent.class, e -> {
+        assertThat(recorder.all()).singleElement().isInstanceOfSatisfying(NodeStateChangeEvent.class, e -> {
             assertThat(e.node()).isEqualTo("replica-1");
             assertThat(e.role()).isEqualTo(NodeRole.REPLICA);
             assertThat(e.from()).isEqualTo(HealthState.HEALTHY);
@@ -110,7 +89,7 @@ class RouterEventsTest {
                 health("primary", HealthState.HEALTHY, true, null),
                 health("replica-1", HealthState.LAGGING, false, "lag 99 bytes > max-bytes 1"),
                 health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
-        assertThat(heard).filteredOn(FallbackEvent.class::isInstance).singleElement()
+        assertThat(recorder.of(FallbackEvent.class)).singleElement()
                 .isInstanceOfSatisfying(FallbackEvent.class, e -> {
                     assertThat(e.started()).isTrue();
                     assertThat(e.eligibleReplicas()).isEmpty();
@@ -120,18 +99,18 @@ class RouterEventsTest {
                 });
         assertThat(events.inFallback()).isTrue();
 
-        heard.clear();
+        recorder.clear();
         round(after, report("primary", false,
                 health("primary", HealthState.HEALTHY, true, null),
                 health("replica-1", HealthState.LAGGING, false, "lag 99 bytes > max-bytes 1"),
                 health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
-        assertThat(heard).as("no change, no event").isEmpty();
+        assertThat(recorder.all()).as("no change, no event").isEmpty();
 
         round(after, report("primary", false,
                 health("primary", HealthState.HEALTHY, true, null),
                 health("replica-1", HealthState.HEALTHY, true, null),
                 health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
-        assertThat(heard).filteredOn(FallbackEvent.class::isInstance).singleElement()
+        assertThat(recorder.of(FallbackEvent.class)).singleElement()
                 .isInstanceOfSatisfying(FallbackEvent.class, e -> {
                     assertThat(e.started()).isFalse();
                     assertThat(e.eligibleReplicas()).containsExactly("replica-1");
@@ -144,11 +123,11 @@ class RouterEventsTest {
     void noFallbackWhileReplicasAreSwitchedOff() {
         events.checkFallback(nodes.snapshot(false).withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
                 .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED)));
-        assertThat(heard).isEmpty();
+        assertThat(recorder.all()).isEmpty();
 
         events.checkFallback(nodes.snapshot(true).withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
                 .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED)));
-        assertThat(heard).singleElement().isInstanceOfSatisfying(FallbackEvent.class, e ->
+        assertThat(recorder.all()).singleElement().isInstanceOfSatisfying(FallbackEvent.class, e ->
                 assertThat(e.notEligible()).containsEntry("replica-1", "drained by an operator"));
     }
 
@@ -159,13 +138,13 @@ class RouterEventsTest {
                 health("replica-1", HealthState.HEALTHY, true, null),
                 health("replica-2", HealthState.HEALTHY, true, null)));
 
-        assertThat(heard).filteredOn(RoleChangeEvent.class::isInstance).singleElement()
+        assertThat(recorder.of(RoleChangeEvent.class)).singleElement()
                 .isInstanceOfSatisfying(RoleChangeEvent.class, e -> {
                     assertThat(e.oldPrimary()).isEqualTo("primary");
                     assertThat(e.newPrimary()).isEqualTo("replica-2");
                     assertThat(e).hasToString("Primary primary -> replica-2 at 2026-01-02T03:04:05Z");
                 });
-        assertThat(heard).filteredOn(NodeStateChangeEvent.class::isInstance).extracting("node")
+        assertThat(recorder.of(NodeStateChangeEvent.class)).extracting(NodeStateChangeEvent::node)
                 .containsExactly("primary");
     }
 
@@ -185,7 +164,7 @@ class RouterEventsTest {
 
         withBadFirst.afterRound(before, before.withHealth(report, List.of("primary", "replica-1", "replica-2")), report);
 
-        assertThat(heard).hasSize(1);
+        assertThat(recorder.all()).hasSize(1);
     }
 
     @Test
@@ -193,7 +172,7 @@ class RouterEventsTest {
         events.remove(recorder);
         events.checkFallback(nodes.snapshot(true).withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
                 .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED)));
-        assertThat(heard).isEmpty();
+        assertThat(recorder.all()).isEmpty();
         assertThat(events.inFallback()).isTrue();
     }
 }
