@@ -1,0 +1,39 @@
+package io.pgrouter.spring.it;
+
+import io.pgrouter.spring.ReadOnly;
+import io.pgrouter.spring.UsePrimary;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Called from {@link WhereService}, through its proxy. */
+@Service
+public class InnerService {
+
+    private final JdbcTemplate jdbc;
+
+    public InnerService(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    private Where where() {
+        return jdbc.queryForObject(Where.SQL, (rs, i) -> new Where(rs.getBoolean(1), rs.getInt(2)));
+    }
+
+    @ReadOnly
+    public Where readOnly() {
+        return where();
+    }
+
+    @UsePrimary
+    public Where usePrimary() {
+        return where();
+    }
+
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public Where requiresNewWrite() {
+        jdbc.update("insert into note_log(text) values ('requires new')");
+        return where();
+    }
+}
