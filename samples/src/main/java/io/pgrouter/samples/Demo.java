@@ -1,88 +1,125 @@
 package io.pgrouter.samples;
 
+import io.pgrouter.NodeStatus;
+import io.pgrouter.RouteReason;
+import io.pgrouter.RouterStatus;
+import io.pgrouter.RoutingDataSource;
+import io.pgrouter.samples.demo.DemoRun;
+import io.pgrouter.samples.orders.OrdersApplication;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.PostgresReplicaSet;
 import io.pgrouter.testkit.ReplicaSet;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The main job: starts an embedded PostgreSQL primary with a streaming replica and shows what runs.
- *
- * <p>For now it prints the nodes, their URLs and the replication state, proves that a row written on the
- * primary is read on the replica, and stops everything. Options: {@code --replicas N} (default 1),
- * {@code --version V} (default 18).
+ * The main job: an embedded PostgreSQL primary with a streaming replica, the orders sample service on them, a mixed
+ * load over HTTP, a live table, scripted failures and a summary. Exits 0 only if no request failed.
  */
-public final class Demo {
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Runs the orders service on an embedded primary + replica under load, breaks things on purpose, and reports.")
+public final class Demo implements Callable<Integer> {
 
-    private Demo() {
+    @Option(names = "--duration", defaultValue = "60s", description = "How long the load runs (e.g. 20s, 2m). Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--ops-per-second", defaultValue = "50", description = "Writes per second; dashboard reads run at twice that. Default: ${DEFAULT-VALUE}.")
+    int opsPerSecond;
+
+    @Option(names = "--scenario", defaultValue = "all", description = "all, replica-stop, lag, flag or none. Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--version-pg", defaultValue = "18", description = "PostgreSQL major version, 15 to 18. Default: ${DEFAULT-VALUE}.")
+    String pgVersion;
+
+    private final java.io.PrintStream out;
+
+    Demo(java.io.PrintStream out) {
+        this.out = out;
     }
 
-    public static void main(String[] args) throws SQLException {
-        int replicas = 1;
-        String version = PostgresReplicaSet.DEFAULT_VERSION;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--replicas" -> replicas = Integer.parseInt(value(args, ++i, "--replicas"));
-                case "--version" -> version = value(args, ++i, "--version");
-                case "--help", "-h" -> {
-                    System.out.println("usage: Demo [--replicas N] [--version 15|16|17|18]");
-                    return;
+    public static void main(String[] args) {
+        System.exit(run(System.out, args));
+    }
+
+    /** Runs the demo with these arguments, printing to {@code out}; returns the exit code. */
+    static int run(java.io.PrintStream out, String... args) {
+        return new CommandLine(new Demo(out)).registerConverter(Duration.class, Demo::duration).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (opsPerSecond < 1 || opsPerSecond > 5000) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--ops-per-second must be between 1 and 5000, was " + opsPerSecond);
+        }
+        out.printf("Starting PostgreSQL %s primary + 1 streaming replica (embedded binaries)...%n", pgVersion);
+        try (ReplicaSet cluster = PostgresReplicaSet.builder().version(pgVersion).database("orders").user("app").password("app-secret").start()) {
+            PostgresNode replica = cluster.replica(0);
+            out.printf("  primary   %s%n  %s %s%n", cluster.primary().jdbcUrl(), replica.name(), replica.jdbcUrl());
+            try (ConfigurableApplicationContext service = startService(cluster)) {
+                RoutingDataSource router = service.getBean(RoutingDataSource.class);
+                int port = ((WebServerApplicationContext) service).getWebServer().getPort();
+                out.printf("Orders service on http://127.0.0.1:%d (dashboard reads @ReadOnly, order writes on the primary)%n%n", port);
+                DemoRun run = new DemoRun(router, replica, "http://127.0.0.1:" + port, opsPerSecond, duration, scenario, out);
+                long failed = run.run();
+                printRoutes(router.status(), out);
+                return failed == 0 ? 0 : 1;
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext startService(ReplicaSet cluster) {
+        PostgresNode replica = cluster.replica(0);
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("pgrouter.primary.url", cluster.primary().jdbcUrl());
+        props.put("pgrouter.primary.username", cluster.user());
+        props.put("pgrouter.primary.password", cluster.password());
+        props.put("pgrouter.replicas[0].name", replica.name());
+        props.put("pgrouter.replicas[0].url", replica.jdbcUrl());
+        props.put("pgrouter.probe.interval", "250ms");
+        props.put("pgrouter.lag.max-delay", "1s");
+        props.put("pgrouter.lag.rejoin-after", "3");
+        props.put("server.port", "0");
+        props.put("server.address", "127.0.0.1");
+        props.put("spring.main.banner-mode", "off");
+        props.put("logging.level.root", "WARN");
+        props.put("logging.level.io.pgrouter.samples", "INFO");
+        // The pools retire connections a restarted replica closed; HikariCP says so at WARN each time.
+        props.put("logging.level.com.zaxxer.hikari", "ERROR");
+        return new SpringApplicationBuilder(OrdersApplication.class).properties(props).run();
+    }
+
+    private static void printRoutes(RouterStatus status, java.io.PrintStream out) {
+        out.printf("%nConnections routed, per node and reason:%n");
+        for (NodeStatus node : status.nodes()) {
+            StringBuilder line = new StringBuilder();
+            for (RouteReason reason : RouteReason.values()) {
+                long n = node.routes(reason);
+                if (n > 0) {
+                    line.append(line.length() > 0 ? ", " : "").append(reason).append('=').append(n);
                 }
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; try --help");
             }
-        }
-        long started = System.nanoTime();
-        try (ReplicaSet cluster = PostgresReplicaSet.builder().replicas(replicas).version(version).start()) {
-            System.out.printf("%nPostgreSQL %d primary + %d streaming replica(s) started in %d ms (%s binaries)%n%n",
-                    cluster.majorVersion(), cluster.replicas().size(), (System.nanoTime() - started) / 1_000_000, cluster.provider());
-            System.out.printf("%-10s %-8s %-6s %-45s %s%n", "node", "role", "port", "JDBC URL", "in recovery");
-            for (PostgresNode node : cluster.nodes()) {
-                System.out.printf("%-10s %-8s %-6d %-45s %s%n", node.name(), node.role(), node.port(), node.jdbcUrl(),
-                        query(node, "SELECT pg_is_in_recovery()"));
-            }
-
-            execute(cluster.primary(), "CREATE TABLE demo(id int PRIMARY KEY, written_at timestamptz DEFAULT now())");
-            execute(cluster.primary(), "INSERT INTO demo(id) VALUES (1)");
-            cluster.awaitReplicated(Duration.ofSeconds(30));
-
-            System.out.printf("%nReplication as the primary sees it (pg_stat_replication):%n");
-            System.out.printf("%-10s %-10s %-12s %-12s %s%n", "replica", "state", "sent", "replayed", "lag bytes");
-            try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT application_name, state, sent_lsn, replay_lsn, "
-                         + "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication ORDER BY 1")) {
-                while (rs.next()) {
-                    System.out.printf("%-10s %-10s %-12s %-12s %s%n", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
-                }
-            }
-            for (PostgresNode replica : cluster.replicas()) {
-                System.out.printf("%nRow written on the primary, read on %s: id=%s%n", replica.name(),
-                        query(replica, "SELECT id FROM demo WHERE id = 1"));
-            }
-            System.out.printf("%nStopping the cluster.%n");
-        }
-        System.out.println("Done: every server stopped and its directory removed.");
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static void execute(PostgresNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
+            out.printf("  %-10s %s%n", node.name(), line.length() == 0 ? "none" : line);
         }
     }
 
-    private static String query(PostgresNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
+    private static Duration duration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.matches("\\d+")) {
+            return Duration.ofSeconds(Long.parseLong(t));
         }
+        if (t.matches("\\d+(ms|s|m)")) {
+            long n = Long.parseLong(t.replaceAll("\\D", ""));
+            return t.endsWith("ms") ? Duration.ofMillis(n) : t.endsWith("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
+        }
+        return Duration.parse(text);
     }
 }

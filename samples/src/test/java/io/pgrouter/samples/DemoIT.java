@@ -1,0 +1,58 @@
+package io.pgrouter.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The main job, run for about 20 s as a newcomer would, with every scenario. */
+class DemoIT {
+
+    @Test
+    void theDemoRunsEveryScenarioWithoutAFailedRequestAndSaysSo() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(bytes, System.out), true, StandardCharsets.UTF_8);
+
+        int exit = Demo.run(out, "--duration", "20s", "--ops-per-second", "40");
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+                .contains("Orders service on http://127.0.0.1:")
+                .contains(">>> drain replica-1")
+                .contains(">>> stop replica-1")
+                .contains(">>> pause WAL replay on replica-1")
+                .contains(">>> setReplicasEnabled(false)")
+                .contains("Summary after")
+                .contains("requests failed: 0")
+                .contains("result: OK, no request failed")
+                .contains("REPLICA=")
+                .contains("FALLBACK_REPLICAS_DISABLED=");
+        assertThat(printed).containsPattern("read on replica=\\d+");
+        assertThat(exit).isZero();
+    }
+
+    /** Writes to two streams: the test keeps what the demo printed, the build log shows it too. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws java.io.IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+}
