@@ -128,7 +128,7 @@ public class PgRouterProperties {
         /** File to read the password from (trailing newline removed); not together with password. */
         private String passwordFile;
 
-        /** Extra pgjdbc connection properties (ssl, sslmode, ...); use [ApplicationName] brackets to keep upper case. */
+        /** Extra pgjdbc connection properties (ssl, sslmode, ApplicationName, ...). */
         private Map<String, String> properties = new LinkedHashMap<>();
 
         public String getName() {

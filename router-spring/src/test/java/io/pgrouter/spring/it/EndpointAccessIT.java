@@ -33,10 +33,7 @@ class EndpointAccessIT {
 
     @DynamicPropertySource
     static void cluster(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> cluster.primary().jdbcUrl());
-        registry.add("spring.datasource.username", () -> cluster.user());
-        registry.add("spring.datasource.password", () -> cluster.password());
-        registry.add("pgrouter.replicas[0].url", () -> cluster.replica(0).jdbcUrl());
+        ClusterProperties.viaSpringDatasource(registry, () -> cluster);
     }
 
     @Test

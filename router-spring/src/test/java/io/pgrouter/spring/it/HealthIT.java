@@ -47,10 +47,7 @@ class HealthIT {
 
     @DynamicPropertySource
     static void cluster(DynamicPropertyRegistry registry) {
-        registry.add("pgrouter.primary.url", () -> cluster.primary().jdbcUrl());
-        registry.add("pgrouter.primary.username", () -> cluster.user());
-        registry.add("pgrouter.primary.password", () -> cluster.password());
-        registry.add("pgrouter.replicas[0].url", () -> cluster.replica(0).jdbcUrl());
+        ClusterProperties.viaPgrouter(registry, () -> cluster);
     }
 
     @BeforeEach

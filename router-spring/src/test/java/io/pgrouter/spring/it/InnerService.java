@@ -18,7 +18,7 @@ public class InnerService {
     }
 
     private Where where() {
-        return jdbc.queryForObject(Where.SQL, (rs, i) -> new Where(rs.getBoolean(1), rs.getInt(2)));
+        return jdbc.queryForObject(Where.SQL, Where.ROW);
     }
 
     @ReadOnly

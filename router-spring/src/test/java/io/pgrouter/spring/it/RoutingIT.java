@@ -8,17 +8,21 @@ import io.pgrouter.RoutingDataSource;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Each routing path of a Spring Boot application (JPA with Hibernate, Spring Data, JdbcTemplate, JdbcClient), against a
@@ -53,11 +57,7 @@ class RoutingIT {
 
     @DynamicPropertySource
     static void cluster(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> cluster.primary().jdbcUrl());
-        registry.add("spring.datasource.username", () -> cluster.user());
-        registry.add("spring.datasource.password", () -> cluster.password());
-        registry.add("pgrouter.replicas[0].url", () -> cluster.replica(0).jdbcUrl());
-        registry.add("pgrouter.replicas[0].name", () -> cluster.replica(0).name());
+        ClusterProperties.viaSpringDatasource(registry, () -> cluster);
     }
 
     @BeforeEach
@@ -72,6 +72,18 @@ class RoutingIT {
     void theTransactionManagerIsJpas() {
         // Boot picks JpaTransactionManager when JPA is present; it serves JdbcTemplate in the same transactions.
         assertThat(transactionManager).isInstanceOf(JpaTransactionManager.class);
+    }
+
+    @Test
+    void aReadOnlyTransactionOfTheJdbcTransactionManagersGoesToAReplica() {
+        for (DataSourceTransactionManager manager : List.of(new JdbcTransactionManager(router),
+                new DataSourceTransactionManager(router))) {
+            TransactionTemplate readOnly = new TransactionTemplate(manager);
+            readOnly.setReadOnly(true);
+            assertReplica(readOnly.execute(status -> service.where()));
+            TransactionTemplate readWrite = new TransactionTemplate(manager);
+            assertPrimary(readWrite.execute(status -> service.where()));
+        }
     }
 
     @Test

@@ -27,7 +27,7 @@ public class WhereService {
     }
 
     Where where() {
-        return jdbc.queryForObject(Where.SQL, (rs, i) -> new Where(rs.getBoolean(1), rs.getInt(2)));
+        return jdbc.queryForObject(Where.SQL, Where.ROW);
     }
 
     public Where plain() {
@@ -41,7 +41,7 @@ public class WhereService {
 
     @Transactional(readOnly = true)
     public Where readOnlyTransactionWithJdbcClient() {
-        return client.sql(Where.SQL).query((rs, i) -> new Where(rs.getBoolean(1), rs.getInt(2))).single();
+        return client.sql(Where.SQL).query(Where.ROW).single();
     }
 
     @Transactional
