@@ -100,9 +100,17 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
         runtime.onClose(this::close);
     }
 
+    /**
+     * Registers the meters in {@code registry}.
+     *
+     * @throws IllegalStateException if the router is closed: its meters would never be removed
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
+        if (runtime.router().isClosed()) {
+            throw new IllegalStateException("the router is closed; its meters would read a router that is gone");
+        }
         List<Meter> meters = new ArrayList<>();
         Map<String, ProbeTimers> timers = new HashMap<>();
         meters.add(Gauge.builder(ROUTE_FALLBACK, runtime, r -> r.inFallback() ? 1 : 0)

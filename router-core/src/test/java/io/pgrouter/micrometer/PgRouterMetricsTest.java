@@ -101,6 +101,17 @@ class PgRouterMetricsTest {
     }
 
     @Test
+    void aClosedRouterHasNoMetersToBind() {
+        RoutingDataSource router = Unreachable.router().build();
+        PgRouterMetrics metrics = new PgRouterMetrics(router);
+        router.close();
+
+        assertThatThrownBy(() -> metrics.bindTo(registry)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new PgRouterMetrics(router)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
     void aRegistryMustBeAMeterRegistry() {
         assertThatThrownBy(() -> RoutingDataSource.builder().meterRegistry("a registry"))
                 .isInstanceOf(IllegalArgumentException.class)
