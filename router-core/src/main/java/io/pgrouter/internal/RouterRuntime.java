@@ -28,6 +28,10 @@ public final class RouterRuntime implements AutoCloseable {
     private final List<String> names;
     private final ConnectionRouter router;
     private final HealthMonitor monitor;
+    /** Timed-out probes in a row, per node; touched by the monitor thread only. */
+    private final java.util.Map<String, Integer> timedOutProbes = new java.util.HashMap<>();
+    /** Probes in a row without an answer before connections in use on a node are aborted. */
+    static final int ABORT_AFTER_TIMEOUTS = 2;
     private final RouterEvents events;
     private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
@@ -89,10 +93,14 @@ public final class RouterRuntime implements AutoCloseable {
             if (h.lastProbeNanos() != 0) {
                 node.probed(h.consecutiveFailures() == 0, h.reason());
             }
-            if (h.probeTimedOut() && config.abortOnProbeTimeout()) {
+            // One late probe may be this JVM's fault (a GC pause, a starved CPU): the node leaves rotation at once,
+            // but connections are cut only when it stays silent for a second probe in a row.
+            int silent = h.probeTimedOut() ? timedOutProbes.merge(h.node(), 1, Integer::sum) : zero(h.node());
+            if (silent >= ABORT_AFTER_TIMEOUTS && config.abortOnProbeTimeout()) {
                 int aborted = node.abortHandedOut(Runnable::run);
                 if (aborted > 0) {
-                    LOG.warn("Node '{}' stopped answering ({}); aborted {} connection(s) in use there", h.node(), h.reason(), aborted);
+                    LOG.warn("Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
+                            h.node(), silent, h.reason(), aborted);
                 }
             }
         }
@@ -113,6 +121,11 @@ public final class RouterRuntime implements AutoCloseable {
                 LOG.warn("Probe round observer {} failed", observer, e);
             }
         }
+    }
+
+    private int zero(String node) {
+        timedOutProbes.remove(node);
+        return 0;
     }
 
     /** Adds a listener for events from now on. */

@@ -84,7 +84,7 @@ public final class Demo implements Callable<Integer> {
         props.put("pgrouter.primary.password", cluster.password());
         props.put("pgrouter.replicas[0].name", replica.name());
         props.put("pgrouter.replicas[0].url", replica.jdbcUrl());
-        props.put("pgrouter.probe.interval", "250ms");
+        props.put("pgrouter.probe.interval", "500ms");
         props.put("pgrouter.lag.max-delay", "1s");
         props.put("pgrouter.lag.rejoin-after", "3");
         props.put("server.port", "0");
