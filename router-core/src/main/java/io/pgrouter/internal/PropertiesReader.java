@@ -82,6 +82,8 @@ public final class PropertiesReader {
 
     private static void topLevel(RouterConfig.Builder config, String key, String label, String value) {
         switch (key) {
+            // Spring Boot's switch for the auto-configuration: known here so that a whole environment can be passed in.
+            case "pgrouter.enabled" -> ValueParsers.bool(label, value);
             case "pgrouter.replicas-enabled" -> config.replicasEnabled(ValueParsers.bool(label, value));
             case "pgrouter.fallback-to-primary" -> config.fallbackToPrimary(ValueParsers.bool(label, value));
             case "pgrouter.failed-replica-backoff" -> config.failedReplicaBackoff(ValueParsers.duration(label, value));
@@ -167,7 +169,7 @@ public final class PropertiesReader {
             keys.add("pgrouter.pool.primary." + setting);
             keys.add("pgrouter.pool.replica." + setting);
         }
-        keys.addAll(List.of("pgrouter.replicas-enabled", "pgrouter.fallback-to-primary", "pgrouter.selection",
+        keys.addAll(List.of("pgrouter.enabled", "pgrouter.replicas-enabled", "pgrouter.fallback-to-primary", "pgrouter.selection",
                 "pgrouter.failed-replica-backoff", "pgrouter.probe.interval", "pgrouter.probe.timeout",
                 "pgrouter.probe.abort-on-timeout", "pgrouter.lag.max-bytes", "pgrouter.lag.max-delay",
                 "pgrouter.lag.rejoin-after"));

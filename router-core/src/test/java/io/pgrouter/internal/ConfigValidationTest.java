@@ -65,7 +65,14 @@ class ConfigValidationTest {
                 Arguments.of(with("pgrouter.primary.password-file", "/etc/pw"), "pgrouter.primary.password-file", "'/etc/pw'"),
                 Arguments.of(with("pgrouter.primary.properties.password", "x"), "pgrouter.primary.properties.password", "not allowed"),
                 Arguments.of(with("pgrouter.failed-replica-backoff", "-PT1S"), "pgrouter.failed-replica-backoff", "'PT-1S'"),
-                Arguments.of(with("pgrouter.primary.username", null), "pgrouter.primary.username", "is required"));
+                Arguments.of(with("pgrouter.primary.username", null), "pgrouter.primary.username", "is required"),
+                Arguments.of(with("pgrouter.probe.interval", "10ms"), "pgrouter.probe.interval", "PT0.01S"),
+                Arguments.of(with("pgrouter.probe.interval", "1s", "pgrouter.probe.timeout", "2s"), "pgrouter.probe.timeout", "PT2S"),
+                Arguments.of(with("pgrouter.probe.abort-on-timeout", "sometimes"), "pgrouter.probe.abort-on-timeout", "'sometimes'"),
+                Arguments.of(with("pgrouter.lag.max-bytes", "16 megs"), "pgrouter.lag.max-bytes", "'16 megs'"),
+                Arguments.of(with("pgrouter.lag.max-delay", "-PT1S"), "pgrouter.lag.max-delay", "PT-1S"),
+                Arguments.of(with("pgrouter.lag.rejoin-after", "0"), "pgrouter.lag.rejoin-after", "was 0"),
+                Arguments.of(with("pgrouter.lag.max-dely", "1s"), "pgrouter.lag.max-dely", "did you mean 'pgrouter.lag.max-delay'"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")
@@ -91,6 +98,20 @@ class ConfigValidationTest {
         assertThat(config.fallbackToPrimary()).isTrue();
         assertThat(config.replicasEnabled()).isTrue();
         assertThat(config.selector()).hasToString("least-in-flight");
+        assertThat(config.monitor().interval()).hasMillis(500);
+        assertThat(config.monitor().timeout()).hasMillis(400);
+        assertThat(config.lag()).isEqualTo(io.pgrouter.LagThresholds.ofDefaults());
+        assertThat(config.abortOnProbeTimeout()).isTrue();
+    }
+
+    @Test
+    void healthKeysAreReadWithTheirUnits() {
+        RouterConfig config = PropertiesReader.read(with("pgrouter.lag.max-bytes", "512kB", "pgrouter.lag.max-delay", "2s",
+                "pgrouter.lag.rejoin-after", "5", "pgrouter.probe.interval", "250ms", "pgrouter.probe.abort-on-timeout", "off",
+                "pgrouter.enabled", "true"));
+        assertThat(config.lag()).isEqualTo(new io.pgrouter.LagThresholds(512 * 1024, java.time.Duration.ofSeconds(2), 5));
+        assertThat(config.monitor().timeout()).hasMillis(200);
+        assertThat(config.abortOnProbeTimeout()).isFalse();
     }
 
     @Test
