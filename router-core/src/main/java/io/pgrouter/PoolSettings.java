@@ -65,6 +65,7 @@ public record PoolSettings(
         private Duration maxLifetime;
         private Duration idleTimeout;
         private Duration leakDetectionThreshold;
+        private boolean idleTimeoutSet;
 
         private Builder(PoolSettings base) {
             maximumPoolSize = base.maximumPoolSize;
@@ -99,9 +100,13 @@ public record PoolSettings(
             return this;
         }
 
-        /** See {@link PoolSettings#idleTimeout()}. */
+        /**
+         * See {@link PoolSettings#idleTimeout()}. Left unset, it is the base settings' value, or half the max
+         * lifetime when that is not longer: a short lifetime alone must not make the default idle timeout invalid.
+         */
         public Builder idleTimeout(Duration value) {
             idleTimeout = Objects.requireNonNull(value, "idleTimeout");
+            idleTimeoutSet = true;
             return this;
         }
 
@@ -113,7 +118,11 @@ public record PoolSettings(
 
         /** The settings; they are validated when the router is built. */
         public PoolSettings build() {
-            return new PoolSettings(maximumPoolSize, minimumIdle, connectionTimeout, maxLifetime, idleTimeout,
+            Duration idle = idleTimeout;
+            if (!idleTimeoutSet && !maxLifetime.isZero() && !maxLifetime.isNegative() && idle.compareTo(maxLifetime) >= 0) {
+                idle = maxLifetime.dividedBy(2);
+            }
+            return new PoolSettings(maximumPoolSize, minimumIdle, connectionTimeout, maxLifetime, idle,
                     leakDetectionThreshold);
         }
     }

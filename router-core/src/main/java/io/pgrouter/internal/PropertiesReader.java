@@ -76,8 +76,7 @@ public final class PropertiesReader {
             }
         }
         checkNoGaps(replicaKeys, labels);
-        return config.primaryPool(idleBelowLifetime(primaryPool.build(), "primary", properties))
-                .replicaPool(idleBelowLifetime(replicaPool.build(), "replica", properties)).build();
+        return config.primaryPool(primaryPool.build()).replicaPool(replicaPool.build()).build();
     }
 
     private static void topLevel(RouterConfig.Builder config, String key, String label, String value) {
@@ -114,19 +113,6 @@ public final class PropertiesReader {
             case "idle-timeout" -> pool.idleTimeout(ValueParsers.duration(label, value));
             default -> pool.leakDetectionThreshold(ValueParsers.duration(label, value));
         }
-    }
-
-    /**
-     * A default idle timeout must not make a shorter max lifetime invalid: when only the lifetime is set, the idle
-     * timeout becomes half of it. Both set and in conflict is still an error.
-     */
-    private static PoolSettings idleBelowLifetime(PoolSettings pool, String role, Map<String, String> properties) {
-        String prefix = "pgrouter.pool." + role + ".";
-        if (properties.containsKey(prefix + "idle-timeout") || pool.maxLifetime().isZero()
-                || pool.idleTimeout().compareTo(pool.maxLifetime()) < 0) {
-            return pool;
-        }
-        return PoolSettings.from(pool).idleTimeout(pool.maxLifetime().dividedBy(2)).build();
     }
 
     private static void checkNoGaps(TreeMap<Integer, String> replicaKeys, UnaryOperator<String> labels) {

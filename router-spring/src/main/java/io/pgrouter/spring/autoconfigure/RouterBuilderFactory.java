@@ -5,7 +5,6 @@ import io.pgrouter.PoolSettings;
 import io.pgrouter.ReplicaSelector;
 import io.pgrouter.RoutingDataSource;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.core.env.Environment;
 
@@ -70,7 +69,7 @@ final class RouterBuilderFactory {
         }
     }
 
-    /** Unset values keep the role's defaults; as with the properties reader, a lone short lifetime halves idle-timeout. */
+    /** Unset values keep the role's defaults (PoolSettings halves a default idle timeout a short lifetime would invalidate). */
     private static PoolSettings pool(PoolSettings defaults, PgRouterProperties.Pool pool) {
         PoolSettings.Builder settings = PoolSettings.from(defaults);
         if (pool.getMaximumPoolSize() != null) {
@@ -90,11 +89,6 @@ final class RouterBuilderFactory {
         }
         if (pool.getIdleTimeout() != null) {
             settings.idleTimeout(pool.getIdleTimeout());
-        } else {
-            Duration lifetime = settings.build().maxLifetime();
-            if (!lifetime.isZero() && defaults.idleTimeout().compareTo(lifetime) >= 0) {
-                settings.idleTimeout(lifetime.dividedBy(2));
-            }
         }
         return settings.build();
     }
