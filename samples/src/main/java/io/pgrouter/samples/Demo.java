@@ -71,7 +71,9 @@ public final class Demo implements Callable<Integer> {
                 DemoRun run = new DemoRun(router, replica, "http://127.0.0.1:" + port, opsPerSecond, duration, scenario, out);
                 long failed = run.run();
                 printRoutes(router.status(), out);
-                return failed == 0 ? 0 : 1;
+                out.printf("%nStopping the service and the cluster...%n");
+                // 130 is what shells report for a command ended by Ctrl-C.
+                return run.interrupted() ? 130 : failed == 0 ? 0 : 1;
             }
         }
     }
@@ -89,6 +91,8 @@ public final class Demo implements Callable<Integer> {
         props.put("pgrouter.lag.rejoin-after", "3");
         props.put("server.port", "0");
         props.put("server.address", "127.0.0.1");
+        // The load has stopped when the service closes: nothing to wait for.
+        props.put("server.shutdown", "immediate");
         props.put("spring.main.banner-mode", "off");
         props.put("logging.level.root", "WARN");
         props.put("logging.level.io.pgrouter.samples", "INFO");

@@ -161,7 +161,13 @@ final class LocalNode extends AbstractNode {
             return;
         }
         requirePortFree();
-        List<String> command = user.command(List.of(binaries.program("postgres"), "-D", dataDir.toString()));
+        List<String> command = new ArrayList<>();
+        // A session of its own: Ctrl-C in a terminal signals the whole foreground process group, and SIGINT is
+        // PostgreSQL's fast shutdown. The servers must stop when the kit says so, not under a running demo.
+        if (Commands.onPath("setsid")) {
+            command.add("setsid");
+        }
+        command.addAll(user.command(List.of(binaries.program("postgres"), "-D", dataDir.toString())));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

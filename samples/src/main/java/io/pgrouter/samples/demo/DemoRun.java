@@ -35,14 +35,26 @@ public final class DemoRun {
      * @return how many requests failed
      */
     public long run() throws InterruptedException {
+        return runUntilDone();
+    }
+
+    /** Whether the last run was stopped by Ctrl-C. */
+    public boolean interrupted() {
+        return wasInterrupted;
+    }
+
+    private boolean wasInterrupted;
+
+    private long runUntilDone() throws InterruptedException {
         List<Scenario.Step> steps = Scenario.steps(scenario, router, replica);
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         String phase = steps.get(0).phase();
         int next = 1;
+        // Ctrl-C (SIGINT) ends the load, not the JVM: the summary is printed and the service and the cluster close
+        // in order. As a shutdown hook it would race the test kit's own hook, which stops the servers under the load.
         Thread mainThread = Thread.currentThread();
-        Thread stopper = new Thread(mainThread::interrupt, "demo-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(stopper);
+        CtrlC ctrlC = CtrlC.install(mainThread);
         boolean interrupted = false;
         LiveTable table;
         try (LoadDriver load = new LoadDriver(baseUrl, opsPerSecond, 2000)) {
@@ -71,14 +83,12 @@ public final class DemoRun {
             // Leave the cluster whole whatever step the run stopped at.
             restore();
             load.close();
+            wasInterrupted = interrupted;
             printSummary(load, table, Duration.ofNanos(System.nanoTime() - start), interrupted);
             return load.failureCount();
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException ignored) {
-                // already shutting down
-            }
+            ctrlC.uninstall();
+            Thread.interrupted();
         }
     }
 
