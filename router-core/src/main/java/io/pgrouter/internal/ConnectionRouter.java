@@ -83,11 +83,11 @@ public final class ConnectionRouter {
 
     private void attach(RoutedConnection target, RouteRequest request, Route route, Connection physical)
             throws SQLException {
-        route.node().acquired(route.reason(), target);
+        int slot = route.node().acquired(route.reason(), target);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} connection -> {} ({})", request, route.node().name(), route.reason());
         }
-        target.attach(route, physical, request.readIntent());
+        target.attach(route, physical, request.readIntent(), slot);
     }
 
     // The slow path: allocation is fine here, a pool has just failed.

@@ -11,8 +11,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +31,7 @@ public final class Node implements AutoCloseable {
     private final LongAdder[] routeCounts = new LongAdder[REASONS.length];
     private final Route[] routes = new Route[REASONS.length];
     private final CircuitBreaker breaker;
-    private final Set<RoutedConnection> handedOut = ConcurrentHashMap.newKeySet();
+    private final HandedOut handedOut;
     private volatile String lastFailure;
 
     /**
@@ -42,10 +40,12 @@ public final class Node implements AutoCloseable {
      * @param config the node's settings
      * @param pool where its connections come from
      * @param openFor how long the circuit breaker stays open before a probe may close it again
+     * @param maxConnections the most connections the pool hands out at once
      */
-    public Node(NodeConfig config, DataSource pool, Duration openFor) {
+    public Node(NodeConfig config, DataSource pool, Duration openFor, int maxConnections) {
         this.config = config;
         this.pool = pool;
+        this.handedOut = new HandedOut(maxConnections);
         for (RouteReason reason : REASONS) {
             routeCounts[reason.ordinal()] = new LongAdder();
             routes[reason.ordinal()] = new Route(this, reason);
@@ -65,7 +65,7 @@ public final class Node implements AutoCloseable {
 
     /** A node whose breaker stays open for the default time; for tests. */
     public Node(NodeConfig config, DataSource pool) {
-        this(config, pool, RouterConfig.DEFAULT_FAILED_REPLICA_BACKOFF);
+        this(config, pool, RouterConfig.DEFAULT_FAILED_REPLICA_BACKOFF, 64);
     }
 
     public NodeConfig config() {
@@ -96,14 +96,16 @@ public final class Node implements AutoCloseable {
         return pool.getConnection();
     }
 
-    void acquired(RouteReason reason, RoutedConnection connection) {
+    /** Counts a connection handed out for {@code reason}; returns its slot, to give back to {@link #released}. */
+    int acquired(RouteReason reason, RoutedConnection connection) {
         inFlight.incrementAndGet();
         routeCounts[reason.ordinal()].increment();
-        handedOut.add(connection);
+        return handedOut.add(connection);
     }
 
-    void released(RoutedConnection connection) {
-        if (handedOut.remove(connection)) {
+    /** Counts a connection closed or aborted; a second call for the same connection does nothing. */
+    void released(RoutedConnection connection, int slot) {
+        if (slot == HandedOut.UNTRACKED ? connection.markReleased() : handedOut.remove(slot, connection)) {
             inFlight.decrementAndGet();
         }
     }
@@ -150,7 +152,7 @@ public final class Node implements AutoCloseable {
      */
     public int abortHandedOut(Executor executor) {
         int aborted = 0;
-        for (RoutedConnection c : handedOut.toArray(RoutedConnection[]::new)) {
+        for (RoutedConnection c : handedOut.current()) {
             try {
                 c.abort(executor);
                 aborted++;

@@ -44,6 +44,6 @@ final class PoolFactory {
         }
         HikariDataSource pool = new HikariDataSource(hikari);
         observer.attach(pool);
-        return new Node(node, pool, breakerOpenFor);
+        return new Node(node, pool, breakerOpenFor, settings.maximumPoolSize());
     }
 }

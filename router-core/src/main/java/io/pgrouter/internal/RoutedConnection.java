@@ -39,6 +39,8 @@ public final class RoutedConnection implements Connection {
     private final ConnectionRouter router;
     private Connection physical;
     private Route route;
+    private int slot = HandedOut.UNTRACKED;
+    private boolean released;
     private volatile boolean closed;
 
     // Recorded before first use; null or -1 means "not set".
@@ -75,8 +77,9 @@ public final class RoutedConnection implements Connection {
     }
 
     /** Called by the router with the borrowed connection; replays the recorded settings on it. */
-    void attach(Route route, Connection connection, boolean readIntent) throws SQLException {
+    void attach(Route route, Connection connection, boolean readIntent, int slot) throws SQLException {
         this.route = route;
+        this.slot = slot;
         this.physical = connection;
         try {
             // Read intent makes the connection read-only wherever it lands: a write inside a read scope then fails
@@ -493,7 +496,7 @@ public final class RoutedConnection implements Connection {
             try {
                 c.close();
             } finally {
-                route.node().released(this);
+                route.node().released(this, slot);
             }
         }
     }
@@ -518,9 +521,16 @@ public final class RoutedConnection implements Connection {
             } catch (SQLException ignored) {
                 // Expected: the aborted connection can no longer reset its state; the pool drops it.
             } finally {
-                route.node().released(this);
+                route.node().released(this, slot);
             }
         }
+    }
+
+    /** For a connection its node could not track: true the first time only (close racing abort counts once). */
+    synchronized boolean markReleased() {
+        boolean first = !released;
+        released = true;
+        return first;
     }
 
     private void checkOpen() throws SQLException {
