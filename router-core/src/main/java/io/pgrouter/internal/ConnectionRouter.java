@@ -67,7 +67,7 @@ public final class ConnectionRouter {
         checkOpen();
         RouteRequest request = scopes.request(connectionReadOnly);
         TopologySnapshot snapshot = topology.current();
-        Route route = decider.decide(request, snapshot, System.nanoTime());
+        Route route = decider.decide(request, snapshot);
         Connection physical;
         try {
             physical = route.node().borrow();
@@ -96,7 +96,7 @@ public final class ConnectionRouter {
         Map<String, String> failures = new LinkedHashMap<>();
         noteFailure(failed, error, failures);
         SQLException last = error;
-        List<NodeState> remaining = new ArrayList<>(decider.candidates(request, snapshot, System.nanoTime()));
+        List<NodeState> remaining = new ArrayList<>(decider.candidates(request, snapshot));
         remaining.removeIf(state -> state.node() == failed);
         while (!remaining.isEmpty()) {
             NodeState next = decider.pick(remaining);
@@ -113,7 +113,7 @@ public final class ConnectionRouter {
             return;
         }
         if (!decider.fallbackToPrimary()) {
-            throw decider.noEligibleNode(request, snapshot, System.nanoTime(), failures, last);
+            throw decider.noEligibleNode(request, snapshot, failures, last);
         }
         Node primary = snapshot.primary().node();
         Connection physical;
@@ -121,7 +121,7 @@ public final class ConnectionRouter {
             physical = primary.borrow();
         } catch (SQLException e) {
             SQLException failure = noConnection(primary, e);
-            failure.addSuppressed(decider.noEligibleNode(request, snapshot, System.nanoTime(), failures, last));
+            failure.addSuppressed(decider.noEligibleNode(request, snapshot, failures, last));
             throw failure;
         }
         attach(target, request, primary.route(RouteReason.FALLBACK_ACQUIRE_FAILED), physical);

@@ -33,10 +33,9 @@ public final class RouteDecider {
     /**
      * The route for a request.
      *
-     * @param nowNanos {@link System#nanoTime()} now, to tell which replicas are backing off
      * @throws NoEligibleNodeException for a read no replica can serve while fallback to primary is off
      */
-    public Route decide(RouteRequest request, TopologySnapshot snapshot, long nowNanos) throws NoEligibleNodeException {
+    public Route decide(RouteRequest request, TopologySnapshot snapshot) throws NoEligibleNodeException {
         Node primary = snapshot.primary().node();
         if (request.forcedPrimary() || snapshot.forcePrimary()) {
             return primary.route(RouteReason.PRIMARY_FORCED);
@@ -48,21 +47,21 @@ public final class RouteDecider {
         if (!snapshot.replicasEnabled()) {
             return primary.route(RouteReason.FALLBACK_REPLICAS_DISABLED);
         }
-        List<NodeState> usable = usableReplicas(snapshot, nowNanos);
+        List<NodeState> usable = usableReplicas(snapshot);
         List<NodeState> candidates = freshEnough(usable, request.maxStalenessMillis());
         if (candidates.isEmpty()) {
             if (fallbackToPrimary) {
                 return primary.route(usable.isEmpty() ? RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA
                         : RouteReason.FALLBACK_REPLICAS_TOO_STALE);
             }
-            throw noEligibleNode(request, snapshot, nowNanos, Map.of(), null);
+            throw noEligibleNode(request, snapshot, Map.of(), null);
         }
         return pick(candidates).node().route(RouteReason.REPLICA);
     }
 
     /** The replicas a request may use: {@link #usableReplicas} within the request's staleness bound. */
-    List<NodeState> candidates(RouteRequest request, TopologySnapshot snapshot, long nowNanos) {
-        return freshEnough(usableReplicas(snapshot, nowNanos), request.maxStalenessMillis());
+    List<NodeState> candidates(RouteRequest request, TopologySnapshot snapshot) {
+        return freshEnough(usableReplicas(snapshot), request.maxStalenessMillis());
     }
 
     /** Those of {@code replicas} whose lag in time is known and within the bound; all of them without a bound. */
@@ -98,7 +97,7 @@ public final class RouteDecider {
      * The eligible replicas that are not backing off after a failure to connect. With fallback off and every
      * eligible replica backing off, all of them: trying a replica that failed a moment ago beats certain failure.
      */
-    List<NodeState> usableReplicas(TopologySnapshot snapshot, long nowNanos) {
+    List<NodeState> usableReplicas(TopologySnapshot snapshot) {
         List<NodeState> eligible = snapshot.eligibleReplicas();
         int size = eligible.size();
         int backingOff = 0;
@@ -125,7 +124,7 @@ public final class RouteDecider {
      * @param failures replicas that failed to give a connection in this call, with the failure
      * @param cause the last of those failures, or {@code null}
      */
-    NoEligibleNodeException noEligibleNode(RouteRequest request, TopologySnapshot snapshot, long nowNanos,
+    NoEligibleNodeException noEligibleNode(RouteRequest request, TopologySnapshot snapshot,
             Map<String, String> failures, Throwable cause) {
         Map<String, String> reasons = new LinkedHashMap<>();
         for (NodeState replica : snapshot.replicas()) {

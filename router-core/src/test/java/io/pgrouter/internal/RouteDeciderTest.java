@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 class RouteDeciderTest {
 
-    private static final long NOW = 1_000_000_000L;
 
     private final TestNodes nodes = new TestNodes(2);
     private final RouteDecider withFallback = new RouteDecider(ReplicaSelector.roundRobin(), true);
@@ -19,13 +18,13 @@ class RouteDeciderTest {
 
     @Test
     void writesGoToThePrimary() throws Exception {
-        assertThat(withFallback.decide(RouteRequest.WRITE, nodes.snapshot(true), NOW))
+        assertThat(withFallback.decide(RouteRequest.WRITE, nodes.snapshot(true)))
                 .isEqualTo(nodes.primary.route(RouteReason.PRIMARY_WRITE));
     }
 
     @Test
     void forcedPrimaryWins() throws Exception {
-        assertThat(withFallback.decide(RouteRequest.of(true, true), nodes.snapshot(true), NOW))
+        assertThat(withFallback.decide(RouteRequest.of(true, true), nodes.snapshot(true)))
                 .isEqualTo(nodes.primary.route(RouteReason.PRIMARY_FORCED));
     }
 
@@ -33,13 +32,13 @@ class RouteDeciderTest {
     void readsGoToReplicasInTurn() throws Exception {
         TopologySnapshot snapshot = nodes.snapshot(true);
 
-        assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW)).isEqualTo(nodes.replica(1).route(RouteReason.REPLICA));
-        assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW)).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA));
+        assertThat(withFallback.decide(RouteRequest.READ, snapshot)).isEqualTo(nodes.replica(1).route(RouteReason.REPLICA));
+        assertThat(withFallback.decide(RouteRequest.READ, snapshot)).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA));
     }
 
     @Test
     void disabledReplicasSendReadsToThePrimaryEvenWithoutFallback() throws Exception {
-        assertThat(withoutFallback.decide(RouteRequest.READ, nodes.snapshot(false), NOW))
+        assertThat(withoutFallback.decide(RouteRequest.READ, nodes.snapshot(false)))
                 .isEqualTo(nodes.primary.route(RouteReason.FALLBACK_REPLICAS_DISABLED));
     }
 
@@ -49,7 +48,7 @@ class RouteDeciderTest {
                 .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED));
 
         for (int i = 0; i < 4; i++) {
-            assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW).node()).isSameAs(nodes.replica(2));
+            assertThat(withFallback.decide(RouteRequest.READ, snapshot).node()).isSameAs(nodes.replica(2));
         }
     }
 
@@ -59,7 +58,7 @@ class RouteDeciderTest {
                 .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
                 .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED));
 
-        assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW))
+        assertThat(withFallback.decide(RouteRequest.READ, snapshot))
                 .isEqualTo(nodes.primary.route(RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA));
     }
 
@@ -70,11 +69,11 @@ class RouteDeciderTest {
                 .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED));
 
         // With fallback off a replica that is backing off is still tried rather than failing for sure.
-        assertThat(withFallback.usableReplicas(snapshot, NOW)).isEmpty();
-        assertThat(withoutFallback.usableReplicas(snapshot, NOW)).extracting(NodeState::name).containsExactly("replica-2");
+        assertThat(withFallback.usableReplicas(snapshot)).isEmpty();
+        assertThat(withoutFallback.usableReplicas(snapshot)).extracting(NodeState::name).containsExactly("replica-2");
 
         TopologySnapshot allDrained = snapshot.withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED));
-        assertThatThrownBy(() -> withoutFallback.decide(RouteRequest.READ, allDrained, NOW))
+        assertThatThrownBy(() -> withoutFallback.decide(RouteRequest.READ, allDrained))
                 .isInstanceOf(NoEligibleNodeException.class)
                 .hasMessageContaining("replica-1: drained by an operator")
                 .hasMessageContaining("replica-2: drained by an operator")
@@ -87,15 +86,15 @@ class RouteDeciderTest {
         TopologySnapshot snapshot = nodes.snapshot(true);
 
         for (int i = 0; i < 4; i++) {
-            assertThat(withFallback.decide(RouteRequest.READ, snapshot, NOW + 1).node()).isSameAs(nodes.replica(2));
+            assertThat(withFallback.decide(RouteRequest.READ, snapshot).node()).isSameAs(nodes.replica(2));
         }
         assertThat(nodes.replica(1).backoffReason()).contains("pgrouter-replica-1").contains("Connection refused");
 
         // Half-open is still out: only a successful probe (the trial) brings the replica back.
         nodes.replica(1).breaker().transitionToHalfOpenState();
-        assertThat(withFallback.usableReplicas(snapshot, NOW)).hasSize(1);
+        assertThat(withFallback.usableReplicas(snapshot)).hasSize(1);
         nodes.replica(1).probed(true, null);
-        assertThat(withFallback.usableReplicas(snapshot, NOW)).hasSize(2);
+        assertThat(withFallback.usableReplicas(snapshot)).hasSize(2);
     }
 
     /** Three failures to connect: the breaker's minimum number of calls, all failed. */
@@ -111,14 +110,14 @@ class RouteDeciderTest {
     void theFastPathAllocatesNoCandidateList() {
         TopologySnapshot snapshot = nodes.snapshot(true);
 
-        assertThat(withFallback.usableReplicas(snapshot, NOW)).isSameAs(snapshot.eligibleReplicas());
+        assertThat(withFallback.usableReplicas(snapshot)).isSameAs(snapshot.eligibleReplicas());
     }
 
     @Test
     void aSelectorReturningABadIndexIsReported() {
         RouteDecider broken = new RouteDecider(candidates -> 7, true);
 
-        assertThatThrownBy(() -> broken.decide(RouteRequest.READ, nodes.snapshot(true), NOW))
+        assertThatThrownBy(() -> broken.decide(RouteRequest.READ, nodes.snapshot(true)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("index 7 of 2");
     }
 
@@ -130,12 +129,12 @@ class RouteDeciderTest {
 
         RouteRequest within500 = RouteRequest.of(true, false, 500);
         for (int i = 0; i < 3; i++) {
-            assertThat(withFallback.decide(within500, snapshot, NOW)).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA));
+            assertThat(withFallback.decide(within500, snapshot)).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA));
         }
         RouteRequest within50 = RouteRequest.of(true, false, 50);
-        assertThat(withFallback.decide(within50, snapshot, NOW))
+        assertThat(withFallback.decide(within50, snapshot))
                 .isEqualTo(nodes.primary.route(RouteReason.FALLBACK_REPLICAS_TOO_STALE));
-        assertThatThrownBy(() -> withoutFallback.decide(within50, snapshot, NOW))
+        assertThatThrownBy(() -> withoutFallback.decide(within50, snapshot))
                 .isInstanceOf(NoEligibleNodeException.class)
                 .hasMessageContaining("replica-1: lag 900 ms > max staleness 50 ms")
                 .hasMessageContaining("replica-2: lag 100 ms > max staleness 50 ms");
