@@ -33,6 +33,8 @@ public final class Node implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final HandedOut handedOut;
     private volatile String lastFailure;
+    // Set when a connection to the node broke; cleared by the next probe, which the break triggers at once.
+    private volatile boolean suspect;
 
     /**
      * A node over a given data source: a HikariCP pool in production, anything in tests.
@@ -121,8 +123,18 @@ public final class Node implements AutoCloseable {
         breaker.onError(0, TimeUnit.NANOSECONDS, error);
     }
 
+    /**
+     * A connection to this node broke: keep new reads away until the probe that this triggers has answered, so
+     * that the pool's other connections to a server that just died are not handed out meanwhile.
+     */
+    void suspect(String why) {
+        lastFailure = why;
+        suspect = true;
+    }
+
     /** Records a probe's outcome: probes are the breaker's half-open trials. */
     public void probed(boolean ok, String error) {
+        suspect = false;
         if (ok) {
             breaker.onSuccess(0, TimeUnit.NANOSECONDS);
         } else {
@@ -133,6 +145,9 @@ public final class Node implements AutoCloseable {
 
     /** Whether the circuit breaker keeps reads away (open, or half-open waiting for a probe to succeed). */
     public boolean backingOff() {
+        if (suspect) {
+            return true;
+        }
         CircuitBreaker.State state = breaker.getState();
         return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
                 || state == CircuitBreaker.State.FORCED_OPEN;
@@ -140,6 +155,9 @@ public final class Node implements AutoCloseable {
 
     /** Why the breaker keeps reads away, for error messages and status. */
     String backoffReason() {
+        if (suspect) {
+            return "a connection to it broke; waiting for a probe: " + lastFailure;
+        }
         return "circuit breaker of " + config.poolName() + " " + breaker.getState().name().toLowerCase(java.util.Locale.ROOT)
                 + "; last failure: " + lastFailure;
     }

@@ -179,6 +179,7 @@ public final class RouterRuntime implements AutoCloseable {
             }
         } else {
             LOG.debug("Connection to node '{}' broke (SQLSTATE {}); probing now", node, sqlState);
+            node(node).suspect("connection broken, SQLSTATE " + sqlState);
             monitor.probeNow();
         }
     }
