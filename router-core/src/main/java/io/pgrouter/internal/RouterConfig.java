@@ -215,7 +215,7 @@ public record RouterConfig(
             checks.notNegative("pgrouter.failed-replica-backoff", failedReplicaBackoff);
             MonitorSettings monitor = checks.get(() -> probeTimeout == null
                     ? MonitorSettings.every(probeInterval)
-                    : new MonitorSettings(probeInterval, probeTimeout, MonitorSettings.every(probeInterval).historySize()));
+                    : new MonitorSettings(probeInterval, probeTimeout, MonitorSettings.DEFAULT_HISTORY_SIZE));
             LagThresholds defaults = LagThresholds.ofDefaults();
             LagThresholds lag = checks.get(() -> new LagThresholds(
                     lagMaxBytes != null ? lagMaxBytes : defaults.maxBytes(),

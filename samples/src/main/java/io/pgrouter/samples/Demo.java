@@ -10,10 +10,12 @@ import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.PostgresReplicaSet;
 import io.pgrouter.testkit.ReplicaSet;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
@@ -115,15 +117,8 @@ public final class Demo implements Callable<Integer> {
         }
     }
 
+    /** Spring Boot's duration forms ({@code 20s}, {@code 2m}, {@code PT1M}); a bare number is seconds. */
     private static Duration duration(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.matches("\\d+")) {
-            return Duration.ofSeconds(Long.parseLong(t));
-        }
-        if (t.matches("\\d+(ms|s|m)")) {
-            long n = Long.parseLong(t.replaceAll("\\D", ""));
-            return t.endsWith("ms") ? Duration.ofMillis(n) : t.endsWith("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
-        }
-        return Duration.parse(text);
+        return DurationStyle.detectAndParse(text, ChronoUnit.SECONDS);
     }
 }

@@ -11,6 +11,9 @@ import java.time.Duration;
  */
 public record MonitorSettings(Duration interval, Duration timeout, int historySize) {
 
+    /** Primary position changes kept for lag in time: at one a probe, 4096 cover half an hour at 500 ms. */
+    public static final int DEFAULT_HISTORY_SIZE = 4096;
+
     public MonitorSettings {
         if (interval == null || interval.compareTo(Duration.ofMillis(50)) < 0) {
             throw new IllegalArgumentException("pgrouter.probe.interval must be at least 50ms, was " + interval);
@@ -26,6 +29,6 @@ public record MonitorSettings(Duration interval, Duration timeout, int historySi
 
     /** Probes every {@code interval}, with a timeout of 80% of it. */
     public static MonitorSettings every(Duration interval) {
-        return new MonitorSettings(interval, interval.multipliedBy(4).dividedBy(5), 4096);
+        return new MonitorSettings(interval, interval.multipliedBy(4).dividedBy(5), DEFAULT_HISTORY_SIZE);
     }
 }

@@ -1,6 +1,8 @@
 package io.pgrouter.testkit.internal;
 
 import io.pgrouter.testkit.PostgresNode;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -43,6 +45,35 @@ abstract class AbstractNode implements PostgresNode {
     /** Extra context for an error about this node, such as the last lines of its log. */
     String diagnostics() {
         return "";
+    }
+
+    /** Why the server cannot come up any more (its process exited), or {@code null} while it still may. */
+    String deathWhileStarting() {
+        return null;
+    }
+
+    /**
+     * Waits until the server accepts connections on the {@code postgres} database (a standby only once it is
+     * consistent), failing at once when {@link #deathWhileStarting()} says it died.
+     */
+    final void awaitAcceptingConnections(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            String death = deathWhileStarting();
+            if (death != null) {
+                throw new IllegalStateException("PostgreSQL node " + name() + " " + death + diagnostics());
+            }
+            try (Connection ignored = adminDataSource().getConnection()) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+                Sleeper.pause(25);
+            }
+        }
+        kill();
+        throw new IllegalStateException("PostgreSQL node " + name() + " did not accept connections on port " + port() + " within "
+                + timeout.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage()) + ")" + diagnostics());
     }
 
     @Override

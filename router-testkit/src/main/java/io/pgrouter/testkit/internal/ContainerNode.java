@@ -4,8 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +171,7 @@ final class ContainerNode extends AbstractNode {
             return;
         }
         docker().startContainerCmd(id()).exec();
-        awaitAcceptingConnections();
+        awaitAcceptingConnections(spec.startupTimeout());
     }
 
     @Override
@@ -210,21 +208,6 @@ final class ContainerNode extends AbstractNode {
             c.stop();
             container = null;
         }
-    }
-
-    private void awaitAcceptingConnections() {
-        long deadline = System.nanoTime() + spec.startupTimeout().toNanos();
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            try (Connection ignored = adminDataSource.getConnection()) {
-                return;
-            } catch (SQLException e) {
-                last = e;
-                Sleeper.pause(50);
-            }
-        }
-        throw new IllegalStateException("Container node " + name() + " did not accept connections on port " + hostPort + " within "
-                + spec.startupTimeout().toSeconds() + " s: " + (last == null ? "" : last.getMessage()) + diagnostics());
     }
 
     @Override

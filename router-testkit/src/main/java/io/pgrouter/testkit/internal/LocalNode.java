@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,26 +192,10 @@ final class LocalNode extends AbstractNode {
         }
     }
 
-    private void awaitAcceptingConnections(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (p != null && !p.isAlive() && !isRunning()) {
-                throw new IllegalStateException("PostgreSQL node " + name() + " exited while starting (exit code " + p.exitValue()
-                        + "). Last lines of " + logFile + ":\n" + logTail());
-            }
-            try (Connection c = adminDataSource.getConnection()) {
-                return;
-            } catch (SQLException e) {
-                last = e;
-                Sleeper.pause(25);
-            }
-        }
-        kill();
-        throw new IllegalStateException("PostgreSQL node " + name() + " did not accept connections on port " + port + " within "
-                + timeout.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage()) + "). Last lines of "
-                + logFile + ":\n" + logTail());
+    @Override
+    String deathWhileStarting() {
+        Process p = process;
+        return p != null && !p.isAlive() && !isRunning() ? "exited while starting (exit code " + p.exitValue() + ")" : null;
     }
 
     @Override
