@@ -56,11 +56,32 @@ public interface ReplicaSet extends AutoCloseable {
     void awaitReplicated(Duration timeout);
 
     /**
-     * Promotes a replica to primary and waits until it accepts writes. The other running replicas are pointed
-     * at it (they follow it when their history allows). The old primary keeps running as a primary until it is
-     * stopped or {@linkplain #rejoinAsStandby rejoined}: that split is what a test of failover wants to see.
+     * Promotes a replica to primary while the old primary keeps running on the old timeline: the split a test
+     * of failover wants to see. Same as {@code promote(replica, OldPrimary.KEEP_RUNNING)}.
+     *
+     * @see #promote(PostgresNode, OldPrimary)
      */
-    void promote(PostgresNode replica);
+    default void promote(PostgresNode replica) {
+        promote(replica, OldPrimary.KEEP_RUNNING);
+    }
+
+    /**
+     * Promotes a replica to primary and returns once it accepts writes and every other running replica streams
+     * from it on the new timeline: no replica is left behind on the old one.
+     *
+     * <p>Before the promotion, the other replicas are detached from the old primary and the new primary is
+     * given every byte of WAL that any of them received, so that they can all follow its new timeline. A replica
+     * that is nevertheless ahead of the new primary (the old primary died before the new one received what that
+     * replica had) is made again from an online copy of the new primary, as {@link #rejoinAsStandby} does.
+     *
+     * @param oldPrimary what happens to the old primary: it keeps running ({@link OldPrimary#KEEP_RUNNING}), or
+     *     it is stopped first so that every replica receives its last byte of WAL ({@link OldPrimary#STOP})
+     * @throws IllegalArgumentException when {@code replica} is not a replica of this set
+     * @throws IllegalStateException when the old primary keeps running and another replica has its replay paused
+     *     (PostgreSQL does not re-point a paused standby; resume it first, or use {@link OldPrimary#STOP}), or
+     *     when a step does not finish within the start-up timeout; the message names the node
+     */
+    void promote(PostgresNode replica, OldPrimary oldPrimary);
 
     /**
      * Makes a node a streaming replica of the current primary again: it is stopped, its data directory is
@@ -68,6 +89,22 @@ public interface ReplicaSet extends AutoCloseable {
      * back after a promotion.
      */
     void rejoinAsStandby(PostgresNode node);
+
+    /** What {@link #promote(PostgresNode, OldPrimary)} does with the primary it replaces. */
+    enum OldPrimary {
+        /**
+         * The old primary keeps running on the old timeline, as after a network partition: writes acknowledged
+         * there after the new primary received its last WAL are not on the new primary. It is no longer
+         * {@link #primary()}; stop it or {@linkplain #rejoinAsStandby rejoin} it.
+         */
+        KEEP_RUNNING,
+        /**
+         * The old primary is stopped first with a fast shutdown, which hands every connected replica its last
+         * byte of WAL: nothing acknowledged is lost and every replica has the same history. It stays stopped
+         * until it is {@linkplain #rejoinAsStandby rejoined} (or started, as a second primary).
+         */
+        STOP
+    }
 
     /** Stops every server and removes every directory; never throws. */
     @Override

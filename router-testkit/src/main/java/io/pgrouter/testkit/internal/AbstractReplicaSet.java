@@ -9,9 +9,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What every provider's replica set shares: the nodes and their roles, waiting for replication, closing once. */
 public abstract class AbstractReplicaSet implements ReplicaSet {
+
+    private static final Logger log = LoggerFactory.getLogger(AbstractReplicaSet.class);
+    /** How long a promoted replica may take to receive what the other replicas already have. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
     protected final ReplicaSetSpec spec;
     private final List<? extends PostgresNode> nodes;
@@ -125,13 +131,65 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
     }
 
     @Override
-    public final synchronized void promote(PostgresNode replica) {
-        PostgresNode node = node(replica.name());
-        if (node.role() != Role.REPLICA) {
-            throw new IllegalArgumentException("Cannot promote " + node.name() + ": it is not a replica but " + node.role());
+    public final synchronized void promote(PostgresNode replica, OldPrimary oldPrimary) {
+        Objects.requireNonNull(oldPrimary, "oldPrimary");
+        PostgresNode target = node(replica.name());
+        if (target.role() != Role.REPLICA) {
+            throw new IllegalArgumentException("Cannot promote " + target.name() + ": it is not a replica but " + target.role());
         }
-        promoteNode(node);
-        primary = node;
+        PostgresNode old = primary;
+        List<PostgresNode> others = replicas().stream().filter(r -> r != target && r.isRunning()).toList();
+        if (oldPrimary == OldPrimary.STOP) {
+            old.stop();
+        } else if (old.isRunning()) {
+            for (PostgresNode other : others) {
+                if (Wal.replayPaused(other)) {
+                    throw new IllegalStateException("Cannot promote " + target.name() + " while " + old.name() + " keeps running: "
+                            + other.name() + " has its replay paused, and PostgreSQL re-points a standby's WAL receiver only"
+                            + " while it replays. Resume its replay first, or promote with OldPrimary.STOP");
+                }
+            }
+        }
+        // The others stop receiving first; the target, still streaming if the old primary runs, then gets at least
+        // as far as the furthest of them. Its timeline forks at its end of WAL, which every other one can follow.
+        for (PostgresNode other : others) {
+            detachNode(other);
+            Wal.awaitReceiverStopped(other, spec.startupTimeout());
+        }
+        String othersEnd = others.stream().map(Wal::end).reduce(Wal::later).orElse(null);
+        if (othersEnd != null && old.isRunning()) {
+            // Not reaching it is no error: whoever is further ahead is made again below.
+            Wal.awaitEnd(target, othersEnd, CATCH_UP);
+        }
+        detachNode(target);
+        Wal.awaitReceiverStopped(target, spec.startupTimeout());
+        String targetEnd = Wal.end(target);
+        promoteNode(target);
+        primary = target;
+        int timeline = Wal.timeline(target);
+        List<PostgresNode> following = new ArrayList<>();
+        for (PostgresNode other : allNodes()) {
+            if (other != target) {
+                ensureSlot(target, other);
+            }
+        }
+        for (PostgresNode other : others) {
+            String end = Wal.end(other);
+            if (Wal.isBefore(targetEnd, end)) {
+                log.info("{} received WAL up to {}, past {}'s end of timeline {} at {}: making it again from a copy of {}",
+                        other.name(), end, target.name(), timeline - 1, targetEnd, target.name());
+                rejoinNode(other);
+            } else {
+                followNode(other, target);
+                following.add(other);
+            }
+        }
+        for (PostgresNode other : following) {
+            // A paused standby starts its WAL receiver only when its replay resumes.
+            if (!Wal.replayPaused(other)) {
+                Wal.awaitStreamingOnTimeline(other, timeline, spec.startupTimeout());
+            }
+        }
     }
 
     @Override
@@ -143,8 +201,17 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
         rejoinNode(target);
     }
 
-    /** Promotes a replica; the base class then makes it {@link #primary()}. */
+    /** Promotes a detached replica and waits until it accepts writes; the base class then makes it {@link #primary()}. */
     protected abstract void promoteNode(PostgresNode replica);
+
+    /** Stops a running replica's WAL receiver for good: it stays a hot standby with no upstream. */
+    protected abstract void detachNode(PostgresNode replica);
+
+    /** Points a running, detached replica at {@code upstream}. */
+    protected abstract void followNode(PostgresNode replica, PostgresNode upstream);
+
+    /** Creates, on {@code upstream}, the replication slot that {@code node} streams through. */
+    protected abstract void ensureSlot(PostgresNode upstream, PostgresNode node);
 
     /** Turns a node into a streaming standby of {@link #primary()}. */
     protected abstract void rejoinNode(PostgresNode node);

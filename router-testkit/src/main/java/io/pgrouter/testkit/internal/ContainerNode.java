@@ -194,6 +194,12 @@ final class ContainerNode extends AbstractNode {
         }
     }
 
+    /** Leaves this running replica a hot standby with no upstream: PostgreSQL stops its WAL receiver on reload. */
+    void detach() {
+        Sql.execute(adminDataSource, "ALTER SYSTEM SET primary_conninfo = ''");
+        Sql.execute(adminDataSource, "SELECT pg_reload_conf()");
+    }
+
     /** Points this running replica at another upstream; PostgreSQL restarts its WAL receiver on reload. */
     void follow(ContainerNode upstream) {
         String conninfo = ServerConfig.primaryConninfo(upstream.name(), PG_PORT, spec.user(), spec.password(), name());

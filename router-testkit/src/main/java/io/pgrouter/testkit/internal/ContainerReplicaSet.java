@@ -80,16 +80,22 @@ final class ContainerReplicaSet extends AbstractReplicaSet {
 
     @Override
     protected void promoteNode(PostgresNode replica) {
-        ContainerNode node = (ContainerNode) replica;
-        node.promoteNow();
-        for (PostgresNode other : allNodes()) {
-            if (other != node) {
-                node.ensureSlotFor(other);
-                if (other.role() == Role.REPLICA && other.isRunning()) {
-                    ((ContainerNode) other).follow(node);
-                }
-            }
-        }
+        ((ContainerNode) replica).promoteNow();
+    }
+
+    @Override
+    protected void detachNode(PostgresNode replica) {
+        ((ContainerNode) replica).detach();
+    }
+
+    @Override
+    protected void followNode(PostgresNode replica, PostgresNode upstream) {
+        ((ContainerNode) replica).follow((ContainerNode) upstream);
+    }
+
+    @Override
+    protected void ensureSlot(PostgresNode upstream, PostgresNode node) {
+        ((ContainerNode) upstream).ensureSlotFor(node);
     }
 
     @Override

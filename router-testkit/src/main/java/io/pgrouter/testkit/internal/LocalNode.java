@@ -113,6 +113,10 @@ final class LocalNode extends AbstractNode {
      * for a replica, where it streams from. A replica also gets {@code standby.signal}.
      */
     void configure(LocalNode upstream) {
+        writeConfig(upstream, upstream != null);
+    }
+
+    private void writeConfig(LocalNode upstream, boolean standby) {
         try {
             List<String> lines = new ArrayList<>();
             lines.add("# Written by the pgrouter test kit for node " + name());
@@ -136,7 +140,7 @@ final class LocalNode extends AbstractNode {
                 Files.writeString(main, "\n" + include + "\n", java.nio.file.StandardOpenOption.APPEND);
             }
             Path signal = dataDir.resolve("standby.signal");
-            if (upstream != null) {
+            if (standby) {
                 Files.writeString(signal, "");
             } else {
                 Files.deleteIfExists(signal);
@@ -145,6 +149,12 @@ final class LocalNode extends AbstractNode {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot write the configuration of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Leaves a running replica a hot standby with no upstream: PostgreSQL stops its WAL receiver on reload. */
+    void detach() {
+        writeConfig(null, true);
+        Sql.execute(adminDataSource, "SELECT pg_reload_conf()");
     }
 
     /** Points a running replica at another upstream and reloads: PostgreSQL restarts its WAL receiver. */

@@ -89,15 +89,21 @@ final class LocalReplicaSet extends AbstractReplicaSet {
         LocalNode node = (LocalNode) replica;
         node.promoteNow();
         node.configure(null);
-        for (LocalNode other : localNodes()) {
-            if (other == node) {
-                continue;
-            }
-            node.ensureSlotFor(other);
-            if (other.role() == Role.REPLICA && other.isRunning()) {
-                other.follow(node);
-            }
-        }
+    }
+
+    @Override
+    protected void detachNode(PostgresNode replica) {
+        ((LocalNode) replica).detach();
+    }
+
+    @Override
+    protected void followNode(PostgresNode replica, PostgresNode upstream) {
+        ((LocalNode) replica).follow((LocalNode) upstream);
+    }
+
+    @Override
+    protected void ensureSlot(PostgresNode upstream, PostgresNode node) {
+        ((LocalNode) upstream).ensureSlotFor(node);
     }
 
     @Override
