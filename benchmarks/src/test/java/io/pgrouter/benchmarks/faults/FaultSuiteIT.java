@@ -1,0 +1,51 @@
+package io.pgrouter.benchmarks.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgrouter.testkit.PostgresReplicaSet;
+import io.pgrouter.testkit.ReplicaSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The fault suite's short form: one trial of each fault under load (8 threads, 80% reads) through pgrouter, on a
+ * primary + 2 replicas. The benchmark entry runs 10 trials per fault beside the peers.
+ */
+class FaultSuiteIT {
+
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+    private static ReplicaSet cluster;
+    private static final List<FaultTrial.Outcome> outcomes = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = PostgresReplicaSet.builder().replicas(2).start();
+    }
+
+    @AfterAll
+    static void closeCluster() {
+        outcomes.forEach(o -> System.out.println("fault suite: " + o));
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fault.class)
+    void noAcknowledgedWriteIsLostNoWriteReachesAReplicaAndNoConnectionLeaks(Fault fault) throws Exception {
+        FaultTrial.Outcome o = FaultTrial.run(cluster, fault, Target.pgrouter(8, CONNECTION_TIMEOUT, PROBE_INTERVAL), 8,
+                Duration.ofSeconds(1), Duration.ofSeconds(4));
+        outcomes.add(o);
+        System.out.println("fault suite: " + o);
+        assertThat(o.reads()).as("reads served").isPositive();
+        assertThat(o.lostWrites()).as("acknowledged writes missing on the final primary").isZero();
+        assertThat(o.writesOnReplica()).as("writes that reached a replica").isZero();
+        assertThat(o.activeAfter()).as("connections still out after the load stopped").allSatisfy((pool, n) -> assertThat(n).isZero());
+    }
+}
