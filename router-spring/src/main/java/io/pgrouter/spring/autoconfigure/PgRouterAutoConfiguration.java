@@ -12,7 +12,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -32,8 +31,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass(RoutingDataSource.class)
-@ConditionalOnBooleanProperty(name = "pgrouter.enabled", matchIfMissing = true)
-@Conditional(OnPrimaryConfiguredCondition.class)
+@Conditional({OnPgrouterEnabledCondition.class, OnPrimaryConfiguredCondition.class})
 @EnableConfigurationProperties({PgRouterProperties.class, DataSourceProperties.class})
 public class PgRouterAutoConfiguration {
 

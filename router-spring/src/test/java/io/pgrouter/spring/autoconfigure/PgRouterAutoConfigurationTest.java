@@ -210,8 +210,8 @@ class PgRouterAutoConfigurationTest {
     }
 
     @Test
-    void pgrouterEnabledFalseTurnsItOffDespiteConnectionDetails() {
-        contextRunner.withPropertyValues("pgrouter.enabled=false")
+    void pgrouterEnabledOffTurnsItOffDespiteConnectionDetails() {
+        contextRunner.withPropertyValues("pgrouter.enabled=off")
                 .withBean(JdbcConnectionDetails.class, () -> details(CLOSED_URL))
                 .run(context -> assertThat(context).doesNotHaveBean(RoutingDataSource.class));
     }
