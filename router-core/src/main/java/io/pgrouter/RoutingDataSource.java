@@ -1,11 +1,11 @@
 package io.pgrouter;
 
 import io.pgrouter.internal.ConnectionRouter;
-import io.pgrouter.internal.EnvironmentReader;
-import io.pgrouter.internal.NodeDraft;
-import io.pgrouter.internal.PropertiesReader;
-import io.pgrouter.internal.RouterConfig;
 import io.pgrouter.internal.RouterRuntime;
+import io.pgrouter.internal.config.EnvironmentReader;
+import io.pgrouter.internal.config.NodeDraft;
+import io.pgrouter.internal.config.PropertiesReader;
+import io.pgrouter.internal.config.RouterConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;

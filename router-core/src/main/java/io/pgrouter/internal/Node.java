@@ -6,6 +6,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouteReason;
+import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.config.RouterConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.pgrouter.internal;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import io.pgrouter.NodeRole;
+import io.pgrouter.internal.config.NodeConfig;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;

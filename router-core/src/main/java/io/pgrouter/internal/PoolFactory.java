@@ -3,6 +3,7 @@ package io.pgrouter.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgrouter.PoolSettings;
+import io.pgrouter.internal.config.NodeConfig;
 import java.util.function.BooleanSupplier;
 
 /** Makes the HikariCP pool of one node. */

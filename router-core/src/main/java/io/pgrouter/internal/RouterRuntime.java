@@ -4,6 +4,8 @@ import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouterListener;
 import io.pgrouter.RouterStatus;
+import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.config.RouterConfig;
 import io.pgrouter.internal.health.HealthMonitor;
 import io.pgrouter.internal.health.HealthReport;
 import io.pgrouter.internal.health.NodeHealth;

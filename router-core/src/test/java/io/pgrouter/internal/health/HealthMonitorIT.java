@@ -1,11 +1,10 @@
 package io.pgrouter.internal.health;
 
-import io.pgrouter.LagThresholds;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.pgrouter.HealthState;
+import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeRole;
-import io.pgrouter.internal.NodeConfig;
+import io.pgrouter.internal.config.MonitorSettings;
+import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
@@ -24,6 +23,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The monitor against a real primary and replicas that are broken on purpose. */
 @PostgresReplicaSet(replicas = 2, isolated = true)

@@ -1,10 +1,9 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeRole;
 import io.pgrouter.PoolSettings;
 import io.pgrouter.ReplicaSelector;
-import io.pgrouter.internal.health.MonitorSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

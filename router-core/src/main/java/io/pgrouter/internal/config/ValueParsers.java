@@ -1,4 +1,4 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
