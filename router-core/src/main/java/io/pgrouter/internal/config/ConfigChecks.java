@@ -174,12 +174,8 @@ final class ConfigChecks {
         }
     }
 
-    int integer(String key, String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw bad(key, text, "must be an integer");
-        }
+    private int integer(String key, String text) {
+        return ValueParsers.integer(label(key), text);
     }
 
     /**
