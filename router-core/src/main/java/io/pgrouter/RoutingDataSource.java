@@ -201,7 +201,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * Drains a replica: no new connection goes there; connections already there finish their work. Reads fall to
      * the other replicas (or the primary). Undo with {@link #undrain}.
      *
-     * @throws IllegalArgumentException for an unknown node or the primary
+     * @throws UnknownNodeException for an unknown node
+     * @throws IllegalArgumentException for the primary
      */
     public void drain(String node) {
         runtime.setDrained(node, true);
@@ -470,11 +471,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         }
 
         private NodeDraft draft(String node) {
-            NodeDraft draft = config.node(node);
-            if (draft == null) {
-                throw new IllegalArgumentException("no node named '" + node + "' was added before");
-            }
-            return draft;
+            return config.node(node);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.pgrouter.internal;
 
+import io.pgrouter.UnknownNodeException;
 import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouterListener;
@@ -18,12 +19,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** What a started router is made of: its nodes and pools, the topology, the routing path. */
 public final class RouterRuntime implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.RoutingDataSource");
+    private static final Logger LOG = RouterLog.LOG;
 
     private final RouterConfig config;
     private final List<Node> nodes;
@@ -192,7 +192,7 @@ public final class RouterRuntime implements AutoCloseable {
                 return node;
             }
         }
-        throw new IllegalArgumentException("no node named '" + name + "'; nodes: " + names);
+        throw UnknownNodeException.node(name, names);
     }
 
     /** Drains a replica (no new reads) or undrains it. */
