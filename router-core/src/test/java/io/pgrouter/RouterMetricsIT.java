@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgrouter.micrometer.MicrometerMetrics;
 import io.pgrouter.micrometer.PgRouterMetrics;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
@@ -30,7 +31,7 @@ class RouterMetricsIT {
 
     private RoutingDataSource router() {
         return Where.routerFor(cluster).probeInterval(Duration.ofMillis(200)).failedReplicaBackoff(Duration.ofMillis(500))
-                .meterRegistry(registry).listener(events).build();
+                .metrics(MicrometerMetrics.of(registry)).listener(events).build();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

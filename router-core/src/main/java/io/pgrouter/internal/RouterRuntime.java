@@ -1,10 +1,11 @@
 package io.pgrouter.internal;
 
-import io.pgrouter.UnknownNodeException;
 import io.pgrouter.LagThresholds;
+import io.pgrouter.MetricsBinding;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouterListener;
 import io.pgrouter.RouterStatus;
+import io.pgrouter.UnknownNodeException;
 import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.internal.config.RouterConfig;
 import io.pgrouter.internal.health.HealthMonitor;
@@ -57,19 +58,18 @@ public final class RouterRuntime implements AutoCloseable {
      * the first connection is routed on facts; if a pool cannot be created, closes the others and rethrows.
      *
      * @param listeners hear events from the first probe round on
-     * @param meterRegistry a Micrometer {@code MeterRegistry} for the pools' HikariCP metrics, or {@code null};
-     *     typed {@code Object} so that this class loads without Micrometer
+     * @param meters where the pools report their HikariCP metrics
      */
-    public static RouterRuntime start(RouterConfig config, List<RouterListener> listeners, Object meterRegistry) {
+    public static RouterRuntime start(RouterConfig config, List<RouterListener> listeners, MetricsBinding meters) {
         Scopes scopes = new Scopes();
         NodeSignals signals = new NodeSignals();
         List<Node> nodes = new ArrayList<>();
         try {
             nodes.add(PoolFactory.pooledNode(config.primary(), config.primaryPool(), scopes::readOnlyActive,
-                    config.failedReplicaBackoff(), signals, meterRegistry));
+                    config.failedReplicaBackoff(), signals, meters));
             for (NodeConfig replica : config.replicas()) {
                 nodes.add(PoolFactory.pooledNode(replica, config.replicaPool(), scopes::readOnlyActive,
-                        config.failedReplicaBackoff(), signals, meterRegistry));
+                        config.failedReplicaBackoff(), signals, meters));
             }
         } catch (RuntimeException e) {
             nodes.forEach(RouterRuntime::closeQuietly);

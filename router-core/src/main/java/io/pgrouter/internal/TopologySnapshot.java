@@ -1,7 +1,7 @@
 package io.pgrouter.internal;
 
-import io.pgrouter.UnknownNodeException;
 import io.pgrouter.NodeRole;
+import io.pgrouter.UnknownNodeException;
 import io.pgrouter.internal.health.HealthReport;
 import io.pgrouter.internal.health.NodeHealth;
 import java.util.ArrayList;
