@@ -9,6 +9,7 @@ import io.pgrouter.micrometer.MicrometerMetrics;
 import io.pgrouter.micrometer.PgRouterMetrics;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,7 +31,7 @@ class RouterMetricsIT {
     private final RecordingListener events = new RecordingListener();
 
     private RoutingDataSource router() {
-        return Where.routerFor(cluster).probeInterval(Duration.ofMillis(200)).failedReplicaBackoff(Duration.ofMillis(500))
+        return TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200)).failedReplicaBackoff(Duration.ofMillis(500))
                 .metrics(MicrometerMetrics.of(registry)).listener(events).build();
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -160,20 +161,8 @@ class HealthMonitorIT {
     }
 
     private HealthReport awaitReport(String what, Predicate<HealthReport> condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            HealthReport r = latest.get();
-            if (r != null && condition.test(r)) {
-                return r;
-            }
-            assertThat(System.nanoTime()).as("waiting for " + what + "; last report " + r).isLessThan(deadline);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+                .until(latest::get, r -> r != null && condition.test(r));
     }
 
     private static boolean inRotation(HealthReport r, String node) {
