@@ -3,6 +3,7 @@ package io.pgrouter.spring.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgrouter.ReplicaSelector;
 import io.pgrouter.RoutingDataSource;
+import io.pgrouter.micrometer.MicrometerMetrics;
 import io.pgrouter.spring.RouterConfigCustomizer;
 import java.util.Arrays;
 import javax.sql.DataSource;
@@ -84,7 +85,7 @@ public class PgRouterAutoConfiguration {
         @ConditionalOnMissingBean(name = "pgrouterMetricsCustomizer")
         RouterConfigCustomizer pgrouterMetricsCustomizer(ObjectProvider<MeterRegistry> registry) {
             // Looked up when the router is built: a registry bean need not exist when this configuration is read.
-            return builder -> registry.ifUnique(builder::meterRegistry);
+            return builder -> registry.ifUnique(r -> builder.metrics(MicrometerMetrics.of(r)));
         }
     }
 }
