@@ -24,13 +24,28 @@ import java.sql.Statement;
  */
 public record Where(boolean inRecovery, int port, int backendPid) {
 
+    /**
+     * The query that tells, for frameworks that run SQL themselves (a {@code JdbcTemplate}, JPA): columns
+     * {@code pg_is_in_recovery()}, {@code inet_server_port()}, {@code pg_backend_pid()}; read a row with {@link #from}.
+     */
+    public static final String QUERY = "select pg_is_in_recovery(), inet_server_port(), pg_backend_pid()";
+
     /** Asks the server behind {@code connection}; runs one query on it. */
     public static Where of(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("select pg_is_in_recovery(), inet_server_port(), pg_backend_pid()")) {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(QUERY)) {
             rs.next();
-            return new Where(rs.getBoolean(1), rs.getInt(2), rs.getInt(3));
+            return from(rs);
         }
+    }
+
+    /** The answer in the current row of a result of {@link #QUERY}. */
+    public static Where from(ResultSet row) throws SQLException {
+        return new Where(row.getBoolean(1), row.getInt(2), row.getInt(3));
+    }
+
+    /** The answer in a row of {@link #QUERY} as JPA's native queries return it. */
+    public static Where from(Object[] row) {
+        return new Where((Boolean) row[0], ((Number) row[1]).intValue(), ((Number) row[2]).intValue());
     }
 
     /** The name of the node of {@code cluster} with this port, or {@code "unknown port <port>"}. */

@@ -1,5 +1,7 @@
 package io.pgrouter.spring.autoconfigure;
 
+import io.pgrouter.Selection;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +42,7 @@ public class PgRouterProperties {
      * How reads pick a replica: least-in-flight (the default), round-robin, random, weighted or lowest-lag. Not
      * together with a ReplicaSelector bean, which replaces it.
      */
-    private ReplicaSelection selection;
+    private Selection selection;
 
     /** How long a node's circuit breaker stays open after failures before a probe may close it again. */
     private Duration failedReplicaBackoff = Duration.ofSeconds(5);
@@ -90,12 +92,12 @@ public class PgRouterProperties {
         this.fallbackToPrimary = fallbackToPrimary;
     }
 
-    /** The selection set, or {@code null} for the default ({@link ReplicaSelection#LEAST_IN_FLIGHT}). */
-    public ReplicaSelection getSelection() {
+    /** The selection set, or {@code null} for the default ({@link Selection#LEAST_IN_FLIGHT}). */
+    public Selection getSelection() {
         return selection;
     }
 
-    public void setSelection(ReplicaSelection selection) {
+    public void setSelection(Selection selection) {
         this.selection = selection;
     }
 

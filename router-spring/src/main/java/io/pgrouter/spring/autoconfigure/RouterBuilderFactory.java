@@ -3,6 +3,7 @@ package io.pgrouter.spring.autoconfigure;
 import io.pgrouter.LagThresholds;
 import io.pgrouter.PoolSettings;
 import io.pgrouter.ReplicaSelector;
+import io.pgrouter.Selection;
 import io.pgrouter.RoutingDataSource;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,13 +96,13 @@ final class RouterBuilderFactory {
                 : "the JdbcConnectionDetails bean (" + connectionDetails.getClass().getName() + ")";
     }
 
-    private static ReplicaSelector selector(ReplicaSelection selection, ReplicaSelector selectorBean) {
+    private static ReplicaSelector selector(Selection selection, ReplicaSelector selectorBean) {
         if (selectorBean == null) {
-            return (selection != null ? selection : ReplicaSelection.LEAST_IN_FLIGHT).selector();
+            return (selection != null ? selection : Selection.LEAST_IN_FLIGHT).newSelector();
         }
         if (selection != null) {
             throw new PgRouterConfigurationException("pgrouter.selection", "pgrouter.selection is set, was '"
-                    + selection.propertyValue() + "', and the application defines a ReplicaSelector bean ("
+                    + selection.key() + "', and the application defines a ReplicaSelector bean ("
                     + selectorBean.getClass().getName() + "): one of them would be ignored",
                     "Remove pgrouter.selection to use the ReplicaSelector bean, or remove the bean.");
         }

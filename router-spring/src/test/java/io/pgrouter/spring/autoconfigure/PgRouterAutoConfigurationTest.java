@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgrouter.ReplicaCandidate;
 import io.pgrouter.ReplicaSelector;
 import io.pgrouter.RoutingDataSource;
+import io.pgrouter.Selection;
 import io.pgrouter.spring.RouteAnnotationAdvisor;
 import io.pgrouter.spring.RouterConfigCustomizer;
 import io.pgrouter.spring.actuate.PgRouterEndpoint;
@@ -151,10 +152,10 @@ class PgRouterAutoConfigurationTest {
 
     @Test
     void everySelectionNameBinds() {
-        for (ReplicaSelection selection : ReplicaSelection.values()) {
-            configured.withPropertyValues("pgrouter.selection=" + selection.propertyValue()).run(context -> {
+        for (Selection selection : Selection.values()) {
+            configured.withPropertyValues("pgrouter.selection=" + selection.key()).run(context -> {
                 String name = context.getBean(RoutingDataSource.class).status().selection();
-                assertThat(name).isEqualTo(selection.selector().toString());
+                assertThat(name).isEqualTo(selection.newSelector().toString());
             });
         }
     }

@@ -1,5 +1,6 @@
 package io.pgrouter.spring.it;
 
+import io.pgrouter.testkit.Where;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrouter.NodeStatus;
@@ -91,7 +92,7 @@ class ConnectionDetailsIT {
         TransactionTemplate readOnly = new TransactionTemplate(transactionManager);
         readOnly.setReadOnly(true);
         readOnly.executeWithoutResult(status -> {
-            Where where = jdbc.queryForObject(Where.SQL, Where.ROW);
+            Where where = jdbc.queryForObject(Where.QUERY, (rs, i) -> Where.from(rs));
             assertThat(where.inRecovery()).as("on a standby").isTrue();
             assertThat(where.node(cluster)).isEqualTo(replica().name());
             assertThat(jdbc.queryForObject("select text from details_note where id = 1", String.class))

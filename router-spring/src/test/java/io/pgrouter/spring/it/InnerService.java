@@ -1,5 +1,6 @@
 package io.pgrouter.spring.it;
 
+import io.pgrouter.testkit.Where;
 import io.pgrouter.spring.ReadOnly;
 import io.pgrouter.spring.UsePrimary;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -18,7 +19,7 @@ public class InnerService {
     }
 
     private Where where() {
-        return jdbc.queryForObject(Where.SQL, Where.ROW);
+        return jdbc.queryForObject(Where.QUERY, (rs, i) -> Where.from(rs));
     }
 
     @ReadOnly

@@ -1,5 +1,6 @@
 package io.pgrouter.spring.it;
 
+import io.pgrouter.testkit.Where;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrouter.NodeStatus;

@@ -1,5 +1,6 @@
 package io.pgrouter.spring.it;
 
+import io.pgrouter.testkit.Where;
 import io.pgrouter.spring.ReadOnly;
 import io.pgrouter.spring.UsePrimary;
 import jakarta.persistence.EntityManager;
@@ -27,7 +28,7 @@ public class WhereService {
     }
 
     Where where() {
-        return jdbc.queryForObject(Where.SQL, Where.ROW);
+        return jdbc.queryForObject(Where.QUERY, (rs, i) -> Where.from(rs));
     }
 
     public Where plain() {
@@ -41,7 +42,7 @@ public class WhereService {
 
     @Transactional(readOnly = true)
     public Where readOnlyTransactionWithJdbcClient() {
-        return client.sql(Where.SQL).query(Where.ROW).single();
+        return client.sql(Where.QUERY).query((rs, i) -> Where.from(rs)).single();
     }
 
     @Transactional
@@ -101,7 +102,6 @@ public class WhereService {
     }
 
     private Where jpaWhere() {
-        Object[] row = (Object[]) entityManager.createNativeQuery(Where.SQL).getSingleResult();
-        return new Where((Boolean) row[0], ((Number) row[1]).intValue());
+        return Where.from((Object[]) entityManager.createNativeQuery(Where.QUERY).getSingleResult());
     }
 }
