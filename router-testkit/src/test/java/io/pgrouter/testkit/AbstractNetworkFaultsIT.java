@@ -109,6 +109,8 @@ abstract class AbstractNetworkFaultsIT {
     @Test
     void latencyDelaysEveryRoundTrip() throws SQLException {
         PostgresNode primary = cluster.primary();
+        assertThatThrownBy(() -> primary.network().addLatency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("latency of primary").hasMessageContaining("PT-0.001S");
         try (Connection c = connect(primary, 30)) {
             addLatencyOrSkip(primary, Duration.ofMillis(400));
             long started = System.nanoTime();
