@@ -18,7 +18,10 @@ public interface PostgresNode {
     /** The role the node has now; it changes with {@link ReplicaSet#promote} and {@link ReplicaSet#rejoinAsStandby}. */
     Role role();
 
-    /** The loopback address the server listens on. */
+    /**
+     * The address clients connect to: a loopback address, or with {@link NetworkFaults.Mechanism#NAMESPACE} the
+     * address of the node's own network namespace.
+     */
     String host();
 
     /** The TCP port the server listens on; it stays the same across stop and start. */
@@ -65,6 +68,14 @@ public interface PostgresNode {
      * {@code delay} after the primary made it. {@link Duration#ZERO} removes the delay.
      */
     void setReplayDelay(Duration delay);
+
+    /**
+     * The node's network faults: cut it off, slow it down, reset its connections, while the server keeps running.
+     *
+     * @throws IllegalStateException when the replica set was started without network faults; enable them with
+     *     {@code PostgresReplicaSet.builder().networkFaults(true)} or {@code @PostgresReplicaSet(networkFaults = true)}
+     */
+    NetworkFaults network();
 
     /** The role of a node. */
     enum Role {

@@ -39,6 +39,8 @@ public final class PostgresReplicaSet {
     private Provider provider;
     private Duration startupTimeout = Duration.ofSeconds(60);
     private final Map<String, String> settings = new LinkedHashMap<>();
+    private boolean networkFaults;
+    private NetworkFaults.Mechanism networkMechanism;
 
     private PostgresReplicaSet() {
     }
@@ -131,6 +133,31 @@ public final class PostgresReplicaSet {
     }
 
     /**
+     * Whether each node gets {@linkplain PostgresNode#network() network faults} (cut off, latency, reset); default
+     * {@code false}. Servers then run in network namespaces of their own where the machine allows it (root on Linux
+     * with iproute2 and {@code sch_netem}), else behind a TCP proxy in the JVM; system property
+     * {@code pgrouter.testkit.network-faults} ({@code auto}, {@code namespace}, {@code proxy}) or environment variable
+     * {@code PGROUTER_TESTKIT_NETWORK_FAULTS} chooses. Needs the embedded or local provider.
+     */
+    public PostgresReplicaSet networkFaults(boolean enabled) {
+        this.networkFaults = enabled;
+        if (!enabled) {
+            this.networkMechanism = null;
+        }
+        return this;
+    }
+
+    /**
+     * Network faults through this mechanism rather than the kit's choice; {@link #start()} fails, saying why, when
+     * this machine cannot make them.
+     */
+    public PostgresReplicaSet networkFaults(NetworkFaults.Mechanism mechanism) {
+        this.networkMechanism = Objects.requireNonNull(mechanism, "network fault mechanism");
+        this.networkFaults = true;
+        return this;
+    }
+
+    /**
      * Starts the primary and the replicas and returns once every replica streams.
      *
      * @throws IllegalStateException when no provider can start them; the message says what each provider
@@ -144,7 +171,7 @@ public final class PostgresReplicaSet {
     ReplicaSetSpec spec() {
         Provider chosen = provider != null ? provider : Provider.fromEnvironment();
         return new ReplicaSetSpec(version, replicas, database, user, password,
-                basePort, chosen, startupTimeout, settings);
+                basePort, chosen, startupTimeout, settings, networkFaults, networkMechanism);
     }
 
     private static String requireIdentifier(String what, String value) {

@@ -1,5 +1,6 @@
 package io.pgrouter.testkit.internal;
 
+import io.pgrouter.testkit.NetworkFaults;
 import io.pgrouter.testkit.PostgresNode;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,6 +35,19 @@ abstract class AbstractNode implements PostgresNode {
     @Override
     public final String jdbcUrl() {
         return "jdbc:postgresql://" + host() + ":" + port() + "/" + database();
+    }
+
+    /** The node's network faults, or {@code null} when its replica set has none. */
+    abstract NetworkFaults networkFaults();
+
+    @Override
+    public final NetworkFaults network() {
+        NetworkFaults faults = networkFaults();
+        if (faults == null) {
+            throw new IllegalStateException("Network faults are off for the replica set of " + name + ": enable them with"
+                    + " PostgresReplicaSet.builder().networkFaults(true) or @PostgresReplicaSet(networkFaults = true)");
+        }
+        return faults;
     }
 
     /** The database of the replica set. */

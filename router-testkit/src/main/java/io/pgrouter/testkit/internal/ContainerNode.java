@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import io.pgrouter.testkit.NetworkFaults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,11 @@ final class ContainerNode extends AbstractNode {
             throw new IllegalStateException("Node " + name() + " has no container");
         }
         return c.getContainerId();
+    }
+
+    @Override
+    NetworkFaults networkFaults() {
+        return null;
     }
 
     @Override

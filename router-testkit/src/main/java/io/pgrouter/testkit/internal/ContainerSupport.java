@@ -22,6 +22,9 @@ public final class ContainerSupport {
     }
 
     static ReplicaSet start(ReplicaSetSpec spec) {
+        if (spec.networkFaults()) {
+            throw new ProviderUnavailableException("network faults need servers on this machine (the embedded or local provider)");
+        }
         String reason = unavailableReason();
         if (reason != null) {
             throw new ProviderUnavailableException(reason);

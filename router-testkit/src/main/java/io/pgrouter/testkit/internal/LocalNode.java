@@ -1,6 +1,6 @@
 package io.pgrouter.testkit.internal;
 
-import io.pgrouter.testkit.PostgresNode;
+import io.pgrouter.testkit.NetworkFaults;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +26,7 @@ final class LocalNode extends AbstractNode {
     private static final String KIT_CONF = "pgrouter.conf";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final int port;
+    private final NodeNetwork network;
     private final Path dataDir;
     private final Path logFile;
     private final PostgresBinaries binaries;
@@ -38,26 +38,31 @@ final class LocalNode extends AbstractNode {
     private volatile Process process;
     private volatile boolean frozen;
 
-    LocalNode(String name, Role role, int port, Path runDir, PostgresBinaries binaries, ServerUser user, ReplicaSetSpec spec) {
+    LocalNode(String name, Role role, NodeNetwork network, Path runDir, PostgresBinaries binaries, ServerUser user, ReplicaSetSpec spec) {
         super(name, role);
-        this.port = port;
+        this.network = network;
         this.dataDir = runDir.resolve(name);
         this.logFile = runDir.resolve(name + ".log");
         this.binaries = binaries;
         this.user = user;
         this.spec = spec;
-        this.dataSource = Sql.dataSource(HOST, port, spec.database(), spec.user(), spec.password());
-        this.adminDataSource = Sql.dataSource(HOST, port, "postgres", spec.user(), spec.password());
+        this.dataSource = Sql.dataSource(network.host(), network.port(), spec.database(), spec.user(), spec.password());
+        this.adminDataSource = Sql.dataSource(network.host(), network.port(), "postgres", spec.user(), spec.password());
     }
 
     @Override
     public String host() {
-        return HOST;
+        return network.host();
     }
 
     @Override
     public int port() {
-        return port;
+        return network.port();
+    }
+
+    @Override
+    NetworkFaults networkFaults() {
+        return network.faults();
     }
 
     @Override
@@ -97,6 +102,11 @@ final class LocalNode extends AbstractNode {
             Commands.output(user.command(List.of(binaries.program("initdb"), "-D", dataDir.toString(), "-U", spec.user(),
                     "--pwfile=" + pwFile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
                     "--no-sync", "--no-instructions")), "initialize the data directory of " + name() + " in " + dataDir + " as " + user);
+            if (network.clientNetwork() != null) {
+                // Clients and replicas come from the kit's namespace network, not from loopback. Replicas copy this file.
+                Files.writeString(dataDir.resolve("pg_hba.conf"), "\nhost all all " + network.clientNetwork() + " scram-sha-256\n"
+                        + "host replication all " + network.clientNetwork() + " scram-sha-256\n", java.nio.file.StandardOpenOption.APPEND);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("Cannot prepare the data directory of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
         } finally {
@@ -122,12 +132,12 @@ final class LocalNode extends AbstractNode {
             lines.add("# Written by the pgrouter test kit for node " + name());
             Map<String, String> settings = ServerConfig.common(spec.settings());
             settings.forEach((k, v) -> lines.add(ServerConfig.confLine(k, v)));
-            lines.add(ServerConfig.confLine("listen_addresses", HOST));
-            lines.add(ServerConfig.confLine("port", Integer.toString(port)));
+            lines.add(ServerConfig.confLine("listen_addresses", network.listenHost()));
+            lines.add(ServerConfig.confLine("port", Integer.toString(network.listenPort())));
             lines.add(ServerConfig.confLine("unix_socket_directories", ""));
             if (upstream != null) {
                 lines.add(ServerConfig.confLine("primary_conninfo",
-                        ServerConfig.primaryConninfo(HOST, upstream.port(), spec.user(), spec.password(), name())));
+                        ServerConfig.primaryConninfo(upstream.host(), upstream.port(), spec.user(), spec.password(), name())));
                 lines.add(ServerConfig.confLine("primary_slot_name", ServerConfig.slotName(name())));
                 lines.add(ServerConfig.confLine("recovery_target_timeline", "latest"));
             }
@@ -168,13 +178,16 @@ final class LocalNode extends AbstractNode {
         if (isRunning()) {
             return;
         }
-        requirePortFree();
+        if (network.listensHere()) {
+            requirePortFree();
+        }
         List<String> command = new ArrayList<>();
         // A session of its own: Ctrl-C in a terminal signals the whole foreground process group, and SIGINT is
         // PostgreSQL's fast shutdown. The servers must stop when the kit says so, not under a running demo.
         if (Commands.onPath("setsid")) {
             command.add("setsid");
         }
+        command.addAll(network.launcher());
         command.addAll(user.command(List.of(binaries.program("postgres"), "-D", dataDir.toString())));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -189,15 +202,16 @@ final class LocalNode extends AbstractNode {
         }
         frozen = false;
         awaitAcceptingConnections(spec.startupTimeout());
-        log.debug("{} accepts connections on port {}", name(), port);
+        log.debug("{} accepts connections on {}:{}", name(), host(), port());
     }
 
     private void requirePortFree() {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            probe.bind(new InetSocketAddress(InetAddress.getByName(network.listenHost()), network.listenPort()));
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + name() + ": port " + port + " on " + HOST + " is in use by another process"
+            throw new IllegalStateException("Cannot start " + name() + ": port " + network.listenPort() + " on " + network.listenHost()
+                    + " is in use by another process"
                     + " (leave basePort unset to use free ports, or stop what listens there)");
         }
     }

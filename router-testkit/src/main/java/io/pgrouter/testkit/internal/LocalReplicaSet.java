@@ -23,25 +23,38 @@ final class LocalReplicaSet extends AbstractReplicaSet {
     private final Path runDir;
     private final String provider;
     private final ServerUser user;
+    private final NetworkLayout network;
 
-    private LocalReplicaSet(ReplicaSetSpec spec, Path runDir, List<LocalNode> nodes, String provider, ServerUser user) {
+    private LocalReplicaSet(ReplicaSetSpec spec, Path runDir, List<LocalNode> nodes, String provider, ServerUser user, NetworkLayout network) {
         super(spec, nodes);
         this.runDir = runDir;
         this.provider = provider;
         this.user = user;
+        this.network = network;
     }
 
     /** Starts a primary and {@code spec.replicas()} streaming replicas; on failure nothing is left behind. */
     static LocalReplicaSet start(ReplicaSetSpec spec, PostgresBinaries binaries, String provider) {
         ServerUser user = ServerUser.detect();
         Path runDir = RunDirectory.create();
+        NetworkLayout network = null;
         List<LocalNode> nodes = new ArrayList<>();
-        List<Integer> ports = ports(spec);
-        nodes.add(new LocalNode("primary", Role.PRIMARY, ports.get(0), runDir, binaries, user, spec));
-        for (int i = 1; i <= spec.replicas(); i++) {
-            nodes.add(new LocalNode("replica-" + i, Role.REPLICA, ports.get(i), runDir, binaries, user, spec));
+        try {
+            network = networkLayout(spec);
+            List<Integer> ports = ports(spec);
+            for (int i = 0; i <= spec.replicas(); i++) {
+                String name = i == 0 ? "primary" : "replica-" + i;
+                nodes.add(new LocalNode(name, i == 0 ? Role.PRIMARY : Role.REPLICA, network.node(name, i, ports.get(i)), runDir, binaries, user, spec));
+            }
+        } catch (RuntimeException e) {
+            // Not a replica set yet: free what was made so far here.
+            if (network != null) {
+                network.close();
+            }
+            RunDirectory.delete(runDir);
+            throw e;
         }
-        LocalReplicaSet set = new LocalReplicaSet(spec, runDir, nodes, provider, user);
+        LocalReplicaSet set = new LocalReplicaSet(spec, runDir, nodes, provider, user, network);
         Cleanup.register(set);
         try {
             set.bootstrap();
@@ -50,6 +63,16 @@ final class LocalReplicaSet extends AbstractReplicaSet {
             set.close();
             throw e;
         }
+    }
+
+    private static NetworkLayout networkLayout(ReplicaSetSpec spec) {
+        if (!spec.networkFaults()) {
+            return NetworkLayout.LOOPBACK;
+        }
+        return switch (NetworkFaultSettings.choose(spec.networkMechanism())) {
+            case NAMESPACE -> NamespaceLayout.create();
+            case PROXY -> new ProxyLayout();
+        };
     }
 
     private void bootstrap() {
@@ -128,6 +151,8 @@ final class LocalReplicaSet extends AbstractReplicaSet {
 
     @Override
     protected void shutdown() {
+        // A cut-off replica would hold up its upstream's shutdown (a WAL sender waits to hand over the last WAL).
+        network.restoreAll();
         for (LocalNode node : localNodes()) {
             try {
                 node.stop();
@@ -136,6 +161,7 @@ final class LocalReplicaSet extends AbstractReplicaSet {
                 node.kill();
             }
         }
+        network.close();
         RunDirectory.delete(runDir);
     }
 
@@ -147,7 +173,7 @@ final class LocalReplicaSet extends AbstractReplicaSet {
         return ports;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(LocalNode.HOST), 0));
             return s.getLocalPort();

@@ -1,5 +1,6 @@
 package io.pgrouter.testkit.internal;
 
+import io.pgrouter.testkit.NetworkFaults.Mechanism;
 import io.pgrouter.testkit.PostgresReplicaSet.Provider;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.regex.Pattern;
  * @param provider where servers come from
  * @param startupTimeout how long a server may take to start or a replica to stream
  * @param settings extra server settings for every node
+ * @param networkFaults whether nodes get network faults
+ * @param networkMechanism the mechanism for them, or {@code null} for the kit's choice
  */
 public record ReplicaSetSpec(
         Version version,
@@ -29,7 +32,9 @@ public record ReplicaSetSpec(
         int basePort,
         Provider provider,
         Duration startupTimeout,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        boolean networkFaults,
+        Mechanism networkMechanism) {
 
     /** Major versions the embedded binaries and the replica set's SQL support. */
     public static final int MIN_MAJOR = 15;
@@ -77,7 +82,8 @@ public record ReplicaSetSpec(
     public String toString() {
         // The password stays out: specs appear in logs and JUnit store keys.
         return "ReplicaSetSpec[version=" + version + ", replicas=" + replicas + ", database=" + database + ", user=" + user
-                + ", basePort=" + basePort + ", provider=" + provider + ", settings=" + settings + "]";
+                + ", basePort=" + basePort + ", provider=" + provider + ", settings=" + settings
+                + (networkFaults ? ", networkFaults=" + (networkMechanism == null ? "auto" : networkMechanism) : "") + "]";
     }
 
     /**

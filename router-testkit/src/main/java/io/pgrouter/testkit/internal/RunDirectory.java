@@ -71,7 +71,7 @@ public final class RunDirectory {
         try {
             Files.createDirectory(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.writeString(dir.resolve(OWNER_FILE), ProcessHandle.current().pid() + " " + startInstant(ProcessHandle.current()).orElse(""));
+            Files.writeString(dir.resolve(OWNER_FILE), ownerToken());
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create run directory " + dir + ": " + e.getMessage()
                     + " (set PGROUTER_TESTKIT_DIR to a writable directory)", e);
@@ -95,11 +95,7 @@ public final class RunDirectory {
 
     private static boolean ownerAlive(Path run) {
         try {
-            String[] owner = Files.readString(run.resolve(OWNER_FILE), StandardCharsets.UTF_8).trim().split(" ", 2);
-            Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(owner[0]));
-            // The start time guards against a recycled pid.
-            return handle.isPresent() && handle.get().isAlive()
-                    && (owner.length < 2 || owner[1].equals(startInstant(handle.get()).orElse("")));
+            return isAlive(Files.readString(run.resolve(OWNER_FILE), StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             // A run directory being created right now has no owner file for a moment: leave young ones alone.
             return isYoung(run);
@@ -108,7 +104,25 @@ public final class RunDirectory {
         }
     }
 
-    private static boolean isYoung(Path run) {
+    /** This JVM as the owner of something the kit made: its pid and start time. */
+    static String ownerToken() {
+        return ProcessHandle.current().pid() + " " + startInstant(ProcessHandle.current()).orElse("");
+    }
+
+    /** Whether the JVM an {@link #ownerToken()} names still runs. */
+    static boolean isAlive(String ownerToken) {
+        try {
+            String[] owner = ownerToken.trim().split(" ", 2);
+            Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(owner[0]));
+            // The start time guards against a recycled pid.
+            return handle.isPresent() && handle.get().isAlive()
+                    && (owner.length < 2 || owner[1].equals(startInstant(handle.get()).orElse("")));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    static boolean isYoung(Path run) {
         try {
             return Files.getLastModifiedTime(run).toInstant().isAfter(Instant.now().minusSeconds(60));
         } catch (IOException e) {

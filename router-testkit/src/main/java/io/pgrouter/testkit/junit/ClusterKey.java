@@ -10,10 +10,10 @@ import java.util.List;
  *     because JUnit's stores look up their parents: without it an isolated class would find, and break, the
  *     shared cluster of the same shape.
  */
-record ClusterKey(int replicas, String version, String database, List<String> settings, String owner) {
+record ClusterKey(int replicas, String version, String database, List<String> settings, boolean networkFaults, String owner) {
 
     static ClusterKey of(PostgresReplicaSet annotation, Class<?> testClass) {
-        return new ClusterKey(annotation.replicas(), annotation.version(), annotation.database(), List.of(annotation.settings()),
+        return new ClusterKey(annotation.replicas(), annotation.version(), annotation.database(), List.of(annotation.settings()), annotation.networkFaults(),
                 annotation.isolated() ? testClass.getName() : null);
     }
 
@@ -21,7 +21,8 @@ record ClusterKey(int replicas, String version, String database, List<String> se
         io.pgrouter.testkit.PostgresReplicaSet builder = io.pgrouter.testkit.PostgresReplicaSet.builder()
                 .replicas(replicas)
                 .version(version)
-                .database(database);
+                .database(database)
+                .networkFaults(networkFaults);
         for (String setting : settings) {
             int eq = setting.indexOf('=');
             if (eq <= 0) {

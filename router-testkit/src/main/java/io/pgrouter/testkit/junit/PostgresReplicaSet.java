@@ -49,4 +49,11 @@ public @interface PostgresReplicaSet {
      * instead of one shared with other classes of the same shape.
      */
     boolean isolated() default false;
+
+    /**
+     * Whether nodes get {@linkplain io.pgrouter.testkit.PostgresNode#network() network faults}, as
+     * {@link io.pgrouter.testkit.PostgresReplicaSet#networkFaults(boolean)}. A test that uses them breaks nodes, so it
+     * usually wants {@link #isolated()} too.
+     */
+    boolean networkFaults() default false;
 }
