@@ -11,46 +11,52 @@ import java.util.List;
  */
 public interface ReplicaSet extends AutoCloseable {
 
-    /** The node that is primary now. */
+    /** {@return the node that is primary now} */
     PostgresNode primary();
 
-    /** The nodes that are replicas now, in name order. */
+    /** {@return the nodes that are replicas now, in name order} */
     List<PostgresNode> replicas();
 
-    /** The {@code i}-th replica now (0-based), in name order. */
+    /**
+     * {@return the replica at {@code index} now (0-based), in name order}
+     *
+     * @param index the position among {@link #replicas()}
+     */
     default PostgresNode replica(int index) {
         return replicas().get(index);
     }
 
-    /** All nodes, the primary first. */
+    /** {@return all nodes, the primary first} */
     List<PostgresNode> nodes();
 
     /**
-     * The node with this name.
+     * {@return the node with this name}
      *
+     * @param name a node name such as {@code primary} or {@code replica-1}
      * @throws IllegalArgumentException naming the known nodes when there is none of that name
      */
     PostgresNode node(String name);
 
-    /** The PostgreSQL major version the servers run, such as 18. */
+    /** {@return the PostgreSQL major version the servers run, such as 18} */
     int majorVersion();
 
-    /** How the servers were provided: {@code embedded}, {@code local} or {@code container}. */
+    /** {@return how the servers were provided: {@code embedded}, {@code local} or {@code container}} */
     String provider();
 
-    /** The database the JDBC URLs point at. */
+    /** {@return the database the JDBC URLs point at} */
     String database();
 
-    /** The user of the JDBC URLs and data sources (a superuser). */
+    /** {@return the user of the JDBC URLs and data sources (a superuser)} */
     String user();
 
-    /** That user's password. */
+    /** {@return that user's password} */
     String password();
 
     /**
      * Waits until every running replica has replayed the primary's current WAL position, as it is when this
      * method is called.
      *
+     * @param timeout how long to wait
      * @throws IllegalStateException after {@code timeout}, naming each replica behind and where it is
      */
     void awaitReplicated(Duration timeout);
@@ -59,6 +65,8 @@ public interface ReplicaSet extends AutoCloseable {
      * Promotes a replica to primary and waits until it accepts writes. The other running replicas are pointed
      * at it (they follow it when their history allows). The old primary keeps running as a primary until it is
      * stopped or {@linkplain #rejoinAsStandby rejoined}: that split is what a test of failover wants to see.
+     *
+     * @param replica one of {@link #replicas()}
      */
     void promote(PostgresNode replica);
 
@@ -66,6 +74,8 @@ public interface ReplicaSet extends AutoCloseable {
      * Makes a node a streaming replica of the current primary again: it is stopped, its data directory is
      * replaced by an online copy of the primary, and it starts as a hot standby. Used to bring an old primary
      * back after a promotion.
+     *
+     * @param node a node of this replica set
      */
     void rejoinAsStandby(PostgresNode node);
 
