@@ -17,6 +17,7 @@ import java.util.TreeMap;
  */
 public record FallbackEvent(Instant at, boolean started, List<String> eligibleReplicas, Map<String, String> notEligible) {
 
+    /** Keeps unmodifiable copies: the replicas as given, the reasons sorted by name. */
     public FallbackEvent {
         eligibleReplicas = List.copyOf(eligibleReplicas);
         // Sorted by name, so that toString reads the same every time.

@@ -13,6 +13,7 @@ import java.time.Duration;
  */
 public record LagThresholds(long maxBytes, Duration maxDelay, int rejoinAfter) {
 
+    /** Checks each threshold, naming its {@code pgrouter.lag.*} key when it is out of range. */
     public LagThresholds {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("pgrouter.lag.max-bytes must be zero or positive, was " + maxBytes);

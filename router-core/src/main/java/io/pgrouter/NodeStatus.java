@@ -50,6 +50,7 @@ public record NodeStatus(
         Instant lastProbeAt,
         double lastProbeMillis) {
 
+    /** Keeps an unmodifiable copy of the routes. */
     public NodeStatus {
         routes = Map.copyOf(routes);
     }

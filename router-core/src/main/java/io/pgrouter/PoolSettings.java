@@ -40,6 +40,7 @@ public record PoolSettings(
     public static final PoolSettings REPLICA_DEFAULTS = new PoolSettings(10, 2, Duration.ofSeconds(5),
             Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ZERO);
 
+    /** Rejects a missing duration, naming it. */
     public PoolSettings {
         Objects.requireNonNull(connectionTimeout, "connectionTimeout");
         Objects.requireNonNull(maxLifetime, "maxLifetime");

@@ -12,31 +12,31 @@ import javax.sql.DataSource;
  */
 public interface PostgresNode {
 
-    /** The node's name in its replica set: {@code primary}, {@code replica-1}, {@code replica-2}, ... */
+    /** {@return the node's name in its replica set: {@code primary}, {@code replica-1}, {@code replica-2}, ...} */
     String name();
 
-    /** The role the node has now; it changes with {@link ReplicaSet#promote} and {@link ReplicaSet#rejoinAsStandby}. */
+    /** {@return the role the node has now; it changes with {@link ReplicaSet#promote} and {@link ReplicaSet#rejoinAsStandby}} */
     Role role();
 
     /**
-     * The address clients connect to: a loopback address, or with {@link NetworkFaults.Mechanism#NAMESPACE} the
-     * address of the node's own network namespace.
+     * {@return the address clients connect to: a loopback address, or with {@link NetworkFaults.Mechanism#NAMESPACE}
+     * the address of the node's own network namespace}
      */
     String host();
 
-    /** The TCP port the server listens on; it stays the same across stop and start. */
+    /** {@return the TCP port the server listens on; it stays the same across stop and start} */
     int port();
 
-    /** A pgjdbc URL for the replica set's database on this node, without credentials. */
+    /** {@return a pgjdbc URL for the replica set's database on this node, without credentials} */
     String jdbcUrl();
 
     /**
-     * A small, unpooled {@link DataSource} for this node with the replica set's credentials and short
-     * connect and socket timeouts: for assertions in tests, not for load.
+     * {@return a small, unpooled {@link DataSource} for this node with the replica set's credentials and short
+     * connect and socket timeouts: for assertions in tests, not for load}
      */
     DataSource dataSource();
 
-    /** Whether the server process is running (a frozen server is running). */
+    /** {@return whether the server process is running (a frozen server is running)} */
     boolean isRunning();
 
     /** Stops the server with a fast shutdown: open sessions are ended, nothing is lost. */
@@ -66,6 +66,8 @@ public interface PostgresNode {
     /**
      * Sets {@code recovery_min_apply_delay} on this replica, so that it applies each commit no sooner than
      * {@code delay} after the primary made it. {@link Duration#ZERO} removes the delay.
+     *
+     * @param delay the minimum age of a commit before this replica applies it
      */
     void setReplayDelay(Duration delay);
 

@@ -45,7 +45,7 @@ public final class PostgresReplicaSet {
     private PostgresReplicaSet() {
     }
 
-    /** A builder with the defaults: PostgreSQL 18, one replica, database, user and password {@code postgres}. */
+    /** {@return a builder with the defaults: PostgreSQL 18, one replica, database, user and password {@code postgres}} */
     public static PostgresReplicaSet builder() {
         return new PostgresReplicaSet();
     }
@@ -54,6 +54,8 @@ public final class PostgresReplicaSet {
      * The PostgreSQL version: a major version from 15 to 18 ({@code "17"}), or an exact release of the
      * embedded binaries ({@code "17.11.0"}).
      *
+     * @param version the version
+     * @return this builder
      * @throws IllegalArgumentException for anything else, naming the value
      */
     public PostgresReplicaSet version(String version) {
@@ -61,7 +63,12 @@ public final class PostgresReplicaSet {
         return this;
     }
 
-    /** How many streaming replicas to start, 0 to 8. */
+    /**
+     * How many streaming replicas to start, 0 to 8.
+     *
+     * @param replicas the number of replicas
+     * @return this builder
+     */
     public PostgresReplicaSet replicas(int replicas) {
         if (replicas < 0 || replicas > 8) {
             throw new IllegalArgumentException("replicas must be between 0 and 8, was " + replicas);
@@ -70,19 +77,34 @@ public final class PostgresReplicaSet {
         return this;
     }
 
-    /** The database to create (and to point the JDBC URLs at); default {@code postgres}. */
+    /**
+     * The database to create (and to point the JDBC URLs at); default {@code postgres}.
+     *
+     * @param database the database name
+     * @return this builder
+     */
     public PostgresReplicaSet database(String database) {
         this.database = requireIdentifier("database", database);
         return this;
     }
 
-    /** The superuser to create; default {@code postgres}. */
+    /**
+     * The superuser to create; default {@code postgres}.
+     *
+     * @param user the user name
+     * @return this builder
+     */
     public PostgresReplicaSet user(String user) {
         this.user = requireIdentifier("user", user);
         return this;
     }
 
-    /** The superuser's password; default {@code postgres}. */
+    /**
+     * The superuser's password; default {@code postgres}.
+     *
+     * @param password the password
+     * @return this builder
+     */
     public PostgresReplicaSet password(String password) {
         Objects.requireNonNull(password, "password");
         if (password.isEmpty()) {
@@ -96,6 +118,10 @@ public final class PostgresReplicaSet {
      * A server setting for every node, as in {@code postgresql.conf} ({@code "max_connections", "50"}).
      * Settings the replica set relies on ({@code port}, {@code listen_addresses}, {@code wal_level},
      * {@code hot_standby}, {@code primary_conninfo}, ...) are refused.
+     *
+     * @param name the setting's name
+     * @param value its value
+     * @return this builder
      */
     public PostgresReplicaSet setting(String name, String value) {
         Objects.requireNonNull(name, "setting name");
@@ -108,6 +134,9 @@ public final class PostgresReplicaSet {
     /**
      * Fixed ports: the primary listens on {@code basePort}, replica {@code i} on {@code basePort + i}.
      * Default 0: free ports chosen at start.
+     *
+     * @param basePort the primary's port, or 0
+     * @return this builder
      */
     public PostgresReplicaSet basePort(int basePort) {
         if (basePort != 0 && (basePort < 1024 || basePort > 65535 - 8)) {
@@ -117,13 +146,23 @@ public final class PostgresReplicaSet {
         return this;
     }
 
-    /** Uses this provider only, instead of the first that works. */
+    /**
+     * Uses this provider only, instead of the first that works.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
     public PostgresReplicaSet provider(Provider provider) {
         this.provider = Objects.requireNonNull(provider, "provider");
         return this;
     }
 
-    /** How long a server may take to start or a replica to begin streaming; default 60 s. */
+    /**
+     * How long a server may take to start or a replica to begin streaming; default 60 s.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public PostgresReplicaSet startupTimeout(Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("startupTimeout must be positive, was " + timeout);
@@ -160,6 +199,7 @@ public final class PostgresReplicaSet {
     /**
      * Starts the primary and the replicas and returns once every replica streams.
      *
+     * @return the running replica set; close it to stop the servers
      * @throws IllegalStateException when no provider can start them; the message says what each provider
      *     reported and how to fix it. Nothing is left running.
      */
@@ -196,7 +236,7 @@ public final class PostgresReplicaSet {
         /** Docker containers through Testcontainers ({@code postgres:<version>} images). */
         CONTAINER;
 
-        /** The provider named by {@code pgrouter.testkit.provider} or {@code PGROUTER_TESTKIT_PROVIDER}; default {@link #AUTO}. */
+        /** {@return the provider named by {@code pgrouter.testkit.provider} or {@code PGROUTER_TESTKIT_PROVIDER}; default {@link #AUTO}} */
         public static Provider fromEnvironment() {
             String value = io.pgrouter.testkit.internal.KitSettings.get("pgrouter.testkit.provider", "PGROUTER_TESTKIT_PROVIDER");
             if (value == null) {

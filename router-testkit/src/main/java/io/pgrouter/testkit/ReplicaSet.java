@@ -11,46 +11,52 @@ import java.util.List;
  */
 public interface ReplicaSet extends AutoCloseable {
 
-    /** The node that is primary now. */
+    /** {@return the node that is primary now} */
     PostgresNode primary();
 
-    /** The nodes that are replicas now, in name order. */
+    /** {@return the nodes that are replicas now, in name order} */
     List<PostgresNode> replicas();
 
-    /** The {@code i}-th replica now (0-based), in name order. */
+    /**
+     * {@return the replica at {@code index} now (0-based), in name order}
+     *
+     * @param index the position among {@link #replicas()}
+     */
     default PostgresNode replica(int index) {
         return replicas().get(index);
     }
 
-    /** All nodes, the primary first. */
+    /** {@return all nodes, the primary first} */
     List<PostgresNode> nodes();
 
     /**
-     * The node with this name.
+     * {@return the node with this name}
      *
+     * @param name a node name such as {@code primary} or {@code replica-1}
      * @throws IllegalArgumentException naming the known nodes when there is none of that name
      */
     PostgresNode node(String name);
 
-    /** The PostgreSQL major version the servers run, such as 18. */
+    /** {@return the PostgreSQL major version the servers run, such as 18} */
     int majorVersion();
 
-    /** How the servers were provided: {@code embedded}, {@code local} or {@code container}. */
+    /** {@return how the servers were provided: {@code embedded}, {@code local} or {@code container}} */
     String provider();
 
-    /** The database the JDBC URLs point at. */
+    /** {@return the database the JDBC URLs point at} */
     String database();
 
-    /** The user of the JDBC URLs and data sources (a superuser). */
+    /** {@return the user of the JDBC URLs and data sources (a superuser)} */
     String user();
 
-    /** That user's password. */
+    /** {@return that user's password} */
     String password();
 
     /**
      * Waits until every running replica has replayed the primary's current WAL position, as it is when this
      * method is called.
      *
+     * @param timeout how long to wait
      * @throws IllegalStateException after {@code timeout}, naming each replica behind and where it is
      */
     void awaitReplicated(Duration timeout);
@@ -59,6 +65,7 @@ public interface ReplicaSet extends AutoCloseable {
      * Promotes a replica to primary while the old primary keeps running on the old timeline: the split a test
      * of failover wants to see. Same as {@code promote(replica, OldPrimary.KEEP_RUNNING)}.
      *
+     * @param replica one of {@link #replicas()}
      * @see #promote(PostgresNode, OldPrimary)
      */
     default void promote(PostgresNode replica) {
@@ -74,6 +81,7 @@ public interface ReplicaSet extends AutoCloseable {
      * that is nevertheless ahead of the new primary (the old primary died before the new one received what that
      * replica had) is made again from an online copy of the new primary, as {@link #rejoinAsStandby} does.
      *
+     * @param replica one of {@link #replicas()}
      * @param oldPrimary what happens to the old primary: it keeps running ({@link OldPrimary#KEEP_RUNNING}), or
      *     it is stopped first so that every replica receives its last byte of WAL ({@link OldPrimary#STOP})
      * @throws IllegalArgumentException when {@code replica} is not a replica of this set
@@ -87,6 +95,8 @@ public interface ReplicaSet extends AutoCloseable {
      * Makes a node a streaming replica of the current primary again: it is stopped, its data directory is
      * replaced by an online copy of the primary, and it starts as a hot standby. Used to bring an old primary
      * back after a promotion.
+     *
+     * @param node a node of this replica set
      */
     void rejoinAsStandby(PostgresNode node);
 

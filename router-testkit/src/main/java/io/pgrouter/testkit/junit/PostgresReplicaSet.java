@@ -32,21 +32,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ReplicaSetExtension.class)
 public @interface PostgresReplicaSet {
 
-    /** How many streaming replicas. */
+    /** {@return how many streaming replicas} */
     int replicas() default 1;
 
-    /** The PostgreSQL version: a major version from 15 to 18, or an exact release such as {@code "17.11.0"}. */
+    /** {@return the PostgreSQL version: a major version from 15 to 18, or an exact release such as {@code "17.11.0"}} */
     String version() default io.pgrouter.testkit.PostgresReplicaSet.DEFAULT_VERSION;
 
-    /** The database to create. */
+    /** {@return the database to create} */
     String database() default "postgres";
 
-    /** Server settings as {@code name=value} pairs, for every node. */
+    /** {@return server settings as {@code name=value} pairs, for every node} */
     String[] settings() default {};
 
     /**
-     * Whether this class gets a cluster of its own, started before its first test and closed after its last,
-     * instead of one shared with other classes of the same shape.
+     * {@return whether this class gets a cluster of its own, started before its first test and closed after its last,
+     * instead of one shared with other classes of the same shape}
      */
     boolean isolated() default false;
 
