@@ -6,7 +6,6 @@ import io.pgrouter.internal.RandomSelector;
 import io.pgrouter.internal.RoundRobinSelector;
 import io.pgrouter.internal.WeightedSelector;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Chooses which eligible replica serves a read.
@@ -59,20 +58,12 @@ public interface ReplicaSelector {
     }
 
     /**
-     * The built-in selector of this name: {@code round-robin}, {@code random}, {@code weighted},
-     * {@code least-in-flight} or {@code lowest-lag} (case-insensitive).
+     * The built-in selector of this name ({@link Selection#key()}): {@code round-robin}, {@code random},
+     * {@code weighted}, {@code least-in-flight} or {@code lowest-lag} (case-insensitive).
      *
      * @throws IllegalArgumentException naming the valid names
      */
     static ReplicaSelector named(String name) {
-        switch (name == null ? "" : name.trim().toLowerCase(Locale.ROOT)) {
-            case "round-robin": return roundRobin();
-            case "random": return random();
-            case "weighted": return weighted();
-            case "least-in-flight": return leastInFlight();
-            case "lowest-lag": return lowestLag();
-            default: throw new IllegalArgumentException("unknown selection '" + name
-                    + "'; use one of round-robin, random, weighted, least-in-flight, lowest-lag");
-        }
+        return Selection.of(name).newSelector();
     }
 }

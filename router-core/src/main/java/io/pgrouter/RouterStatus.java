@@ -2,7 +2,6 @@ package io.pgrouter;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * An immutable snapshot of the router: its switches and every node. Built by the router only; later versions
@@ -51,11 +50,10 @@ public record RouterStatus(
     /**
      * The status of the node with this name.
      *
-     * @throws NoSuchElementException naming the known nodes
+     * @throws UnknownNodeException naming the known nodes
      */
     public NodeStatus node(String name) {
         return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
-                .orElseThrow(() -> new NoSuchElementException("no node named '" + name + "'; nodes: "
-                        + nodes.stream().map(NodeStatus::name).toList()));
+                .orElseThrow(() -> UnknownNodeException.node(name, nodes.stream().map(NodeStatus::name).toList()));
     }
 }

@@ -1,11 +1,11 @@
 package io.pgrouter;
 
 import io.pgrouter.internal.ConnectionRouter;
-import io.pgrouter.internal.EnvironmentReader;
-import io.pgrouter.internal.NodeDraft;
-import io.pgrouter.internal.PropertiesReader;
-import io.pgrouter.internal.RouterConfig;
 import io.pgrouter.internal.RouterRuntime;
+import io.pgrouter.internal.config.EnvironmentReader;
+import io.pgrouter.internal.config.NodeDraft;
+import io.pgrouter.internal.config.PropertiesReader;
+import io.pgrouter.internal.config.RouterConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,32 +56,34 @@ import javax.sql.DataSource;
  */
 public final class RoutingDataSource implements DataSource, AutoCloseable {
 
+    private static final MetricsBinding NO_METRICS = new MetricsBinding() {
+        @Override
+        public void configurePool(com.zaxxer.hikari.HikariConfig pool) {
+            // HikariCP's no-op tracker stays.
+        }
+
+        @Override
+        public void bindRouter(RoutingDataSource router) {
+            // No meters.
+        }
+    };
+
     private final RouterRuntime runtime;
     private final ConnectionRouter router;
 
     private RoutingDataSource(RouterConfig config) {
-        this(config, List.of(), null);
+        this(config, List.of(), NO_METRICS);
     }
 
-    private RoutingDataSource(RouterConfig config, List<RouterListener> listeners, Object meterRegistry) {
-        this.runtime = RouterRuntime.start(config, listeners, meterRegistry);
+    private RoutingDataSource(RouterConfig config, List<RouterListener> listeners, MetricsBinding meters) {
+        this.runtime = RouterRuntime.start(config, listeners, meters);
         this.router = runtime.router();
-        if (meterRegistry != null) {
-            try {
-                bindMeters(meterRegistry);
-            } catch (RuntimeException | LinkageError e) {
-                runtime.close();
-                throw e;
-            }
+        try {
+            meters.bindRouter(this);
+        } catch (RuntimeException | LinkageError e) {
+            runtime.close();
+            throw e;
         }
-    }
-
-    /**
-     * Binds the router's meters. Only reached with a registry, hence with Micrometer on the class path; kept out of
-     * every signature and field so that this class loads (and reflects) without Micrometer.
-     */
-    private void bindMeters(Object meterRegistry) {
-        new io.pgrouter.micrometer.PgRouterMetrics(this).bindTo((io.micrometer.core.instrument.MeterRegistry) meterRegistry);
     }
 
     /** A builder; at least {@link Builder#primary(String, String, String)} is required. */
@@ -201,7 +203,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * Drains a replica: no new connection goes there; connections already there finish their work. Reads fall to
      * the other replicas (or the primary). Undo with {@link #undrain}.
      *
-     * @throws IllegalArgumentException for an unknown node or the primary
+     * @throws UnknownNodeException for an unknown node
+     * @throws IllegalArgumentException for the primary
      */
     public void drain(String node) {
         runtime.setDrained(node, true);
@@ -316,11 +319,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * key the value corresponds to ({@code pgrouter.replicas[0].weight}). Not thread-safe.
      */
     public static final class Builder {
-        private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
-
         private final RouterConfig.Builder config = RouterConfig.builder();
         private final List<RouterListener> listeners = new ArrayList<>();
-        private Object meterRegistry;
+        private MetricsBinding meters = NO_METRICS;
 
         private Builder() {
         }
@@ -433,31 +434,12 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         }
 
         /**
-         * A Micrometer {@code io.micrometer.core.instrument.MeterRegistry} to report to: every node pool's HikariCP
-         * meters ({@code hikaricp.*}, set up before the pools start) and the router's own ({@code pgrouter.*}, see
-         * {@code io.pgrouter.micrometer.PgRouterMetrics}). Typed {@code Object}, as HikariCP's
-         * {@code setMetricRegistry} is, so that the router works without Micrometer on the class path.
-         *
-         * @throws IllegalArgumentException if {@code registry} is not a {@code MeterRegistry}
+         * Where to report meters: every node pool's HikariCP meters, set up before the pools start, and the router's
+         * own; for Micrometer {@code io.pgrouter.micrometer.MicrometerMetrics.of(registry)}. Default: none.
          */
-        public Builder meterRegistry(Object registry) {
-            Objects.requireNonNull(registry, "registry");
-            if (!isMeterRegistry(registry.getClass())) {
-                throw new IllegalArgumentException("meterRegistry must be a " + METER_REGISTRY + ", was a "
-                        + registry.getClass().getName());
-            }
-            meterRegistry = registry;
+        public Builder metrics(MetricsBinding binding) {
+            meters = Objects.requireNonNull(binding, "metrics");
             return this;
-        }
-
-        /** By name, so that Micrometer is not loaded (nor needed) to tell. */
-        private static boolean isMeterRegistry(Class<?> type) {
-            for (Class<?> t = type; t != null; t = t.getSuperclass()) {
-                if (t.getName().equals(METER_REGISTRY)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /**
@@ -466,15 +448,11 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
          * @throws IllegalArgumentException naming the bad key and value
          */
         public RoutingDataSource build() {
-            return new RoutingDataSource(config.build(), List.copyOf(listeners), meterRegistry);
+            return new RoutingDataSource(config.build(), List.copyOf(listeners), meters);
         }
 
         private NodeDraft draft(String node) {
-            NodeDraft draft = config.node(node);
-            if (draft == null) {
-                throw new IllegalArgumentException("no node named '" + node + "' was added before");
-            }
-            return draft;
+            return config.node(node);
         }
     }
 }

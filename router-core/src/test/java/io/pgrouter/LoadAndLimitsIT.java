@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -44,7 +45,7 @@ class LoadAndLimitsIT {
     void spreadAcrossReplicasPerStrategy() throws Exception {
         int reads = 600;
         for (String strategy : List.of("round-robin", "random", "weighted", "least-in-flight", "lowest-lag")) {
-            RoutingDataSource.Builder builder = Where.routerFor(cluster).selection(ReplicaSelector.named(strategy));
+            RoutingDataSource.Builder builder = TestRouters.routerFor(cluster).selection(ReplicaSelector.named(strategy));
             if (strategy.equals("weighted")) {
                 builder.weight(cluster.replica(1).name(), 3);
             }
@@ -81,7 +82,7 @@ class LoadAndLimitsIT {
 
     @Test
     void flippingTheFlagUnderSixteenThreadsOfLoadCausesNoErrors() throws Exception {
-        try (RoutingDataSource router = Where.routerFor(cluster).build()) {
+        try (RoutingDataSource router = TestRouters.routerFor(cluster).build()) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger completed = new AtomicInteger();
             List<Throwable> errors = new ArrayList<>();
@@ -132,7 +133,7 @@ class LoadAndLimitsIT {
 
     @Test
     void theFlagSendsTheNextConnectionToThePrimary() throws SQLException {
-        try (RoutingDataSource router = Where.routerFor(cluster).build()) {
+        try (RoutingDataSource router = TestRouters.routerFor(cluster).build()) {
             assertThat(read(router).inRecovery()).isTrue();
             router.setReplicasEnabled(false);
             assertThat(read(router).inRecovery()).isFalse();
@@ -144,7 +145,7 @@ class LoadAndLimitsIT {
 
     @Test
     void anExhaustedPrimaryPoolTimesOutNamingNodeAndPool() throws SQLException {
-        try (RoutingDataSource router = Where.routerFor(cluster).primaryPool(ONE_CONNECTION).build();
+        try (RoutingDataSource router = TestRouters.routerFor(cluster).primaryPool(ONE_CONNECTION).build();
                 Connection holder = router.getConnection()) {
             Where.of(holder);
             try (Connection second = router.getConnection()) {
@@ -160,7 +161,7 @@ class LoadAndLimitsIT {
     @Test
     void exhaustedReplicaPoolsFallBackToThePrimaryOrFailListingEachReplica() throws SQLException {
         for (boolean fallback : new boolean[] {true, false}) {
-            try (RoutingDataSource router = Where.routerFor(cluster).replicaPool(ONE_CONNECTION)
+            try (RoutingDataSource router = TestRouters.routerFor(cluster).replicaPool(ONE_CONNECTION)
                     .fallbackToPrimary(fallback).build()) {
                 List<Connection> held = new ArrayList<>();
                 while (held.size() < 2) {

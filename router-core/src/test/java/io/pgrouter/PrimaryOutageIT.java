@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrouter.testkit.PostgresReplicaSet;
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -34,7 +35,7 @@ class PrimaryOutageIT {
     @Test
     void writesWaitingInTheOldPrimarysPoolMoveToThePromotedReplica() throws Exception {
         try (ReplicaSet cluster = PostgresReplicaSet.builder().replicas(1).start();
-                RoutingDataSource router = Where.routerFor(cluster).probeInterval(INTERVAL)
+                RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(INTERVAL)
                         .primaryPool(PoolSettings.custom().maximumPoolSize(2).minimumIdle(2).connectionTimeout(POOL_WAIT).build())
                         .build()) {
             execute(router, "CREATE TABLE moved(id int)");
@@ -79,7 +80,7 @@ class PrimaryOutageIT {
     @Test
     void aWriteFailsAtOnceWithTheReasonWhileThePrimaryIsKnownDown() throws Exception {
         try (ReplicaSet cluster = PostgresReplicaSet.builder().replicas(1).start();
-                RoutingDataSource router = Where.routerFor(cluster).probeInterval(INTERVAL)
+                RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(INTERVAL)
                         .primaryPool(PoolSettings.custom().maximumPoolSize(2).connectionTimeout(POOL_WAIT).build())
                         .build()) {
             execute(router, "SELECT 1");

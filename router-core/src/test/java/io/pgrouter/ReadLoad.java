@@ -1,6 +1,7 @@
 package io.pgrouter;
 
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,7 +34,7 @@ class ReadWriteRoutingIT {
 
     @BeforeEach
     void startRouter() {
-        router = Where.routerFor(cluster).build();
+        router = TestRouters.routerFor(cluster).build();
     }
 
     @AfterEach

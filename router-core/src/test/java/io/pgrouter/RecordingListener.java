@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /** Keeps every event it hears, in order; for tests. Thread-safe. */
 public final class RecordingListener implements RouterListener {
@@ -52,13 +53,7 @@ public final class RecordingListener implements RouterListener {
     }
 
     /** Polls {@code condition} until it holds, failing with {@code what} after {@code limit}. */
-    public static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + limit.toMillis() + " ms: " + what);
-            }
-            Thread.sleep(20);
-        }
+    public static void await(String what, Duration limit, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(limit).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 }

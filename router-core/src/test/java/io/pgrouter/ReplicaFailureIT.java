@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,7 +23,7 @@ class ReplicaFailureIT {
     @Test
     void aKilledReplicaCostsNoFailedReads() throws Exception {
         PostgresNode victim = cluster.replica(0);
-        try (RoutingDataSource router = Where.routerFor(cluster).build()) {
+        try (RoutingDataSource router = TestRouters.routerFor(cluster).build()) {
             for (int i = 0; i < 100; i++) {
                 read(router);
             }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgrouter.micrometer.MicrometerMetrics;
 import io.pgrouter.micrometer.PgRouterMetrics;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,8 +31,8 @@ class RouterMetricsIT {
     private final RecordingListener events = new RecordingListener();
 
     private RoutingDataSource router() {
-        return Where.routerFor(cluster).probeInterval(Duration.ofMillis(200)).failedReplicaBackoff(Duration.ofMillis(500))
-                .meterRegistry(registry).listener(events).build();
+        return TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200)).failedReplicaBackoff(Duration.ofMillis(500))
+                .metrics(MicrometerMetrics.of(registry)).listener(events).build();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

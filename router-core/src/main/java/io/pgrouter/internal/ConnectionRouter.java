@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gives a {@link RoutedConnection} its physical connection: decides the route, borrows from the node's pool and,
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionRouter {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.RoutingDataSource");
+    private static final Logger LOG = RouterLog.LOG;
     /** Waits ended by the monitor after which a connection gives up: the primary cannot change this often. */
     private static final int MAX_REDIRECTS = 3;
 

@@ -6,6 +6,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouteReason;
+import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.config.RouterConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -239,10 +241,7 @@ public final class Node implements AutoCloseable {
         for (RouteReason reason : REASONS) {
             counts.put(reason, routeCount(reason));
         }
-        String notEligible = state.notEligibleReason();
-        if (notEligible == null && state.role() == io.pgrouter.NodeRole.REPLICA && backingOff()) {
-            notEligible = backoffReason();
-        }
+        String notEligible = state.unusableReason();
         HikariPoolMXBean mx = poolStats();
         io.pgrouter.internal.health.NodeHealth h = state.health();
         java.time.Instant probedAt = h.lastProbeNanos() == 0 ? null

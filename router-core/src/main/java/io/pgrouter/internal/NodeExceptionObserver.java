@@ -3,10 +3,10 @@ package io.pgrouter.internal;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import io.pgrouter.NodeRole;
+import io.pgrouter.internal.config.NodeConfig;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sees every {@link java.sql.SQLException} thrown by one node's connections and statements: HikariCP hands each
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeExceptionObserver implements SQLExceptionOverride {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.RoutingDataSource");
+    private static final Logger LOG = RouterLog.LOG;
     private static final String READ_ONLY_TRANSACTION = "25006";
     private static final long WARN_INTERVAL = TimeUnit.SECONDS.toNanos(10);
     private static final long EVICT_INTERVAL = TimeUnit.SECONDS.toNanos(1);

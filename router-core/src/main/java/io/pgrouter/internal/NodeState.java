@@ -56,6 +56,15 @@ public record NodeState(Node node, NodeRole role, OperatorState operatorState, N
         return health.reason() + " (" + health.consecutiveFailures() + " probes in a row)";
     }
 
+    /**
+     * Why no new read may be routed here now: {@link #notEligibleReason()}, or else the circuit breaker's back-off
+     * after a failure to connect (which changes between snapshots); {@code null} if a read may.
+     */
+    public String unusableReason() {
+        String why = notEligibleReason();
+        return why == null && node.backingOff() ? node.backoffReason() : why;
+    }
+
     /** This state with another operator state. */
     public NodeState withOperatorState(OperatorState state) {
         return new NodeState(node, role, state, health);

@@ -2,7 +2,9 @@ package io.pgrouter.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgrouter.MetricsBinding;
 import io.pgrouter.PoolSettings;
+import io.pgrouter.internal.config.NodeConfig;
 import java.util.function.BooleanSupplier;
 
 /** Makes the HikariCP pool of one node. */
@@ -16,12 +18,12 @@ final class PoolFactory {
      * ({@code initializationFailTimeout = -1}): a router over several nodes must come up while one is away; the
      * pool keeps trying in the background and the router routes around it.
      *
-     * @param meterRegistry a Micrometer {@code MeterRegistry} or {@code null}: HikariCP then reports the pool's
-     *     {@code hikaricp.*} meters there from the start, tagged {@code pool=pgrouter-<node>}
+     * @param meters sets up the pool's {@code hikaricp.*} meters (tagged {@code pool=pgrouter-<node>}) before it
+     *     starts
      */
     static Node pooledNode(NodeConfig node, PoolSettings settings, BooleanSupplier readOnlyScopeActive,
             java.time.Duration breakerOpenFor, java.util.function.BiConsumer<String, String> nodeSignal,
-            Object meterRegistry) {
+            MetricsBinding meters) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(node.poolName());
         hikari.setJdbcUrl(node.jdbcUrl());
@@ -37,11 +39,7 @@ final class PoolFactory {
         hikari.setInitializationFailTimeout(-1);
         NodeExceptionObserver observer = new NodeExceptionObserver(node, readOnlyScopeActive, nodeSignal);
         hikari.setExceptionOverride(observer);
-        if (meterRegistry != null) {
-            // HikariCP's Object-typed hook wraps a MeterRegistry in its own MicrometerMetricsTrackerFactory before
-            // the pool starts: no Micrometer type is needed here, so the core loads without Micrometer.
-            hikari.setMetricRegistry(meterRegistry);
-        }
+        meters.configurePool(hikari);
         HikariDataSource pool = new HikariDataSource(hikari);
         observer.attach(pool);
         return new Node(node, pool, breakerOpenFor, settings.maximumPoolSize());

@@ -130,10 +130,7 @@ public final class RouteDecider {
         for (NodeState replica : snapshot.replicas()) {
             String why = failures.get(replica.name());
             if (why == null) {
-                why = replica.notEligibleReason();
-            }
-            if (why == null && replica.node().backingOff()) {
-                why = replica.node().backoffReason();
+                why = replica.unusableReason();
             }
             if (why == null && !snapshot.replicasEnabled()) {
                 why = "replicas are disabled";

@@ -22,7 +22,7 @@ import java.util.concurrent.Executor;
 /**
  * The connection {@link io.pgrouter.RoutingDataSource#getConnection()} returns: nothing physical until first
  * real use. Settings made before that ({@code setReadOnly}, {@code setAutoCommit}, isolation, schema, ...) are
- * recorded; the first call that needs the server (a statement, metadata, {@code nativeSQL}, a savepoint,
+ * recorded ({@link RecordedSettings}); the first call that needs the server (a statement, metadata, {@code nativeSQL}, a savepoint,
  * {@code unwrap}, ...) decides the node once, borrows from its pool and replays the settings. From then on every
  * call goes to that physical connection: it never switches nodes, so a transaction stays on its node.
  *
@@ -37,23 +37,12 @@ import java.util.concurrent.Executor;
 public final class RoutedConnection implements Connection {
 
     private final ConnectionRouter router;
+    private final RecordedSettings settings = new RecordedSettings();
     private Connection physical;
     private Route route;
     private int slot = HandedOut.UNTRACKED;
     private boolean released;
     private volatile boolean closed;
-
-    // Recorded before first use; null or -1 means "not set".
-    private Boolean readOnly;
-    private Boolean autoCommit;
-    private int isolation = -1;
-    private int holdability = -1;
-    private String catalog;
-    private String schema;
-    private Properties clientInfo;
-    private Map<String, Class<?>> typeMap;
-    private Executor networkTimeoutExecutor;
-    private int networkTimeout = -1;
 
     public RoutedConnection(ConnectionRouter router) {
         this.router = router;
@@ -72,7 +61,7 @@ public final class RoutedConnection implements Connection {
         if (closed) {
             throw new SQLException("Connection is closed", "08003");
         }
-        router.connect(this, Boolean.TRUE.equals(readOnly));
+        router.connect(this, settings.readOnly());
         return physical;
     }
 
@@ -82,36 +71,7 @@ public final class RoutedConnection implements Connection {
         this.slot = slot;
         this.physical = connection;
         try {
-            // Read intent makes the connection read-only wherever it lands: a write inside a read scope then fails
-            // the same way on a primary fallback as on a replica, instead of only when replicas are up.
-            if (readIntent || readOnly != null) {
-                connection.setReadOnly(readIntent || readOnly);
-            }
-            if (isolation != -1) {
-                connection.setTransactionIsolation(isolation);
-            }
-            if (holdability != -1) {
-                connection.setHoldability(holdability);
-            }
-            if (catalog != null) {
-                connection.setCatalog(catalog);
-            }
-            // Before autoCommit(false): pgjdbc runs SET for the schema, which would otherwise open the transaction.
-            if (schema != null) {
-                connection.setSchema(schema);
-            }
-            if (clientInfo != null) {
-                connection.setClientInfo(clientInfo);
-            }
-            if (typeMap != null) {
-                connection.setTypeMap(typeMap);
-            }
-            if (networkTimeout != -1) {
-                connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
-            }
-            if (autoCommit != null) {
-                connection.setAutoCommit(autoCommit);
-            }
+            settings.replayOn(connection, readIntent);
         } catch (SQLException | RuntimeException e) {
             close();
             throw e;
@@ -284,7 +244,7 @@ public final class RoutedConnection implements Connection {
             physical.setAutoCommit(value);
         } else {
             checkOpen();
-            autoCommit = value;
+            settings.autoCommit(value);
         }
     }
 
@@ -294,7 +254,7 @@ public final class RoutedConnection implements Connection {
             return physical.getAutoCommit();
         }
         checkOpen();
-        return autoCommit == null || autoCommit;
+        return settings.autoCommit();
     }
 
     @Override
@@ -303,7 +263,7 @@ public final class RoutedConnection implements Connection {
             physical.setReadOnly(value);
         } else {
             checkOpen();
-            readOnly = value;
+            settings.readOnly(value);
         }
     }
 
@@ -313,7 +273,7 @@ public final class RoutedConnection implements Connection {
             return physical.isReadOnly();
         }
         checkOpen();
-        return Boolean.TRUE.equals(readOnly);
+        return settings.readOnly();
     }
 
     @Override
@@ -322,7 +282,7 @@ public final class RoutedConnection implements Connection {
             physical.setTransactionIsolation(level);
         } else {
             checkOpen();
-            isolation = level;
+            settings.isolation(level);
         }
     }
 
@@ -332,7 +292,7 @@ public final class RoutedConnection implements Connection {
             return physical.getTransactionIsolation();
         }
         checkOpen();
-        return isolation != -1 ? isolation : TRANSACTION_READ_COMMITTED;
+        return settings.isolation();
     }
 
     @Override
@@ -341,14 +301,14 @@ public final class RoutedConnection implements Connection {
             physical.setHoldability(value);
         } else {
             checkOpen();
-            holdability = value;
+            settings.holdability(value);
         }
     }
 
     @Override
     public int getHoldability() throws SQLException {
-        if (physical == null && holdability != -1) {
-            return holdability;
+        if (physical == null && settings.holdability() != -1) {
+            return settings.holdability();
         }
         return physical().getHoldability();
     }
@@ -359,7 +319,7 @@ public final class RoutedConnection implements Connection {
             physical.setCatalog(value);
         } else {
             checkOpen();
-            catalog = value;
+            settings.catalog(value);
         }
     }
 
@@ -369,14 +329,14 @@ public final class RoutedConnection implements Connection {
             physical.setSchema(value);
         } else {
             checkOpen();
-            schema = value;
+            settings.schema(value);
         }
     }
 
     @Override
     public String getSchema() throws SQLException {
-        if (physical == null && schema != null) {
-            return schema;
+        if (physical == null && settings.schema() != null) {
+            return settings.schema();
         }
         return physical().getSchema();
     }
@@ -387,14 +347,7 @@ public final class RoutedConnection implements Connection {
             physical.setClientInfo(name, value);
             return;
         }
-        if (clientInfo == null) {
-            clientInfo = new Properties();
-        }
-        if (value == null) {
-            clientInfo.remove(name);
-        } else {
-            clientInfo.setProperty(name, value);
-        }
+        settings.clientInfo(name, value);
     }
 
     @Override
@@ -403,8 +356,7 @@ public final class RoutedConnection implements Connection {
             physical.setClientInfo(properties);
             return;
         }
-        clientInfo = new Properties();
-        clientInfo.putAll(properties);
+        settings.clientInfo(properties);
     }
 
     @Override
@@ -413,14 +365,14 @@ public final class RoutedConnection implements Connection {
             physical.setTypeMap(map);
         } else {
             checkOpen();
-            typeMap = map;
+            settings.typeMap(map);
         }
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
-        if (physical == null && typeMap != null) {
-            return typeMap;
+        if (physical == null && settings.typeMap() != null) {
+            return settings.typeMap();
         }
         return physical().getTypeMap();
     }
@@ -432,11 +384,7 @@ public final class RoutedConnection implements Connection {
             return;
         }
         checkOpen();
-        if (milliseconds < 0) {
-            throw new SQLException("network timeout must not be negative, was " + milliseconds, "22023");
-        }
-        networkTimeoutExecutor = executor;
-        networkTimeout = milliseconds;
+        settings.networkTimeout(executor, milliseconds);
     }
 
     @Override
@@ -445,7 +393,7 @@ public final class RoutedConnection implements Connection {
             return physical.getNetworkTimeout();
         }
         checkOpen();
-        return Math.max(networkTimeout, 0);
+        return settings.networkTimeout();
     }
 
     @Override

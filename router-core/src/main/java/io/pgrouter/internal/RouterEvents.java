@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns topology changes into {@link RouterListener} events. Runs off the routing path: on the monitor thread
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RouterEvents {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.RoutingDataSource");
+    private static final Logger LOG = RouterLog.LOG;
 
     private final List<RouterListener> listeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
@@ -71,10 +70,7 @@ final class RouterEvents {
         Map<String, String> notEligible = new LinkedHashMap<>();
         for (NodeState replica : snapshot.replicas()) {
             // Eligible as the routing path sees it: the snapshot's verdict and a breaker that lets calls through.
-            String why = replica.notEligibleReason();
-            if (why == null && replica.node().backingOff()) {
-                why = replica.node().backoffReason();
-            }
+            String why = replica.unusableReason();
             if (why == null) {
                 eligible.add(replica.name());
             } else {

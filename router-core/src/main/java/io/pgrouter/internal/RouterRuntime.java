@@ -1,9 +1,13 @@
 package io.pgrouter.internal;
 
 import io.pgrouter.LagThresholds;
+import io.pgrouter.MetricsBinding;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouterListener;
 import io.pgrouter.RouterStatus;
+import io.pgrouter.UnknownNodeException;
+import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.config.RouterConfig;
 import io.pgrouter.internal.health.HealthMonitor;
 import io.pgrouter.internal.health.HealthReport;
 import io.pgrouter.internal.health.NodeHealth;
@@ -16,12 +20,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** What a started router is made of: its nodes and pools, the topology, the routing path. */
 public final class RouterRuntime implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.RoutingDataSource");
+    private static final Logger LOG = RouterLog.LOG;
 
     private final RouterConfig config;
     private final List<Node> nodes;
@@ -53,19 +56,18 @@ public final class RouterRuntime implements AutoCloseable {
      * the first connection is routed on facts; if a pool cannot be created, closes the others and rethrows.
      *
      * @param listeners hear events from the first probe round on
-     * @param meterRegistry a Micrometer {@code MeterRegistry} for the pools' HikariCP metrics, or {@code null};
-     *     typed {@code Object} so that this class loads without Micrometer
+     * @param meters where the pools report their HikariCP metrics
      */
-    public static RouterRuntime start(RouterConfig config, List<RouterListener> listeners, Object meterRegistry) {
+    public static RouterRuntime start(RouterConfig config, List<RouterListener> listeners, MetricsBinding meters) {
         Scopes scopes = new Scopes();
         NodeSignals signals = new NodeSignals();
         List<Node> nodes = new ArrayList<>();
         try {
             nodes.add(PoolFactory.pooledNode(config.primary(), config.primaryPool(), scopes::readOnlyActive,
-                    config.failedReplicaBackoff(), signals, meterRegistry));
+                    config.failedReplicaBackoff(), signals, meters));
             for (NodeConfig replica : config.replicas()) {
                 nodes.add(PoolFactory.pooledNode(replica, config.replicaPool(), scopes::readOnlyActive,
-                        config.failedReplicaBackoff(), signals, meterRegistry));
+                        config.failedReplicaBackoff(), signals, meters));
             }
         } catch (RuntimeException e) {
             nodes.forEach(RouterRuntime::closeQuietly);
@@ -201,7 +203,7 @@ public final class RouterRuntime implements AutoCloseable {
                 return node;
             }
         }
-        throw new IllegalArgumentException("no node named '" + name + "'; nodes: " + names);
+        throw UnknownNodeException.node(name, names);
     }
 
     /** Drains a replica (no new reads) or undrains it. */

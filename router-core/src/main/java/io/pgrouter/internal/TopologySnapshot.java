@@ -1,6 +1,7 @@
 package io.pgrouter.internal;
 
 import io.pgrouter.NodeRole;
+import io.pgrouter.UnknownNodeException;
 import io.pgrouter.internal.health.HealthReport;
 import io.pgrouter.internal.health.NodeHealth;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class TopologySnapshot {
                 return replica;
             }
         }
-        throw new IllegalArgumentException("no node named '" + name + "'; nodes: " + nodes().stream().map(NodeState::name).toList());
+        throw UnknownNodeException.node(name, nodes().stream().map(NodeState::name).toList());
     }
 
     /** This snapshot with the feature flag set. */
@@ -99,8 +100,7 @@ public final class TopologySnapshot {
                 return new TopologySnapshot(primary, changed, replicasEnabled, forcePrimary);
             }
         }
-        throw new IllegalArgumentException("no replica named '" + name + "'; replicas: "
-                + replicas.stream().map(NodeState::name).toList());
+        throw UnknownNodeException.replica(name, replicas.stream().map(NodeState::name).toList());
     }
 
     /**

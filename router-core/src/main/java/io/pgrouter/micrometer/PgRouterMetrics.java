@@ -40,7 +40,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>It also gives each node's HikariCP pool a Micrometer tracker ({@code hikaricp.*}, tag {@code pool=pgrouter-<node>})
  * when the pool has none yet. HikariCP takes one tracker per pool, for good: to report pools to several registries,
- * bind a {@code CompositeMeterRegistry}. {@link RoutingDataSource.Builder#meterRegistry} does all this at build time,
+ * bind a {@code CompositeMeterRegistry}. {@link MicrometerMetrics} does all this at build time,
  * so that the pools report from their very first connection.
  *
  * <p>The {@code pgrouter.*} meters are removed from every registry when the router closes or when {@link #close()} is

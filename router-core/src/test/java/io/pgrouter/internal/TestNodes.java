@@ -4,6 +4,7 @@ import static org.mockito.Mockito.mock;
 
 import io.pgrouter.HealthState;
 import io.pgrouter.NodeRole;
+import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.internal.health.NodeHealth;
 import io.pgrouter.internal.health.ReplicaLag;
 import java.util.ArrayList;

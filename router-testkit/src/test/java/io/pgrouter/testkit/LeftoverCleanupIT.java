@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** A JVM killed with SIGKILL cannot close its cluster; the next start removes what it left. */
@@ -41,11 +42,8 @@ class LeftoverCleanupIT {
             assertThat(next.primary().isRunning()).isTrue();
         }
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).as("the orphaned server").isFalse();
+        Awaitility.await("the orphaned server gone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false));
         assertThat(Files.exists(runDir)).as("the dead run's directory").isFalse();
     }
 

@@ -1,8 +1,9 @@
 package io.pgrouter.internal.health;
 
-import io.pgrouter.LagThresholds;
 import io.pgrouter.HealthState;
-import io.pgrouter.internal.NodeConfig;
+import io.pgrouter.LagThresholds;
+import io.pgrouter.internal.config.MonitorSettings;
+import io.pgrouter.internal.config.NodeConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.pgrouter.internal.health;
 
-import io.pgrouter.internal.NodeConfig;
+import io.pgrouter.internal.config.NodeConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

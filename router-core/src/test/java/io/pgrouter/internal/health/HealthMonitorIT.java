@@ -1,11 +1,10 @@
 package io.pgrouter.internal.health;
 
-import io.pgrouter.LagThresholds;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.pgrouter.HealthState;
+import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeRole;
-import io.pgrouter.internal.NodeConfig;
+import io.pgrouter.internal.config.MonitorSettings;
+import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
@@ -18,12 +17,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The monitor against a real primary and replicas that are broken on purpose. */
 @PostgresReplicaSet(replicas = 2, isolated = true)
@@ -159,20 +161,8 @@ class HealthMonitorIT {
     }
 
     private HealthReport awaitReport(String what, Predicate<HealthReport> condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            HealthReport r = latest.get();
-            if (r != null && condition.test(r)) {
-                return r;
-            }
-            assertThat(System.nanoTime()).as("waiting for " + what + "; last report " + r).isLessThan(deadline);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+                .until(latest::get, r -> r != null && condition.test(r));
     }
 
     private static boolean inRotation(HealthReport r, String node) {

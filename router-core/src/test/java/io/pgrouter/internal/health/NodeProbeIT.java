@@ -3,7 +3,7 @@ package io.pgrouter.internal.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrouter.NodeRole;
-import io.pgrouter.internal.NodeConfig;
+import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;

@@ -1,8 +1,8 @@
 package io.pgrouter.spring.actuate;
 
 import io.pgrouter.RoutingDataSource;
+import io.pgrouter.UnknownNodeException;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -39,7 +39,7 @@ public class PgRouterEndpoint {
     public @Nullable Map<String, Object> node(@Selector String name) {
         try {
             return StatusMaps.parse(router.status().node(name).toJson());
-        } catch (NoSuchElementException e) {
+        } catch (UnknownNodeException e) {
             return null;
         }
     }

@@ -10,8 +10,9 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code pgrouter.*} properties: the same keys, meanings and defaults as {@code RoutingDataSource.fromProperties}
- * (see {@code docs/configuration.md}), plus Spring's defaults from {@code spring.datasource.*}. Unknown
- * {@code pgrouter.*} keys stop startup, so that a typo does not silently keep a default.
+ * (see {@code docs/configuration.md}). The primary's address and credentials default to the application's
+ * {@code JdbcConnectionDetails} bean, else {@code spring.datasource.*}. Unknown {@code pgrouter.*} keys stop startup,
+ * so that a typo does not silently keep a default.
  */
 @ConfigurationProperties(prefix = "pgrouter", ignoreUnknownFields = false)
 public class PgRouterProperties {
@@ -19,7 +20,11 @@ public class PgRouterProperties {
     /** Whether pgrouter provides the application's DataSource when a primary is configured. */
     private boolean enabled = true;
 
-    /** The primary; its url, username and password default to spring.datasource.url, .username and .password. */
+    /**
+     * The primary; where its url (or host), username and password are not set they come from the application's
+     * JdbcConnectionDetails bean (@ServiceConnection, Docker Compose), else from spring.datasource.url, .username and
+     * .password.
+     */
     private final Node primary = new Node();
 
     /** The replicas, in order; their username and password default to the primary's. */
@@ -31,8 +36,11 @@ public class PgRouterProperties {
     /** Whether reads go to the primary when no replica can serve; otherwise they fail. */
     private boolean fallbackToPrimary = true;
 
-    /** How reads pick a replica: least-in-flight, round-robin, random, weighted or lowest-lag. */
-    private String selection = "least-in-flight";
+    /**
+     * How reads pick a replica: least-in-flight (the default), round-robin, random, weighted or lowest-lag. Not
+     * together with a ReplicaSelector bean, which replaces it.
+     */
+    private ReplicaSelection selection;
 
     /** How long a node's circuit breaker stays open after failures before a probe may close it again. */
     private Duration failedReplicaBackoff = Duration.ofSeconds(5);
@@ -82,11 +90,12 @@ public class PgRouterProperties {
         this.fallbackToPrimary = fallbackToPrimary;
     }
 
-    public String getSelection() {
+    /** The selection set, or {@code null} for the default ({@link ReplicaSelection#LEAST_IN_FLIGHT}). */
+    public ReplicaSelection getSelection() {
         return selection;
     }
 
-    public void setSelection(String selection) {
+    public void setSelection(ReplicaSelection selection) {
         this.selection = selection;
     }
 
@@ -116,8 +125,17 @@ public class PgRouterProperties {
         /** The node's name, shown in status, health, metrics and the pool name pgrouter-<name>; default primary, replica-<i+1>. */
         private String name;
 
-        /** JDBC URL (jdbc:postgresql://host:port/database), without credentials. */
+        /** JDBC URL (jdbc:postgresql://host:port/database), without credentials; not together with host, port, database. */
         private String url;
+
+        /** Host name or IP address: an alternative to url. */
+        private String host;
+
+        /** Port, with host; default 5432. */
+        private Integer port;
+
+        /** Database name, with host; default the user's name. */
+        private String database;
 
         /** Login user. */
         private String username;
@@ -145,6 +163,30 @@ public class PgRouterProperties {
 
         public void setUrl(String url) {
             this.url = url;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public Integer getPort() {
+            return port;
+        }
+
+        public void setPort(Integer port) {
+            this.port = port;
+        }
+
+        public String getDatabase() {
+            return database;
+        }
+
+        public void setDatabase(String database) {
+            this.database = database;
         }
 
         public String getUsername() {
@@ -182,7 +224,8 @@ public class PgRouterProperties {
         @Override
         public String toString() {
             // Without the password: bound properties end up in logs and the configprops endpoint's neighbours.
-            return "Node[name=" + name + ", url=" + url + ", username=" + username + "]";
+            return "Node[name=" + name + ", url=" + url + ", host=" + host + ", port=" + port + ", database=" + database
+                    + ", username=" + username + "]";
         }
     }
 

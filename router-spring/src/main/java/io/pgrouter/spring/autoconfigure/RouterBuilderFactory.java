@@ -6,25 +6,42 @@ import io.pgrouter.ReplicaSelector;
 import io.pgrouter.RoutingDataSource;
 import java.nio.file.Path;
 import java.util.List;
-import org.springframework.core.env.Environment;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
- * Turns bound {@link PgRouterProperties} into a {@link RoutingDataSource.Builder}. Values are not checked here: the
- * router's own validation does it on {@code build()}, and its messages name the {@code pgrouter.*} key and the value.
+ * Turns bound {@link PgRouterProperties} into a {@link RoutingDataSource.Builder}. Values are mostly not checked here:
+ * the router's own validation does it on {@code build()}, and its messages name the {@code pgrouter.*} key and the
+ * value.
+ *
+ * <p>The primary's address, username and password each come from the first of: its {@code pgrouter.primary.*} keys
+ * ({@code url} or {@code host}/{@code port}/{@code database}; {@code password} or {@code password-file}), then the
+ * connection details (a {@link JdbcConnectionDetails} bean, else {@code spring.datasource.*}).
  */
 final class RouterBuilderFactory {
+
+    private static final String POSTGRES_URL_PREFIX = "jdbc:postgresql:";
 
     private RouterBuilderFactory() {
     }
 
-    static RoutingDataSource.Builder builder(PgRouterProperties properties, Environment environment) {
+    /**
+     * @param connectionDetails the primary's defaults
+     * @param selectorBean the application's {@link ReplicaSelector} bean, or {@code null}
+     * @throws IllegalArgumentException naming the key, for what the router's validation cannot see
+     */
+    static RoutingDataSource.Builder builder(PgRouterProperties properties, JdbcConnectionDetails connectionDetails,
+            ReplicaSelector selectorBean) {
         RoutingDataSource.Builder builder = RoutingDataSource.builder();
         PgRouterProperties.Node primary = properties.getPrimary();
         String primaryName = primary.getName() != null ? primary.getName() : "primary";
+        String url = NodeUrls.of(primary, "pgrouter.primary");
+        if (url == null) {
+            url = postgresUrl(connectionDetails);
+        }
+        String username = primary.getUsername() != null ? primary.getUsername() : connectionDetails.getUsername();
         String password = primary.getPasswordFile() != null ? null
-                : orElse(primary.getPassword(), environment.getProperty("spring.datasource.password"));
-        builder.primary(primaryName, orElse(primary.getUrl(), environment.getProperty("spring.datasource.url")),
-                orElse(primary.getUsername(), environment.getProperty("spring.datasource.username")), password);
+                : primary.getPassword() != null ? primary.getPassword() : connectionDetails.getPassword();
+        builder.primary(primaryName, url, username, password);
         node(builder, primaryName, primary);
 
         List<PgRouterProperties.Replica> replicas = properties.getReplicas();
@@ -32,14 +49,15 @@ final class RouterBuilderFactory {
             PgRouterProperties.Replica replica = replicas.get(i);
             String name = replica.getName() != null ? replica.getName() : "replica-" + (i + 1);
             // Null credentials make the router use the primary's.
-            builder.replica(name, replica.getUrl(), replica.getUsername(), replica.getPassword());
+            builder.replica(name, NodeUrls.of(replica, "pgrouter.replicas[" + i + "]"), replica.getUsername(),
+                    replica.getPassword());
             node(builder, name, replica);
             builder.weight(name, replica.getWeight());
         }
 
         builder.replicasEnabled(properties.isReplicasEnabled())
                 .fallbackToPrimary(properties.isFallbackToPrimary())
-                .selection(selector(properties.getSelection()))
+                .selection(selector(properties.getSelection(), selectorBean))
                 .failedReplicaBackoff(properties.getFailedReplicaBackoff())
                 .probeInterval(properties.getProbe().getInterval())
                 .abortOnProbeTimeout(properties.getProbe().isAbortOnTimeout());
@@ -53,20 +71,48 @@ final class RouterBuilderFactory {
         return builder;
     }
 
+    /**
+     * The connection details' URL; another database's (a MySQL service connection, say) is refused here, where the
+     * router's own check would blame {@code pgrouter.primary.url}, which nobody set.
+     */
+    private static String postgresUrl(JdbcConnectionDetails connectionDetails) {
+        String url = connectionDetails.getJdbcUrl();
+        if (url != null && !url.startsWith(POSTGRES_URL_PREFIX)) {
+            // Only the scheme: the rest of a URL may hold credentials.
+            int end = url.indexOf(':', "jdbc:".length());
+            String scheme = end > 0 ? url.substring(0, end + 1) : "a non-JDBC URL";
+            throw new PgRouterConfigurationException("pgrouter.primary.url", "pgrouter.primary.url is not set and the"
+                    + " primary's URL from " + source(connectionDetails) + " is not a PostgreSQL URL (" + POSTGRES_URL_PREFIX
+                    + "), was '" + scheme + "...'", "Set pgrouter.primary.url (or pgrouter.primary.host) to the"
+                    + " PostgreSQL primary, or set pgrouter.enabled=false to leave the DataSource to Spring Boot.");
+        }
+        return url;
+    }
+
+    /** By type, not toString(): an application's own connection details might print their password. */
+    private static String source(JdbcConnectionDetails connectionDetails) {
+        return connectionDetails instanceof DataSourcePropertiesConnectionDetails ? "spring.datasource.url"
+                : "the JdbcConnectionDetails bean (" + connectionDetails.getClass().getName() + ")";
+    }
+
+    private static ReplicaSelector selector(ReplicaSelection selection, ReplicaSelector selectorBean) {
+        if (selectorBean == null) {
+            return (selection != null ? selection : ReplicaSelection.LEAST_IN_FLIGHT).selector();
+        }
+        if (selection != null) {
+            throw new PgRouterConfigurationException("pgrouter.selection", "pgrouter.selection is set, was '"
+                    + selection.propertyValue() + "', and the application defines a ReplicaSelector bean ("
+                    + selectorBean.getClass().getName() + "): one of them would be ignored",
+                    "Remove pgrouter.selection to use the ReplicaSelector bean, or remove the bean.");
+        }
+        return selectorBean;
+    }
+
     private static void node(RoutingDataSource.Builder builder, String name, PgRouterProperties.Node node) {
         if (node.getPasswordFile() != null) {
             builder.passwordFile(name, Path.of(node.getPasswordFile()));
         }
         node.getProperties().forEach((key, value) -> builder.jdbcProperty(name, key, value));
-    }
-
-    private static ReplicaSelector selector(String name) {
-        try {
-            return ReplicaSelector.named(name);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("pgrouter.selection must be one of round-robin, random, weighted,"
-                    + " least-in-flight, lowest-lag, was '" + name + "'", e);
-        }
     }
 
     /** Unset values keep the role's defaults (PoolSettings halves a default idle timeout a short lifetime would invalidate). */
@@ -91,9 +137,5 @@ final class RouterBuilderFactory {
             settings.idleTimeout(pool.getIdleTimeout());
         }
         return settings.build();
-    }
-
-    private static String orElse(String value, String fallback) {
-        return value != null ? value : fallback;
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgrouter.ReplicaCandidate;
+import io.pgrouter.ReplicaSelector;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.spring.RouteAnnotationAdvisor;
 import io.pgrouter.spring.RouterConfigCustomizer;
@@ -12,7 +14,9 @@ import io.pgrouter.spring.actuate.PgRouterHealthIndicator;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -21,6 +25,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -36,7 +41,9 @@ import org.springframework.core.annotation.Order;
 @ExtendWith(OutputCaptureExtension.class)
 class PgRouterAutoConfigurationTest {
 
-    private static final String CLOSED_URL = "jdbc:postgresql://127.0.0.1:" + closedPort() + "/app";
+    private static final int CLOSED_PORT = closedPort();
+
+    private static final String CLOSED_URL = "jdbc:postgresql://127.0.0.1:" + CLOSED_PORT + "/app";
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(PgRouterAutoConfiguration.class,
@@ -137,9 +144,105 @@ class PgRouterAutoConfigurationTest {
     void anUnknownSelectionStopsStartupNamingTheKeyAndValue() {
         configured.withPropertyValues("pgrouter.selection=fastest").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.selection must be one of")
-                    .hasStackTraceContaining("'fastest'");
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.selection")
+                    .hasStackTraceContaining("fastest");
         });
+    }
+
+    @Test
+    void everySelectionNameBinds() {
+        for (ReplicaSelection selection : ReplicaSelection.values()) {
+            configured.withPropertyValues("pgrouter.selection=" + selection.propertyValue()).run(context -> {
+                String name = context.getBean(RoutingDataSource.class).status().selection();
+                assertThat(name).isEqualTo(selection.selector().toString());
+            });
+        }
+    }
+
+    @Test
+    void aReplicaSelectorBeanReplacesTheBuiltInSelection() {
+        configured.withBean(ReplicaSelector.class, FirstReplica::new).run(context -> assertThat(
+                context.getBean(RoutingDataSource.class).status().selection()).isEqualTo("first-replica"));
+    }
+
+    @Test
+    void aReplicaSelectorBeanAndPgrouterSelectionTogetherStopStartup() {
+        configured.withBean(ReplicaSelector.class, FirstReplica::new).withPropertyValues("pgrouter.selection=random")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .isInstanceOf(PgRouterConfigurationException.class)
+                            .hasMessageContaining("pgrouter.selection").hasMessageContaining("'random'")
+                            .hasMessageContaining(FirstReplica.class.getName());
+                });
+    }
+
+    @Test
+    void aJdbcConnectionDetailsBeanAloneConfiguresThePrimary() {
+        contextRunner.withBean(JdbcConnectionDetails.class, () -> details(CLOSED_URL))
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class)).run(context -> {
+                    assertThat(context).hasSingleBean(RoutingDataSource.class);
+                    assertThat(context).hasSingleBean(DataSource.class);
+                });
+    }
+
+    @Test
+    void theConnectionDetailsBeanWinsOverSpringDatasource() {
+        // Its URL is not PostgreSQL's: the failure shows that the bean, not spring.datasource.url, was read.
+        contextRunner.withPropertyValues("spring.datasource.url=" + CLOSED_URL, "spring.datasource.username=app")
+                .withBean(JdbcConnectionDetails.class, () -> details("jdbc:mysql://db:3306/app?password=s3cret"))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .isInstanceOf(PgRouterConfigurationException.class)
+                            .hasMessageContaining("pgrouter.primary.url is not set")
+                            .hasMessageContaining("JdbcConnectionDetails bean").hasMessageContaining("'jdbc:mysql:...'")
+                            .hasMessageNotContaining("s3cret");
+                });
+    }
+
+    @Test
+    void pgrouterPrimaryKeysWinOverTheConnectionDetails() {
+        // The details' URL would fail; only their username (needed: none is set here) is taken.
+        contextRunner.withPropertyValues("pgrouter.primary.url=" + CLOSED_URL)
+                .withBean(JdbcConnectionDetails.class, () -> details("jdbc:mysql://db:3306/app"))
+                .run(context -> assertThat(context).hasSingleBean(RoutingDataSource.class));
+    }
+
+    @Test
+    void pgrouterEnabledOffTurnsItOffDespiteConnectionDetails() {
+        contextRunner.withPropertyValues("pgrouter.enabled=off")
+                .withBean(JdbcConnectionDetails.class, () -> details(CLOSED_URL))
+                .run(context -> assertThat(context).doesNotHaveBean(RoutingDataSource.class));
+    }
+
+    @Test
+    void nodesCanBeGivenByHostPortAndDatabase() {
+        contextRunner.withPropertyValues("pgrouter.primary.host=127.0.0.1", "pgrouter.primary.port=" + CLOSED_PORT,
+                "pgrouter.primary.database=app", "pgrouter.primary.username=app", "pgrouter.replicas[0].host=::1",
+                "pgrouter.replicas[0].name=east").run(context -> assertThat(
+                        context.getBean(RoutingDataSource.class).status().nodes()).extracting(n -> n.name())
+                        .containsExactly("primary", "east"));
+    }
+
+    @Test
+    void aUrlAndAHostForOneNodeStopStartupNamingBothKeys() {
+        configured.withPropertyValues("pgrouter.replicas[0].host=db-2").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("pgrouter.replicas[0].url and pgrouter.replicas[0].host/port/database")
+                    .hasMessageContaining("'db-2'");
+        });
+    }
+
+    @Test
+    void aPortOutOfRangeStopsStartupNamingTheKey() {
+        contextRunner.withPropertyValues("pgrouter.primary.host=db-1", "pgrouter.primary.port=70000",
+                "pgrouter.primary.username=app").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("pgrouter.primary.port must be between 1 and 65535, was '70000'");
+                });
     }
 
     @Test
@@ -174,10 +277,8 @@ class PgRouterAutoConfigurationTest {
             assertThat(context).hasSingleBean(PgRouterHealthIndicator.class);
             assertThat(context).hasBean("pgrouterHealthIndicator");
             HealthIndicator health = context.getBean(PgRouterHealthIndicator.class);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (health.health().getStatus().equals(Status.UNKNOWN) && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> health.health().getStatus(), status -> !status.equals(Status.UNKNOWN));
             assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
             assertThat(health.health().getDetails()).containsKeys("primary", "replicas", "replicasEnabled");
         });
@@ -244,6 +345,39 @@ class PgRouterAutoConfigurationTest {
         RouterConfigCustomizer first() {
             return builder -> builder.fallbackToPrimary(true).replicasEnabled(true);
         }
+    }
+
+    /** Picks the first candidate; named so that the router's status shows it. */
+    static class FirstReplica implements ReplicaSelector {
+        @Override
+        public int select(List<? extends ReplicaCandidate> candidates) {
+            return 0;
+        }
+
+        @Override
+        public String toString() {
+            return "first-replica";
+        }
+    }
+
+    /** What {@code @ServiceConnection} or Docker Compose support would register. */
+    private static JdbcConnectionDetails details(String url) {
+        return new JdbcConnectionDetails() {
+            @Override
+            public String getJdbcUrl() {
+                return url;
+            }
+
+            @Override
+            public String getUsername() {
+                return "app";
+            }
+
+            @Override
+            public String getPassword() {
+                return "s3cret";
+            }
+        };
     }
 
     private static int closedPort() {

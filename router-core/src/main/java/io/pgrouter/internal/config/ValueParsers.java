@@ -1,7 +1,8 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,29 +15,56 @@ final class ValueParsers {
     private ValueParsers() {
     }
 
-    /** Spring Boot's forms: {@code 500ms}, {@code 5s}, {@code 2m}, {@code PT5S}; a bare number is milliseconds. */
+    /**
+     * Spring Boot's forms: {@code 500ms}, {@code 5s}, {@code 2m}, {@code PT5S}; a bare number is milliseconds.
+     * The result must fit in a {@code long} of nanoseconds (about 292 years), as the timers and pools it feeds
+     * count in nanoseconds; anything larger is rejected, never wrapped around.
+     */
     static Duration duration(String label, String text) {
+        Duration duration = parseDuration(label, text);
+        try {
+            duration.toNanos();
+        } catch (ArithmeticException e) {
+            throw outOfRange(label, text);
+        }
+        return duration;
+    }
+
+    private static Duration parseDuration(String label, String text) {
         String value = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE_DURATION.matcher(value);
         if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "ms" : m.group(2);
-            return switch (unit) {
-                case "ns" -> Duration.ofNanos(amount);
-                case "us" -> Duration.ofNanos(amount * 1000);
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
+            ChronoUnit unit = switch (m.group(2) == null ? "ms" : m.group(2)) {
+                case "ns" -> ChronoUnit.NANOS;
+                case "us" -> ChronoUnit.MICROS;
+                case "ms" -> ChronoUnit.MILLIS;
+                case "s" -> ChronoUnit.SECONDS;
+                case "m" -> ChronoUnit.MINUTES;
+                case "h" -> ChronoUnit.HOURS;
+                default -> ChronoUnit.DAYS;
             };
+            try {
+                // Duration.of multiplies exactly and throws on overflow, where amount * 1000 would wrap around.
+                return Duration.of(Long.parseLong(m.group(1)), unit);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw outOfRange(label, text);
+            }
         }
         try {
             return Duration.parse(text.trim());
         } catch (DateTimeParseException e) {
+            // The JDK reports an amount that overflows as a parse error caused by the arithmetic.
+            if (e.getCause() instanceof NumberFormatException || e.getCause() instanceof ArithmeticException) {
+                throw outOfRange(label, text);
+            }
             throw new IllegalArgumentException(label + " must be a duration such as 500ms, 5s, 2m or PT5S, was '"
                     + text + "'");
         }
+    }
+
+    private static IllegalArgumentException outOfRange(String label, String text) {
+        return new IllegalArgumentException(label + " is out of range: a duration must be within 292 years, was '"
+                + text + "'");
     }
 
     /** {@code true}, {@code on}, {@code yes}, {@code 1} or {@code false}, {@code off}, {@code no}, {@code 0}. */
@@ -51,6 +79,7 @@ final class ValueParsers {
         }
     }
 
+    /** A whole number in {@code int} range. */
     static int integer(String label, String text) {
         try {
             return Integer.parseInt(text.trim());
@@ -72,7 +101,7 @@ final class ValueParsers {
         try {
             amount = Long.parseLong(m.group(1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(label + " is too large, was '" + text + "'");
+            throw tooLarge(label, text);
         }
         int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
             case "kb" -> 10;
@@ -81,9 +110,13 @@ final class ValueParsers {
             default -> 0;
         };
         if (amount > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException(label + " is too large, was '" + text + "'");
+            throw tooLarge(label, text);
         }
         return amount << shift;
+    }
+
+    private static IllegalArgumentException tooLarge(String label, String text) {
+        return new IllegalArgumentException(label + " is too large, was '" + text + "'");
     }
 
     /** The Levenshtein distance, for "did you mean". */

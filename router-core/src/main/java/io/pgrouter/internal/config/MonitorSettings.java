@@ -1,4 +1,4 @@
-package io.pgrouter.internal.health;
+package io.pgrouter.internal.config;
 
 import java.time.Duration;
 

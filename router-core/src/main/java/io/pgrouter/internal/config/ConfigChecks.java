@@ -1,4 +1,4 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 import io.pgrouter.NodeRole;
 import io.pgrouter.PoolSettings;
@@ -174,12 +174,8 @@ final class ConfigChecks {
         }
     }
 
-    int integer(String key, String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw bad(key, text, "must be an integer");
-        }
+    private int integer(String key, String text) {
+        return ValueParsers.integer(label(key), text);
     }
 
     /**

@@ -1,10 +1,10 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeRole;
 import io.pgrouter.PoolSettings;
 import io.pgrouter.ReplicaSelector;
-import io.pgrouter.internal.health.MonitorSettings;
+import io.pgrouter.UnknownNodeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,12 +106,19 @@ public record RouterConfig(
             return replica(replicas.size());
         }
 
-        /** The draft of the node with this name (primary or replica), or {@code null}. */
+        /**
+         * The draft of the node with this name (primary or replica).
+         *
+         * @throws UnknownNodeException if none was added with that name
+         */
         public NodeDraft node(String name) {
-            if (primary != null && Objects.equals(primary.name, name)) {
-                return primary;
+            List<NodeDraft> all = new ArrayList<>(replicas.size() + 1);
+            if (primary != null) {
+                all.add(primary);
             }
-            return replicas.stream().filter(r -> Objects.equals(r.name, name)).findFirst().orElse(null);
+            all.addAll(replicas);
+            return all.stream().filter(n -> Objects.equals(n.name, name)).findFirst()
+                    .orElseThrow(() -> UnknownNodeException.node(name, all.stream().map(NodeDraft::name).toList()));
         }
 
         public Builder primaryPool(PoolSettings settings) {

@@ -1,4 +1,4 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 import io.pgrouter.PoolSettings;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 /** Builds pgjdbc URLs from parts. */
 public final class JdbcUrls {

@@ -1,7 +1,7 @@
-package io.pgrouter.internal;
+package io.pgrouter.internal.config;
 
 import io.pgrouter.PoolSettings;
-import io.pgrouter.ReplicaSelector;
+import io.pgrouter.Selection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +94,10 @@ public final class PropertiesReader {
             case "pgrouter.lag.rejoin-after" -> config.rejoinAfter(ValueParsers.integer(label, value));
             case "pgrouter.selection" -> {
                 try {
-                    config.selector(ReplicaSelector.named(value));
+                    config.selector(Selection.of(value).newSelector());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(label + " must be one of round-robin, random, weighted,"
-                            + " least-in-flight, lowest-lag, was '" + value + "'");
+                    throw new IllegalArgumentException(label + " must be one of " + String.join(", ", Selection.keys())
+                            + ", was '" + value + "'");
                 }
             }
             default -> throw unknownKey(key);

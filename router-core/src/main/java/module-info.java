@@ -1,0 +1,19 @@
+/**
+ * pgrouter's core: {@link io.pgrouter.RoutingDataSource} and its public types; {@code io.pgrouter.micrometer} for
+ * metrics. The engine ({@code io.pgrouter.internal} and below) is not exported. Micrometer is optional
+ * ({@code requires static}), as in HikariCP's descriptor.
+ */
+module io.pgrouter {
+    requires transitive java.sql;
+    // MetricsBinding hands out HikariCP's pool configuration.
+    requires transitive com.zaxxer.hikari;
+    requires org.postgresql.jdbc;
+    requires io.github.resilience4j.circuitbreaker;
+    requires io.github.resilience4j.core;
+    requires org.slf4j;
+    requires tools.jackson.core;
+    requires static micrometer.core;
+
+    exports io.pgrouter;
+    exports io.pgrouter.micrometer;
+}

@@ -1,0 +1,47 @@
+package io.pgrouter;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No package cycles among router-core's packages. Run alone with
+ * {@code ./mvnw -B verify -pl router-core -am -Dtest=PackageCyclesTest -Dsurefire.failIfNoSpecifiedTests=false -DskipITs}.
+ *
+ * <p>The public package {@code io.pgrouter} is left out on purpose: it is the facade, whose value types
+ * ({@code NodeRole}, {@code PoolSettings}, events) every package speaks and whose {@code RoutingDataSource} starts
+ * the engine; that two-way tie is HikariCP's shape too ({@code com.zaxxer.hikari} and {@code pool}). Every other
+ * package (the engine, its config and health packages, the metrics binder) must form no cycle.
+ */
+class PackageCyclesTest {
+
+    private static final String ROOT = "io.pgrouter";
+
+    /** router-core's main classes only (the test kit shares the package prefix and is on the test class path). */
+    private static final JavaClasses CORE = new ClassFileImporter()
+            .importUrl(RoutingDataSource.class.getProtectionDomain().getCodeSource().getLocation());
+
+    /** One slice per package below the public one. */
+    private static final SliceAssignment PACKAGES_BELOW_THE_API = new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+            String name = javaClass.getPackageName();
+            return name.startsWith(ROOT + ".") ? SliceIdentifier.of(name) : SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+            return "the packages below " + ROOT;
+        }
+    };
+
+    @Test
+    void thePackagesBelowThePublicOneFormNoCycle() {
+        slices().assignedFrom(PACKAGES_BELOW_THE_API).should().beFreeOfCycles().check(CORE);
+    }
+}
