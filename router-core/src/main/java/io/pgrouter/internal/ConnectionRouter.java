@@ -22,6 +22,8 @@ import org.slf4j.Logger;
 public final class ConnectionRouter {
 
     private static final Logger LOG = RouterLog.LOG;
+    /** Waits ended by the monitor after which a connection gives up: the primary cannot change this often. */
+    private static final int MAX_REDIRECTS = 3;
 
     private final Topology topology;
     private final RouteDecider decider;
@@ -61,23 +63,71 @@ public final class ConnectionRouter {
         }
     }
 
-    /** Routes {@code target} and attaches the physical connection to it. */
+    /**
+     * Routes {@code target} and attaches the physical connection to it. A wait for a primary connection that the
+     * monitor ends (the primary changed or is known down) routes again on the newest snapshot, a few times at most.
+     */
     void connect(RoutedConnection target, boolean connectionReadOnly) throws SQLException {
         checkOpen();
         RouteRequest request = scopes.request(connectionReadOnly);
-        TopologySnapshot snapshot = topology.current();
-        Route route = decider.decide(request, snapshot);
+        for (int redirects = 0; ; redirects++) {
+            TopologySnapshot snapshot = topology.current();
+            Route route = decider.decide(request, snapshot);
+            try {
+                if (route.reason() == RouteReason.REPLICA) {
+                    connectToReplica(target, request, snapshot, route);
+                } else {
+                    connectToPrimary(target, request, route.reason(), snapshot, null);
+                }
+                return;
+            } catch (BorrowWaiters.Redirected r) {
+                if (redirects == MAX_REDIRECTS) {
+                    throw new SQLTransientConnectionException("No connection: the primary changed " + (redirects + 1)
+                            + " times while waiting for one; last: " + r.getMessage(), "08001");
+                }
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{} connection: wait on '{}' ended ({}); routing again", request, route.node().name(), r.getMessage());
+                }
+            }
+        }
+    }
+
+    private void connectToReplica(RoutedConnection target, RouteRequest request, TopologySnapshot snapshot, Route route)
+            throws SQLException, BorrowWaiters.Redirected {
         Connection physical;
         try {
             physical = route.node().borrow();
         } catch (SQLException e) {
-            if (route.reason() != RouteReason.REPLICA) {
-                throw noConnection(route.node(), e);
-            }
             connectAfterFailure(target, request, snapshot, route.node(), e);
             return;
         }
         attach(target, request, route, physical);
+    }
+
+    /**
+     * Borrows from the primary of {@code snapshot}: at once a clear error when the monitor knows it is down, else a
+     * wait in its pool that the monitor can end.
+     */
+    private void connectToPrimary(RoutedConnection target, RouteRequest request, RouteReason reason,
+            TopologySnapshot snapshot, SQLException replicaFailures) throws SQLException, BorrowWaiters.Redirected {
+        NodeState primary = snapshot.primary();
+        Node node = primary.node();
+        String down = primary.downReason();
+        Connection physical;
+        try {
+            if (down != null) {
+                throw new SQLTransientConnectionException("Primary '" + node.name() + "' is down: " + down
+                        + "; no other node answers as the primary", "08001");
+            }
+            physical = node.borrowAsPrimary();
+        } catch (SQLException e) {
+            SQLException failure = down != null ? e : noConnection(node, e);
+            if (replicaFailures != null) {
+                failure.addSuppressed(replicaFailures);
+            }
+            throw failure;
+        }
+        attach(target, request, node.route(reason), physical);
     }
 
     private void attach(RoutedConnection target, RouteRequest request, Route route, Connection physical)
@@ -91,7 +141,7 @@ public final class ConnectionRouter {
 
     // The slow path: allocation is fine here, a pool has just failed.
     private void connectAfterFailure(RoutedConnection target, RouteRequest request, TopologySnapshot snapshot,
-            Node failed, SQLException error) throws SQLException {
+            Node failed, SQLException error) throws SQLException, BorrowWaiters.Redirected {
         Map<String, String> failures = new LinkedHashMap<>();
         noteFailure(failed, error, failures);
         SQLException last = error;
@@ -114,16 +164,8 @@ public final class ConnectionRouter {
         if (!decider.fallbackToPrimary()) {
             throw decider.noEligibleNode(request, snapshot, failures, last);
         }
-        Node primary = snapshot.primary().node();
-        Connection physical;
-        try {
-            physical = primary.borrow();
-        } catch (SQLException e) {
-            SQLException failure = noConnection(primary, e);
-            failure.addSuppressed(decider.noEligibleNode(request, snapshot, failures, last));
-            throw failure;
-        }
-        attach(target, request, primary.route(RouteReason.FALLBACK_ACQUIRE_FAILED), physical);
+        connectToPrimary(target, request, RouteReason.FALLBACK_ACQUIRE_FAILED, snapshot,
+                decider.noEligibleNode(request, snapshot, failures, last));
     }
 
     /**

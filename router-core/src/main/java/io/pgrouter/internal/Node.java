@@ -34,6 +34,7 @@ public final class Node implements AutoCloseable {
     private final Route[] routes = new Route[REASONS.length];
     private final CircuitBreaker breaker;
     private final HandedOut handedOut;
+    private final BorrowWaiters primaryWaiters = new BorrowWaiters();
     private volatile String lastFailure;
     // Set when a connection to the node broke; cleared by the next probe, which the break triggers at once.
     private volatile boolean suspect;
@@ -98,6 +99,24 @@ public final class Node implements AutoCloseable {
     /** Takes a connection from the node's pool; the pool's own exception passes through unchanged. */
     Connection borrow() throws SQLException {
         return pool.getConnection();
+    }
+
+    /**
+     * Takes a connection that must be on the primary: a wait in the pool that {@link #redirectWaiters} can end when
+     * this node stops being the primary or is known to be down.
+     */
+    Connection borrowAsPrimary() throws SQLException, BorrowWaiters.Redirected {
+        return primaryWaiters.borrow(pool);
+    }
+
+    /**
+     * Ends every wait in this node's pool for a connection that must be on the primary; those borrowers route
+     * again on the newest snapshot.
+     *
+     * @return how many waits were ended
+     */
+    public int redirectWaiters(String reason) {
+        return primaryWaiters.redirectAll(reason);
     }
 
     /** Counts a connection handed out for {@code reason}; returns its slot, to give back to {@link #released}. */

@@ -17,6 +17,12 @@ import io.pgrouter.internal.health.NodeHealth;
 public record NodeState(Node node, NodeRole role, OperatorState operatorState, NodeHealth health)
         implements ReplicaCandidate {
 
+    /**
+     * Probes in a row that must fail before a node that had answered is taken as down: one late probe may be this
+     * JVM's fault (a GC pause, a starved CPU), two in a row are the node's.
+     */
+    public static final int FAILED_PROBES_FOR_DOWN = 2;
+
     /** The state of a node right after configuration: its configured role, active, not probed yet. */
     public static NodeState initial(Node node) {
         return new NodeState(node, node.config().role(), OperatorState.ACTIVE, NodeHealth.unknown(node.name()));
@@ -36,6 +42,18 @@ public record NodeState(Node node, NodeRole role, OperatorState operatorState, N
             return "drained by an operator";
         }
         return health.inRotation() ? null : health.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + health.reason();
+    }
+
+    /**
+     * Why the monitor knows this node is down: it answered once, then {@link #FAILED_PROBES_FOR_DOWN} probes in a row
+     * failed; {@code null} otherwise (a node never reached is unknown, not down: its probe may be misconfigured).
+     */
+    public String downReason() {
+        if (health.state() != io.pgrouter.HealthState.UNREACHABLE || health.inRecovery() == null
+                || health.consecutiveFailures() < FAILED_PROBES_FOR_DOWN) {
+            return null;
+        }
+        return health.reason() + " (" + health.consecutiveFailures() + " probes in a row)";
     }
 
     /**

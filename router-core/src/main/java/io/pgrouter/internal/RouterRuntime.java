@@ -33,8 +33,6 @@ public final class RouterRuntime implements AutoCloseable {
     private final HealthMonitor monitor;
     /** Timed-out probes in a row, per node; touched by the monitor thread only. */
     private final java.util.Map<String, Integer> timedOutProbes = new java.util.HashMap<>();
-    /** Probes in a row without an answer before connections in use on a node are aborted. */
-    static final int ABORT_AFTER_TIMEOUTS = 2;
     private final RouterEvents events;
     private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
@@ -98,7 +96,7 @@ public final class RouterRuntime implements AutoCloseable {
             // One late probe may be this JVM's fault (a GC pause, a starved CPU): the node leaves rotation at once,
             // but connections are cut only when it stays silent for a second probe in a row.
             int silent = h.probeTimedOut() ? timedOutProbes.merge(h.node(), 1, Integer::sum) : zero(h.node());
-            if (silent >= ABORT_AFTER_TIMEOUTS && config.abortOnProbeTimeout()) {
+            if (silent >= NodeState.FAILED_PROBES_FOR_DOWN && config.abortOnProbeTimeout()) {
                 int aborted = node.abortHandedOut(Runnable::run);
                 if (aborted > 0) {
                     LOG.warn("Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
@@ -113,6 +111,11 @@ public final class RouterRuntime implements AutoCloseable {
             newPrimary.softEvict();
             LOG.warn("Writes now go to '{}' (was '{}'): it answers as the primary; both pools retire their connections",
                     newPrimary.name(), oldPrimary.name());
+            redirect(oldPrimary, "'" + oldPrimary.name() + "' is no longer the primary; '" + newPrimary.name() + "' is");
+        }
+        String down = after.primary().downReason();
+        if (down != null) {
+            redirect(after.primary().node(), "primary '" + after.primary().name() + "' is down: " + down);
         }
         // After the breakers took this round's probes, so that the fallback check sees them.
         events.afterRound(before, after, report);
@@ -122,6 +125,14 @@ public final class RouterRuntime implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Probe round observer {} failed", observer, e);
             }
+        }
+    }
+
+    /** Sends the borrowers waiting in {@code node}'s pool for a primary connection to route again. */
+    private static void redirect(Node node, String why) {
+        int redirected = node.redirectWaiters(why);
+        if (redirected > 0) {
+            LOG.warn("{} connection request(s) waiting on '{}' routed again: {}", redirected, node.name(), why);
         }
     }
 
