@@ -4,6 +4,7 @@ import io.pgrouter.benchmarks.connection.ConnectionPathEntry;
 import io.pgrouter.benchmarks.detection.LagExclusionEntry;
 import io.pgrouter.benchmarks.detection.PromotionEntry;
 import io.pgrouter.benchmarks.detection.ReplicaKilledEntry;
+import io.pgrouter.benchmarks.faults.FaultSuiteEntry;
 import io.pgrouter.benchmarks.load.EndToEndEntry;
 import io.pgrouter.benchmarks.load.StalenessEntry;
 import io.pgrouter.benchmarks.report.EntryReport;
@@ -31,7 +32,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
     /** Every entry, in run order. A new measurement is one more element here. */
     static final List<Entry> ENTRIES = List.of(new ConnectionPathEntry(), new EndToEndEntry(),
-            new ReplicaKilledEntry(), new LagExclusionEntry(), new PromotionEntry(), new StalenessEntry());
+            new ReplicaKilledEntry(), new LagExclusionEntry(), new PromotionEntry(), new StalenessEntry(),
+            new FaultSuiteEntry());
 
     @Option(names = "--quick", description = "Fewer trials and shorter windows (under 5 minutes).")
     private boolean quick;

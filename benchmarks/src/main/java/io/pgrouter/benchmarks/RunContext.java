@@ -42,8 +42,13 @@ public final class RunContext {
      * first one started records the PostgreSQL version in the run's machine info.
      */
     public ReplicaSet startCluster(int replicas) throws SQLException {
-        log("starting a PostgreSQL primary with %d replica(s)", replicas);
-        ReplicaSet cluster = PostgresReplicaSet.builder().replicas(replicas).start();
+        return startCluster(PostgresReplicaSet.builder().replicas(replicas));
+    }
+
+    /** As {@link #startCluster(int)}, from a builder the entry set up (network faults, say). */
+    public ReplicaSet startCluster(PostgresReplicaSet builder) throws SQLException {
+        log("starting a PostgreSQL primary with replicas");
+        ReplicaSet cluster = builder.start();
         try {
             if (!run.machine().containsKey("postgresql")) {
                 try (Connection c = cluster.primary().dataSource().getConnection();

@@ -56,6 +56,7 @@ public final class FaultTrial {
     public static Outcome run(ReplicaSet cluster, Fault fault, Target.Factory factory, int threads, Duration before,
             Duration after) throws Exception {
         createTable(cluster);
+        fault.prepare(cluster);
         PostgresNode oldPrimary = cluster.primary();
         AtomicLong promotedAt = new AtomicLong(-1);
         try (Target target = factory.open(cluster)) {

@@ -25,7 +25,7 @@ class FaultSuiteIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = PostgresReplicaSet.builder().replicas(2).start();
+        cluster = PostgresReplicaSet.builder().replicas(2).networkFaults(true).start();
     }
 
     @AfterAll
