@@ -85,7 +85,12 @@ public final class RunDirectory {
             for (Path run : runs) {
                 if (!ownerAlive(run)) {
                     log.info("Removing leftovers of an earlier run that did not shut down: {}", run);
-                    killServersIn(run);
+                    try {
+                        killServersIn(run);
+                    } catch (IOException | UncheckedIOException e) {
+                        // Files vanish under the walk when another JVM sweeps the same run at the same time.
+                        log.warn("Could not look for servers left running in {}: {}", run, e.toString());
+                    }
                     delete(run);
                 }
             }

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrouter.testkit.junit.EnabledIfPatroniInstalled;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -134,17 +130,12 @@ class PatroniClusterIT {
         assertThatThrownBy(() -> cluster.jdbcUrl(added.name())).isInstanceOf(IllegalArgumentException.class);
     }
 
-    static String query(String jdbcUrl, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, cluster.user(), cluster.password());
-                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+    private static String query(String jdbcUrl, String sql) throws SQLException {
+        return Jdbc.query(cluster, jdbcUrl, sql);
     }
 
-    static void execute(String jdbcUrl, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, cluster.user(), cluster.password()); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+    private static void execute(String jdbcUrl, String sql) throws SQLException {
+        Jdbc.execute(cluster, jdbcUrl, sql);
     }
 
     private static long millisSince(long nanos) {
