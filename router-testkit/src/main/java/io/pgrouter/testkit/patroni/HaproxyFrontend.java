@@ -72,7 +72,7 @@ public final class HaproxyFrontend implements AutoCloseable {
         String configured = KitSettings.get("pgrouter.testkit.haproxy", "PGROUTER_TESTKIT_HAPROXY");
         if (configured != null) {
             if (!Files.isExecutable(Path.of(configured))) {
-                throw new IllegalStateException("PGROUTER_TESTKIT_HAPROXY names " + configured + ", which is not an executable file");
+                throw new IllegalStateException("pgrouter.testkit.haproxy / PGROUTER_TESTKIT_HAPROXY names " + configured + ", which is not an executable file");
             }
             return Path.of(configured);
         }

@@ -57,6 +57,8 @@ public final class PatroniCluster implements AutoCloseable {
     private static final String USER = "postgres";
     private static final String PASSWORD = "postgres";
     private static final String DATABASE = "postgres";
+    /** The timeline a primary writes on: the first 8 hex digits of its current WAL file's name. */
+    private static final String CURRENT_TIMELINE = "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int";
 
     private final Path runDir;
     private final ServerUser user;
@@ -249,7 +251,8 @@ public final class PatroniCluster implements AutoCloseable {
 
     /**
      * Waits until there is a leader (as {@link #awaitLeader}) and the PostgreSQL of every other member whose Patroni
-     * runs streams from it ({@code pg_stat_wal_receiver} says {@code streaming} from the leader's port).
+     * runs streams from it ({@code pg_stat_wal_receiver} says {@code streaming} from the leader's port, on the
+     * leader's timeline).
      *
      * @throws IllegalStateException after {@code timeout}, describing each member, or at once when a Patroni that was
      *     not killed exits
@@ -259,17 +262,20 @@ public final class PatroniCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         PatroniMember leader = awaitLeader(timeout);
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        Await.until(left, "every member to stream from leader " + leader.name(), () -> {
+        Await.until(left, "every member to stream from leader " + leader.name() + " on its timeline", () -> {
             failOnUnexpectedExit();
+            String timeline = Sql.queryString(dataSource(node(leader.name())), CURRENT_TIMELINE);
             return nodes.stream().filter(n -> n.isRunning() && !n.name().equals(leader.name()))
-                    .allMatch(n -> streamsFrom(n, leader));
+                    .allMatch(n -> streamsFrom(n, leader, timeline));
         }, this::describeNodes);
     }
 
-    private boolean streamsFrom(PatroniNode replica, PatroniMember leader) {
+    private boolean streamsFrom(PatroniNode replica, PatroniMember leader, String timeline) {
         try {
+            // The timeline matters: a demoted leader streams the end of the old timeline for a moment, then its WAL
+            // receiver stops and starts again on the new one.
             return "streaming".equals(Sql.queryString(dataSource(replica),
-                    "SELECT status FROM pg_stat_wal_receiver WHERE sender_port = ?", leader.pgPort()));
+                    "SELECT status FROM pg_stat_wal_receiver WHERE sender_port = ? AND received_tli = ?::int", leader.pgPort(), timeline));
         } catch (IllegalStateException e) {
             // Not accepting connections yet: still being copied or starting.
             return false;

@@ -58,7 +58,7 @@ record PatroniPrograms(Path patroni, Path etcd, Path pgBin) {
         if (configured != null) {
             Path path = Path.of(configured);
             if (!Files.isExecutable(path)) {
-                throw new ProviderUnavailableException(env + " names " + configured + ", which is not an executable file");
+                throw new ProviderUnavailableException(property + " / " + env + " names " + configured + ", which is not an executable file");
             }
             return path;
         }
@@ -73,7 +73,7 @@ record PatroniPrograms(Path patroni, Path etcd, Path pgBin) {
             Path bin = Path.of(configured);
             List<String> missing = missingPrograms(bin);
             if (!missing.isEmpty()) {
-                throw new ProviderUnavailableException("PGROUTER_TESTKIT_PATRONI_PG_BIN names " + bin + ", which lacks " + missing);
+                throw new ProviderUnavailableException("pgrouter.testkit.patroni.pg-bin / PGROUTER_TESTKIT_PATRONI_PG_BIN names " + bin + ", which lacks " + missing);
             }
             return bin;
         }

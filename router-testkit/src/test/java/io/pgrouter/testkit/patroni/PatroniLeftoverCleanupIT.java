@@ -3,50 +3,54 @@ package io.pgrouter.testkit.patroni;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgrouter.testkit.CrashedJvm;
 import io.pgrouter.testkit.internal.PostmasterPid;
 import io.pgrouter.testkit.internal.RunDirectory;
 import io.pgrouter.testkit.junit.EnabledIfPatroniInstalled;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A JVM killed with SIGKILL cannot close its Patroni cluster; the next start of any of the kit's clusters removes it. */
 @EnabledIfPatroniInstalled
 class PatroniLeftoverCleanupIT {
 
+    private static final String KIT_DIR = "pgrouter.testkit.dir";
+
+    /** A kit directory of this test's own: other JVMs sweeping the shared one must not do the work under test. */
+    private Path isolatedBase;
+
+    @BeforeEach
+    void isolate() throws IOException {
+        isolatedBase = RunDirectory.base().resolve("isolated-" + ProcessHandle.current().pid());
+        Files.createDirectories(isolatedBase);
+        System.setProperty(KIT_DIR, isolatedBase.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.clearProperty(KIT_DIR);
+        RunDirectory.delete(isolatedBase);
+    }
+
     @Test
     void theNextStartKillsEtcdPatroniAndPostgresOfADeadJvm() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), CrashingRun.class.getName())
-                .redirectErrorStream(true).start();
-        Path runDir;
+        Path runDir = Path.of(CrashedJvm.runUntilReady(CrashingRun.class, "-D" + KIT_DIR + "=" + isolatedBase));
+        // What the child left running: etcd and Patroni (recorded), PostgreSQL (postmaster.pid).
         List<Long> pids = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            do {
-                line = out.readLine();
-                assertThat(line).as("the child JVM's output before READY").isNotNull();
-            } while (!line.startsWith("READY "));
-            runDir = Path.of(line.substring("READY ".length()));
-            // What the child left running: etcd and Patroni (recorded), PostgreSQL (postmaster.pid).
-            try (Stream<Path> records = Files.list(runDir)) {
-                for (Path record : records.filter(p -> p.toString().endsWith(".process")).toList()) {
-                    pids.add(Long.parseLong(Files.readString(record).split(" ")[0]));
-                }
+        try (Stream<Path> records = Files.list(runDir)) {
+            for (Path record : records.filter(p -> p.toString().endsWith(".process")).toList()) {
+                pids.add(Long.parseLong(Files.readString(record).split(" ")[0]));
             }
-            pids.add(PostmasterPid.read(runDir.resolve("member-1").resolve("data")).orElseThrow());
-        } finally {
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
+        pids.add(PostmasterPid.read(runDir.resolve("member-1").resolve("data")).orElseThrow());
         assertThat(pids).hasSize(3).allMatch(PatroniLeftoverCleanupIT::alive);
 
         RunDirectory.delete(RunDirectory.create());
