@@ -2,13 +2,9 @@ package io.pgrouter.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -17,24 +13,9 @@ class LeftoverCleanupIT {
 
     @Test
     void theNextStartKillsServersOfADeadJvmAndDeletesTheirDirectory() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), CrashingRun.class.getName())
-                .redirectErrorStream(true).start();
-        Path runDir;
-        long postmaster;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            do {
-                line = out.readLine();
-                assertThat(line).as("the child JVM's output before READY").isNotNull();
-            } while (!line.startsWith("READY "));
-            String[] ready = line.split(" ");
-            runDir = Path.of(ready[1]);
-            postmaster = Long.parseLong(ready[2]);
-        } finally {
-            child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
+        String[] ready = CrashedJvm.runUntilReady(CrashingRun.class).split(" ");
+        Path runDir = Path.of(ready[0]);
+        long postmaster = Long.parseLong(ready[1]);
         assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("the orphaned server").contains(true);
         assertThat(runDir).isDirectory();
 

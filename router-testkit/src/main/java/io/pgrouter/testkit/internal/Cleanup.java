@@ -1,16 +1,18 @@
 package io.pgrouter.testkit.internal;
 
-import io.pgrouter.testkit.ReplicaSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Closes every replica set still open when the JVM exits, so that no server outlives the tests that started it. */
-final class Cleanup {
+/**
+ * Closes every replica set (or other cluster of the kit) still open when the JVM exits, so that no server outlives
+ * the tests that started it.
+ */
+public final class Cleanup {
 
     private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
-    private static final Set<ReplicaSet> OPEN = ConcurrentHashMap.newKeySet();
+    private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(Cleanup::closeAll, "pgrouter-testkit-cleanup"));
@@ -19,19 +21,21 @@ final class Cleanup {
     private Cleanup() {
     }
 
-    static void register(ReplicaSet set) {
+    /** Closes {@code set} at JVM exit unless it is {@linkplain #unregister unregistered} first. */
+    public static void register(AutoCloseable set) {
         OPEN.add(set);
     }
 
-    static void unregister(ReplicaSet set) {
+    /** Forgets {@code set}: called when it was closed. */
+    public static void unregister(AutoCloseable set) {
         OPEN.remove(set);
     }
 
     private static void closeAll() {
-        for (ReplicaSet set : OPEN.toArray(ReplicaSet[]::new)) {
+        for (AutoCloseable set : OPEN.toArray(AutoCloseable[]::new)) {
             try {
                 set.close();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 log.warn("Closing {} at JVM exit failed: {}", set, e.getMessage());
             }
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs short external commands (initdb, kill, id) with a deadline, and turns failures into readable errors. */
@@ -62,16 +63,21 @@ public final class Commands {
 
     /** Whether an executable of this name is on the PATH. */
     public static boolean onPath(String executable) {
+        return locate(executable).isPresent();
+    }
+
+    /** The first executable of this name on the PATH. */
+    public static Optional<Path> locate(String executable) {
         String path = System.getenv("PATH");
         if (path == null) {
-            return false;
+            return Optional.empty();
         }
         for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, executable))) {
-                return true;
+                return Optional.of(Path.of(dir, executable));
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /**

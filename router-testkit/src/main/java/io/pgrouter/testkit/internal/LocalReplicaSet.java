@@ -2,10 +2,6 @@ package io.pgrouter.testkit.internal;
 
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.PostgresNode.Role;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,18 +164,9 @@ final class LocalReplicaSet extends AbstractReplicaSet {
     private static List<Integer> ports(ReplicaSetSpec spec) {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i <= spec.replicas(); i++) {
-            ports.add(spec.basePort() == 0 ? freePort() : spec.basePort() + i);
+            ports.add(spec.basePort() == 0 ? FreePorts.next() : spec.basePort() + i);
         }
         return ports;
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(LocalNode.HOST), 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot find a free port on " + LocalNode.HOST + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

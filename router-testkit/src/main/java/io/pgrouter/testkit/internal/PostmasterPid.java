@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** Reads the postmaster's pid from {@code postmaster.pid}, the lock file PostgreSQL keeps in its data directory. */
-final class PostmasterPid {
+public final class PostmasterPid {
 
     private PostmasterPid() {
     }
 
     /** The pid the lock file names, when there is a lock file and it names a living postgres process. */
-    static Optional<Long> read(Path dataDir) {
+    public static Optional<Long> read(Path dataDir) {
         try {
             List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
             if (lines.isEmpty() || lines.get(0).isBlank()) {

@@ -32,6 +32,7 @@ public final class RunDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(RunDirectory.class);
     private static final String OWNER_FILE = "owner";
+    private static final String PROCESS_SUFFIX = ".process";
 
     private RunDirectory() {
     }
@@ -84,7 +85,12 @@ public final class RunDirectory {
             for (Path run : runs) {
                 if (!ownerAlive(run)) {
                     log.info("Removing leftovers of an earlier run that did not shut down: {}", run);
-                    killServersIn(run);
+                    try {
+                        killServersIn(run);
+                    } catch (IOException | UncheckedIOException e) {
+                        // Files vanish under the walk when another JVM sweeps the same run at the same time.
+                        log.warn("Could not look for servers left running in {}: {}", run, e.toString());
+                    }
                     delete(run);
                 }
             }
@@ -130,8 +136,30 @@ public final class RunDirectory {
         }
     }
 
-    /** Kills every server whose data directory lies in {@code run}, with all of its processes. */
+    /**
+     * Notes a process started for the run directory {@code run} (etcd, Patroni, HAProxy: anything without a
+     * {@code postmaster.pid}), so that the sweep of a dead JVM's leftovers kills it too. The start time guards
+     * against a recycled pid.
+     */
+    public static void recordProcess(Path run, String name, ProcessHandle process) {
+        Path file = run.resolve(name + PROCESS_SUFFIX);
+        try {
+            Files.writeString(file, process.pid() + " " + startInstant(process).orElse(""));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot record process " + name + " in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kills every process recorded in {@code run}, then every server whose data directory lies in it, with all of
+     * their processes. Recorded processes go first: a Patroni left running would start its PostgreSQL again.
+     */
     static void killServersIn(Path run) throws IOException {
+        try (Stream<Path> files = Files.list(run)) {
+            for (Path record : files.filter(p -> p.getFileName().toString().endsWith(PROCESS_SUFFIX)).toList()) {
+                recordedProcess(record).ifPresent(RunDirectory::killTree);
+            }
+        }
         try (Stream<Path> files = Files.walk(run, 3)) {
             for (Path pidFile : files.filter(p -> p.getFileName().toString().equals("postmaster.pid")).toList()) {
                 PostmasterPid.read(pidFile.getParent()).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(RunDirectory::killTree));
@@ -139,8 +167,18 @@ public final class RunDirectory {
         }
     }
 
+    private static Optional<ProcessHandle> recordedProcess(Path record) {
+        try {
+            String[] fields = Files.readString(record, StandardCharsets.UTF_8).trim().split(" ", 2);
+            return ProcessHandle.of(Long.parseLong(fields[0]))
+                    .filter(h -> fields.length < 2 || fields[1].equals(startInstant(h).orElse("")));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** SIGKILLs a process and its descendants and waits (bounded) until they are gone. */
-    static void killTree(ProcessHandle root) {
+    public static void killTree(ProcessHandle root) {
         List<ProcessHandle> all = Stream.concat(Stream.of(root), root.descendants()).toList();
         all.forEach(h -> Commands.signal("CONT", List.of(h.pid())));
         all.forEach(ProcessHandle::destroyForcibly);

@@ -1,12 +1,13 @@
 package io.pgrouter.testkit.internal;
 
 /** Short pauses inside polling loops that always have a deadline. */
-final class Sleeper {
+public final class Sleeper {
 
     private Sleeper() {
     }
 
-    static void pause(long millis) {
+    /** Sleeps {@code millis}; an interrupt ends the wait with an {@link IllegalStateException}. */
+    public static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
