@@ -8,8 +8,8 @@ import io.pgrouter.cutover.ReadinessReport.RowCount;
 import io.pgrouter.cutover.ReadinessReport.SyncState;
 import io.pgrouter.testkit.LogicalReplication;
 import io.pgrouter.testkit.LogicalReplication.TableLock;
-import io.pgrouter.testkit.PostgresReplicaSet;
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.UpgradePair;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,22 +32,21 @@ class CutoverReadinessIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger(CutoverReadinessIT.class);
 
+    private static UpgradePair clusters;
     private static ReplicaSet pg15;
     private static ReplicaSet pg18;
 
     @BeforeAll
     static void startSourceAndTarget() {
-        pg15 = PostgresReplicaSet.builder().version("15").replicas(0).database("shop").logicalReplication(true).start();
-        pg18 = PostgresReplicaSet.builder().version("18").replicas(0).database("shop").start();
+        clusters = UpgradePair.start("15", "18", "shop");
+        pg15 = clusters.source();
+        pg18 = clusters.target();
     }
 
     @AfterAll
     static void stopThem() {
-        if (pg18 != null) {
-            pg18.close();
-        }
-        if (pg15 != null) {
-            pg15.close();
+        if (clusters != null) {
+            clusters.close();
         }
     }
 

@@ -23,22 +23,21 @@ class LogicalReplicationIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
+    private static UpgradePair clusters;
     private static ReplicaSet pg15;
     private static ReplicaSet pg18;
 
     @BeforeAll
     static void startTwoClustersOfDifferentVersions() {
-        pg15 = PostgresReplicaSet.builder().version("15").replicas(0).database("shop").logicalReplication(true).start();
-        pg18 = PostgresReplicaSet.builder().version("18").replicas(0).database("shop").start();
+        clusters = UpgradePair.start("15", "18", "shop");
+        pg15 = clusters.source();
+        pg18 = clusters.target();
     }
 
     @AfterAll
     static void stopThem() {
-        if (pg18 != null) {
-            pg18.close();
-        }
-        if (pg15 != null) {
-            pg15.close();
+        if (clusters != null) {
+            clusters.close();
         }
     }
 
