@@ -1,6 +1,6 @@
 /**
  * pgrouter's core: {@link io.pgrouter.RoutingDataSource} and its public types; {@code io.pgrouter.micrometer} for
- * metrics. The engine ({@code io.pgrouter.internal} and below) is not exported. Micrometer is optional
+ * metrics; {@code io.pgrouter.cutover} for a move to a new cluster. The engine ({@code io.pgrouter.internal} and below) is not exported. Micrometer is optional
  * ({@code requires static}), as in HikariCP's descriptor.
  */
 module io.pgrouter {
@@ -16,4 +16,5 @@ module io.pgrouter {
 
     exports io.pgrouter;
     exports io.pgrouter.micrometer;
+    exports io.pgrouter.cutover;
 }

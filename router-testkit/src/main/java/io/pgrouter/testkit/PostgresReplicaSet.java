@@ -38,6 +38,7 @@ public final class PostgresReplicaSet {
     private int basePort;
     private Provider provider;
     private Duration startupTimeout = Duration.ofSeconds(60);
+    private boolean logicalReplication;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private boolean networkFaults;
     private NetworkFaults.Mechanism networkMechanism;
@@ -147,6 +148,19 @@ public final class PostgresReplicaSet {
     }
 
     /**
+     * Whether the servers write enough WAL for logical decoding ({@code wal_level=logical} instead of
+     * {@code replica}), so that the primary can be the source of a publication: see {@link LogicalReplication}.
+     * Default {@code false}. A subscriber needs no such setting.
+     *
+     * @param enabled whether to
+     * @return this builder
+     */
+    public PostgresReplicaSet logicalReplication(boolean enabled) {
+        this.logicalReplication = enabled;
+        return this;
+    }
+
+    /**
      * Uses this provider only, instead of the first that works.
      *
      * @param provider the provider
@@ -210,8 +224,13 @@ public final class PostgresReplicaSet {
     /** The immutable description of what {@link #start()} starts. */
     ReplicaSetSpec spec() {
         Provider chosen = provider != null ? provider : Provider.fromEnvironment();
+        Map<String, String> serverSettings = new LinkedHashMap<>(settings);
+        if (logicalReplication) {
+            // wal_level is reserved for users (setting() refuses it); this is the one value the kit allows besides its own.
+            serverSettings.put("wal_level", "logical");
+        }
         return new ReplicaSetSpec(version, replicas, database, user, password,
-                basePort, chosen, startupTimeout, settings, networkFaults, networkMechanism);
+                basePort, chosen, startupTimeout, serverSettings, networkFaults, networkMechanism);
     }
 
     private static String requireIdentifier(String what, String value) {

@@ -1,0 +1,214 @@
+package io.pgrouter.cutover;
+
+import io.pgrouter.internal.cutover.Endpoint;
+import io.pgrouter.internal.cutover.ReadinessCheck;
+import io.pgrouter.internal.cutover.ReadinessSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Whether a target cluster fed by logical replication is ready to take over from its source, read from the two live
+ * databases at each {@link #check()} and from nothing else (no state files).
+ *
+ * <pre>{@code
+ * CutoverReadiness readiness = CutoverReadiness.builder()
+ *         .source(routingDataSource)                       // or source(url, user, password)
+ *         .target("jdbc:postgresql://new-db:5432/shop", "cutover", secret)
+ *         .maxLagBytes(1 << 20).maxLagTime(Duration.ofSeconds(2)).stableFor(Duration.ofSeconds(30))
+ *         .build();
+ * ReadinessReport report = readiness.check();   // call it every second or so
+ * }</pre>
+ *
+ * <p>The light is {@link ReadinessReport.Light#GREEN GREEN} only when every table of the subscription is ready,
+ * the subscription is enabled with its apply worker running, its slot exists on the source, the lag is under both
+ * thresholds, the subscriber is not stalled, and all of that has held at every check for the stable period;
+ * {@link ReadinessReport.Light#YELLOW YELLOW} while it holds but not yet for that long; {@link ReadinessReport.Light#RED
+ * RED} otherwise, with every reason. The lag in time and the stall detection come from the positions successive
+ * checks saw, so check regularly (the lag's resolution is the interval between checks).
+ *
+ * <p>Thread-safe: checks are serialized. Each check opens one connection to each side and closes it; nothing is
+ * held between checks, so there is nothing to close.
+ */
+public final class CutoverReadiness {
+
+    private final ReadinessCheck engine;
+
+    private CutoverReadiness(ReadinessCheck engine) {
+        this.engine = engine;
+    }
+
+    /** A builder; source and target are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads both sides and returns the report. Never throws for a database problem: a side that cannot be reached
+     * makes the light RED with the reason.
+     */
+    public synchronized ReadinessReport check() {
+        return engine.check();
+    }
+
+    /** The options of a {@link CutoverReadiness}; each setter rejects a bad value at once, naming it. */
+    public static final class Builder {
+
+        /** The defaults, documented in {@code docs/cutover.md}. */
+        static final long DEFAULT_MAX_LAG_BYTES = 1024 * 1024;
+        static final Duration DEFAULT_MAX_LAG_TIME = Duration.ofSeconds(5);
+        static final Duration DEFAULT_STABLE_FOR = Duration.ofSeconds(30);
+        static final long DEFAULT_EXACT_COUNT_ROW_LIMIT = 1_000_000;
+        static final int DEFAULT_STALLED_AFTER_CHECKS = 3;
+        static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+
+        private DataSource sourceDataSource;
+        private String sourceUrl;
+        private String sourceUser;
+        private String sourcePassword;
+        private DataSource targetDataSource;
+        private String targetUrl;
+        private String targetUser;
+        private String targetPassword;
+        private String subscription;
+        private long maxLagBytes = DEFAULT_MAX_LAG_BYTES;
+        private Duration maxLagTime = DEFAULT_MAX_LAG_TIME;
+        private Duration stableFor = DEFAULT_STABLE_FOR;
+        private long exactCountRowLimit = DEFAULT_EXACT_COUNT_ROW_LIMIT;
+        private int stalledAfterChecks = DEFAULT_STALLED_AFTER_CHECKS;
+        private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The source (the cluster in use now) through a data source, such as the application's router. */
+        public Builder source(DataSource dataSource) {
+            this.sourceDataSource = Objects.requireNonNull(dataSource, "source");
+            this.sourceUrl = null;
+            return this;
+        }
+
+        /** The source by JDBC URL and credentials (user and password may be {@code null} when the URL holds them). */
+        public Builder source(String url, String user, String password) {
+            this.sourceUrl = Objects.requireNonNull(url, "source.url");
+            this.sourceUser = user;
+            this.sourcePassword = password;
+            this.sourceDataSource = null;
+            return this;
+        }
+
+        /** The target (the new cluster, where the subscription is) through a data source. */
+        public Builder target(DataSource dataSource) {
+            this.targetDataSource = Objects.requireNonNull(dataSource, "target");
+            this.targetUrl = null;
+            return this;
+        }
+
+        /** The target by JDBC URL and credentials, pointing at the database that holds the subscription. */
+        public Builder target(String url, String user, String password) {
+            this.targetUrl = Objects.requireNonNull(url, "target.url");
+            this.targetUser = user;
+            this.targetPassword = password;
+            this.targetDataSource = null;
+            return this;
+        }
+
+        /** The subscription on the target; default: the only subscription of the target's database. */
+        public Builder subscription(String name) {
+            Objects.requireNonNull(name, "subscription");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("subscription must not be blank, was '" + name + "'");
+            }
+            this.subscription = name;
+            return this;
+        }
+
+        /** The most WAL, in bytes, the subscriber may have left to confirm for GREEN; default 1 MiB. */
+        public Builder maxLagBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxLagBytes must be at least 0, was " + bytes);
+            }
+            this.maxLagBytes = bytes;
+            return this;
+        }
+
+        /** The age of the oldest unconfirmed change allowed for GREEN; default 5 s. */
+        public Builder maxLagTime(Duration time) {
+            this.maxLagTime = notNegative("maxLagTime", time);
+            return this;
+        }
+
+        /** How long every condition must hold before GREEN; default 30 s. {@link Duration#ZERO}: GREEN at once. */
+        public Builder stableFor(Duration time) {
+            this.stableFor = notNegative("stableFor", time);
+            return this;
+        }
+
+        /**
+         * Tables estimated ({@code pg_class.reltuples}) below this many rows on both sides are counted exactly with
+         * {@code count(*)}; larger ones report the estimate. Default 1,000,000; 0 never counts.
+         */
+        public Builder exactCountRowLimit(long rows) {
+            if (rows < 0) {
+                throw new IllegalArgumentException("exactCountRowLimit must be at least 0, was " + rows);
+            }
+            this.exactCountRowLimit = rows;
+            return this;
+        }
+
+        /** How many checks in a row without progress, while the source moves, make the subscription stalled; default 3. */
+        public Builder stalledAfterChecks(int checks) {
+            if (checks < 1) {
+                throw new IllegalArgumentException("stalledAfterChecks must be at least 1, was " + checks);
+            }
+            this.stalledAfterChecks = checks;
+            return this;
+        }
+
+        /** The bound of each query of a check (whole seconds, at least 1); default 5 s. */
+        public Builder queryTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("queryTimeout must be positive, was " + timeout);
+            }
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /** The clock of the stable period and of the lag in time; default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException when source or target is missing, or a URL is not a PostgreSQL JDBC URL
+         *     (the message names the key and shows the URL with secrets masked)
+         */
+        public CutoverReadiness build() {
+            Endpoint source = endpoint("source", sourceDataSource, sourceUrl, sourceUser, sourcePassword);
+            Endpoint target = endpoint("target", targetDataSource, targetUrl, targetUser, targetPassword);
+            ReadinessSettings settings = new ReadinessSettings(subscription, maxLagBytes, maxLagTime, stableFor,
+                    exactCountRowLimit, stalledAfterChecks, queryTimeout);
+            return new CutoverReadiness(new ReadinessCheck(source, target, settings, clock));
+        }
+
+        private Endpoint endpoint(String side, DataSource dataSource, String url, String user, String password) {
+            if (dataSource != null) {
+                return Endpoint.of(side, dataSource);
+            }
+            if (url == null) {
+                throw new IllegalArgumentException(side + " is required: call " + side + "(url, user, password) or " + side + "(dataSource)");
+            }
+            return Endpoint.of(side, url, user, password, queryTimeout);
+        }
+
+        private static Duration notNegative(String key, Duration value) {
+            if (value == null || value.isNegative()) {
+                throw new IllegalArgumentException(key + " must be zero or positive, was " + value);
+            }
+            return value;
+        }
+    }
+}
