@@ -251,7 +251,8 @@ public final class Node implements AutoCloseable {
                 replica ? notEligible : h.reason(), config.weight(), inFlight(), mx == null ? 0 : mx.getActiveConnections(),
                 mx == null ? 0 : mx.getIdleConnections(), mx == null ? 0 : mx.getTotalConnections(),
                 mx == null ? 0 : mx.getThreadsAwaitingConnection(), counts, h.state(),
-                replica ? h.lag().bytes() : -1, replica ? h.lag().millis() : -1, h.replayPaused(), h.timeline(),
+                replica ? h.lag().bytes() : -1, replica ? h.lag().millis() : -1,
+                replica ? h.lag().basis().name().toLowerCase(java.util.Locale.ROOT) : null, h.replayPaused(), h.timeline(),
                 breaker.getState().name().toLowerCase(java.util.Locale.ROOT), probedAt, h.lastProbeLatencyNanos() / 1e6);
     }
 
