@@ -38,6 +38,8 @@ public final class Node implements AutoCloseable {
     private volatile String lastFailure;
     // Set when a connection to the node broke; cleared by the next probe, which the break triggers at once.
     private volatile boolean suspect;
+    // Set while the node's last probe got no answer in time (a frozen server, a black hole).
+    private volatile boolean unresponsive;
 
     /**
      * A node over a given data source: a HikariCP pool in production, anything in tests.
@@ -162,6 +164,19 @@ public final class Node implements AutoCloseable {
             lastFailure = "probe failed: " + error;
             breaker.onError(0, TimeUnit.NANOSECONDS, new SQLException(error));
         }
+    }
+
+    /**
+     * Records whether the node's last probe got an answer in time. While it did not, a connection closed on it is
+     * cut rather than handed back to the pool, whose rollback and reset would wait on the silent server.
+     */
+    public void unresponsive(boolean silent) {
+        unresponsive = silent;
+    }
+
+    /** Whether the node's last probe got no answer in time. */
+    boolean unresponsive() {
+        return unresponsive;
     }
 
     /** Whether the circuit breaker keeps reads away (open, or half-open waiting for a probe to succeed). */

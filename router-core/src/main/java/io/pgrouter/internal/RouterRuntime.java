@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
@@ -36,6 +38,15 @@ public final class RouterRuntime implements AutoCloseable {
     private final RouterEvents events;
     private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    /**
+     * Aborts connections on nodes that stopped answering, off the monitor thread: a round must never wait on a
+     * connection it cuts. Threads are made on demand and end after a minute unused.
+     */
+    private final ExecutorService aborts = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pgrouter-abort");
+        t.setDaemon(true);
+        return t;
+    });
 
     private RouterRuntime(RouterConfig config, List<Node> nodes, ConnectionRouter router, List<RouterListener> listeners) {
         this.config = config;
@@ -93,15 +104,13 @@ public final class RouterRuntime implements AutoCloseable {
             if (h.lastProbeNanos() != 0) {
                 node.probed(h.consecutiveFailures() == 0, h.reason());
             }
+            node.unresponsive(h.probeTimedOut());
             // One late probe may be this JVM's fault (a GC pause, a starved CPU): the node leaves rotation at once,
-            // but connections are cut only when it stays silent for a second probe in a row.
+            // but connections are cut only when it stays silent for a second probe in a row, and again at every
+            // silent probe after that (a connection handed out meanwhile is cut then).
             int silent = h.probeTimedOut() ? timedOutProbes.merge(h.node(), 1, Integer::sum) : zero(h.node());
             if (silent >= NodeState.FAILED_PROBES_FOR_DOWN && config.abortOnProbeTimeout()) {
-                int aborted = node.abortHandedOut(Runnable::run);
-                if (aborted > 0) {
-                    LOG.warn("Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
-                            h.node(), silent, h.reason(), aborted);
-                }
+                abortHandedOut(node, silent, h.reason());
             }
         }
         if (report.roleChanged()) {
@@ -122,9 +131,25 @@ public final class RouterRuntime implements AutoCloseable {
         for (Consumer<HealthReport> observer : roundObservers) {
             try {
                 observer.accept(report);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // As for listeners: an observer must never stop the monitor or keep the others from the report.
                 LOG.warn("Probe round observer {} failed", observer, e);
             }
+        }
+    }
+
+    /** Aborts the connections in use on a node that stopped answering, on the abort threads. */
+    private void abortHandedOut(Node node, int silentProbes, String why) {
+        try {
+            aborts.execute(() -> {
+                int aborted = node.abortHandedOut(Runnable::run);
+                if (aborted > 0) {
+                    LOG.warn("Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
+                            node.name(), silentProbes, why, aborted);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 
@@ -286,6 +311,7 @@ public final class RouterRuntime implements AutoCloseable {
         }
         router.close();
         monitor.close();
+        aborts.shutdown();
         nodes.forEach(RouterRuntime::closeQuietly);
         for (Runnable hook : closeHooks) {
             try {
