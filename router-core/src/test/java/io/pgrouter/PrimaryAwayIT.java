@@ -44,7 +44,6 @@ class PrimaryAwayIT {
             warmUp(router);
             PostgresNode primary = cluster.primary();
             primary.freeze();
-            long frozen = System.nanoTime();
             Window window;
             try {
                 // Probes of the primary now time out; its WAL senders are frozen too, so the replicas get nothing new.
@@ -60,7 +59,6 @@ class PrimaryAwayIT {
             }
             assertThat(window.failures).isEmpty();
             assertThat(window.served).containsOnlyKeys("replica-1", "replica-2");
-            assertThat(Duration.ofNanos(System.nanoTime() - frozen)).isGreaterThanOrEqualTo(SURELY_INSIDE);
             Awaitility.await("the primary answers again").atMost(DEADLINE)
                     .until(() -> router.status().node("replica-1").lagBasis().equals("wal_history"));
         }

@@ -38,7 +38,7 @@ public final class Node implements AutoCloseable {
     private volatile String lastFailure;
     // Set when a connection to the node broke; cleared by the next probe, which the break triggers at once.
     private volatile boolean suspect;
-    // Set while the node's last probe got no answer in time (a frozen server, a black hole).
+    // Set while the node's probes get no answer in time (a frozen server, a black hole).
     private volatile boolean unresponsive;
 
     /**
@@ -167,14 +167,15 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Records whether the node's last probe got an answer in time. While it did not, a connection closed on it is
-     * cut rather than handed back to the pool, whose rollback and reset would wait on the silent server.
+     * Records whether the node's probes stopped getting answers in time ({@link NodeState#FAILED_PROBES_FOR_DOWN} in a
+     * row). While they do, a connection closed on it is cut rather than handed back to the pool, whose rollback and
+     * reset would wait on the silent server.
      */
     public void unresponsive(boolean silent) {
         unresponsive = silent;
     }
 
-    /** Whether the node's last probe got no answer in time. */
+    /** Whether the node's probes get no answer in time. */
     boolean unresponsive() {
         return unresponsive;
     }

@@ -503,8 +503,10 @@ public final class RoutedConnection implements Connection {
     private void closeAborted(Connection c) {
         try {
             c.close();
-        } catch (SQLException ignored) {
-            // Expected: the aborted connection can no longer reset its state; the pool drops it.
+        } catch (SQLException | RuntimeException ignored) {
+            // Expected: the aborted connection can no longer reset its state. HikariCP may even fail with a
+            // NullPointerException when the eviction already released the physical connection; its close hands the
+            // entry back in a finally block either way, and the pool drops the evicted entry.
         }
     }
 

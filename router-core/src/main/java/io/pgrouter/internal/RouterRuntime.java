@@ -33,7 +33,7 @@ public final class RouterRuntime implements AutoCloseable {
     private final List<String> names;
     private final ConnectionRouter router;
     private final HealthMonitor monitor;
-    /** Timed-out probes in a row, per node; touched by the monitor thread only. */
+    /** Timed-out probes since the node last answered, per node; touched by the monitor thread only. */
     private final java.util.Map<String, Integer> timedOutProbes = new java.util.HashMap<>();
     private final RouterEvents events;
     private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
@@ -104,11 +104,14 @@ public final class RouterRuntime implements AutoCloseable {
             if (h.lastProbeNanos() != 0) {
                 node.probed(h.consecutiveFailures() == 0, h.reason());
             }
-            node.unresponsive(h.probeTimedOut());
             // One late probe may be this JVM's fault (a GC pause, a starved CPU): the node leaves rotation at once,
-            // but connections are cut only when it stays silent for a second probe in a row, and again at every
-            // silent probe after that (a connection handed out meanwhile is cut then).
-            int silent = h.probeTimedOut() ? timedOutProbes.merge(h.node(), 1, Integer::sum) : zero(h.node());
+            // but connections are cut (and closes aborted) only when it stays silent for a second probe in a row,
+            // and again at every silent probe after that (a connection handed out meanwhile is cut then).
+            // A probe that fails fast meanwhile (reconnecting backs off) leaves the count as it is: only an answer
+            // shows the node speaks again.
+            int silent = h.probeTimedOut() ? timedOutProbes.merge(h.node(), 1, Integer::sum)
+                    : h.consecutiveFailures() == 0 ? zero(h.node()) : timedOutProbes.getOrDefault(h.node(), 0);
+            node.unresponsive(silent >= NodeState.FAILED_PROBES_FOR_DOWN);
             if (silent >= NodeState.FAILED_PROBES_FOR_DOWN && config.abortOnProbeTimeout()) {
                 abortHandedOut(node, silent, h.reason());
             }
