@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A read found no node that could serve it: no replica was eligible or could give a connection, and fallback to
- * the primary is off. The message and {@link #reasons()} say, for each replica, why it could not serve.
+ * the primary is off, or the primary is known to be down ({@link #primaryDown}). The message and
+ * {@link #reasons()} say, for each node, why it could not serve.
  *
  * <p>SQLSTATE {@code 08001} (unable to establish a connection). It is a transient exception: the same read may
  * succeed once a replica is back.
@@ -26,17 +27,32 @@ public final class NoEligibleNodeException extends SQLTransientConnectionExcepti
      * @param cause the last acquisition failure, or {@code null}
      */
     public NoEligibleNodeException(Map<String, String> reasons, Throwable cause) {
-        super(message(reasons), SQL_STATE, cause);
+        this("No replica can serve the read and fallback to primary is off", reasons, cause);
+    }
+
+    private NoEligibleNodeException(String summary, Map<String, String> reasons, Throwable cause) {
+        super(message(summary, reasons), SQL_STATE, cause);
         this.reasons = Map.copyOf(reasons);
     }
 
-    /** For each replica, why it could not serve the read. */
+    /**
+     * The exception for a read that no replica can serve while the primary, where such reads fall back, is known to
+     * be down: it fails at once rather than waiting on a dead server.
+     *
+     * @param reasons for each node in configuration order, the primary included, why it could not serve
+     */
+    public static NoEligibleNodeException primaryDown(Map<String, String> reasons) {
+        return new NoEligibleNodeException("No node can serve the read: no replica is eligible and the primary, where"
+                + " reads fall back, is down", reasons, null);
+    }
+
+    /** For each replica (and the primary, when it is down), why it could not serve the read. */
     public Map<String, String> reasons() {
         return reasons;
     }
 
-    private static String message(Map<String, String> reasons) {
-        StringBuilder text = new StringBuilder("No replica can serve the read and fallback to primary is off");
+    private static String message(String summary, Map<String, String> reasons) {
+        StringBuilder text = new StringBuilder(summary);
         if (reasons.isEmpty()) {
             return text.append(": no replicas are configured").toString();
         }

@@ -21,7 +21,12 @@ import java.util.Map;
  * @param routes how many connections went to this node, per reason (every reason present, zero included)
  * @param health what the health monitor last concluded
  * @param lagBytes WAL bytes a replica is behind the primary, -1 unknown (and for the primary)
- * @param lagMillis age in ms of the oldest change a replica has not applied, -1 unknown (and for the primary)
+ * @param lagMillis age in ms of the oldest change a replica has not applied, or a bound on it (see {@code lagBasis}),
+ *     -1 unknown (and for the primary)
+ * @param lagBasis how {@code lagMillis} was found, lower case: {@code wal_history} (measured), {@code
+ *     primary_unreachable_bound} (the primary does not answer: a bound from the replica's last known position, and
+ *     {@code lagBytes} is unknown), {@code receiver_down_bound} (the replica's WAL receiver does not stream: the
+ *     same bound), {@code caught_up}, {@code replay_timestamp}, {@code unknown}; {@code null} for the primary
  * @param replayPaused whether a replica's WAL replay is paused
  * @param timeline the node's timeline, 0 unknown
  * @param breakerState the node's circuit breaker: {@code closed}, {@code open}, {@code half_open}, ...
@@ -44,6 +49,7 @@ public record NodeStatus(
         HealthState health,
         long lagBytes,
         long lagMillis,
+        String lagBasis,
         boolean replayPaused,
         long timeline,
         String breakerState,

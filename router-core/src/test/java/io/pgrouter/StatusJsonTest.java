@@ -29,10 +29,10 @@ class StatusJsonTest {
 
     private static RouterStatus status() {
         NodeStatus primary = new NodeStatus("primary", NodeRole.PRIMARY, "active", false, null, 1, 2, 2, 3, 5, 0,
-                routes(0, 42), HealthState.HEALTHY, -1, -1, false, 1, "closed",
+                routes(0, 42), HealthState.HEALTHY, -1, -1, null, false, 1, "closed",
                 Instant.parse("2026-01-02T03:04:05.123Z"), 1.5);
         NodeStatus replica = new NodeStatus("db \"east\"\n", NodeRole.REPLICA, "drained", false, "drained by an operator",
-                3, 0, 0, 1, 1, 0, routes(7, 0), HealthState.LAGGING, 1_048_576, 2500, true, 1, "half_open", null, 0);
+                3, 0, 0, 1, 1, 0, routes(7, 0), HealthState.LAGGING, -1, 2500, "primary_unreachable_bound", true, 1, "half_open", null, 0);
         return new RouterStatus(Instant.parse("2026-01-02T03:04:06Z"), true, true, false, "least-in-flight",
                 new LagThresholds(1024, Duration.ofSeconds(5), 3), List.of(primary, replica));
     }
@@ -76,6 +76,7 @@ class StatusJsonTest {
         assertThat(primary.get("health").asString()).isEqualTo("healthy");
         assertThat(primary.get("lagBytes").isNull()).as("unknown is null, not -1").isTrue();
         assertThat(primary.get("lagMillis").isNull()).isTrue();
+        assertThat(primary.get("lagBasis").isNull()).isTrue();
         assertThat(primary.get("replayPaused").asBoolean()).isFalse();
         assertThat(primary.get("timeline").asLong()).isEqualTo(1);
         assertThat(primary.get("breakerState").asString()).isEqualTo("closed");
@@ -94,8 +95,9 @@ class StatusJsonTest {
 
         assertThat(replica.get("name").asString()).isEqualTo("db \"east\"\n");
         assertThat(replica.get("notEligibleReason").asString()).isEqualTo("drained by an operator");
-        assertThat(replica.get("lagBytes").asLong()).isEqualTo(1_048_576);
-        assertThat(replica.get("lagMillis").asLong()).isEqualTo(2500);
+        assertThat(replica.get("lagBytes").isNull()).as("bytes unknown while the primary does not answer").isTrue();
+        assertThat(replica.get("lagMillis").asLong()).as("the bound").isEqualTo(2500);
+        assertThat(replica.get("lagBasis").asString()).isEqualTo("primary_unreachable_bound");
         assertThat(replica.get("replayPaused").asBoolean()).isTrue();
         assertThat(replica.get("health").asString()).isEqualTo("lagging");
         assertThat(replica.get("breakerState").asString()).isEqualTo("half_open");

@@ -38,6 +38,8 @@ public final class Node implements AutoCloseable {
     private volatile String lastFailure;
     // Set when a connection to the node broke; cleared by the next probe, which the break triggers at once.
     private volatile boolean suspect;
+    // Set while the node's probes get no answer in time (a frozen server, a black hole).
+    private volatile boolean unresponsive;
 
     /**
      * A node over a given data source: a HikariCP pool in production, anything in tests.
@@ -164,6 +166,20 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Records whether the node's probes stopped getting answers in time ({@link NodeState#FAILED_PROBES_FOR_DOWN} in a
+     * row). While they do, a connection closed on it is cut rather than handed back to the pool, whose rollback and
+     * reset would wait on the silent server.
+     */
+    public void unresponsive(boolean silent) {
+        unresponsive = silent;
+    }
+
+    /** Whether the node's probes get no answer in time. */
+    boolean unresponsive() {
+        return unresponsive;
+    }
+
     /** Whether the circuit breaker keeps reads away (open, or half-open waiting for a probe to succeed). */
     public boolean backingOff() {
         if (suspect) {
@@ -251,7 +267,8 @@ public final class Node implements AutoCloseable {
                 replica ? notEligible : h.reason(), config.weight(), inFlight(), mx == null ? 0 : mx.getActiveConnections(),
                 mx == null ? 0 : mx.getIdleConnections(), mx == null ? 0 : mx.getTotalConnections(),
                 mx == null ? 0 : mx.getThreadsAwaitingConnection(), counts, h.state(),
-                replica ? h.lag().bytes() : -1, replica ? h.lag().millis() : -1, h.replayPaused(), h.timeline(),
+                replica ? h.lag().bytes() : -1, replica ? h.lag().millis() : -1,
+                replica ? h.lag().basis().name().toLowerCase(java.util.Locale.ROOT) : null, h.replayPaused(), h.timeline(),
                 breaker.getState().name().toLowerCase(java.util.Locale.ROOT), probedAt, h.lastProbeLatencyNanos() / 1e6);
     }
 

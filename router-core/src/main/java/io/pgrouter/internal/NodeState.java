@@ -46,9 +46,14 @@ public record NodeState(Node node, NodeRole role, OperatorState operatorState, N
 
     /**
      * Why the monitor knows this node is down: it answered once, then {@link #FAILED_PROBES_FOR_DOWN} probes in a row
-     * failed; {@code null} otherwise (a node never reached is unknown, not down: its probe may be misconfigured).
+     * failed; or, as the primary, it belongs to another cluster (the only reason the monitor gives the primary the
+     * state {@code DISCONNECTED}); {@code null} otherwise (a node never reached is unknown, not down: its probe may be
+     * misconfigured).
      */
     public String downReason() {
+        if (role == NodeRole.PRIMARY && health.state() == io.pgrouter.HealthState.DISCONNECTED) {
+            return health.reason();
+        }
         if (health.state() != io.pgrouter.HealthState.UNREACHABLE || health.inRecovery() == null
                 || health.consecutiveFailures() < FAILED_PROBES_FOR_DOWN) {
             return null;

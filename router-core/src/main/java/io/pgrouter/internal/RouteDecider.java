@@ -33,7 +33,8 @@ public final class RouteDecider {
     /**
      * The route for a request.
      *
-     * @throws NoEligibleNodeException for a read no replica can serve while fallback to primary is off
+     * @throws NoEligibleNodeException for a read no replica can serve while fallback to primary is off, or while the
+     *     primary, where it would fall back, is known to be down
      */
     public Route decide(RouteRequest request, TopologySnapshot snapshot) throws NoEligibleNodeException {
         Node primary = snapshot.primary().node();
@@ -50,9 +51,17 @@ public final class RouteDecider {
         List<NodeState> usable = usableReplicas(snapshot);
         List<NodeState> candidates = freshEnough(usable, request.maxStalenessMillis());
         if (candidates.isEmpty()) {
-            if (fallbackToPrimary) {
+            String primaryDown = snapshot.primary().downReason();
+            if (fallbackToPrimary && primaryDown == null) {
                 return primary.route(usable.isEmpty() ? RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA
                         : RouteReason.FALLBACK_REPLICAS_TOO_STALE);
+            }
+            if (fallbackToPrimary) {
+                // Falling back to a primary known to be down would only fail later: fail now, naming every node.
+                Map<String, String> reasons = new LinkedHashMap<>();
+                reasons.put(primary.name(), "down: " + primaryDown);
+                reasons.putAll(replicaReasons(request, snapshot, Map.of()));
+                throw NoEligibleNodeException.primaryDown(reasons);
             }
             throw noEligibleNode(request, snapshot, Map.of(), null);
         }
@@ -126,6 +135,12 @@ public final class RouteDecider {
      */
     NoEligibleNodeException noEligibleNode(RouteRequest request, TopologySnapshot snapshot,
             Map<String, String> failures, Throwable cause) {
+        return new NoEligibleNodeException(replicaReasons(request, snapshot, failures), cause);
+    }
+
+    /** For every configured replica, in configuration order, why it cannot serve this read. */
+    private static Map<String, String> replicaReasons(RouteRequest request, TopologySnapshot snapshot,
+            Map<String, String> failures) {
         Map<String, String> reasons = new LinkedHashMap<>();
         for (NodeState replica : snapshot.replicas()) {
             String why = failures.get(replica.name());
@@ -141,6 +156,6 @@ public final class RouteDecider {
             }
             reasons.put(replica.name(), why == null ? "not tried" : why);
         }
-        return new NoEligibleNodeException(reasons, cause);
+        return reasons;
     }
 }

@@ -70,6 +70,16 @@ public final class RoutedConnection implements Connection {
         this.route = route;
         this.slot = slot;
         this.physical = connection;
+        if (closed) {
+            // Aborted while being handed out (its node stopped answering): the abort found nothing physical to cut.
+            try {
+                cut(connection, Runnable::run);
+            } finally {
+                route.node().released(this, slot);
+            }
+            throw new SQLException("Connection aborted while it was handed out: node '" + route.node().name()
+                    + "' stopped answering", "08006");
+        }
         try {
             settings.replayOn(connection, readIntent);
         } catch (SQLException | RuntimeException e) {
@@ -442,7 +452,13 @@ public final class RoutedConnection implements Connection {
         Connection c = physical;
         if (c != null) {
             try {
-                c.close();
+                if (route.node().unresponsive()) {
+                    // HikariCP rolls back and resets a connection on return: on a node that stopped answering that
+                    // would block until TCP gives up. Cut it instead; the pool drops it.
+                    cut(c, Runnable::run);
+                } else {
+                    c.close();
+                }
             } finally {
                 route.node().released(this, slot);
             }
@@ -451,26 +467,46 @@ public final class RoutedConnection implements Connection {
 
     @Override
     public void abort(Executor executor) throws SQLException {
-        if (closed) {
-            return;
-        }
+        boolean closing = closed;
         closed = true;
         Connection c = physical;
-        if (c == null) {
+        if (c == null || closing && c.isClosed()) {
+            return;
+        }
+        if (closing) {
+            // A close in progress may be blocked on the server (HikariCP rolls back and resets on return): cut the
+            // socket under it. The closing thread then finishes the close and hands back the slot.
+            route.node().evict(c);
+            c.abort(executor);
             return;
         }
         try {
+            cut(c, executor);
+        } finally {
+            route.node().released(this, slot);
+        }
+    }
+
+    /**
+     * Aborts {@code c} and hands it back to its pool, which drops it: evicted first, so that HikariCP's close does
+     * not report the aborted connection's failure to reset.
+     */
+    private void cut(Connection c, Executor executor) throws SQLException {
+        try {
+            route.node().evict(c);
             c.abort(executor);
         } finally {
-            // The pool does not see an abort: evict the connection and hand back its slot.
-            route.node().evict(c);
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // Expected: the aborted connection can no longer reset its state; the pool drops it.
-            } finally {
-                route.node().released(this, slot);
-            }
+            closeAborted(c);
+        }
+    }
+
+    private void closeAborted(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // Expected: the aborted connection can no longer reset its state. HikariCP may even fail with a
+            // NullPointerException when the eviction already released the physical connection; its close hands the
+            // entry back in a finally block either way, and the pool drops the evicted entry.
         }
     }
 

@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
@@ -31,11 +33,20 @@ public final class RouterRuntime implements AutoCloseable {
     private final List<String> names;
     private final ConnectionRouter router;
     private final HealthMonitor monitor;
-    /** Timed-out probes in a row, per node; touched by the monitor thread only. */
+    /** Timed-out probes since the node last answered, per node; touched by the monitor thread only. */
     private final java.util.Map<String, Integer> timedOutProbes = new java.util.HashMap<>();
     private final RouterEvents events;
     private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    /**
+     * Aborts connections on nodes that stopped answering, off the monitor thread: a round must never wait on a
+     * connection it cuts. Threads are made on demand and end after a minute unused.
+     */
+    private final ExecutorService aborts = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pgrouter-abort");
+        t.setDaemon(true);
+        return t;
+    });
 
     private RouterRuntime(RouterConfig config, List<Node> nodes, ConnectionRouter router, List<RouterListener> listeners) {
         this.config = config;
@@ -94,14 +105,15 @@ public final class RouterRuntime implements AutoCloseable {
                 node.probed(h.consecutiveFailures() == 0, h.reason());
             }
             // One late probe may be this JVM's fault (a GC pause, a starved CPU): the node leaves rotation at once,
-            // but connections are cut only when it stays silent for a second probe in a row.
-            int silent = h.probeTimedOut() ? timedOutProbes.merge(h.node(), 1, Integer::sum) : zero(h.node());
+            // but connections are cut (and closes aborted) only when it stays silent for a second probe in a row,
+            // and again at every silent probe after that (a connection handed out meanwhile is cut then).
+            // A probe that fails fast meanwhile (reconnecting backs off) leaves the count as it is: only an answer
+            // shows the node speaks again.
+            int silent = h.probeTimedOut() ? timedOutProbes.merge(h.node(), 1, Integer::sum)
+                    : h.consecutiveFailures() == 0 ? zero(h.node()) : timedOutProbes.getOrDefault(h.node(), 0);
+            node.unresponsive(silent >= NodeState.FAILED_PROBES_FOR_DOWN);
             if (silent >= NodeState.FAILED_PROBES_FOR_DOWN && config.abortOnProbeTimeout()) {
-                int aborted = node.abortHandedOut(Runnable::run);
-                if (aborted > 0) {
-                    LOG.warn("Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
-                            h.node(), silent, h.reason(), aborted);
-                }
+                abortHandedOut(node, silent, h.reason());
             }
         }
         if (report.roleChanged()) {
@@ -122,9 +134,25 @@ public final class RouterRuntime implements AutoCloseable {
         for (Consumer<HealthReport> observer : roundObservers) {
             try {
                 observer.accept(report);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // As for listeners: an observer must never stop the monitor or keep the others from the report.
                 LOG.warn("Probe round observer {} failed", observer, e);
             }
+        }
+    }
+
+    /** Aborts the connections in use on a node that stopped answering, on the abort threads. */
+    private void abortHandedOut(Node node, int silentProbes, String why) {
+        try {
+            aborts.execute(() -> {
+                int aborted = node.abortHandedOut(Runnable::run);
+                if (aborted > 0) {
+                    LOG.warn("Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
+                            node.name(), silentProbes, why, aborted);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
         }
     }
 
@@ -286,6 +314,7 @@ public final class RouterRuntime implements AutoCloseable {
         }
         router.close();
         monitor.close();
+        aborts.shutdown();
         nodes.forEach(RouterRuntime::closeQuietly);
         for (Runnable hook : closeHooks) {
             try {

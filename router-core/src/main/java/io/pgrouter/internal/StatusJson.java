@@ -81,6 +81,7 @@ public final class StatusJson {
         json.writeStringProperty("health", lower(node.health()));
         knownOrNull(json, "lagBytes", node.lagBytes());
         knownOrNull(json, "lagMillis", node.lagMillis());
+        json.writeStringProperty("lagBasis", node.lagBasis());
         json.writeBooleanProperty("replayPaused", node.replayPaused());
         json.writeNumberProperty("timeline", node.timeline());
         json.writeStringProperty("breakerState", node.breakerState());

@@ -3,9 +3,12 @@ package io.pgrouter.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgrouter.HealthState;
 import io.pgrouter.NoEligibleNodeException;
 import io.pgrouter.ReplicaSelector;
 import io.pgrouter.RouteReason;
+import io.pgrouter.internal.health.NodeHealth;
+import io.pgrouter.internal.health.ReplicaLag;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +53,25 @@ class RouteDeciderTest {
         for (int i = 0; i < 4; i++) {
             assertThat(withFallback.decide(RouteRequest.READ, snapshot).node()).isSameAs(nodes.replica(2));
         }
+    }
+
+    @Test
+    void aReadNoReplicaCanServeFailsAtOnceNamingEveryNodeWhileThePrimaryIsKnownDown() throws Exception {
+        NodeHealth down = new NodeHealth("primary", HealthState.UNREACHABLE, false, "probe failed: Connection refused", false,
+                ReplicaLag.UNKNOWN, 1, false, 1, 1, NodeState.FAILED_PROBES_FOR_DOWN, false);
+        TopologySnapshot snapshot = TopologySnapshot.of(NodeState.initial(nodes.primary).withHealth(down),
+                nodes.snapshot(true).replicas(), true)
+                .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
+                .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED));
+
+        assertThatThrownBy(() -> withFallback.decide(RouteRequest.READ, snapshot))
+                .isInstanceOf(NoEligibleNodeException.class)
+                .hasMessage("No node can serve the read: no replica is eligible and the primary, where reads fall back, is down:"
+                        + "\n  primary: down: probe failed: Connection refused (2 probes in a row)"
+                        + "\n  replica-1: drained by an operator"
+                        + "\n  replica-2: drained by an operator");
+        // Writes fail at the primary itself (ConnectionRouter); the decision still names it.
+        assertThat(withFallback.decide(RouteRequest.WRITE, snapshot).node()).isSameAs(nodes.primary);
     }
 
     @Test

@@ -1,10 +1,8 @@
 package io.pgrouter.internal.health;
 
-import io.pgrouter.HealthState;
 import io.pgrouter.LagThresholds;
 import io.pgrouter.internal.config.MonitorSettings;
 import io.pgrouter.internal.config.NodeConfig;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +59,7 @@ public final class HealthMonitor implements AutoCloseable {
         for (NodeConfig node : this.nodes) {
             ExecutorService thread = Executors.newSingleThreadExecutor(daemon("pgrouter-probe-" + node.name()));
             probeThreads.put(node.name(), thread);
-            probes.put(node.name(), new NodeProbe(node, settings.timeout(), thread));
+            probes.put(node.name(), new NodeProbe(node, settings.timeout()));
         }
     }
 
@@ -113,9 +111,10 @@ public final class HealthMonitor implements AutoCloseable {
         roundRequested.set(false);
         try {
             sink.accept(assessor.assess(probeAll(), thresholds.get(), System.nanoTime()));
-        } catch (RuntimeException e) {
-            // A failing round must not end the schedule.
-            LOG.warn("Probe round failed", e);
+        } catch (Throwable e) {
+            // Whatever a round (or a listener or observer it calls) throws must not end the schedule: a task of a
+            // ScheduledExecutorService that throws is never run again, and the monitor would stop for good.
+            LOG.error("Probe round failed; the next round runs as planned", e);
         }
     }
 
@@ -170,110 +169,5 @@ public final class HealthMonitor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /**
-     * Turns one round's probe results into a report: the primary's position history, each replica's lag and
-     * hysteresis, which node is primary. Pure apart from its own memory of earlier rounds; used by the monitor
-     * thread only.
-     */
-    static final class Assessor {
-
-        private static final String TIMED_OUT = "timed out: ";
-
-        private final List<String> names;
-        private final WalHistory history;
-        private final Map<String, HealthTracker> trackers = new HashMap<>();
-        private final Map<String, NodeHealth> last = new HashMap<>();
-        private String primary;
-
-        Assessor(List<String> names, int historySize) {
-            this.names = List.copyOf(names);
-            this.history = new WalHistory(historySize);
-            this.primary = names.get(0);
-            names.forEach(n -> trackers.put(n, new HealthTracker()));
-        }
-
-        static ProbeResult timedOut(String node, long started, long latency, String message) {
-            return ProbeResult.failed(node, started, latency, TIMED_OUT + message);
-        }
-
-        HealthReport assess(Map<String, ProbeResult> results, LagThresholds thresholds, long nowNanos) {
-            String previousPrimary = primary;
-            primary = choosePrimary(results);
-            ProbeResult primaryProbe = results.get(primary);
-            boolean primaryAnswered = primaryProbe != null && primaryProbe.ok() && !primaryProbe.inRecovery();
-            if (!primary.equals(previousPrimary)) {
-                history.clear();
-            }
-            if (primaryAnswered) {
-                // The position held somewhere between sending the probe and reading the answer: take the middle.
-                history.record(primaryProbe.currentLsn(), primaryProbe.startedNanos() + primaryProbe.latencyNanos() / 2);
-            }
-            long primaryLsn = primaryAnswered ? primaryProbe.currentLsn() : -1;
-            long primaryTimeline = primaryAnswered ? primaryProbe.timeline() : 0;
-
-            List<NodeHealth> health = new ArrayList<>();
-            for (String name : names) {
-                ProbeResult r = results.get(name);
-                NodeHealth before = last.getOrDefault(name, NodeHealth.unknown(name));
-                int failures = r.ok() ? 0 : before.consecutiveFailures() + 1;
-                // Boxed on both sides: a mixed conditional would unbox a node that never answered (null) and fail the round.
-                Boolean inRecovery = r.ok() ? Boolean.valueOf(r.inRecovery()) : before.inRecovery();
-                boolean timedOut = !r.ok() && r.error() != null && r.error().startsWith(TIMED_OUT);
-                NodeHealth h;
-                if (name.equals(primary)) {
-                    HealthState state = primaryAnswered ? HealthState.HEALTHY : HealthState.UNREACHABLE;
-                    String reason = primaryAnswered ? null : (r.ok() ? "answers as a standby" : "probe failed: " + r.error());
-                    h = new NodeHealth(name, state, primaryAnswered, reason, inRecovery, ReplicaLag.UNKNOWN,
-                            r.ok() ? r.timeline() : before.timeline(), false, r.startedNanos(), r.latencyNanos(), failures, timedOut);
-                } else {
-                    ReplicaLag lag = r.ok() ? ReplicaLag.of(r, primaryLsn, history, nowNanos) : ReplicaLag.UNKNOWN;
-                    HealthTracker tracker = trackers.get(name);
-                    tracker.update(r, lag, primaryTimeline, thresholds);
-                    h = new NodeHealth(name, tracker.state(), tracker.inRotation(), tracker.reason(), inRecovery, lag,
-                            r.ok() ? r.timeline() : before.timeline(), r.ok() && r.replayPaused(), r.startedNanos(),
-                            r.latencyNanos(), failures, timedOut);
-                }
-                logChange(before, h);
-                last.put(name, h);
-                health.add(h);
-            }
-            boolean changed = !primary.equals(previousPrimary);
-            if (changed) {
-                LOG.warn("Role change: {} now answers as the primary (was {})", primary, previousPrimary);
-            }
-            return new HealthReport(primary, health, changed);
-        }
-
-        /**
-         * The node answering as a primary; on two (a promoted replica while the old primary still runs) the one on
-         * the higher timeline, which is the newer history. With none answering, the primary stays what it was.
-         */
-        private String choosePrimary(Map<String, ProbeResult> results) {
-            String best = null;
-            long bestTimeline = -1;
-            for (String name : names) {
-                ProbeResult r = results.get(name);
-                if (r != null && r.ok() && !r.inRecovery()) {
-                    boolean better = r.timeline() > bestTimeline || (r.timeline() == bestTimeline && name.equals(primary));
-                    if (better) {
-                        best = name;
-                        bestTimeline = r.timeline();
-                    }
-                }
-            }
-            return best != null ? best : primary;
-        }
-
-        private static void logChange(NodeHealth before, NodeHealth now) {
-            if (before.state() != now.state() || before.inRotation() != now.inRotation()) {
-                LOG.info("Node {}: {} -> {}{}{}", now.node(), before.state(), now.state(),
-                        now.inRotation() ? " (in rotation)" : " (out of rotation)", now.reason() == null ? "" : ": " + now.reason());
-            } else if (LOG.isDebugEnabled()) {
-                LOG.debug("Node {}: {} lag {} bytes / {} ms ({})", now.node(), now.state(), now.lag().bytes(), now.lag().millis(),
-                        now.lag().basis());
-            }
-        }
     }
 }

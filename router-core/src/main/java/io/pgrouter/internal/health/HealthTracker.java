@@ -7,7 +7,12 @@ import io.pgrouter.HealthState;
  * One replica's health with hysteresis: it leaves rotation at once when a probe shows it over a threshold,
  * unreachable, disconnected or on another timeline, and returns only after {@code rejoinAfter} good probes in a
  * row, so that a replica hovering at a threshold does not flap. The first good probe after start admits a replica
- * at once: there is no exclusion to recover from yet. Used by the monitor thread only.
+ * at once: there is no exclusion to recover from yet.
+ *
+ * <p>A replica in rotation stays while the primary does not answer, or while its own WAL receiver is down, as long
+ * as the bound on its staleness from its last known position ({@link ReplicaLag.Basis#bounded()}) stays under
+ * {@code max-delay}: missing a probe of the primary says nothing about the replica. A replica out of rotation joins
+ * only while it streams from a primary that answers. Used by the monitor thread only.
  */
 final class HealthTracker {
 
@@ -28,9 +33,7 @@ final class HealthTracker {
     void update(ProbeResult probe, ReplicaLag lag, long primaryTimeline, LagThresholds thresholds) {
         String bad = badness(probe, lag, primaryTimeline, thresholds);
         if (bad != null) {
-            inRotation = false;
-            goodStreak = 0;
-            reason = bad;
+            exclude(state, bad);
             return;
         }
         if (inRotation) {
@@ -49,6 +52,14 @@ final class HealthTracker {
         }
     }
 
+    /** Takes the replica out of rotation now, for a reason found outside its probe (another cluster, say). */
+    void exclude(HealthState newState, String why) {
+        state = newState;
+        inRotation = false;
+        goodStreak = 0;
+        reason = why;
+    }
+
     private String badness(ProbeResult probe, ReplicaLag lag, long primaryTimeline, LagThresholds t) {
         if (!probe.ok()) {
             state = HealthState.UNREACHABLE;
@@ -58,17 +69,24 @@ final class HealthTracker {
             state = HealthState.DISCONNECTED;
             return "not in recovery: it answers as a primary, but another node is the primary";
         }
-        if (!probe.streaming()) {
-            state = HealthState.DISCONNECTED;
-            return "WAL receiver " + (probe.receiverStatus() == null ? "not running" : probe.receiverStatus()) + ": lag unknown";
-        }
         if (primaryTimeline > 0 && probe.timeline() > 0 && probe.timeline() != primaryTimeline) {
             state = HealthState.DISCONNECTED;
             return "on timeline " + probe.timeline() + ", the primary on " + primaryTimeline;
         }
-        if (!lag.known()) {
+        // A replica in rotation rides out a primary that does not answer, or its own receiver's outage, on a bound
+        // from its last known position; one out of rotation joins only on a measurement.
+        if (!inRotation && !probe.streaming()) {
             state = HealthState.DISCONNECTED;
-            return "lag unknown (the primary could not be probed)";
+            return "WAL receiver " + receiver(probe) + ": a replica joins only while it streams";
+        }
+        if (!inRotation && lag.basis() == ReplicaLag.Basis.PRIMARY_UNREACHABLE_BOUND) {
+            state = HealthState.DISCONNECTED;
+            return "the primary does not answer: a replica joins only while the primary's position is known";
+        }
+        if (lag.millis() < 0 || (lag.bytes() < 0 && lag.basis() != ReplicaLag.Basis.PRIMARY_UNREACHABLE_BOUND)) {
+            state = HealthState.DISCONNECTED;
+            return !probe.streaming() ? "WAL receiver " + receiver(probe) + ": lag unknown"
+                    : "lag unknown (the primary could not be probed)";
         }
         if (lag.bytes() > t.maxBytes()) {
             state = HealthState.LAGGING;
@@ -76,9 +94,19 @@ final class HealthTracker {
         }
         if (lag.millis() > t.maxDelay().toMillis()) {
             state = HealthState.LAGGING;
-            return "lag " + lag.millis() + " ms > max-delay " + t.maxDelay().toMillis() + " ms";
+            return switch (lag.basis()) {
+                case PRIMARY_UNREACHABLE_BOUND -> "staleness bound " + lag.millis() + " ms > max-delay " + t.maxDelay().toMillis()
+                        + " ms: the primary has not answered since it was last seen at or before this replica's position";
+                case RECEIVER_DOWN_BOUND -> "staleness bound " + lag.millis() + " ms > max-delay " + t.maxDelay().toMillis()
+                        + " ms: WAL receiver " + receiver(probe);
+                default -> "lag " + lag.millis() + " ms > max-delay " + t.maxDelay().toMillis() + " ms";
+            };
         }
         return null;
+    }
+
+    private static String receiver(ProbeResult probe) {
+        return probe.receiverStatus() == null ? "not running" : probe.receiverStatus();
     }
 
     HealthState state() {

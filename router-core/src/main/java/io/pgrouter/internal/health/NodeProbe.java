@@ -7,9 +7,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.Executor;
 import org.postgresql.Driver;
 import org.postgresql.replication.LogSequenceNumber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Probes one node over a connection of its own, never one from the application's pools: one query per probe,
@@ -22,6 +23,8 @@ import org.postgresql.replication.LogSequenceNumber;
  * that a node that is down costs neither side a connection attempt every interval.
  */
 final class NodeProbe implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.health");
 
     /**
      * The probe query. {@code CASE} keeps standby-only functions from running on a primary (where they raise
@@ -42,21 +45,24 @@ final class NodeProbe implements AutoCloseable {
               LEFT JOIN pg_stat_wal_receiver w ON true
             """;
 
+    /** The cluster's identity; it cannot change while a connection lasts, so it is read once per connection. */
+    static final String IDENTITY_QUERY = "SELECT system_identifier FROM pg_control_system()";
+
     static final long FIRST_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 4000;
 
     private final NodeConfig node;
     private final Properties properties;
-    private final Executor abortExecutor;
-    private volatile Connection connection;
+    private volatile Open open;
+    // Touched by the node's probe thread only.
+    private boolean identityWarned;
     // Touched by the node's probe thread only.
     private int connectFailures;
     private long nextConnectNanos;
     private String lastConnectError;
 
-    NodeProbe(NodeConfig node, Duration timeout, Executor abortExecutor) {
+    NodeProbe(NodeConfig node, Duration timeout) {
         this.node = node;
-        this.abortExecutor = abortExecutor;
         this.properties = new Properties();
         node.properties().forEach(properties::setProperty);
         if (node.username() != null) {
@@ -83,8 +89,8 @@ final class NodeProbe implements AutoCloseable {
     ProbeResult probe() {
         long started = System.nanoTime();
         try {
-            Connection c = connection();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
+            Open o = connection();
+            try (Statement s = o.connection().createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
                 rs.next();
                 boolean inRecovery = rs.getBoolean(1);
                 String pause = rs.getString(5);
@@ -94,7 +100,7 @@ final class NodeProbe implements AutoCloseable {
                 }
                 return new ProbeResult(node.name(), true, inRecovery, lsn(rs.getString(2)), lsn(rs.getString(3)),
                         lsn(rs.getString(4)), pause != null && !pause.equals("not paused"), rs.getString(6), rs.getLong(7),
-                        replayAge, started, System.nanoTime() - started, null);
+                        o.systemIdentifier(), replayAge, started, System.nanoTime() - started, null);
             }
         } catch (SQLException | RuntimeException e) {
             closeConnection();
@@ -102,11 +108,16 @@ final class NodeProbe implements AutoCloseable {
         }
     }
 
-    private Connection connection() throws SQLException {
-        Connection c = connection;
-        if (c != null) {
-            return c;
+    /** A probe connection and what is read once per connection. */
+    private record Open(Connection connection, long systemIdentifier) {
+    }
+
+    private Open connection() throws SQLException {
+        Open current = open;
+        if (current != null) {
+            return current;
         }
+        Connection c;
         long now = System.nanoTime();
         if (connectFailures > 0 && now - nextConnectNanos < 0) {
             throw new SQLException("not reconnecting for another " + (nextConnectNanos - now) / 1_000_000 + " ms after "
@@ -126,20 +137,44 @@ final class NodeProbe implements AutoCloseable {
             throw e;
         }
         connectFailures = 0;
-        connection = c;
-        return c;
+        Open fresh = new Open(c, readSystemIdentifier(c));
+        open = fresh;
+        return fresh;
+    }
+
+    /**
+     * The node's system identifier, or 0 when the user may not read it: the probe still works, only the check that
+     * the node belongs to the cluster is skipped (said once, at WARN).
+     */
+    private long readSystemIdentifier(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(IDENTITY_QUERY)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            if (!"42501".equals(e.getSQLState())) {
+                closeQuietly(c);
+                throw e;
+            }
+            if (!identityWarned) {
+                identityWarned = true;
+                LOG.warn("Node '{}': cannot read its system identifier ({}); it is not checked to belong to the cluster",
+                        node.name(), describe(e));
+            }
+            return 0;
+        }
     }
 
     /**
      * Cuts the probe connection at once (from another thread): a probe blocked on a frozen server fails instead
-     * of waiting for the socket timeout.
+     * of waiting for the socket timeout. pgjdbc closes the socket on the executor it is given; that is the calling
+     * thread here, never the probe's own thread, which is the one blocked (an abort queued behind it would wait for
+     * the very probe it is meant to cut). Closing a socket does not wait for the server.
      */
     void abort() {
-        Connection c = connection;
-        connection = null;
-        if (c != null) {
+        Open o = open;
+        open = null;
+        if (o != null) {
             try {
-                c.abort(abortExecutor);
+                o.connection().abort(Runnable::run);
             } catch (SQLException | RuntimeException ignored) {
                 // the connection is gone either way
             }
@@ -147,14 +182,18 @@ final class NodeProbe implements AutoCloseable {
     }
 
     private void closeConnection() {
-        Connection c = connection;
-        connection = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // already broken
-            }
+        Open o = open;
+        open = null;
+        if (o != null) {
+            closeQuietly(o.connection());
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already broken
         }
     }
 

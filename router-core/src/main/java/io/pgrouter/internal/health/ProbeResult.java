@@ -13,6 +13,8 @@ package io.pgrouter.internal.health;
  * @param replayPaused a standby's replay is paused or pausing
  * @param receiverStatus {@code pg_stat_wal_receiver.status} ({@code streaming}, ...), {@code null} when no receiver runs
  * @param timeline the timeline the node writes (primary) or receives (standby), 0 when unknown
+ * @param systemIdentifier the cluster's {@code pg_control_system().system_identifier}, read once per probe
+ *     connection; 0 when unknown (not read yet, or not readable)
  * @param replayAgeMillis a standby's {@code now() - pg_last_xact_replay_timestamp()} in ms on its own clock, -1 when
  *     nothing was replayed yet
  * @param startedNanos local {@link System#nanoTime()} when the probe was sent
@@ -29,6 +31,7 @@ public record ProbeResult(
         boolean replayPaused,
         String receiverStatus,
         long timeline,
+        long systemIdentifier,
         long replayAgeMillis,
         long startedNanos,
         long latencyNanos,
@@ -36,7 +39,7 @@ public record ProbeResult(
 
     /** A probe that got no answer. */
     public static ProbeResult failed(String node, long startedNanos, long latencyNanos, String error) {
-        return new ProbeResult(node, false, false, -1, -1, -1, false, null, 0, -1, startedNanos, latencyNanos, error);
+        return new ProbeResult(node, false, false, -1, -1, -1, false, null, 0, 0, -1, startedNanos, latencyNanos, error);
     }
 
     /** Whether the WAL receiver is connected and streaming. */

@@ -67,7 +67,7 @@ class HealthTrackerTest {
 
         tracker.update(probe(true, "stopping", 1), lag(0, 0), 1, THRESHOLDS);
         assertThat(tracker.state()).isEqualTo(HealthState.DISCONNECTED);
-        assertThat(tracker.reason()).isEqualTo("WAL receiver stopping: lag unknown");
+        assertThat(tracker.reason()).isEqualTo("WAL receiver stopping: a replica joins only while it streams");
 
         tracker.update(probe(true, "streaming", 2), lag(0, 0), 1, THRESHOLDS);
         assertThat(tracker.reason()).isEqualTo("on timeline 2, the primary on 1");
@@ -93,7 +93,7 @@ class HealthTrackerTest {
     }
 
     static ProbeResult probe(boolean inRecovery, String receiver, long timeline) {
-        return new ProbeResult("r", true, inRecovery, -1, 100, 100, false, receiver, timeline, 0, 0, 1000, null);
+        return new ProbeResult("r", true, inRecovery, -1, 100, 100, false, receiver, timeline, 0, 0, 0, 1000, null);
     }
 
     static ReplicaLag lag(long bytes, long millis) {

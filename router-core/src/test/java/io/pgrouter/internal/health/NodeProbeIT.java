@@ -12,7 +12,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +65,40 @@ class NodeProbeIT {
     }
 
     @Test
+    void everyNodeOfTheClusterReportsTheSameSystemIdentifierToAMonitoringOnlyUser(ReplicaSet cluster) {
+        try (NodeProbe primary = probe(cluster.primary(), "probe_only", "probe-secret");
+             NodeProbe replica = probe(cluster.replica(0), "probe_only", "probe-secret")) {
+            long identifier = primary.probe().systemIdentifier();
+            assertThat(identifier).isNotZero();
+            assertThat(replica.probe().systemIdentifier()).isEqualTo(identifier);
+            assertThat(primary.probe().systemIdentifier()).as("cached per connection").isEqualTo(identifier);
+        }
+    }
+
+    @Test
+    void anAbortCutsAProbeBlockedOnAFrozenNodeAtOnce(ReplicaSet cluster) throws Exception {
+        PostgresNode replica = cluster.replica(1);
+        ExecutorService probeThread = Executors.newSingleThreadExecutor();
+        try (NodeProbe probe = probe(replica, cluster.user(), cluster.password())) {
+            assertThat(probe.probe().ok()).isTrue();
+            replica.freeze();
+            Future<ProbeResult> blocked = probeThread.submit(probe::probe);
+            // The probe stays blocked on the frozen server; the socket timeout (the backstop) is 2 s away.
+            Awaitility.await("probe blocked").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                    .until(() -> !blocked.isDone());
+            long aborted = System.nanoTime();
+            probe.abort();
+            ProbeResult r = blocked.get(1500, TimeUnit.MILLISECONDS);
+            long cutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - aborted);
+            System.out.println("A probe blocked on a frozen node ended " + cutMillis + " ms after abort(): " + r.error());
+            assertThat(r.ok()).isFalse();
+        } finally {
+            replica.thaw();
+            probeThread.shutdownNow();
+        }
+    }
+
+    @Test
     void pausedReplayIsReported(ReplicaSet cluster) {
         PostgresNode replica = cluster.replica(1);
         replica.pauseReplay();
@@ -82,6 +120,6 @@ class NodeProbeIT {
 
     static NodeProbe probe(PostgresNode node, String user, String password) {
         NodeConfig config = new NodeConfig(node.name(), NodeRole.REPLICA, node.jdbcUrl(), user, password, Map.of(), 1);
-        return new NodeProbe(config, Duration.ofMillis(400), ForkJoinPool.commonPool());
+        return new NodeProbe(config, Duration.ofMillis(400));
     }
 }

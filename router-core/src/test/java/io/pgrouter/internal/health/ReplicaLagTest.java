@@ -41,6 +41,6 @@ class ReplicaLagTest {
     }
 
     private static ProbeResult probe(long receive, long replay, long replayAgeMillis) {
-        return new ProbeResult("r", true, true, -1, receive, replay, false, "streaming", 1, replayAgeMillis, 0, 1000, null);
+        return new ProbeResult("r", true, true, -1, receive, replay, false, "streaming", 1, 0, replayAgeMillis, 0, 1000, null);
     }
 }

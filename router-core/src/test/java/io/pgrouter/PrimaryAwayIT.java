@@ -1,0 +1,165 @@
+package io.pgrouter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgrouter.testkit.PostgresNode;
+import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
+import io.pgrouter.testkit.junit.PostgresReplicaSet;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Replicas keep serving reads while the primary is away (frozen, or killed), for as long as the bound on their
+ * staleness stays under max-delay; after that a read fails at once, naming every node and why.
+ */
+@PostgresReplicaSet(replicas = 2, isolated = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PrimaryAwayIT {
+
+    private static final Duration INTERVAL = Duration.ofMillis(200);
+    private static final Duration MAX_DELAY = Duration.ofSeconds(4);
+    /** Reads must all succeed this long after the primary went away: far inside max-delay, for a loaded machine. */
+    private static final Duration SURELY_INSIDE = Duration.ofSeconds(2);
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    static ReplicaSet cluster;
+
+    @Test
+    @Order(1)
+    void aFrozenPrimaryLeavesReadsOnTheReplicas() throws Exception {
+        try (RoutingDataSource router = router()) {
+            warmUp(router);
+            PostgresNode primary = cluster.primary();
+            primary.freeze();
+            Window window;
+            try {
+                // Probes of the primary now time out; its WAL senders are frozen too, so the replicas get nothing new.
+                window = readFor(router, SURELY_INSIDE);
+                NodeStatus replica = router.status().node("replica-1");
+                System.out.printf("Primary frozen: %s; replica-1 lag %d ms (%s), %s%n", window, replica.lagMillis(),
+                        replica.lagBasis(), router.status().primary().notEligibleReason());
+                assertThat(replica.lagBasis()).isEqualTo("primary_unreachable_bound");
+                assertThat(replica.lagBytes()).as("unknown while the primary does not answer").isEqualTo(-1);
+                assertThat(replica.eligible()).isTrue();
+            } finally {
+                primary.thaw();
+            }
+            assertThat(window.failures).isEmpty();
+            assertThat(window.served).containsOnlyKeys("replica-1", "replica-2");
+            Awaitility.await("the primary answers again").atMost(DEADLINE)
+                    .until(() -> router.status().node("replica-1").lagBasis().equals("wal_history"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aKilledPrimaryLeavesReadsOnTheReplicasUntilMaxDelayThenReadsFailAtOnceNamingEveryNode() throws Exception {
+        try (RoutingDataSource router = router()) {
+            warmUp(router);
+            cluster.primary().kill();
+            long killed = System.nanoTime();
+
+            Window inside = readFor(router, SURELY_INSIDE);
+            System.out.printf("Primary killed: first %d ms: %s%n", SURELY_INSIDE.toMillis(), inside);
+            assertThat(inside.failures).isEmpty();
+            assertThat(inside.served).containsOnlyKeys("replica-1", "replica-2");
+
+            // Then reads go on until the replicas' bound passes max-delay, and fail from then on.
+            int more = 0;
+            SQLException failure = null;
+            while (failure == null) {
+                assertThat(Duration.ofNanos(System.nanoTime() - killed)).as("replicas still serving").isLessThan(DEADLINE);
+                try {
+                    assertThat(read(router).node(cluster)).startsWith("replica-");
+                    more++;
+                } catch (SQLException e) {
+                    failure = e;
+                }
+            }
+            long firstFailureMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            System.out.printf("Primary killed: %d more reads on replicas, the first failure %d ms after the kill (max-delay %d ms): %s%n",
+                    more, firstFailureMillis, MAX_DELAY.toMillis(), failure.getMessage());
+            assertThat((Throwable) failure).isInstanceOf(NoEligibleNodeException.class)
+                    .hasMessageStartingWith("No node can serve the read: no replica is eligible and the primary, where reads fall back, is down")
+                    .hasMessageContaining("primary: down: probe failed")
+                    .hasMessageContaining("replica-1: lagging: staleness bound")
+                    .hasMessageContaining("replica-2: lagging: staleness bound");
+            assertThat(((NoEligibleNodeException) failure).reasons()).containsOnlyKeys("primary", "replica-1", "replica-2");
+
+            long started = System.nanoTime();
+            try {
+                read(router);
+            } catch (NoEligibleNodeException e) {
+                // expected: failing fast is the point
+            }
+            long failedInMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            System.out.printf("A read with the primary down and every replica past max-delay failed in %d ms%n", failedInMillis);
+            assertThat(failedInMillis).as("fails at once, not after a pool timeout").isLessThan(1000);
+        } finally {
+            cluster.primary().start();
+        }
+    }
+
+    private static RoutingDataSource router() {
+        return TestRouters.routerFor(cluster).probeInterval(INTERVAL)
+                .lagThresholds(new LagThresholds(16 * 1024 * 1024, MAX_DELAY, 3)).build();
+    }
+
+    /** Writes something, waits until both replicas have it and are in rotation. */
+    private static void warmUp(RoutingDataSource router) throws SQLException {
+        try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS away(id serial PRIMARY KEY)");
+            s.execute("INSERT INTO away DEFAULT VALUES");
+        }
+        cluster.awaitReplicated(DEADLINE);
+        Awaitility.await("both replicas in rotation").atMost(DEADLINE)
+                .until(() -> router.status().node("replica-1").eligible() && router.status().node("replica-2").eligible());
+    }
+
+    private static Window readFor(RoutingDataSource router, Duration length) {
+        Window window = new Window();
+        long end = System.nanoTime() + length.toNanos();
+        while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            try {
+                window.served.merge(read(router).node(cluster), 1, Integer::sum);
+            } catch (SQLException e) {
+                window.failures.add(e.getSQLState() + " " + e.getMessage());
+            }
+            window.slowestNanos = Math.max(window.slowestNanos, System.nanoTime() - t0);
+        }
+        return window;
+    }
+
+    private static Where read(RoutingDataSource router) throws SQLException {
+        try (Connection c = router.getConnection()) {
+            c.setReadOnly(true);
+            return Where.of(c);
+        }
+    }
+
+    private static final class Window {
+        final Map<String, Integer> served = new TreeMap<>();
+        final List<String> failures = new ArrayList<>();
+        long slowestNanos;
+
+        @Override
+        public String toString() {
+            return served.values().stream().mapToInt(Integer::intValue).sum() + " reads served by " + served + ", "
+                    + failures.size() + " failed, slowest " + TimeUnit.NANOSECONDS.toMillis(slowestNanos) + " ms";
+        }
+    }
+}
