@@ -67,7 +67,7 @@ public final class Demo implements Callable<Integer> {
                 RoutingDataSource router = service.getBean(RoutingDataSource.class);
                 String baseUrl = OrdersOnCluster.baseUrl(service);
                 out.printf("Orders service on %s (dashboard reads @ReadOnly, order writes on the primary)%n", baseUrl);
-                out.printf("Metrics: %s/actuator/prometheus%n%n", baseUrl);
+                out.printf("Status page: %s  (metrics: %s/actuator/prometheus)%n%n", OrdersOnCluster.statusPageUrl(service), baseUrl);
                 DemoRun run = new DemoRun(router, replica, baseUrl, opsPerSecond, duration, scenario, out);
                 long failed = run.run();
                 printRoutes(router.status(), out);

@@ -11,7 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Starts the orders service on a test kit cluster (its primary and first replica), on a free loopback port, with
  * short probe intervals so that faults show within a second or two, and with the actuator's {@code health},
- * {@code pgrouter} and {@code prometheus} exposed. The demo and the
+ * {@code pgrouter}, {@code prometheus} and {@code pgrouterpage} (the status page) exposed. The demo and the
  * operations tests run the service this way.
  */
 public final class OrdersOnCluster {
@@ -33,7 +33,8 @@ public final class OrdersOnCluster {
         props.put("pgrouter.probe.interval", "500ms");
         props.put("pgrouter.lag.max-delay", "1s");
         props.put("pgrouter.lag.rejoin-after", "3");
-        props.put("management.endpoints.web.exposure.include", "health,pgrouter,prometheus");
+        props.put("management.endpoint.pgrouterpage.access", "read-only");
+        props.put("management.endpoints.web.exposure.include", "health,pgrouter,prometheus,pgrouterpage");
         props.put("server.port", "0");
         props.put("server.address", "127.0.0.1");
         // The load has stopped when the service closes: nothing to wait for.
@@ -45,6 +46,11 @@ public final class OrdersOnCluster {
         props.put("logging.level.com.zaxxer.hikari", "ERROR");
         props.putAll(overrides);
         return new SpringApplicationBuilder(OrdersApplication.class).properties(props).run();
+    }
+
+    /** The status page of a service started by {@link #start}. */
+    public static String statusPageUrl(ConfigurableApplicationContext service) {
+        return baseUrl(service) + "/actuator/pgrouterpage";
     }
 
     /** {@code http://127.0.0.1:<port>} of a service started by {@link #start}. */
