@@ -41,7 +41,7 @@ final class RequiredProgramsCondition implements ExecutionCondition {
     static Optional<Path> find(String program) {
         if (program.contains(File.separator)) {
             Path path = Path.of(program);
-            return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
+            return Files.isExecutable(path) && !Files.isDirectory(path) ? Optional.of(path) : Optional.empty();
         }
         String pathVariable = System.getenv("PATH");
         if (pathVariable == null) {
