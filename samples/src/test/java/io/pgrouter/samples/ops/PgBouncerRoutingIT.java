@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * go through PgBouncer too: a per-node probe URL straight to PostgreSQL does not exist yet. Skipped, with the reason
  * printed, where {@code pgbouncer} is not installed.
  */
+@RequiresPrograms(value = "pgbouncer", installHint = "Debian: apt-get install pgbouncer")
 @PostgresReplicaSet(replicas = 1, isolated = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PgBouncerRoutingIT {
@@ -43,11 +43,6 @@ class PgBouncerRoutingIT {
 
     @BeforeAll
     void startBouncers() {
-        if (!PgBouncer.isAvailable()) {
-            String reason = "PgBouncerRoutingIT skipped: pgbouncer not found on PATH (Debian: apt-get install pgbouncer)";
-            System.out.println("[SKIPPED] " + reason);
-            Assumptions.abort(reason);
-        }
         primaryBouncer = start(cluster.primary());
         replicaBouncer = start(cluster.replica(0));
     }
@@ -108,13 +103,11 @@ class PgBouncerRoutingIT {
     void aStoppedReplicaBehindPgBouncerSendsReadsToThePrimaryAndGetsThemBackWhenItReturns() throws Exception {
         PostgresNode replica = cluster.replica(0);
         try (RoutingDataSource router = router()) {
-            await("replica in rotation").atMost(Duration.ofSeconds(30))
-                    .until(() -> router.status().node(replica.name()).eligible());
+            awaitEligible(router, replica, true);
             replica.stop();
             try {
                 // PgBouncer still accepts connections; the probe's login fails behind it, so the replica leaves.
-                await("replica out of rotation").atMost(Duration.ofSeconds(30))
-                        .until(() -> !router.status().node(replica.name()).eligible());
+                awaitEligible(router, replica, false);
                 List<String> failures = new ArrayList<>();
                 Map<String, Integer> served = new TreeMap<>();
                 for (int i = 0; i < 100; i++) {
@@ -131,8 +124,7 @@ class PgBouncerRoutingIT {
             } finally {
                 replica.start();
             }
-            await("replica back in rotation").atMost(Duration.ofSeconds(60))
-                    .until(() -> router.status().node(replica.name()).eligible());
+            awaitEligible(router, replica, true);
             assertThat(read(router)).isEqualTo(replica.name());
         }
     }
@@ -141,8 +133,7 @@ class PgBouncerRoutingIT {
     void aReplicaWhoseReplayIsPausedLeavesRotationThroughPgBouncerAndReturnsOnceItCatchesUp() throws Exception {
         PostgresNode replica = cluster.replica(0);
         try (RoutingDataSource router = router()) {
-            await("replica in rotation").atMost(Duration.ofSeconds(30))
-                    .until(() -> router.status().node(replica.name()).eligible());
+            awaitEligible(router, replica, true);
             replica.pauseReplay();
             try {
                 // Writes through the primary's PgBouncer keep WAL coming; the probes through the replica's see the lag.
@@ -157,9 +148,13 @@ class PgBouncerRoutingIT {
             } finally {
                 replica.resumeReplay();
             }
-            await("replica back in rotation").atMost(Duration.ofSeconds(60))
-                    .until(() -> router.status().node(replica.name()).eligible());
+            awaitEligible(router, replica, true);
         }
+    }
+
+    private static void awaitEligible(RoutingDataSource router, PostgresNode replica, boolean eligible) {
+        await(replica.name() + (eligible ? " in rotation" : " out of rotation")).atMost(Duration.ofSeconds(60))
+                .until(() -> router.status().node(replica.name()).eligible() == eligible);
     }
 
     private static void write(RoutingDataSource router) throws SQLException {
