@@ -5,18 +5,15 @@ import io.pgrouter.RouteReason;
 import io.pgrouter.RouterStatus;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.samples.demo.DemoRun;
-import io.pgrouter.samples.orders.OrdersApplication;
+import io.pgrouter.samples.orders.OrdersOnCluster;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.PostgresReplicaSet;
 import io.pgrouter.testkit.ReplicaSet;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,11 +63,12 @@ public final class Demo implements Callable<Integer> {
         try (ReplicaSet cluster = PostgresReplicaSet.builder().version(pgVersion).database("orders").user("app").password("app-secret").start()) {
             PostgresNode replica = cluster.replica(0);
             out.printf("  primary   %s%n  %s %s%n", cluster.primary().jdbcUrl(), replica.name(), replica.jdbcUrl());
-            try (ConfigurableApplicationContext service = startService(cluster)) {
+            try (ConfigurableApplicationContext service = OrdersOnCluster.start(cluster, Map.of())) {
                 RoutingDataSource router = service.getBean(RoutingDataSource.class);
-                int port = ((WebServerApplicationContext) service).getWebServer().getPort();
-                out.printf("Orders service on http://127.0.0.1:%d (dashboard reads @ReadOnly, order writes on the primary)%n%n", port);
-                DemoRun run = new DemoRun(router, replica, "http://127.0.0.1:" + port, opsPerSecond, duration, scenario, out);
+                String baseUrl = OrdersOnCluster.baseUrl(service);
+                out.printf("Orders service on %s (dashboard reads @ReadOnly, order writes on the primary)%n", baseUrl);
+                out.printf("Status page: %s  (metrics: %s/actuator/prometheus)%n%n", OrdersOnCluster.statusPageUrl(service), baseUrl);
+                DemoRun run = new DemoRun(router, replica, baseUrl, opsPerSecond, duration, scenario, out);
                 long failed = run.run();
                 printRoutes(router.status(), out);
                 out.printf("%nStopping the service and the cluster...%n");
@@ -78,29 +76,6 @@ public final class Demo implements Callable<Integer> {
                 return run.interrupted() ? 130 : failed == 0 ? 0 : 1;
             }
         }
-    }
-
-    private static ConfigurableApplicationContext startService(ReplicaSet cluster) {
-        PostgresNode replica = cluster.replica(0);
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("pgrouter.primary.url", cluster.primary().jdbcUrl());
-        props.put("pgrouter.primary.username", cluster.user());
-        props.put("pgrouter.primary.password", cluster.password());
-        props.put("pgrouter.replicas[0].name", replica.name());
-        props.put("pgrouter.replicas[0].url", replica.jdbcUrl());
-        props.put("pgrouter.probe.interval", "500ms");
-        props.put("pgrouter.lag.max-delay", "1s");
-        props.put("pgrouter.lag.rejoin-after", "3");
-        props.put("server.port", "0");
-        props.put("server.address", "127.0.0.1");
-        // The load has stopped when the service closes: nothing to wait for.
-        props.put("server.shutdown", "immediate");
-        props.put("spring.main.banner-mode", "off");
-        props.put("logging.level.root", "WARN");
-        props.put("logging.level.io.pgrouter.samples", "INFO");
-        // The pools retire connections a restarted replica closed; HikariCP says so at WARN each time.
-        props.put("logging.level.com.zaxxer.hikari", "ERROR");
-        return new SpringApplicationBuilder(OrdersApplication.class).properties(props).run();
     }
 
     private static void printRoutes(RouterStatus status, java.io.PrintStream out) {
