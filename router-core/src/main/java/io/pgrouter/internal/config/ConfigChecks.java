@@ -35,7 +35,7 @@ final class ConfigChecks {
         return new IllegalArgumentException(label(key) + " " + rule + ", was '" + value + "'");
     }
 
-    NodeConfig node(NodeDraft draft, NodeRole role, NodeDraft primary) {
+    NodeConfig node(NodeDraft draft, NodeRole role, NodeDraft primary, Map<String, String> sharedSsl) {
         String prefix = draft.keyPrefix + ".";
         String name = draft.name == null ? "" : draft.name.trim();
         if (!NODE_NAME.matcher(name).matches()) {
@@ -63,6 +63,7 @@ final class ConfigChecks {
             }
             properties.put(key, value == null ? "" : value);
         });
+        properties.putAll(new TlsChecks(labels).properties(draft.keyPrefix, draft.ssl, sharedSsl, draft.properties));
         return new NodeConfig(name, role, url, username, password, properties, weight);
     }
 
@@ -124,6 +125,20 @@ final class ConfigChecks {
             throw bad(prefix + "password-file", draft.passwordFile, "must name a readable file ("
                     + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /**
+     * The health monitor's own login, or {@code null} when none is set (probes then log in as each node's user).
+     */
+    ProbeLogin probeLogin(NodeDraft draft) {
+        if (!draft.hasCredentials()) {
+            return null;
+        }
+        if (draft.username == null || draft.username.isBlank()) {
+            throw new IllegalArgumentException(label(draft.keyPrefix + ".username") + " is required when "
+                    + label(draft.keyPrefix + ".password") + " or " + label(draft.keyPrefix + ".password-file") + " is set");
+        }
+        return new ProbeLogin(draft.username.trim(), password(draft));
     }
 
     void uniqueNames(NodeConfig primary, List<NodeConfig> replicas, List<NodeDraft> drafts) {
