@@ -33,20 +33,25 @@ public final class TlsSettings {
      * @param caCertificate the CA certificate (PEM) that signed the servers' certificates
      */
     public static TlsSettings verifyFull(Path caCertificate) {
-        return new TlsSettings(Map.of()).with("mode", "verify-full").with("root-cert", caCertificate);
+        return custom().mode("verify-full").rootCertificate(Objects.requireNonNull(caCertificate, "CA certificate"));
+    }
+
+    /** No setting yet: the mode defaults to {@code verify-full} once any file is given. */
+    public static TlsSettings custom() {
+        return new TlsSettings(Map.of());
     }
 
     /**
-     * Only the mode: {@code disable}, {@code allow}, {@code prefer}, {@code require}, {@code verify-ca} or
+     * With this mode: {@code disable}, {@code allow}, {@code prefer}, {@code require}, {@code verify-ca} or
      * {@code verify-full}; the verifying modes need {@link #rootCertificate(Path)}.
      */
-    public static TlsSettings mode(String mode) {
-        return new TlsSettings(Map.of()).with("mode", Objects.requireNonNull(mode, "mode"));
+    public TlsSettings mode(String mode) {
+        return with("mode", Objects.requireNonNull(mode, "mode"));
     }
 
     /** With this CA certificate (PEM). */
     public TlsSettings rootCertificate(Path caCertificate) {
-        return with("root-cert", caCertificate);
+        return with("root-cert", Objects.requireNonNull(caCertificate, "CA certificate"));
     }
 
     /**
@@ -54,7 +59,7 @@ public final class TlsSettings {
      * ({@code .p12}) holding both, in which case {@code certificate} may be {@code null}.
      */
     public TlsSettings clientCertificate(Path certificate, Path key) {
-        return with("cert", certificate).with("key", Objects.requireNonNull(key, "key"));
+        return with("cert", certificate).with("key", key);
     }
 
     /** With the password that unlocks the client key; masked everywhere. */
