@@ -70,9 +70,11 @@ final class ConfigChecks {
     private String url(NodeDraft draft, String prefix) {
         boolean hasHost = draft.host != null || draft.port != null || draft.database != null;
         if (draft.url != null && hasHost) {
-            throw new IllegalArgumentException(label(prefix + "url") + " and " + label(prefix + "host")
-                    + "/port/database are mutually exclusive; set one, was url '" + Secrets.maskUrl(draft.url)
-                    + "' and host '" + draft.host + "'");
+            String other = draft.host != null ? "host" : draft.port != null ? "port" : "database";
+            String otherValue = draft.host != null ? draft.host : draft.port != null ? draft.port : draft.database;
+            throw new IllegalArgumentException(label(prefix + "url") + " and " + label(prefix + other)
+                    + " are mutually exclusive (url, or host/port/database); set one, was url '" + Secrets.maskUrl(draft.url)
+                    + "' and " + other + " '" + otherValue + "'");
         }
         if (draft.url != null) {
             String url = draft.url.trim();

@@ -69,11 +69,6 @@ final class TlsChecks {
                 readableFile(keys.get(file), values.get(file));
             }
         }
-        if (mode.startsWith("verify-") && !values.containsKey("root-cert")) {
-            throw new IllegalArgumentException(label(nodePrefix + ".ssl.root-cert") + " (or " + label("pgrouter.ssl.root-cert")
-                    + ") is required with " + label(keys.getOrDefault("mode", "pgrouter.ssl.mode")) + " " + mode
-                    + ": name the CA certificate that signed the server's");
-        }
         String key = values.get("key");
         boolean keyStore = key != null && key.toLowerCase(Locale.ROOT).matches(".*\\.(p12|pfx)");
         if (values.containsKey("cert") && key == null) {
@@ -90,6 +85,12 @@ final class TlsChecks {
             // The password itself is never shown.
             throw new IllegalArgumentException(label(keys.get("key-password")) + " is set, but " + label(nodePrefix
                     + ".ssl.key") + " (or " + label("pgrouter.ssl.key") + ") is not: the password unlocks the client key");
+        }
+        if (mode.startsWith("verify-") && !values.containsKey("root-cert")) {
+            String why = keys.containsKey("mode") ? "with " + label(keys.get("mode")) + " " + mode
+                    : "as " + label(keys.values().iterator().next()) + " is set, which turns TLS on with mode " + DEFAULT_MODE;
+            throw new IllegalArgumentException(label(nodePrefix + ".ssl.root-cert") + " (or " + label("pgrouter.ssl.root-cert")
+                    + ") is required " + why + ": name the CA certificate that signed the servers' certificates");
         }
         Map<String, String> properties = new LinkedHashMap<>();
         values.forEach((setting, value) -> {
