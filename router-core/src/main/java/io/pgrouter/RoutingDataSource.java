@@ -361,6 +361,38 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS for every node, pools and probes alike; a node's own {@link #tls(String, TlsSettings)} overrides it
+         * setting by setting. Default: pgjdbc's ({@code sslmode=prefer}, no verification).
+         */
+        public Builder tls(TlsSettings settings) {
+            settings.forEach(config::ssl);
+            return this;
+        }
+
+        /** TLS for one node added before; its settings override those of {@link #tls(TlsSettings)}. */
+        public Builder tls(String node, TlsSettings settings) {
+            NodeDraft draft = draft(node);
+            settings.forEach((setting, value) -> draft.set("ssl." + setting, value));
+            return this;
+        }
+
+        /**
+         * The health monitor's own login, used by probes only (never by the pools): a user with nothing but
+         * {@code pg_monitor} is enough. Default: each node's own user.
+         */
+        public Builder probeLogin(String user, String password) {
+            config.probeLogin("username", user).probeLogin("password", password).probeLogin("password-file", null);
+            return this;
+        }
+
+        /** As {@link #probeLogin(String, String)}, with the password read from a file (trailing newline removed). */
+        public Builder probeLogin(String user, Path passwordFile) {
+            config.probeLogin("username", user).probeLogin("password", null)
+                    .probeLogin("password-file", passwordFile.toString());
+            return this;
+        }
+
         /** Pool settings for the primary; default {@link PoolSettings#PRIMARY_DEFAULTS}. */
         public Builder primaryPool(PoolSettings settings) {
             config.primaryPool(settings);

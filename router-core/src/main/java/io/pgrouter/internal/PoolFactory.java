@@ -26,10 +26,7 @@ final class PoolFactory {
             MetricsBinding meters) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(node.poolName());
-        hikari.setJdbcUrl(node.jdbcUrl());
-        hikari.setUsername(node.username());
-        hikari.setPassword(node.password());
-        node.properties().forEach(hikari::addDataSourceProperty);
+        hikari.setDataSource(new NodeDataSource(node));
         hikari.setMaximumPoolSize(settings.maximumPoolSize());
         hikari.setMinimumIdle(settings.minimumIdle());
         hikari.setConnectionTimeout(settings.connectionTimeout().toMillis());

@@ -53,7 +53,7 @@ public final class RouterRuntime implements AutoCloseable {
         this.nodes = List.copyOf(nodes);
         this.names = this.nodes.stream().map(Node::name).toList();
         this.router = router;
-        this.monitor = new HealthMonitor(config.nodes(), config.monitor(), config.lag(), this::apply);
+        this.monitor = new HealthMonitor(config.probeNodes(), config.monitor(), config.lag(), this::apply);
         this.events = new RouterEvents(listeners, Clock.systemUTC());
     }
 

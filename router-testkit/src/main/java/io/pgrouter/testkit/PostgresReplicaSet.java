@@ -42,6 +42,8 @@ public final class PostgresReplicaSet {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private boolean networkFaults;
     private NetworkFaults.Mechanism networkMechanism;
+    private boolean tls;
+    private boolean clientCertificates;
 
     private PostgresReplicaSet() {
     }
@@ -211,6 +213,38 @@ public final class PostgresReplicaSet {
     }
 
     /**
+     * Whether every node runs with TLS ({@code ssl=on}); default {@code false}. The kit makes a throw-away CA and a
+     * certificate per node, valid for the node's address ({@link PostgresNode#host()}), and refuses connections
+     * without TLS (replication connections excepted); {@link ReplicaSet#tls()} gives the CA certificate to connect
+     * with {@code sslmode=verify-full}. The kit's own data sources connect that way. Needs the embedded or local
+     * provider.
+     *
+     * @param enabled whether TLS is on
+     * @return this builder
+     */
+    public PostgresReplicaSet tls(boolean enabled) {
+        this.tls = enabled;
+        if (!enabled) {
+            this.clientCertificates = false;
+        }
+        return this;
+    }
+
+    /**
+     * Whether nodes also require a client certificate signed by the kit's CA, whose common name is the user's
+     * ({@code hostssl ... clientcert=verify-full}, on top of the password); turns {@link #tls(boolean)} on.
+     * {@link ReplicaSet#tls()} gives a certificate for {@link ReplicaSet#user()}.
+     *
+     * @param required whether client certificates are required
+     * @return this builder
+     */
+    public PostgresReplicaSet clientCertificates(boolean required) {
+        this.clientCertificates = required;
+        this.tls = tls || required;
+        return this;
+    }
+
+    /**
      * Starts the primary and the replicas and returns once every replica streams.
      *
      * @return the running replica set; close it to stop the servers
@@ -230,7 +264,7 @@ public final class PostgresReplicaSet {
             serverSettings.put("wal_level", "logical");
         }
         return new ReplicaSetSpec(version, replicas, database, user, password,
-                basePort, chosen, startupTimeout, serverSettings, networkFaults, networkMechanism);
+                basePort, chosen, startupTimeout, serverSettings, networkFaults, networkMechanism, tls, clientCertificates);
     }
 
     private static String requireIdentifier(String what, String value) {

@@ -53,6 +53,17 @@ public interface ReplicaSet extends AutoCloseable {
     String password();
 
     /**
+     * {@return the certificates of a replica set started with {@link PostgresReplicaSet#tls(boolean)}: the CA to
+     * verify the servers with, and a client certificate}
+     *
+     * @throws IllegalStateException when TLS is off
+     */
+    default TlsFiles tls() {
+        throw new IllegalStateException("TLS is off for this replica set: start it with PostgresReplicaSet.builder().tls(true)"
+                + " or @PostgresReplicaSet(tls = true)");
+    }
+
+    /**
      * Waits until every running replica has replayed the primary's current WAL position, as it is when this
      * method is called.
      *

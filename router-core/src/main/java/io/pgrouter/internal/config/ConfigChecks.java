@@ -35,7 +35,7 @@ final class ConfigChecks {
         return new IllegalArgumentException(label(key) + " " + rule + ", was '" + value + "'");
     }
 
-    NodeConfig node(NodeDraft draft, NodeRole role, NodeDraft primary) {
+    NodeConfig node(NodeDraft draft, NodeRole role, NodeDraft primary, Map<String, String> sharedSsl) {
         String prefix = draft.keyPrefix + ".";
         String name = draft.name == null ? "" : draft.name.trim();
         if (!NODE_NAME.matcher(name).matches()) {
@@ -63,15 +63,18 @@ final class ConfigChecks {
             }
             properties.put(key, value == null ? "" : value);
         });
+        properties.putAll(new TlsChecks(labels).properties(draft.keyPrefix, draft.ssl, sharedSsl, draft.properties));
         return new NodeConfig(name, role, url, username, password, properties, weight);
     }
 
     private String url(NodeDraft draft, String prefix) {
         boolean hasHost = draft.host != null || draft.port != null || draft.database != null;
         if (draft.url != null && hasHost) {
-            throw new IllegalArgumentException(label(prefix + "url") + " and " + label(prefix + "host")
-                    + "/port/database are mutually exclusive; set one, was url '" + Secrets.maskUrl(draft.url)
-                    + "' and host '" + draft.host + "'");
+            String other = draft.host != null ? "host" : draft.port != null ? "port" : "database";
+            String otherValue = draft.host != null ? draft.host : draft.port != null ? draft.port : draft.database;
+            throw new IllegalArgumentException(label(prefix + "url") + " and " + label(prefix + other)
+                    + " are mutually exclusive (url, or host/port/database); set one, was url '" + Secrets.maskUrl(draft.url)
+                    + "' and " + other + " '" + otherValue + "'");
         }
         if (draft.url != null) {
             String url = draft.url.trim();
@@ -124,6 +127,20 @@ final class ConfigChecks {
             throw bad(prefix + "password-file", draft.passwordFile, "must name a readable file ("
                     + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /**
+     * The health monitor's own login, or {@code null} when none is set (probes then log in as each node's user).
+     */
+    ProbeLogin probeLogin(NodeDraft draft) {
+        if (!draft.hasCredentials()) {
+            return null;
+        }
+        if (draft.username == null || draft.username.isBlank()) {
+            throw new IllegalArgumentException(label(draft.keyPrefix + ".username") + " is required when "
+                    + label(draft.keyPrefix + ".password") + " or " + label(draft.keyPrefix + ".password-file") + " is set");
+        }
+        return new ProbeLogin(draft.username.trim(), password(draft));
     }
 
     void uniqueNames(NodeConfig primary, List<NodeConfig> replicas, List<NodeDraft> drafts) {

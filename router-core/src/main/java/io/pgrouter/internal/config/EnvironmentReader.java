@@ -4,6 +4,7 @@ import io.pgrouter.PoolSettings;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -79,6 +80,13 @@ public final class EnvironmentReader {
                 PoolSettings.REPLICA_DEFAULTS);
         put("pgrouter.replicas-enabled", get("USE_READ_REPLICA"), "USE_READ_REPLICA");
         put("pgrouter.fallback-to-primary", get("REPLICA_FALLBACK_ENABLED"), "REPLICA_FALLBACK_ENABLED");
+        for (String setting : TlsChecks.SETTINGS) {
+            String variable = "POSTGRES_SSL_" + setting.replace("root-cert", "root_cert").replace('-', '_').toUpperCase(Locale.ROOT);
+            put("pgrouter.ssl." + setting, setting.equals("key-password") ? env.apply(variable) : get(variable), variable);
+        }
+        put("pgrouter.probe.username", get("POSTGRES_PROBE_USER"), "POSTGRES_PROBE_USER");
+        put("pgrouter.probe.password", env.apply("POSTGRES_PROBE_PASSWORD"), "POSTGRES_PROBE_PASSWORD");
+        put("pgrouter.probe.password-file", get("POSTGRES_PROBE_PASSWORD_FILE"), "POSTGRES_PROBE_PASSWORD_FILE");
     }
 
     // POSTGRES_REPLICA_HOST: "host", "host:port" or "[ipv6]:port", comma-separated. Replicas log in like the

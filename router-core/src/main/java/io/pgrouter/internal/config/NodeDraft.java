@@ -19,6 +19,8 @@ public final class NodeDraft {
     String passwordFile;
     String weight;
     final Map<String, String> properties = new LinkedHashMap<>();
+    /** TLS settings of this node by their name after {@code ssl.} ({@code mode}, {@code root-cert}, ...). */
+    final Map<String, String> ssl = new LinkedHashMap<>();
 
     NodeDraft(String keyPrefix, String name) {
         this.keyPrefix = keyPrefix;
@@ -37,7 +39,13 @@ public final class NodeDraft {
             case "password" -> password = value;
             case "password-file" -> passwordFile = value;
             case "weight" -> weight = value;
-            default -> throw new IllegalArgumentException("unknown node setting " + keyPrefix + "." + setting);
+            default -> {
+                if (setting.startsWith("ssl.") && TlsChecks.SETTINGS.contains(setting.substring(4))) {
+                    ssl.put(setting.substring(4), value);
+                    return this;
+                }
+                throw new IllegalArgumentException("unknown node setting " + keyPrefix + "." + setting);
+            }
         }
         return this;
     }

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class PropertiesReader {
 
-    private static final String NODE_SETTINGS = "name|url|host|port|database|username|password|password-file";
+    private static final String NODE_SETTINGS = "name|url|host|port|database|username|password|password-file"
+            + "|ssl\\.mode|ssl\\.root-cert|ssl\\.cert|ssl\\.key|ssl\\.key-password";
     private static final String POOL_SETTINGS =
             "maximum-pool-size|minimum-idle|connection-timeout|max-lifetime|idle-timeout|leak-detection-threshold";
     private static final Pattern PRIMARY = Pattern.compile("pgrouter\\.primary\\.(" + NODE_SETTINGS + ")");
@@ -26,6 +27,8 @@ public final class PropertiesReader {
     private static final Pattern PRIMARY_PROPERTY = Pattern.compile("pgrouter\\.primary\\.properties\\.(.+)");
     private static final Pattern REPLICA_PROPERTY = Pattern.compile("pgrouter\\.replicas\\[(\\d{1,3})]\\.properties\\.(.+)");
     private static final Pattern POOL = Pattern.compile("pgrouter\\.pool\\.(primary|replica)\\.(" + POOL_SETTINGS + ")");
+    private static final Pattern SSL = Pattern.compile("pgrouter\\.ssl\\.(mode|root-cert|cert|key|key-password)");
+    private static final Pattern PROBE_LOGIN = Pattern.compile("pgrouter\\.probe\\.(username|password|password-file)");
     private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
 
     /** Every key without a free-form part, replica keys with index 0; the candidates for "did you mean". */
@@ -69,6 +72,10 @@ public final class PropertiesReader {
                 int index = Integer.parseInt(m.group(1));
                 replicaKeys.putIfAbsent(index, key);
                 config.replica(index).property(m.group(2), value);
+            } else if ((m = SSL.matcher(key)).matches()) {
+                config.ssl(m.group(1), value);
+            } else if ((m = PROBE_LOGIN.matcher(key)).matches()) {
+                config.probeLogin(m.group(1), value);
             } else if ((m = POOL.matcher(key)).matches()) {
                 pool(m.group(1).equals("primary") ? primaryPool : replicaPool, m.group(2), label, value);
             } else {
@@ -146,7 +153,7 @@ public final class PropertiesReader {
 
     private static List<String> knownKeys() {
         TreeSet<String> keys = new TreeSet<>();
-        for (String setting : NODE_SETTINGS.split("\\|")) {
+        for (String setting : NODE_SETTINGS.replace("\\", "").split("\\|")) {
             keys.add("pgrouter.primary." + setting);
             keys.add("pgrouter.replicas[0]." + setting);
         }
@@ -158,7 +165,11 @@ public final class PropertiesReader {
         keys.addAll(List.of("pgrouter.enabled", "pgrouter.replicas-enabled", "pgrouter.fallback-to-primary", "pgrouter.selection",
                 "pgrouter.failed-replica-backoff", "pgrouter.probe.interval", "pgrouter.probe.timeout",
                 "pgrouter.probe.abort-on-timeout", "pgrouter.lag.max-bytes", "pgrouter.lag.max-delay",
-                "pgrouter.lag.rejoin-after"));
+                "pgrouter.lag.rejoin-after", "pgrouter.probe.username", "pgrouter.probe.password",
+                "pgrouter.probe.password-file"));
+        for (String setting : TlsChecks.SETTINGS) {
+            keys.add("pgrouter.ssl." + setting);
+        }
         return new ArrayList<>(keys);
     }
 }

@@ -7,7 +7,9 @@ import io.pgrouter.ReplicaSelector;
 import io.pgrouter.UnknownNodeException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -27,6 +29,7 @@ import java.util.function.UnaryOperator;
  * @param monitor how the health monitor probes
  * @param lag when replicas leave and rejoin rotation
  * @param abortOnProbeTimeout whether connections handed out on a node whose probe timed out are aborted
+ * @param probeLogin the health monitor's own login, or {@code null} for each node's user
  */
 public record RouterConfig(
         NodeConfig primary,
@@ -39,7 +42,8 @@ public record RouterConfig(
         Duration failedReplicaBackoff,
         MonitorSettings monitor,
         LagThresholds lag,
-        boolean abortOnProbeTimeout) {
+        boolean abortOnProbeTimeout,
+        ProbeLogin probeLogin) {
 
     /** Default for {@link #failedReplicaBackoff()}. */
     public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
@@ -56,6 +60,14 @@ public record RouterConfig(
         all.add(primary);
         all.addAll(replicas);
         return all;
+    }
+
+    /**
+     * The nodes as the health monitor connects to them: with the {@linkplain #probeLogin() probe login} when one is
+     * set, else as {@link #nodes()}.
+     */
+    public List<NodeConfig> probeNodes() {
+        return probeLogin == null ? nodes() : nodes().stream().map(probeLogin::applyTo).toList();
     }
 
     /** A builder with every default. */
@@ -80,6 +92,8 @@ public record RouterConfig(
         private Duration lagMaxDelay;
         private Integer rejoinAfter;
         private UnaryOperator<String> keyLabels = UnaryOperator.identity();
+        private final Map<String, String> ssl = new LinkedHashMap<>();
+        private final NodeDraft probeLogin = new NodeDraft("pgrouter.probe", "probe");
 
         private Builder() {
         }
@@ -192,6 +206,27 @@ public record RouterConfig(
         }
 
         /**
+         * A TLS setting for every node ({@code mode}, {@code root-cert}, {@code cert}, {@code key},
+         * {@code key-password}: the keys after {@code pgrouter.ssl.}); a node's own {@code ssl.*} overrides it.
+         */
+        public Builder ssl(String setting, String value) {
+            if (!TlsChecks.SETTINGS.contains(setting)) {
+                throw new IllegalArgumentException("unknown TLS setting pgrouter.ssl." + setting);
+            }
+            ssl.put(setting, value);
+            return this;
+        }
+
+        /** The health monitor's login: {@code username}, {@code password} or {@code password-file}. */
+        public Builder probeLogin(String setting, String value) {
+            if (!List.of("username", "password", "password-file").contains(setting)) {
+                throw new IllegalArgumentException("unknown probe login setting pgrouter.probe." + setting);
+            }
+            probeLogin.set(setting, value);
+            return this;
+        }
+
+        /**
          * How errors name a key: readers of other sources (environment variables) say where a value came from,
          * e.g. {@code pgrouter.pool.primary.minimum-idle (from DB_POOL_SIZE)}.
          */
@@ -211,11 +246,12 @@ public record RouterConfig(
                 throw new IllegalArgumentException(checks.label("pgrouter.primary.url")
                         + " is required: configure the primary's url (or host)");
             }
-            NodeConfig primaryNode = checks.node(primary, NodeRole.PRIMARY, null);
+            NodeConfig primaryNode = checks.node(primary, NodeRole.PRIMARY, null, ssl);
             List<NodeConfig> replicaNodes = new ArrayList<>();
             for (NodeDraft draft : replicas) {
-                replicaNodes.add(checks.node(draft, NodeRole.REPLICA, primary));
+                replicaNodes.add(checks.node(draft, NodeRole.REPLICA, primary, ssl));
             }
+            ProbeLogin probe = checks.probeLogin(probeLogin);
             checks.uniqueNames(primaryNode, replicaNodes, replicas);
             checks.pool("pgrouter.pool.primary.", primaryPool);
             checks.pool("pgrouter.pool.replica.", replicaPool);
@@ -230,7 +266,7 @@ public record RouterConfig(
                     rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter()));
             return new RouterConfig(primaryNode, replicaNodes, primaryPool, replicaPool,
                     selector != null ? selector : ReplicaSelector.leastInFlight(), fallbackToPrimary,
-                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout);
+                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout, probe);
         }
     }
 }

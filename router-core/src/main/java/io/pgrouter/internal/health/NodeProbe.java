@@ -208,6 +208,21 @@ final class NodeProbe implements AutoCloseable {
 
     private static String describe(Exception e) {
         String state = e instanceof SQLException sql && sql.getSQLState() != null ? " [SQLSTATE " + sql.getSQLState() + "]" : "";
-        return e.getClass().getSimpleName() + ": " + e.getMessage() + state;
+        return tlsRejection(e) + e.getClass().getSimpleName() + ": " + e.getMessage() + state;
+    }
+
+    /**
+     * Says so up front when TLS verification refused the server (a CA that did not sign its certificate, a host name
+     * the certificate does not name): the operator's fix is a certificate, not the network.
+     */
+    static String tlsRejection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof java.security.cert.CertificateException || message.contains("hostnameverifier")
+                    || t instanceof javax.net.ssl.SSLHandshakeException && (message.contains("PKIX") || message.contains("certificate"))) {
+                return "TLS: the server's certificate was not accepted (sslmode verification failed): ";
+            }
+        }
+        return "";
     }
 }

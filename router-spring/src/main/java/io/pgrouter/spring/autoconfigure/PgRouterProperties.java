@@ -56,6 +56,9 @@ public class PgRouterProperties {
     /** HikariCP settings per role. */
     private final Pools pool = new Pools();
 
+    /** TLS for every node's pool and probe connections; a node's own ssl.* settings override these one by one. */
+    private final Ssl ssl = new Ssl();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -121,6 +124,10 @@ public class PgRouterProperties {
         return pool;
     }
 
+    public Ssl getSsl() {
+        return ssl;
+    }
+
     /** One database server. */
     public static class Node {
 
@@ -150,6 +157,13 @@ public class PgRouterProperties {
 
         /** Extra pgjdbc connection properties (ssl, sslmode, ApplicationName, ...). */
         private Map<String, String> properties = new LinkedHashMap<>();
+
+        /** TLS for this node, overriding pgrouter.ssl.* setting by setting. */
+        private final Ssl ssl = new Ssl();
+
+        public Ssl getSsl() {
+            return ssl;
+        }
 
         public String getName() {
             return name;
@@ -231,6 +245,74 @@ public class PgRouterProperties {
         }
     }
 
+    /** TLS settings: pgjdbc's sslmode, sslrootcert, sslcert, sslkey and sslpassword. */
+    public static class Ssl {
+
+        /**
+         * disable, allow, prefer, require, verify-ca or verify-full; default verify-full when any file is set, else
+         * pgjdbc's (prefer, unverified).
+         */
+        private String mode;
+
+        /** The CA certificate (PEM) that signed the servers' certificates; required by verify-ca and verify-full. */
+        private String rootCert;
+
+        /** Client certificate (PEM), for client-certificate authentication. */
+        private String cert;
+
+        /** The client certificate's key: PKCS#8 DER (.pk8), or a PKCS#12 key store (.p12) holding certificate and key. */
+        private String key;
+
+        /** Password of the client key; never logged or shown. */
+        private String keyPassword;
+
+        public String getMode() {
+            return mode;
+        }
+
+        public void setMode(String mode) {
+            this.mode = mode;
+        }
+
+        public String getRootCert() {
+            return rootCert;
+        }
+
+        public void setRootCert(String rootCert) {
+            this.rootCert = rootCert;
+        }
+
+        public String getCert() {
+            return cert;
+        }
+
+        public void setCert(String cert) {
+            this.cert = cert;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public String getKeyPassword() {
+            return keyPassword;
+        }
+
+        public void setKeyPassword(String keyPassword) {
+            this.keyPassword = keyPassword;
+        }
+
+        @Override
+        public String toString() {
+            return "Ssl[mode=" + mode + ", rootCert=" + rootCert + ", cert=" + cert + ", key=" + key
+                    + ", keyPassword=" + (keyPassword == null ? "<none>" : "<masked>") + "]";
+        }
+    }
+
     /** A streaming replica. */
     public static class Replica extends Node {
 
@@ -257,6 +339,39 @@ public class PgRouterProperties {
 
         /** Whether connections in use on a node whose probe timed out are aborted, so blocked statements fail at once. */
         private boolean abortOnTimeout = true;
+
+        /** The health monitor's own login (a user with only pg_monitor is enough); default each node's user. */
+        private String username;
+
+        /** Password of the probe login; never logged or shown. */
+        private String password;
+
+        /** File to read the probe login's password from; not together with password. */
+        private String passwordFile;
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getPasswordFile() {
+            return passwordFile;
+        }
+
+        public void setPasswordFile(String passwordFile) {
+            this.passwordFile = passwordFile;
+        }
 
         public Duration getInterval() {
             return interval;

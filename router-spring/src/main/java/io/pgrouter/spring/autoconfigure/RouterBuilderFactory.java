@@ -5,6 +5,7 @@ import io.pgrouter.PoolSettings;
 import io.pgrouter.ReplicaSelector;
 import io.pgrouter.Selection;
 import io.pgrouter.RoutingDataSource;
+import io.pgrouter.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -65,6 +66,16 @@ final class RouterBuilderFactory {
         if (properties.getProbe().getTimeout() != null) {
             builder.probeTimeout(properties.getProbe().getTimeout());
         }
+        TlsSettings tls = tls(properties.getSsl());
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        PgRouterProperties.Probe probe = properties.getProbe();
+        if (probe.getPasswordFile() != null) {
+            builder.probeLogin(probe.getUsername(), Path.of(probe.getPasswordFile()));
+        } else if (probe.getUsername() != null || probe.getPassword() != null) {
+            builder.probeLogin(probe.getUsername(), probe.getPassword());
+        }
         PgRouterProperties.Lag lag = properties.getLag();
         builder.lagThresholds(new LagThresholds(lag.getMaxBytes().toBytes(), lag.getMaxDelay(), lag.getRejoinAfter()));
         builder.primaryPool(pool(PoolSettings.PRIMARY_DEFAULTS, properties.getPool().getPrimary()));
@@ -114,6 +125,34 @@ final class RouterBuilderFactory {
             builder.passwordFile(name, Path.of(node.getPasswordFile()));
         }
         node.getProperties().forEach((key, value) -> builder.jdbcProperty(name, key, value));
+        TlsSettings tls = tls(node.getSsl());
+        if (tls != null) {
+            builder.tls(name, tls);
+        }
+    }
+
+    /** The settings that are set, or {@code null} for none; the router checks them and names the key. */
+    private static TlsSettings tls(PgRouterProperties.Ssl ssl) {
+        TlsSettings tls = TlsSettings.custom();
+        boolean any = false;
+        if (ssl.getMode() != null) {
+            tls = tls.mode(ssl.getMode());
+            any = true;
+        }
+        if (ssl.getRootCert() != null) {
+            tls = tls.rootCertificate(Path.of(ssl.getRootCert()));
+            any = true;
+        }
+        if (ssl.getKey() != null || ssl.getCert() != null) {
+            tls = tls.clientCertificate(ssl.getCert() == null ? null : Path.of(ssl.getCert()),
+                    ssl.getKey() == null ? null : Path.of(ssl.getKey()));
+            any = true;
+        }
+        if (ssl.getKeyPassword() != null) {
+            tls = tls.keyPassword(ssl.getKeyPassword());
+            any = true;
+        }
+        return any ? tls : null;
     }
 
     /** Unset values keep the role's defaults (PoolSettings halves a default idle timeout a short lifetime would invalidate). */

@@ -25,6 +25,9 @@ public final class ContainerSupport {
         if (spec.networkFaults()) {
             throw new ProviderUnavailableException("network faults need servers on this machine (the embedded or local provider)");
         }
+        if (spec.tls()) {
+            throw new ProviderUnavailableException("TLS needs servers on this machine (the embedded or local provider)");
+        }
         String reason = unavailableReason();
         if (reason != null) {
             throw new ProviderUnavailableException(reason);

@@ -34,11 +34,13 @@ final class LocalNode extends AbstractNode {
     private final ReplicaSetSpec spec;
     private final DataSource dataSource;
     private final DataSource adminDataSource;
+    private final TlsMaterial tls;
 
     private volatile Process process;
     private volatile boolean frozen;
 
-    LocalNode(String name, Role role, NodeNetwork network, Path runDir, PostgresBinaries binaries, ServerUser user, ReplicaSetSpec spec) {
+    LocalNode(String name, Role role, NodeNetwork network, Path runDir, PostgresBinaries binaries, ServerUser user, ReplicaSetSpec spec,
+            TlsMaterial tls) {
         super(name, role);
         this.network = network;
         this.dataDir = runDir.resolve(name);
@@ -46,8 +48,9 @@ final class LocalNode extends AbstractNode {
         this.binaries = binaries;
         this.user = user;
         this.spec = spec;
-        this.dataSource = Sql.dataSource(network.host(), network.port(), spec.database(), spec.user(), spec.password());
-        this.adminDataSource = Sql.dataSource(network.host(), network.port(), "postgres", spec.user(), spec.password());
+        this.tls = tls;
+        this.dataSource = Sql.dataSource(network.host(), network.port(), spec.database(), spec.user(), spec.password(), tls);
+        this.adminDataSource = Sql.dataSource(network.host(), network.port(), "postgres", spec.user(), spec.password(), tls);
     }
 
     @Override
@@ -107,6 +110,9 @@ final class LocalNode extends AbstractNode {
                 Files.writeString(dataDir.resolve("pg_hba.conf"), "\nhost all all " + network.clientNetwork() + " scram-sha-256\n"
                         + "host replication all " + network.clientNetwork() + " scram-sha-256\n", java.nio.file.StandardOpenOption.APPEND);
             }
+            if (tls != null) {
+                requireTls(dataDir.resolve("pg_hba.conf"));
+            }
         } catch (IOException e) {
             throw new IllegalStateException("Cannot prepare the data directory of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
         } finally {
@@ -116,6 +122,37 @@ final class LocalNode extends AbstractNode {
                 // the run directory is deleted on close anyway
             }
         }
+    }
+
+    /**
+     * Clients must connect over TLS (and with a client certificate where required): every {@code host} line for
+     * ordinary connections becomes {@code hostssl}. Replication lines stay as they are (replicas stream from the
+     * primary as before; libpq still prefers TLS). Replicas copy this file with the data directory.
+     */
+    private void requireTls(Path hba) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(hba)) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length >= 5 && fields[0].equals("host") && !fields[1].equals("replication")) {
+                line = "hostssl" + line.trim().substring(4) + (tls.clientCertificatesRequired() ? " clientcert=verify-full" : "");
+            }
+            lines.add(line);
+        }
+        Files.write(hba, lines, StandardCharsets.UTF_8);
+    }
+
+    /** Writes this node's certificate, key and the CA into its data directory, mode 0600, and the settings that use them. */
+    private void writeTlsFiles(List<String> settings) throws IOException {
+        TlsMaterial.ServerFiles files = tls.serverFiles(name(), network.host());
+        for (var file : Map.of("server.crt", files.certificate(), "server.key", files.key(), "root.crt", files.caCertificate()).entrySet()) {
+            Path path = dataDir.resolve(file.getKey());
+            Files.writeString(path, file.getValue(), StandardCharsets.US_ASCII);
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        }
+        settings.add(ServerConfig.confLine("ssl", "on"));
+        settings.add(ServerConfig.confLine("ssl_cert_file", "server.crt"));
+        settings.add(ServerConfig.confLine("ssl_key_file", "server.key"));
+        settings.add(ServerConfig.confLine("ssl_ca_file", "root.crt"));
     }
 
     /**
@@ -135,6 +172,10 @@ final class LocalNode extends AbstractNode {
             lines.add(ServerConfig.confLine("listen_addresses", network.listenHost()));
             lines.add(ServerConfig.confLine("port", Integer.toString(network.listenPort())));
             lines.add(ServerConfig.confLine("unix_socket_directories", ""));
+            if (tls != null) {
+                // Again at each (re)configuration: a replica's data directory is a copy of the primary's, its files too.
+                writeTlsFiles(lines);
+            }
             if (upstream != null) {
                 lines.add(ServerConfig.confLine("primary_conninfo",
                         ServerConfig.primaryConninfo(upstream.host(), upstream.port(), spec.user(), spec.password(), name())));

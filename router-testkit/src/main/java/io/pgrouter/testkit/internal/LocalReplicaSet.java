@@ -20,9 +20,12 @@ final class LocalReplicaSet extends AbstractReplicaSet {
     private final String provider;
     private final ServerUser user;
     private final NetworkLayout network;
+    private final TlsMaterial tls;
 
-    private LocalReplicaSet(ReplicaSetSpec spec, Path runDir, List<LocalNode> nodes, String provider, ServerUser user, NetworkLayout network) {
+    private LocalReplicaSet(ReplicaSetSpec spec, Path runDir, List<LocalNode> nodes, String provider, ServerUser user, NetworkLayout network,
+            TlsMaterial tls) {
         super(spec, nodes);
+        this.tls = tls;
         this.runDir = runDir;
         this.provider = provider;
         this.user = user;
@@ -34,13 +37,15 @@ final class LocalReplicaSet extends AbstractReplicaSet {
         ServerUser user = ServerUser.detect();
         Path runDir = RunDirectory.create();
         NetworkLayout network = null;
+        TlsMaterial tls = null;
         List<LocalNode> nodes = new ArrayList<>();
         try {
             network = networkLayout(spec);
+            tls = spec.tls() ? new TlsMaterial(runDir.resolve("tls"), spec.user(), spec.clientCertificates()) : null;
             List<Integer> ports = ports(spec);
             for (int i = 0; i <= spec.replicas(); i++) {
                 String name = i == 0 ? "primary" : "replica-" + i;
-                nodes.add(new LocalNode(name, i == 0 ? Role.PRIMARY : Role.REPLICA, network.node(name, i, ports.get(i)), runDir, binaries, user, spec));
+                nodes.add(new LocalNode(name, i == 0 ? Role.PRIMARY : Role.REPLICA, network.node(name, i, ports.get(i)), runDir, binaries, user, spec, tls));
             }
         } catch (RuntimeException e) {
             // Not a replica set yet: free what was made so far here.
@@ -50,7 +55,7 @@ final class LocalReplicaSet extends AbstractReplicaSet {
             RunDirectory.delete(runDir);
             throw e;
         }
-        LocalReplicaSet set = new LocalReplicaSet(spec, runDir, nodes, provider, user, network);
+        LocalReplicaSet set = new LocalReplicaSet(spec, runDir, nodes, provider, user, network, tls);
         Cleanup.register(set);
         try {
             set.bootstrap();
@@ -138,6 +143,11 @@ final class LocalReplicaSet extends AbstractReplicaSet {
     @SuppressWarnings("unchecked")
     private List<LocalNode> localNodes() {
         return (List<LocalNode>) (List<?>) allNodes();
+    }
+
+    @Override
+    public io.pgrouter.testkit.TlsFiles tls() {
+        return tls != null ? tls : super.tls();
     }
 
     @Override

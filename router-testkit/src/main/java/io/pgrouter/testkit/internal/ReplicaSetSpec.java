@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param settings extra server settings for every node
  * @param networkFaults whether nodes get network faults
  * @param networkMechanism the mechanism for them, or {@code null} for the kit's choice
+ * @param tls whether every node runs with TLS on and refuses other connections (replication excepted)
+ * @param clientCertificates whether nodes also require a client certificate signed by the kit's CA
  */
 public record ReplicaSetSpec(
         Version version,
@@ -34,7 +36,9 @@ public record ReplicaSetSpec(
         Duration startupTimeout,
         Map<String, String> settings,
         boolean networkFaults,
-        Mechanism networkMechanism) {
+        Mechanism networkMechanism,
+        boolean tls,
+        boolean clientCertificates) {
 
     /** Major versions the embedded binaries and the replica set's SQL support. */
     public static final int MIN_MAJOR = 15;
@@ -45,12 +49,24 @@ public record ReplicaSetSpec(
     private static final Set<String> RESERVED = Set.of(
             "port", "listen_addresses", "unix_socket_directories", "wal_level", "hot_standby",
             "max_wal_senders", "max_replication_slots", "primary_conninfo", "primary_slot_name",
-            "data_directory", "hba_file", "ident_file", "config_file", "restore_command");
+            "data_directory", "hba_file", "ident_file", "config_file", "restore_command",
+            "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file");
 
     private static final Pattern VERSION = Pattern.compile("(\\d+)(?:\\.(\\d+)\\.(\\d+))?");
 
     public ReplicaSetSpec {
         settings = Map.copyOf(settings);
+        if (clientCertificates && !tls) {
+            throw new IllegalArgumentException("clientCertificates needs tls: start with tls(true) too");
+        }
+    }
+
+    /** The spec without TLS, as existing callers make it. */
+    public ReplicaSetSpec(Version version, int replicas, String database, String user, String password, int basePort,
+            Provider provider, Duration startupTimeout, Map<String, String> settings, boolean networkFaults,
+            Mechanism networkMechanism) {
+        this(version, replicas, database, user, password, basePort, provider, startupTimeout, settings, networkFaults,
+                networkMechanism, false, false);
     }
 
     /** Rejects a server setting the replica set controls itself. */
@@ -83,7 +99,8 @@ public record ReplicaSetSpec(
         // The password stays out: specs appear in logs and JUnit store keys.
         return "ReplicaSetSpec[version=" + version + ", replicas=" + replicas + ", database=" + database + ", user=" + user
                 + ", basePort=" + basePort + ", provider=" + provider + ", settings=" + settings
-                + (networkFaults ? ", networkFaults=" + (networkMechanism == null ? "auto" : networkMechanism) : "") + "]";
+                + (networkFaults ? ", networkFaults=" + (networkMechanism == null ? "auto" : networkMechanism) : "")
+                + (tls ? ", tls" + (clientCertificates ? " with client certificates" : "") : "") + "]";
     }
 
     /**

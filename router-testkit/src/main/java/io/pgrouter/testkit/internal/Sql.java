@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.pgrouter.testkit.TlsFiles;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -27,6 +28,23 @@ public final class Sql {
         ds.setSocketTimeout(30);
         ds.setTcpKeepAlive(true);
         ds.setApplicationName("pgrouter-testkit");
+        return ds;
+    }
+
+    /**
+     * As {@link #dataSource(String, int, String, String, String)}, over TLS with full verification against the
+     * kit's CA (and its client certificate where the servers require one) when {@code tls} is not {@code null}.
+     */
+    public static DataSource dataSource(String host, int port, String database, String user, String password, TlsFiles tls) {
+        PGSimpleDataSource ds = (PGSimpleDataSource) dataSource(host, port, database, user, password);
+        if (tls != null) {
+            ds.setSslMode("verify-full");
+            ds.setSslRootCert(tls.caCertificate().toString());
+            if (tls.clientCertificatesRequired()) {
+                ds.setSslCert(tls.clientCertificate().toString());
+                ds.setSslKey(tls.clientKey().toString());
+            }
+        }
         return ds;
     }
 

@@ -10,10 +10,12 @@ import java.util.List;
  *     because JUnit's stores look up their parents: without it an isolated class would find, and break, the
  *     shared cluster of the same shape.
  */
-record ClusterKey(int replicas, String version, String database, List<String> settings, boolean networkFaults, String owner) {
+record ClusterKey(int replicas, String version, String database, List<String> settings, boolean networkFaults, boolean tls,
+        boolean clientCertificates, String owner) {
 
     static ClusterKey of(PostgresReplicaSet annotation, Class<?> testClass) {
         return new ClusterKey(annotation.replicas(), annotation.version(), annotation.database(), List.of(annotation.settings()), annotation.networkFaults(),
+                annotation.tls(), annotation.clientCertificates(),
                 annotation.isolated() ? testClass.getName() : null);
     }
 
@@ -22,7 +24,9 @@ record ClusterKey(int replicas, String version, String database, List<String> se
                 .replicas(replicas)
                 .version(version)
                 .database(database)
-                .networkFaults(networkFaults);
+                .networkFaults(networkFaults)
+                .tls(tls)
+                .clientCertificates(clientCertificates);
         for (String setting : settings) {
             int eq = setting.indexOf('=');
             if (eq <= 0) {

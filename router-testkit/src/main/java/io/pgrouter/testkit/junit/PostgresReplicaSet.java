@@ -56,4 +56,16 @@ public @interface PostgresReplicaSet {
      * usually wants {@link #isolated()} too.
      */
     boolean networkFaults() default false;
+
+    /**
+     * Whether every node runs with TLS and refuses connections without it, as
+     * {@link io.pgrouter.testkit.PostgresReplicaSet#tls(boolean)}; {@code ReplicaSet.tls()} gives the CA certificate.
+     */
+    boolean tls() default false;
+
+    /**
+     * Whether nodes also require a client certificate, as
+     * {@link io.pgrouter.testkit.PostgresReplicaSet#clientCertificates(boolean)}; turns {@link #tls()} on.
+     */
+    boolean clientCertificates() default false;
 }

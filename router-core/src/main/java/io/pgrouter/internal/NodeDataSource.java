@@ -1,0 +1,100 @@
+package io.pgrouter.internal;
+
+import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.config.Secrets;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.postgresql.Driver;
+
+/**
+ * What a node's HikariCP pool opens connections through: pgjdbc with the node's URL, login and properties. Handed
+ * to HikariCP as a data source rather than as a URL with data source properties, because HikariCP logs its
+ * configuration at DEBUG and masks only a property named {@code password} there: {@code sslpassword} (the client
+ * key's password) would be printed. This class's {@link #toString()} shows no secret.
+ */
+final class NodeDataSource implements DataSource {
+
+    private final NodeConfig node;
+    private final Properties properties = new Properties();
+    private volatile int loginTimeoutSeconds;
+
+    NodeDataSource(NodeConfig node) {
+        this.node = node;
+        node.properties().forEach(properties::setProperty);
+        if (node.username() != null) {
+            properties.setProperty("user", node.username());
+        }
+        if (node.password() != null) {
+            properties.setProperty("password", node.password());
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Properties connect = properties;
+        int timeout = loginTimeoutSeconds;
+        if (timeout > 0 && !properties.containsKey("loginTimeout")) {
+            connect = new Properties();
+            connect.putAll(properties);
+            connect.setProperty("loginTimeout", Integer.toString(timeout));
+        }
+        Connection c = new Driver().connect(node.jdbcUrl(), connect);
+        if (c == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL: " + Secrets.maskUrl(node.jdbcUrl()), "08001");
+        }
+        return c;
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("the node's login is part of its configuration");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // pgjdbc logs through java.util.logging
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        loginTimeoutSeconds = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeoutSeconds;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("not a wrapper of " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "NodeDataSource[" + node + "]";
+    }
+}

@@ -1,0 +1,168 @@
+package io.pgrouter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgrouter.testkit.PostgresNode;
+import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
+import io.pgrouter.testkit.junit.PostgresReplicaSet;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Routing and health over TLS with full verification ({@code sslmode=verify-full}): the kit's servers refuse
+ * connections without TLS, so every pool and probe connection here is verified TLS. A node whose certificate does not
+ * verify is out of rotation with a reason that says so, and the others keep serving.
+ */
+@PostgresReplicaSet(replicas = 2, tls = true, isolated = true)
+class TlsRoutingIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String TLS_REASON = "TLS: the server's certificate was not accepted";
+
+    private ReplicaSet cluster;
+    private RoutingDataSource router;
+
+    private RoutingDataSource.Builder verifyFull() {
+        return TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200))
+                .tls(TlsSettings.verifyFull(cluster.tls().caCertificate()));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (router != null) {
+            router.close();
+        }
+        for (PostgresNode node : cluster.nodes()) {
+            node.start();
+        }
+        cluster.replicas().forEach(PostgresNode::resumeReplay);
+    }
+
+    @Test
+    void readsGoToReplicasAndWritesToThePrimaryOverVerifiedTls() throws SQLException {
+        router = verifyFull().build();
+        await("every replica eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+        try (Connection c = router.getConnection()) {
+            c.setReadOnly(true);
+            assertThat(Where.of(c).inRecovery()).isTrue();
+            assertThat(sessionUsesTls(c)).isTrue();
+        }
+        try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+            assertThat(Where.of(c).inRecovery()).isFalse();
+            assertThat(sessionUsesTls(c)).isTrue();
+            s.execute("CREATE TABLE IF NOT EXISTS tls_it(id serial primary key, pad text)");
+        }
+        // The probes too: the servers take nothing but TLS, and their connections say so.
+        assertThat(query(cluster.primary(), "SELECT bool_and(s.ssl) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
+                + " WHERE a.application_name = 'pgrouter-probe'")).isEqualTo("t");
+    }
+
+    @Test
+    void aLaggingReplicaLeavesRotationAndReturns() throws SQLException {
+        router = verifyFull().lagThresholds(new LagThresholds(64 * 1024, Duration.ofSeconds(60), 2)).build();
+        await("every replica eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+        PostgresNode replica = cluster.node("replica-1");
+        execute(cluster.primary(), "CREATE TABLE IF NOT EXISTS tls_lag(id serial primary key, pad text)");
+        cluster.awaitReplicated(DEADLINE);
+        replica.pauseReplay();
+        execute(cluster.primary(), "INSERT INTO tls_lag(pad) SELECT repeat('x', 1000) FROM generate_series(1, 500)");
+        await("replica-1 out of rotation for lag", () -> router.status().node("replica-1").health() == HealthState.LAGGING);
+        assertThat(router.status().node("replica-1").eligible()).isFalse();
+        assertThat(router.status().node("replica-2").eligible()).isTrue();
+        replica.resumeReplay();
+        await("replica-1 back", () -> router.status().node("replica-1").eligible());
+    }
+
+    @Test
+    void aStoppedReplicaLeavesRotationAndReadsGoOn() throws SQLException {
+        router = verifyFull().build();
+        await("every replica eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+        PostgresNode replica = cluster.node("replica-2");
+        replica.stop();
+        await("replica-2 out of rotation", () -> !router.status().node("replica-2").eligible());
+        assertThat(router.status().node("replica-2").health()).isEqualTo(HealthState.UNREACHABLE);
+        for (int i = 0; i < 10; i++) {
+            try (Connection c = router.getConnection()) {
+                c.setReadOnly(true);
+                assertThat(Where.of(c).port()).isNotEqualTo(replica.port());
+            }
+        }
+        replica.start();
+        await("replica-2 back", () -> router.status().node("replica-2").eligible());
+    }
+
+    @Test
+    void aReplicaVerifiedAgainstACaThatDidNotSignItsCertificateIsExcludedWithThatReason() throws SQLException {
+        router = verifyFull().tls("replica-1", TlsSettings.verifyFull(cluster.tls().foreignCaCertificate())).build();
+        await("replica-2 eligible", () -> router.status().node("replica-2").eligible());
+        await("replica-1 excluded for its certificate", () -> String.valueOf(router.status().node("replica-1").notEligibleReason())
+                .contains(TLS_REASON));
+        System.out.println("replica-1 with a foreign CA: " + router.status().node("replica-1").notEligibleReason());
+        assertThat(router.status().node("replica-1").eligible()).isFalse();
+        assertOnlyServedBy("replica-2");
+    }
+
+    @Test
+    void aReplicaReachedUnderANameItsCertificateDoesNotHoldIsExcludedWithThatReason() throws SQLException {
+        // The certificates name 127.0.0.1; "localhost" reaches the same server but is not in them.
+        PostgresNode replica = cluster.node("replica-2");
+        RoutingDataSource.Builder builder = RoutingDataSource.builder()
+                .primary(cluster.primary().jdbcUrl(), cluster.user(), cluster.password())
+                .replica("replica-1", cluster.node("replica-1").jdbcUrl(), cluster.user(), cluster.password())
+                .replica("replica-2", "jdbc:postgresql://localhost:" + replica.port() + "/" + cluster.database(),
+                        cluster.user(), cluster.password())
+                .probeInterval(Duration.ofMillis(200))
+                .tls(TlsSettings.verifyFull(cluster.tls().caCertificate()));
+        router = builder.build();
+        await("replica-1 eligible", () -> router.status().node("replica-1").eligible());
+        await("replica-2 excluded for its certificate", () -> String.valueOf(router.status().node("replica-2").notEligibleReason())
+                .contains(TLS_REASON));
+        System.out.println("replica-2 by another name: " + router.status().node("replica-2").notEligibleReason());
+        assertOnlyServedBy("replica-1");
+    }
+
+    private void assertOnlyServedBy(String replicaName) throws SQLException {
+        int port = cluster.node(replicaName).port();
+        for (int i = 0; i < 10; i++) {
+            try (Connection c = router.getConnection()) {
+                c.setReadOnly(true);
+                assertThat(Where.of(c).port()).isEqualTo(port);
+            }
+        }
+        try (Connection c = router.getConnection()) {
+            assertThat(Where.of(c).inRecovery()).isFalse();
+        }
+    }
+
+    private static boolean sessionUsesTls(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static void execute(PostgresNode node, String sql) throws SQLException {
+        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String query(PostgresNode node, String sql) throws SQLException {
+        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
+    }
+}
