@@ -62,6 +62,8 @@ class RouterMetricsIT {
     @Test
     void decisionsLagPoolsAndProbesAreMeasured() throws Exception {
         try (RoutingDataSource router = router()) {
+            // The reads below are counted as replica decisions: start from replicas in rotation.
+            await("both replicas eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
             try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
                 s.execute("create table if not exists metrics_it (id serial primary key)");
             }

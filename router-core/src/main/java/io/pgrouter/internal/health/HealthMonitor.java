@@ -3,6 +3,7 @@ package io.pgrouter.internal.health;
 import io.pgrouter.LagThresholds;
 import io.pgrouter.internal.config.MonitorSettings;
 import io.pgrouter.internal.config.NodeConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class HealthMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.health");
+    /** How long the first round, which opens every probe connection, may wait for an answer. */
+    static final Duration FIRST_ROUND_TIMEOUT = Duration.ofSeconds(2);
 
     private final List<NodeConfig> nodes;
     private final MonitorSettings settings;
@@ -63,10 +66,16 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    /** Runs a first round now, so that routing starts informed, then one every interval. */
+    /**
+     * Runs a first round now, so that routing starts informed, then one every interval. The first round opens every
+     * probe connection (TCP, TLS, password exchange), which on a loaded machine can take longer than a probe on an
+     * open connection may: it waits up to {@link #FIRST_ROUND_TIMEOUT} (or the probe timeout, if longer) before it
+     * counts a node as not answering.
+     */
     public void start() {
+        Duration first = settings.timeout().compareTo(FIRST_ROUND_TIMEOUT) > 0 ? settings.timeout() : FIRST_ROUND_TIMEOUT;
         try {
-            scheduler.submit(this::round).get();
+            scheduler.submit(() -> round(first)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
@@ -108,9 +117,13 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void round() {
+        round(settings.timeout());
+    }
+
+    private void round(Duration budget) {
         roundRequested.set(false);
         try {
-            sink.accept(assessor.assess(probeAll(), thresholds.get(), System.nanoTime()));
+            sink.accept(assessor.assess(probeAll(budget), thresholds.get(), System.nanoTime()));
         } catch (Throwable e) {
             // Whatever a round (or a listener or observer it calls) throws must not end the schedule: a task of a
             // ScheduledExecutorService that throws is never run again, and the monitor would stop for good.
@@ -118,7 +131,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    private Map<String, ProbeResult> probeAll() {
+    private Map<String, ProbeResult> probeAll(Duration budget) {
         long started = System.nanoTime();
         for (Map.Entry<String, NodeProbe> e : probes.entrySet()) {
             Future<ProbeResult> previous = pending.get(e.getKey());
@@ -126,23 +139,24 @@ public final class HealthMonitor implements AutoCloseable {
                 pending.put(e.getKey(), probeThreads.get(e.getKey()).submit(e.getValue()::probe));
             }
         }
-        long deadline = started + settings.timeout().toNanos();
+        long deadline = started + budget.toNanos();
         Map<String, ProbeResult> results = new LinkedHashMap<>();
         for (Map.Entry<String, NodeProbe> e : probes.entrySet()) {
             Future<ProbeResult> future = pending.get(e.getKey());
-            results.put(e.getKey(), await(e.getKey(), e.getValue(), future, started, deadline));
+            results.put(e.getKey(), await(e.getKey(), e.getValue(), future, started, deadline, budget));
         }
         return results;
     }
 
-    private ProbeResult await(String node, NodeProbe probe, Future<ProbeResult> future, long started, long deadline) {
+    private ProbeResult await(String node, NodeProbe probe, Future<ProbeResult> future, long started, long deadline,
+            Duration budget) {
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // Cut the connection so the probe thread is free by the next round; a new connection is made then.
             probe.abort();
             return Assessor.timedOut(node, started, System.nanoTime() - started,
-                    "no answer within " + settings.timeout().toMillis() + " ms");
+                    "no answer within " + budget.toMillis() + " ms");
         } catch (ExecutionException | CancellationException e) {
             return ProbeResult.failed(node, started, System.nanoTime() - started, String.valueOf(e.getCause()));
         } catch (InterruptedException e) {
