@@ -27,6 +27,7 @@ import java.util.function.UnaryOperator;
  * @param monitor how the health monitor probes
  * @param lag when replicas leave and rejoin rotation
  * @param abortOnProbeTimeout whether connections handed out on a node whose probe timed out are aborted
+ * @param retryReads whether a read whose first statement broke before returning anything runs again on another node
  */
 public record RouterConfig(
         NodeConfig primary,
@@ -39,7 +40,8 @@ public record RouterConfig(
         Duration failedReplicaBackoff,
         MonitorSettings monitor,
         LagThresholds lag,
-        boolean abortOnProbeTimeout) {
+        boolean abortOnProbeTimeout,
+        boolean retryReads) {
 
     /** Default for {@link #failedReplicaBackoff()}. */
     public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
@@ -76,6 +78,7 @@ public record RouterConfig(
         private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
         private Duration probeTimeout;
         private boolean abortOnProbeTimeout = true;
+        private boolean retryReads = true;
         private Long lagMaxBytes;
         private Duration lagMaxDelay;
         private Integer rejoinAfter;
@@ -167,6 +170,11 @@ public record RouterConfig(
             return this;
         }
 
+        public Builder retryReads(boolean value) {
+            retryReads = value;
+            return this;
+        }
+
         public Builder lagMaxBytes(long value) {
             lagMaxBytes = value;
             return this;
@@ -230,7 +238,7 @@ public record RouterConfig(
                     rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter()));
             return new RouterConfig(primaryNode, replicaNodes, primaryPool, replicaPool,
                     selector != null ? selector : ReplicaSelector.leastInFlight(), fallbackToPrimary,
-                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout);
+                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout, retryReads);
         }
     }
 }
