@@ -20,5 +20,17 @@ public enum RouteReason {
     /** A read went to the primary because every eligible replica failed to give a connection within this call. */
     FALLBACK_ACQUIRE_FAILED,
     /** A read with a staleness bound went to the primary because every eligible replica lagged more than the bound. */
-    FALLBACK_REPLICAS_TOO_STALE
+    FALLBACK_REPLICAS_TOO_STALE,
+    /**
+     * A read ran again on this replica: its first statement broke on another node (connection lost, server shut
+     * down, node cut off by the health monitor) before anything came back. See {@code pgrouter.retry-reads}.
+     */
+    REPLICA_RETRIED,
+    /** As {@link #REPLICA_RETRIED}, on the primary: no other replica could take the read. */
+    FALLBACK_RETRIED;
+
+    /** Whether a connection routed for this reason went to a replica. */
+    public boolean toReplica() {
+        return this == REPLICA || this == REPLICA_RETRIED;
+    }
 }

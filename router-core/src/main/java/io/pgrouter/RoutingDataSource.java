@@ -41,7 +41,9 @@ import javax.sql.DataSource;
  * node. On its first real use (a statement, metadata, ...) the router decides once: a connection with read
  * intent, from {@code setReadOnly(true)} before first use or from an open {@link #readOnly()} scope, goes to an
  * eligible replica picked by the {@link ReplicaSelector}; any other to the primary; an {@link #onPrimary()}
- * scope sends it to the primary whatever else says. The connection then stays on that node until closed.
+ * scope sends it to the primary whatever else says. The connection then stays on that node while its intent stays
+ * the same; between transactions, a {@code setReadOnly} that changes it moves the connection (the physical one goes
+ * back to its pool, the next use routes again). Inside a transaction nothing moves.
  *
  * <p><b>Scopes</b> belong to the thread that opened them and are read when a connection is first used on that
  * thread. An open {@code onPrimary} scope wins over an open {@code readOnly} scope, whatever their order.
@@ -50,7 +52,8 @@ import javax.sql.DataSource;
  * then the primary (unless fallback is off: then a {@link NoEligibleNodeException} says why each replica could
  * not serve). A connection with read intent is made read-only wherever it lands, so a write in a read
  * transaction fails with SQLSTATE 25006 on a fallback to the primary just as it does on a replica (with pgjdbc's
- * default {@code readOnlyMode=transaction}, not in auto-commit mode); writes are never retried.
+ * default {@code readOnlyMode=transaction}, not in auto-commit mode); writes are never retried. A read whose first
+ * statement broke before anything came back runs once more on another node ({@link Builder#retryReads}).
  *
  * <p>Each node has its own HikariCP pool named {@code pgrouter-<node>}. Thread-safe.
  */
@@ -414,6 +417,16 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         /** Whether reads go to the primary when no replica can serve; default true. */
         public Builder fallbackToPrimary(boolean enabled) {
             config.fallbackToPrimary(enabled);
+            return this;
+        }
+
+        /**
+         * Whether a read whose first statement fails because its connection broke (SQLSTATE class 08, 57P01 to 57P03,
+         * or a node the health monitor cut off) before anything came back runs once more on another eligible replica,
+         * or the primary by fallback; default true. Writes never run twice. See {@code docs/routing.md}.
+         */
+        public Builder retryReads(boolean enabled) {
+            config.retryReads(enabled);
             return this;
         }
 

@@ -28,12 +28,20 @@ public final class ConnectionRouter {
     private final Topology topology;
     private final RouteDecider decider;
     private final Scopes scopes;
+    private final boolean retryReads;
     private volatile boolean closed;
 
+    /** A router that runs a broken read again elsewhere (see {@link #connectAgain}). */
     public ConnectionRouter(Topology topology, RouteDecider decider, Scopes scopes) {
+        this(topology, decider, scopes, true);
+    }
+
+    /** @param retryReads whether a read whose first statement broke runs again elsewhere ({@link #connectAgain}) */
+    public ConnectionRouter(Topology topology, RouteDecider decider, Scopes scopes, boolean retryReads) {
         this.topology = topology;
         this.decider = decider;
         this.scopes = scopes;
+        this.retryReads = retryReads;
     }
 
     public Topology topology() {
@@ -46,6 +54,11 @@ public final class ConnectionRouter {
 
     public Scopes scopes() {
         return scopes;
+    }
+
+    /** Whether a read whose first statement broke before returning anything runs again on another node. */
+    public boolean retryReads() {
+        return retryReads;
     }
 
     /** Refuses new connections from now on. */
@@ -136,7 +149,7 @@ public final class ConnectionRouter {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} connection -> {} ({})", request, route.node().name(), route.reason());
         }
-        target.attach(route, physical, request.readIntent(), slot);
+        target.attach(route, physical, request, slot);
     }
 
     // The slow path: allocation is fine here, a pool has just failed.
@@ -144,6 +157,44 @@ public final class ConnectionRouter {
             Node failed, SQLException error) throws SQLException, BorrowWaiters.Redirected {
         Map<String, String> failures = new LinkedHashMap<>();
         noteFailure(failed, error, failures);
+        connectElsewhere(target, request, snapshot, failed, failures, error, RouteReason.REPLICA,
+                RouteReason.FALLBACK_ACQUIRE_FAILED);
+    }
+
+    /**
+     * Routes {@code target} again after the first statement of its read broke on {@code failed} before anything came
+     * back ({@link RoutedConnection#rerouteAfter}): another eligible replica (reason
+     * {@link RouteReason#REPLICA_RETRIED}), else the primary unless fallback is off or the primary is the node that
+     * failed ({@link RouteReason#FALLBACK_RETRIED}).
+     *
+     * @throws SQLException when no node could take the read
+     */
+    void connectAgain(RoutedConnection target, RouteRequest request, Node failed, SQLException error)
+            throws SQLException {
+        checkOpen();
+        TopologySnapshot snapshot = topology.current();
+        Map<String, String> failures = new LinkedHashMap<>();
+        failures.put(failed.name(), "its connection broke: " + error.getMessage());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} connection: first statement on '{}' broke before returning anything (SQLSTATE {}: {});"
+                    + " running it again on another node", request, failed.name(), error.getSQLState(), error.getMessage());
+        }
+        try {
+            connectElsewhere(target, request, snapshot, failed, failures, error, RouteReason.REPLICA_RETRIED,
+                    RouteReason.FALLBACK_RETRIED);
+        } catch (BorrowWaiters.Redirected r) {
+            throw new SQLTransientConnectionException("No connection to run the read again: the primary changed while"
+                    + " waiting for one: " + r.getMessage(), "08001");
+        }
+    }
+
+    /**
+     * Tries the request's other eligible replicas in the selector's order, then the primary (unless fallback is off,
+     * or the primary is {@code failed}); {@code failures} collects why each could not serve.
+     */
+    private void connectElsewhere(RoutedConnection target, RouteRequest request, TopologySnapshot snapshot,
+            Node failed, Map<String, String> failures, SQLException error, RouteReason onReplica,
+            RouteReason onPrimary) throws SQLException, BorrowWaiters.Redirected {
         SQLException last = error;
         List<NodeState> remaining = new ArrayList<>(decider.candidates(request, snapshot));
         remaining.removeIf(state -> state.node() == failed);
@@ -158,14 +209,13 @@ public final class ConnectionRouter {
                 last = e;
                 continue;
             }
-            attach(target, request, next.node().route(RouteReason.REPLICA), physical);
+            attach(target, request, next.node().route(onReplica), physical);
             return;
         }
-        if (!decider.fallbackToPrimary()) {
+        if (!decider.fallbackToPrimary() || snapshot.primary().node() == failed) {
             throw decider.noEligibleNode(request, snapshot, failures, last);
         }
-        connectToPrimary(target, request, RouteReason.FALLBACK_ACQUIRE_FAILED, snapshot,
-                decider.noEligibleNode(request, snapshot, failures, last));
+        connectToPrimary(target, request, onPrimary, snapshot, decider.noEligibleNode(request, snapshot, failures, last));
     }
 
     /**

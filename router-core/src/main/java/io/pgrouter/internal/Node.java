@@ -200,8 +200,9 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Aborts every connection handed out on this node and not yet closed: statements blocked on a server that
-     * stopped answering fail at once instead of waiting for TCP to give up.
+     * Cuts every connection handed out on this node and not yet closed ({@link RoutedConnection#cut}): statements
+     * blocked on a server that stopped answering fail at once instead of waiting for TCP to give up, and a read that
+     * had shown nothing yet runs again elsewhere.
      *
      * @return how many were aborted
      */
@@ -209,8 +210,9 @@ public final class Node implements AutoCloseable {
         int aborted = 0;
         for (RoutedConnection c : handedOut.current()) {
             try {
-                c.abort(executor);
-                aborted++;
+                if (c.cut(executor)) {
+                    aborted++;
+                }
             } catch (SQLException | RuntimeException ignored) {
                 // already closed or closing: nothing left to cut
             }

@@ -7,15 +7,17 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * The settings a {@link RoutedConnection} receives before it is on a node, and their replay onto the physical
- * connection it gets. Before that, the getters answer from what was recorded or JDBC's defaults. Like the
- * connection, meant for one thread at a time.
+ * The settings a {@link RoutedConnection} receives, and their replay onto each physical connection it gets: the
+ * first, and the next ones when it moves between transactions or runs a broken read again elsewhere. Before first
+ * use, the getters answer from what was recorded or JDBC's defaults. Like the connection, meant for one thread at a
+ * time.
  */
 final class RecordedSettings {
 
     // null or -1 means "not set": the physical connection keeps what its pool gave it.
     private Boolean readOnly;
-    private Boolean autoCommit;
+    private boolean autoCommit = true;
+    private boolean autoCommitSet;
     private int isolation = -1;
     private int holdability = -1;
     private String catalog;
@@ -56,7 +58,7 @@ final class RecordedSettings {
         if (networkTimeout != -1) {
             connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
         }
-        if (autoCommit != null) {
+        if (autoCommitSet) {
             connection.setAutoCommit(autoCommit);
         }
     }
@@ -72,11 +74,12 @@ final class RecordedSettings {
 
     void autoCommit(boolean value) {
         autoCommit = value;
+        autoCommitSet = true;
     }
 
-    /** JDBC's default: true. */
+    /** The last value set, else JDBC's default: true. */
     boolean autoCommit() {
-        return autoCommit == null || autoCommit;
+        return autoCommit;
     }
 
     void isolation(int level) {

@@ -18,23 +18,37 @@ import java.sql.Struct;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
 
 /**
  * The connection {@link io.pgrouter.RoutingDataSource#getConnection()} returns: nothing physical until first
  * real use. Settings made before that ({@code setReadOnly}, {@code setAutoCommit}, isolation, schema, ...) are
  * recorded ({@link RecordedSettings}); the first call that needs the server (a statement, metadata, {@code nativeSQL}, a savepoint,
- * {@code unwrap}, ...) decides the node once, borrows from its pool and replays the settings. From then on every
- * call goes to that physical connection: it never switches nodes, so a transaction stays on its node.
+ * {@code unwrap}, ...) decides the node, borrows from its pool and replays the settings. Inside a transaction it
+ * never switches nodes.
+ *
+ * <p>Two things move it to another physical connection, each time with the settings replayed there:
+ * <ul>
+ * <li><b>A change of intent between transactions.</b> {@code setReadOnly(false)} on a connection routed for a read to
+ * a replica, or {@code setReadOnly(true)} on one routed to the primary for a write (what Spring's transaction managers
+ * do at each transaction start on a held connection), gives the physical connection back to its pool; the next call
+ * that needs the server routes again. Only when no transaction is open (auto-commit, or nothing ran since the last
+ * commit or rollback), no statement is open and the physical connection was never unwrapped; else the flag only goes
+ * to the physical connection, as on any JDBC connection.
+ * <li><b>A read that broke before it showed anything</b> ({@link #rerouteAfter}).
+ * </ul>
+ *
+ * <p>Statements, metadata and result sets are wrapped so that their {@code getConnection()} (or
+ * {@code getStatement().getConnection()}) is this connection: closing that goes through the router.
  *
  * <p>Before first use, getters answer from the recorded settings or JDBC's defaults ({@code autoCommit} true,
  * isolation read committed, PostgreSQL's default), {@code commit} and {@code rollback} have nothing to do, and
- * {@code isValid} is true while open. Closing a connection that was never used costs nothing.
- *
- * <p>{@code setReadOnly(true)} after the connection is physical only changes the physical connection: it cannot
- * move it to a replica; PostgreSQL then enforces read-only on whatever node it is. Like any JDBC connection it is
- * meant for one thread at a time.
+ * {@code isValid} is true while open. Closing a connection that was never used costs nothing. Like any JDBC
+ * connection it is meant for one thread at a time.
  */
 public final class RoutedConnection implements Connection {
+
+    private static final Logger LOG = RouterLog.LOG;
 
     private final ConnectionRouter router;
     private final RecordedSettings settings = new RecordedSettings();
@@ -43,12 +57,22 @@ public final class RoutedConnection implements Connection {
     private int slot = HandedOut.UNTRACKED;
     private boolean released;
     private volatile boolean closed;
+    // What the physical connection is for and what happened on it; reset when it gets another one.
+    private RouteRequest request;
+    private boolean readIntent;
+    private boolean ran;
+    private boolean inTransaction;
+    private volatile boolean cut;
+    // Statements handed out and not closed, on any physical connection; none may be open for a move.
+    private int openStatements;
+    // unwrap handed out a driver object: the caller may hold the physical connection, which must then stay put.
+    private boolean pinned;
 
     public RoutedConnection(ConnectionRouter router) {
         this.router = router;
     }
 
-    /** The route taken, or {@code null} before first use. */
+    /** The route of the physical connection, or {@code null} while it has none (before first use, after a move). */
     public Route route() {
         return route;
     }
@@ -66,14 +90,19 @@ public final class RoutedConnection implements Connection {
     }
 
     /** Called by the router with the borrowed connection; replays the recorded settings on it. */
-    void attach(Route route, Connection connection, boolean readIntent, int slot) throws SQLException {
+    void attach(Route route, Connection connection, RouteRequest request, int slot) throws SQLException {
         this.route = route;
         this.slot = slot;
         this.physical = connection;
+        this.request = request;
+        this.readIntent = request.readIntent();
+        this.ran = false;
+        this.inTransaction = false;
+        this.cut = false;
         if (closed) {
-            // Aborted while being handed out (its node stopped answering): the abort found nothing physical to cut.
+            // Aborted by another thread while being handed out: that abort found nothing physical to cut.
             try {
-                cut(connection, Runnable::run);
+                abortAndDrop(connection, Runnable::run);
             } finally {
                 route.node().released(this, slot);
             }
@@ -88,68 +117,182 @@ public final class RoutedConnection implements Connection {
         }
     }
 
-    // ---- calls that need the server: they route on first use
+    // ---- statements: wrapped so that they lead back here and, for the first of a read, may run again elsewhere
+
+    /** Whether a statement created now may run again elsewhere if its connection breaks (see {@link #rerouteAfter}). */
+    private boolean rerunnable() {
+        return readIntent && !ran && !pinned && router.retryReads();
+    }
 
     @Override
     public Statement createStatement() throws SQLException {
-        return physical().createStatement();
+        Statement s = physical().createStatement();
+        openStatements++;
+        return new RoutedStatement(this, s, rerunnable(), RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN,
+                RoutedStatement.NOT_GIVEN);
     }
 
     @Override
     public Statement createStatement(int type, int concurrency) throws SQLException {
-        return physical().createStatement(type, concurrency);
+        Statement s = physical().createStatement(type, concurrency);
+        openStatements++;
+        return new RoutedStatement(this, s, rerunnable(), type, concurrency, RoutedStatement.NOT_GIVEN);
     }
 
     @Override
     public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
-        return physical().createStatement(type, concurrency, holdability);
+        Statement s = physical().createStatement(type, concurrency, holdability);
+        openStatements++;
+        return new RoutedStatement(this, s, rerunnable(), type, concurrency, holdability);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
-        return physical().prepareStatement(sql);
+        return prepared(sql, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN, null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
-        return physical().prepareStatement(sql, type, concurrency);
+        return prepared(sql, type, concurrency, RoutedStatement.NOT_GIVEN, null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
             throws SQLException {
-        return physical().prepareStatement(sql, type, concurrency, holdability);
+        return prepared(sql, type, concurrency, holdability, null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        return physical().prepareStatement(sql, autoGeneratedKeys);
+        return prepared(sql, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN,
+                autoGeneratedKeys);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return physical().prepareStatement(sql, columnIndexes);
+        return prepared(sql, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN,
+                columnIndexes == null ? null : columnIndexes.clone());
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return physical().prepareStatement(sql, columnNames);
+        return prepared(sql, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN,
+                columnNames == null ? null : columnNames.clone());
+    }
+
+    private PreparedStatement prepared(String sql, int type, int concurrency, int holdability, Object keys)
+            throws SQLException {
+        PreparedStatement s = RoutedPreparedStatement.prepareOn(physical(), sql, type, concurrency, holdability, keys);
+        openStatements++;
+        return new RoutedPreparedStatement(this, s, rerunnable(), sql, type, concurrency, holdability, keys);
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return physical().prepareCall(sql);
+        CallableStatement s = physical().prepareCall(sql);
+        openStatements++;
+        return new RoutedCallableStatement(this, s, sql, RoutedStatement.NOT_GIVEN, RoutedStatement.NOT_GIVEN,
+                RoutedStatement.NOT_GIVEN);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
-        return physical().prepareCall(sql, type, concurrency);
+        CallableStatement s = physical().prepareCall(sql, type, concurrency);
+        openStatements++;
+        return new RoutedCallableStatement(this, s, sql, type, concurrency, RoutedStatement.NOT_GIVEN);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability) throws SQLException {
-        return physical().prepareCall(sql, type, concurrency, holdability);
+        CallableStatement s = physical().prepareCall(sql, type, concurrency, holdability);
+        openStatements++;
+        return new RoutedCallableStatement(this, s, sql, type, concurrency, holdability);
     }
+
+    /** A statement of this connection starts to run: whether it is the first on the physical connection. */
+    boolean startRun() {
+        boolean first = !ran;
+        ran = true;
+        if (!settings.autoCommit()) {
+            inTransaction = true;
+        }
+        return first;
+    }
+
+    void statementClosed() {
+        openStatements--;
+    }
+
+    /**
+     * The first statement on this connection's physical connection failed with {@code error}. When the error says the
+     * connection broke (SQLSTATE class 08, 57P01 to 57P03, or the monitor cut the connection), the connection has
+     * read intent, nothing can have been written (the node is a replica, or the transaction is read-only), the
+     * statement is the only one open and re-runs are on, gives the broken connection back to its pool (evicted) and
+     * routes again, excluding the node that failed: the caller then runs the statement once more. Nothing of the
+     * first run can have reached the application: it is the first statement and it returned nothing.
+     *
+     * @return false when the statement may not run again (the caller throws {@code error})
+     * @throws SQLException {@code error}, with the reason as a suppressed exception, when no node could take the read
+     */
+    boolean rerouteAfter(SQLException error) throws SQLException {
+        Route failed = route;
+        if (failed == null || closed || !readIntent || pinned || openStatements != 1 || !router.retryReads()
+                || !brokenConnection(error)
+                || !(failed.reason().toReplica() || !settings.autoCommit())) {
+            return false;
+        }
+        giveBack(true);
+        try {
+            router.connectAgain(this, request, failed.node(), error);
+        } catch (SQLException | RuntimeException e) {
+            error.addSuppressed(e);
+            throw error;
+        }
+        startRun();
+        return true;
+    }
+
+    private boolean brokenConnection(SQLException error) {
+        if (cut) {
+            return true;
+        }
+        String state = error.getSQLState();
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03"));
+    }
+
+    /** The physical connection after {@link #rerouteAfter} attached a new one. */
+    Connection physicalForRerun() {
+        return physical;
+    }
+
+    /** Gives the physical connection back to its pool (evicted: it broke) and forgets it: the next use routes again. */
+    private void giveBack(boolean evict) throws SQLException {
+        Connection c = physical;
+        Route r = route;
+        int s = slot;
+        physical = null;
+        route = null;
+        slot = HandedOut.UNTRACKED;
+        try {
+            if (evict) {
+                r.node().evict(c);
+            }
+            c.close();
+        } catch (SQLException e) {
+            if (!evict) {
+                throw e;
+            }
+            // A broken connection may fail to reset its state; its pool drops it all the same.
+        } finally {
+            r.node().released(this, s);
+            synchronized (this) {
+                released = false;
+            }
+        }
+    }
+
+    // ---- calls that need the server: they route on first use
 
     @Override
     public String nativeSQL(String sql) throws SQLException {
@@ -158,17 +301,24 @@ public final class RoutedConnection implements Connection {
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return physical().getMetaData();
+        DatabaseMetaData metaData = physical().getMetaData();
+        // Its queries run on the physical connection, out of sight: count them as statements.
+        startRun();
+        return new RoutedMetaData(this, metaData);
     }
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        return physical().setSavepoint();
+        Savepoint savepoint = physical().setSavepoint();
+        startRun();
+        return savepoint;
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
-        return physical().setSavepoint(name);
+        Savepoint savepoint = physical().setSavepoint(name);
+        startRun();
+        return savepoint;
     }
 
     @Override
@@ -232,6 +382,7 @@ public final class RoutedConnection implements Connection {
     public void commit() throws SQLException {
         if (physical != null) {
             physical.commit();
+            inTransaction = false;
         } else {
             checkOpen();
         }
@@ -241,21 +392,26 @@ public final class RoutedConnection implements Connection {
     public void rollback() throws SQLException {
         if (physical != null) {
             physical.rollback();
+            inTransaction = false;
         } else {
             checkOpen();
         }
     }
 
-    // ---- settings: recorded before first use, forwarded after
+    // ---- settings: recorded (to replay on the next physical connection) and forwarded to the current one
 
     @Override
     public void setAutoCommit(boolean value) throws SQLException {
         if (physical != null) {
             physical.setAutoCommit(value);
+            if (value) {
+                // JDBC: switching auto-commit on commits the open transaction.
+                inTransaction = false;
+            }
         } else {
             checkOpen();
-            settings.autoCommit(value);
         }
+        settings.autoCommit(value);
     }
 
     @Override
@@ -267,14 +423,50 @@ public final class RoutedConnection implements Connection {
         return settings.autoCommit();
     }
 
+    /**
+     * Records the flag; on a connection already on a node, moves it when its intent changes between transactions
+     * (see the class description), else sets the flag on the physical connection.
+     */
     @Override
     public void setReadOnly(boolean value) throws SQLException {
-        if (physical != null) {
-            physical.setReadOnly(value);
-        } else {
+        if (physical == null) {
             checkOpen();
-            settings.readOnly(value);
+        } else if (movesFor(value)) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} connection on '{}' ({}) set read-only {} between transactions: back to its pool, routed again"
+                        + " at next use", request, route.node().name(), route.reason(), value);
+            }
+            giveBack(false);
+        } else {
+            physical.setReadOnly(value);
+            if (!value) {
+                // Writable now: a statement that broke may have written, so it never runs again.
+                readIntent = false;
+            }
         }
+        settings.readOnly(value);
+    }
+
+    /** Whether setting read-only to {@code value} moves the connection to another node now. */
+    private boolean movesFor(boolean value) {
+        RouteRequest next = router.scopes().request(value);
+        if (next.readIntent() == request.readIntent() && next.forcedPrimary() == request.forcedPrimary()) {
+            return false;
+        }
+        // A read that fell back to the primary is already where a write must go.
+        boolean onPrimaryNow = router.topology().current().primary().node() == route.node();
+        if (!next.readIntent() && onPrimaryNow) {
+            return false;
+        }
+        if (inTransaction || openStatements > 0 || pinned) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} connection on '{}' set read-only {} but stays: {}", request, route.node().name(), value,
+                        inTransaction ? "a transaction is open" : openStatements > 0 ? openStatements
+                                + " statement(s) open" : "unwrapped to the driver's connection");
+            }
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -292,8 +484,8 @@ public final class RoutedConnection implements Connection {
             physical.setTransactionIsolation(level);
         } else {
             checkOpen();
-            settings.isolation(level);
         }
+        settings.isolation(level);
     }
 
     @Override
@@ -311,13 +503,14 @@ public final class RoutedConnection implements Connection {
             physical.setHoldability(value);
         } else {
             checkOpen();
-            settings.holdability(value);
         }
+        settings.holdability(value);
     }
 
     @Override
     public int getHoldability() throws SQLException {
         if (physical == null && settings.holdability() != -1) {
+            checkOpen();
             return settings.holdability();
         }
         return physical().getHoldability();
@@ -329,8 +522,8 @@ public final class RoutedConnection implements Connection {
             physical.setCatalog(value);
         } else {
             checkOpen();
-            settings.catalog(value);
         }
+        settings.catalog(value);
     }
 
     @Override
@@ -339,13 +532,14 @@ public final class RoutedConnection implements Connection {
             physical.setSchema(value);
         } else {
             checkOpen();
-            settings.schema(value);
         }
+        settings.schema(value);
     }
 
     @Override
     public String getSchema() throws SQLException {
         if (physical == null && settings.schema() != null) {
+            checkOpen();
             return settings.schema();
         }
         return physical().getSchema();
@@ -355,7 +549,6 @@ public final class RoutedConnection implements Connection {
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         if (physical != null) {
             physical.setClientInfo(name, value);
-            return;
         }
         settings.clientInfo(name, value);
     }
@@ -364,7 +557,6 @@ public final class RoutedConnection implements Connection {
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         if (physical != null) {
             physical.setClientInfo(properties);
-            return;
         }
         settings.clientInfo(properties);
     }
@@ -375,13 +567,14 @@ public final class RoutedConnection implements Connection {
             physical.setTypeMap(map);
         } else {
             checkOpen();
-            settings.typeMap(map);
         }
+        settings.typeMap(map);
     }
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
         if (physical == null && settings.typeMap() != null) {
+            checkOpen();
             return settings.typeMap();
         }
         return physical().getTypeMap();
@@ -391,9 +584,9 @@ public final class RoutedConnection implements Connection {
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         if (physical != null) {
             physical.setNetworkTimeout(executor, milliseconds);
-            return;
+        } else {
+            checkOpen();
         }
-        checkOpen();
         settings.networkTimeout(executor, milliseconds);
     }
 
@@ -435,7 +628,8 @@ public final class RoutedConnection implements Connection {
             return false;
         }
         // Nothing physical yet means nothing that can have gone bad: the node is checked when it is borrowed.
-        return physical == null || physical.isValid(timeoutSeconds);
+        Connection c = physical;
+        return c == null || c.isValid(timeoutSeconds);
     }
 
     @Override
@@ -452,10 +646,13 @@ public final class RoutedConnection implements Connection {
         Connection c = physical;
         if (c != null) {
             try {
-                if (route.node().unresponsive()) {
+                if (cut) {
+                    // The monitor aborted it already: nothing to reset, the pool drops it.
+                    closeAborted(c);
+                } else if (route.node().unresponsive()) {
                     // HikariCP rolls back and resets a connection on return: on a node that stopped answering that
                     // would block until TCP gives up. Cut it instead; the pool drops it.
-                    cut(c, Runnable::run);
+                    abortAndDrop(c, Runnable::run);
                 } else {
                     c.close();
                 }
@@ -481,7 +678,7 @@ public final class RoutedConnection implements Connection {
             return;
         }
         try {
-            cut(c, executor);
+            abortAndDrop(c, executor);
         } finally {
             route.node().released(this, slot);
         }
@@ -491,7 +688,7 @@ public final class RoutedConnection implements Connection {
      * Aborts {@code c} and hands it back to its pool, which drops it: evicted first, so that HikariCP's close does
      * not report the aborted connection's failure to reset.
      */
-    private void cut(Connection c, Executor executor) throws SQLException {
+    private void abortAndDrop(Connection c, Executor executor) throws SQLException {
         try {
             route.node().evict(c);
             c.abort(executor);
@@ -510,6 +707,29 @@ public final class RoutedConnection implements Connection {
         }
     }
 
+    /**
+     * The monitor's cut, for a node that stopped answering: aborts the physical connection so that a statement
+     * blocked on it fails now, and has its pool drop it. Unlike {@link #abort}, the routed connection stays open for
+     * its owner: a read that had shown nothing runs again elsewhere ({@link #rerouteAfter}); anything else fails as
+     * on any broken connection, and the owner's {@code close()} hands back the slot.
+     *
+     * @return false when there was nothing to cut (closed, not on a node, or cut already)
+     */
+    boolean cut(Executor executor) throws SQLException {
+        Connection c = physical;
+        Route r = route;
+        if (closed || c == null || r == null || cut) {
+            return false;
+        }
+        cut = true;
+        try {
+            c.abort(executor);
+        } finally {
+            r.node().evict(c);
+        }
+        return true;
+    }
+
     /** For a connection its node could not track: true the first time only (close racing abort counts once). */
     synchronized boolean markReleased() {
         boolean first = !released;
@@ -523,12 +743,19 @@ public final class RoutedConnection implements Connection {
         }
     }
 
+    /**
+     * This connection for its own types; else the driver's object, from the physical connection (routing it if
+     * needed): {@code unwrap(PGConnection.class)} for COPY and LISTEN/NOTIFY. The caller may then hold the physical
+     * connection, so from then on this connection never moves.
+     */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        return physical().unwrap(iface);
+        T inner = physical().unwrap(iface);
+        pinned = true;
+        return inner;
     }
 
     @Override
@@ -538,7 +765,8 @@ public final class RoutedConnection implements Connection {
 
     @Override
     public String toString() {
-        return "RoutedConnection[" + (route == null ? closed ? "closed, never used" : "not yet routed"
-                : route.node().name() + " (" + route.reason() + ")" + (closed ? ", closed" : "")) + "]";
+        Route r = route;
+        return "RoutedConnection[" + (r == null ? closed ? "closed" : "not on a node"
+                : r.node().name() + " (" + r.reason() + ")" + (closed ? ", closed" : "")) + "]";
     }
 }

@@ -96,6 +96,7 @@ public final class PropertiesReader {
             case "pgrouter.probe.interval" -> config.probeInterval(ValueParsers.duration(label, value));
             case "pgrouter.probe.timeout" -> config.probeTimeout(ValueParsers.duration(label, value));
             case "pgrouter.probe.abort-on-timeout" -> config.abortOnProbeTimeout(ValueParsers.bool(label, value));
+            case "pgrouter.retry-reads" -> config.retryReads(ValueParsers.bool(label, value));
             case "pgrouter.lag.max-bytes" -> config.lagMaxBytes(ValueParsers.bytes(label, value));
             case "pgrouter.lag.max-delay" -> config.lagMaxDelay(ValueParsers.duration(label, value));
             case "pgrouter.lag.rejoin-after" -> config.rejoinAfter(ValueParsers.integer(label, value));
@@ -162,7 +163,7 @@ public final class PropertiesReader {
             keys.add("pgrouter.pool.primary." + setting);
             keys.add("pgrouter.pool.replica." + setting);
         }
-        keys.addAll(List.of("pgrouter.enabled", "pgrouter.replicas-enabled", "pgrouter.fallback-to-primary", "pgrouter.selection",
+        keys.addAll(List.of("pgrouter.enabled", "pgrouter.replicas-enabled", "pgrouter.fallback-to-primary", "pgrouter.retry-reads", "pgrouter.selection",
                 "pgrouter.failed-replica-backoff", "pgrouter.probe.interval", "pgrouter.probe.timeout",
                 "pgrouter.probe.abort-on-timeout", "pgrouter.lag.max-bytes", "pgrouter.lag.max-delay",
                 "pgrouter.lag.rejoin-after", "pgrouter.probe.username", "pgrouter.probe.password",

@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
  * @param lag when replicas leave and rejoin rotation
  * @param abortOnProbeTimeout whether connections handed out on a node whose probe timed out are aborted
  * @param probeLogin the health monitor's own login, or {@code null} for each node's user
+ * @param retryReads whether a read whose first statement broke before returning anything runs again on another node
  */
 public record RouterConfig(
         NodeConfig primary,
@@ -43,7 +44,8 @@ public record RouterConfig(
         MonitorSettings monitor,
         LagThresholds lag,
         boolean abortOnProbeTimeout,
-        ProbeLogin probeLogin) {
+        ProbeLogin probeLogin,
+        boolean retryReads) {
 
     /** Default for {@link #failedReplicaBackoff()}. */
     public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
@@ -88,6 +90,7 @@ public record RouterConfig(
         private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
         private Duration probeTimeout;
         private boolean abortOnProbeTimeout = true;
+        private boolean retryReads = true;
         private Long lagMaxBytes;
         private Duration lagMaxDelay;
         private Integer rejoinAfter;
@@ -181,6 +184,11 @@ public record RouterConfig(
             return this;
         }
 
+        public Builder retryReads(boolean value) {
+            retryReads = value;
+            return this;
+        }
+
         public Builder lagMaxBytes(long value) {
             lagMaxBytes = value;
             return this;
@@ -266,7 +274,7 @@ public record RouterConfig(
                     rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter()));
             return new RouterConfig(primaryNode, replicaNodes, primaryPool, replicaPool,
                     selector != null ? selector : ReplicaSelector.leastInFlight(), fallbackToPrimary,
-                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout, probe);
+                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout, probe, retryReads);
         }
     }
 }

@@ -39,6 +39,13 @@ public class PgRouterProperties {
     private boolean fallbackToPrimary = true;
 
     /**
+     * Whether a read whose first statement fails because its connection broke (SQLSTATE class 08, 57P01 to 57P03, or
+     * a node the health monitor cut off) before anything came back runs once more on another replica, or the primary
+     * by fallback. Writes never run twice.
+     */
+    private boolean retryReads = true;
+
+    /**
      * How reads pick a replica: least-in-flight (the default), round-robin, random, weighted or lowest-lag. Not
      * together with a ReplicaSelector bean, which replaces it.
      */
@@ -93,6 +100,14 @@ public class PgRouterProperties {
 
     public void setFallbackToPrimary(boolean fallbackToPrimary) {
         this.fallbackToPrimary = fallbackToPrimary;
+    }
+
+    public boolean isRetryReads() {
+        return retryReads;
+    }
+
+    public void setRetryReads(boolean retryReads) {
+        this.retryReads = retryReads;
     }
 
     /** The selection set, or {@code null} for the default ({@link Selection#LEAST_IN_FLIGHT}). */

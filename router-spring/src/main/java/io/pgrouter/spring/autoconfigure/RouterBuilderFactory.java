@@ -59,6 +59,7 @@ final class RouterBuilderFactory {
 
         builder.replicasEnabled(properties.isReplicasEnabled())
                 .fallbackToPrimary(properties.isFallbackToPrimary())
+                .retryReads(properties.isRetryReads())
                 .selection(selector(properties.getSelection(), selectorBean))
                 .failedReplicaBackoff(properties.getFailedReplicaBackoff())
                 .probeInterval(properties.getProbe().getInterval())
