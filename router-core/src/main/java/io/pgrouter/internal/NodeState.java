@@ -46,16 +46,18 @@ public record NodeState(Node node, NodeRole role, OperatorState operatorState, N
 
     /**
      * Why the monitor knows this node is down: it answered once, then {@link #FAILED_PROBES_FOR_DOWN} probes in a row
-     * failed; or, as the primary, it belongs to another cluster (the only reason the monitor gives the primary the
-     * state {@code DISCONNECTED}); {@code null} otherwise (a node never reached is unknown, not down: its probe may be
-     * misconfigured).
+     * failed, the last one with an answer (refused, reset, shutting down) rather than silence; or, as the primary, it
+     * belongs to another cluster (the only reason the monitor gives the primary the state {@code DISCONNECTED});
+     * {@code null} otherwise. A node never reached is unknown, not down (its probe may be misconfigured), and a node
+     * whose probes time out may only be slow or busy: its pool's own connection timeout bounds the wait for it, and a
+     * promotion elsewhere still moves the waiting writes at once.
      */
     public String downReason() {
         if (role == NodeRole.PRIMARY && health.state() == io.pgrouter.HealthState.DISCONNECTED) {
             return health.reason();
         }
         if (health.state() != io.pgrouter.HealthState.UNREACHABLE || health.inRecovery() == null
-                || health.consecutiveFailures() < FAILED_PROBES_FOR_DOWN) {
+                || health.consecutiveFailures() < FAILED_PROBES_FOR_DOWN || health.probeTimedOut()) {
             return null;
         }
         return health.reason() + " (" + health.consecutiveFailures() + " probes in a row)";
