@@ -654,7 +654,14 @@ public final class RoutedConnection implements Connection {
                     // would block until TCP gives up. Cut it instead; the pool drops it.
                     abortAndDrop(c, Runnable::run);
                 } else {
-                    c.close();
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        if (!cut) {
+                            throw e;
+                        }
+                        // The monitor cut it while the close waited on its silent node: the pool drops it; closed.
+                    }
                 }
             } finally {
                 route.node().released(this, slot);
@@ -718,9 +725,11 @@ public final class RoutedConnection implements Connection {
     boolean cut(Executor executor) throws SQLException {
         Connection c = physical;
         Route r = route;
-        if (closed || c == null || r == null || cut) {
+        if (c == null || r == null || cut || closed && c.isClosed()) {
             return false;
         }
+        // Also when its owner is closing it: HikariCP rolls back and resets a connection on return, and on a node that
+        // stopped answering that close would block until TCP gives up; cut under it, the close then finishes.
         cut = true;
         try {
             c.abort(executor);
