@@ -148,6 +148,11 @@ public final class RouterRuntime implements AutoCloseable {
      */
     private void followSwitchoverSignal(HealthReport report, TopologySnapshot after) {
         io.pgrouter.internal.health.SwitchoverSignal signal = report.switchover();
+        WriteGate.Closure held = router.writeGate().closure();
+        if (signal == null && held != null && held.origin() == WriteGate.Origin.SIGNAL) {
+            // The fence of the switchover ended the pool's idle connections there: none may be handed out dead.
+            after.primary().node().softEvict();
+        }
         boolean closed = signal == null ? router.writeGate().follow(null, null, 0)
                 : router.writeGate().follow(signal.id(), signal.target(),
                         report.probedAtNanos() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis()));

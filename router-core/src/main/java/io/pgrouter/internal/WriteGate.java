@@ -58,6 +58,7 @@ public final class WriteGate {
         if (closure == closing) {
             closure = null;
         }
+        closing.opened(System.nanoTime());
         closing.released.countDown();
     }
 
@@ -79,9 +80,11 @@ public final class WriteGate {
         boolean active = switchover != null && deadlineNanos - System.nanoTime() > 0;
         if (!active) {
             if (c != null) {
-                RouterLog.LOG.info("Writes released: switchover {} to '{}' signalled on the primary is over", c.switchover,
-                        c.target);
                 open(c);
+                PauseStats stats = c.stats();
+                RouterLog.LOG.info("Writes released: switchover {} to '{}' signalled on the primary is over; {} write(s) held,"
+                        + " longest {} ms, {} failed", c.switchover, c.target, stats.waited(), stats.maxNanos() / 1_000_000,
+                        stats.failed());
             }
             return false;
         }
@@ -110,13 +113,14 @@ public final class WriteGate {
             return;
         }
         long started = System.nanoTime();
-        // Waits are counted by the newest closure waited on: one that takes over another copies its counts first.
+        c.arrived(started);
+        // A failure is counted by the newest closure waited on: one that takes over another copies its counts first.
         Closure last = c;
         while (c != null) {
             last = c;
             long left = c.deadlineNanos - System.nanoTime();
             if (left <= 0) {
-                last.recordFailed();
+                last.recordFailed(started);
                 throw new SQLTransientConnectionException("Write not started: switchover " + c.switchover + " to '"
                         + c.target + "' held it " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
                         + " ms, up to its max-pause, and was still at step " + c.step + " (" + c.origin.name()
@@ -126,12 +130,11 @@ public final class WriteGate {
                 c.released.await(left, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                last.recordFailed();
+                last.recordFailed(started);
                 throw new SQLException("Interrupted while the write was held for switchover " + c.switchover, "08001", e);
             }
             c = closure;
         }
-        last.recordWait(System.nanoTime() - started);
     }
 
     /** One closing of the gate: why, until when, and how the writes it held fared. */
@@ -142,10 +145,11 @@ public final class WriteGate {
         private final long deadlineNanos;
         private final CountDownLatch released = new CountDownLatch(1);
         private volatile String step = "started";
-        // Guarded by this; the slow path only.
-        private long[] waits = new long[64];
-        private int waited;
+        // Guarded by this; the slow path only. A write's wait is known when the gate opens: from its arrival to then.
+        private long[] arrivals = new long[64];
+        private int arrived;
         private int failed;
+        private long openedNanos;
 
         private Closure(Origin origin, String switchover, String target, long deadlineNanos, Closure takenOver) {
             this.origin = origin;
@@ -170,28 +174,44 @@ public final class WriteGate {
             step = name;
         }
 
-        private synchronized void recordWait(long nanos) {
-            if (waited == waits.length) {
-                waits = Arrays.copyOf(waits, waited * 2);
+        private synchronized void arrived(long nanos) {
+            if (arrived == arrivals.length) {
+                arrivals = Arrays.copyOf(arrivals, arrived * 2);
             }
-            waits[waited++] = nanos;
+            arrivals[arrived++] = nanos;
         }
 
-        private synchronized void recordFailed() {
+        /** A write held since {@code arrivedNanos} failed: it no longer counts as one that waited. */
+        private synchronized void recordFailed(long arrivedNanos) {
             failed++;
+            for (int i = 0; i < arrived; i++) {
+                if (arrivals[i] == arrivedNanos) {
+                    arrivals[i] = arrivals[--arrived];
+                    return;
+                }
+            }
+        }
+
+        private synchronized void opened(long nanos) {
+            openedNanos = nanos;
         }
 
         private synchronized void copyInto(Closure next) {
             synchronized (next) {
-                next.waits = Arrays.copyOf(waits, Math.max(waits.length, 64));
-                next.waited = waited;
+                next.arrivals = Arrays.copyOf(arrivals, Math.max(arrivals.length, 64));
+                next.arrived = arrived;
                 next.failed = failed;
             }
         }
 
-        /** How the writes held by this closure fared so far. */
+        /** How the writes held by this closure fared; waits count up to the opening (or now, while closed). */
         public synchronized PauseStats stats() {
-            return PauseStats.of(Arrays.copyOf(waits, waited), failed);
+            long end = openedNanos != 0 ? openedNanos : System.nanoTime();
+            long[] waits = new long[arrived];
+            for (int i = 0; i < arrived; i++) {
+                waits[i] = Math.max(0, end - arrivals[i]);
+            }
+            return PauseStats.of(waits, failed);
         }
     }
 

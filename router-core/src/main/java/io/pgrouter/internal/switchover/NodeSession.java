@@ -21,6 +21,12 @@ final class NodeSession implements AutoCloseable {
     /** What the switchover's sessions call themselves; the fence spares them, as it spares the probes. */
     static final String APPLICATION_NAME = "pgrouter-switchover";
 
+    /**
+     * Each statement's bound: generous, since every wait of the switchover has its own deadline and a statement cut
+     * short (a fence half done) costs more than a late one.
+     */
+    private static final int STATEMENT_SECONDS = 5;
+
     private final String node;
     private final Connection connection;
     private final int statementSeconds;
@@ -40,7 +46,7 @@ final class NodeSession implements AutoCloseable {
                 throw new SQLException("not a PostgreSQL JDBC URL");
             }
             c.setAutoCommit(true);
-            NodeSession session = new NodeSession(node.name(), c, seconds(timeout));
+            NodeSession session = new NodeSession(node.name(), c, STATEMENT_SECONDS);
             // This session must keep writing settings once the fence makes read-only the default.
             session.execute("SET default_transaction_read_only = off");
             return session;

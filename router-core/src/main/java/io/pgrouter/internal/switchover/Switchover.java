@@ -100,6 +100,7 @@ public final class Switchover {
         private NodeSession target;
         private WriteGate.Closure closure;
         private long closedAtNanos;
+        /** When the steps before the promotion must have ended: half of max-pause, the rest is the promotion's. */
         private long deadlineNanos;
         private boolean fenced;
         private int terminated;
@@ -215,8 +216,8 @@ public final class Switchover {
         private void closeGate() throws SQLException {
             log.begin(SwitchoverStep.CLOSE_GATE);
             closedAtNanos = System.nanoTime();
-            deadlineNanos = closedAtNanos + options.maxPause().toNanos();
-            closure = runtime.router().writeGate().close(id, targetConfig.name(), deadlineNanos);
+            deadlineNanos = closedAtNanos + options.maxPause().toNanos() / 2;
+            closure = runtime.router().writeGate().close(id, targetConfig.name(), closedAtNanos + options.maxPause().toNanos());
             closure.step(SwitchoverStep.CLOSE_GATE.name());
             int redirected = from.node().redirectWaiters("switchover " + id + " to '" + targetConfig.name() + "' holds writes");
             // The deadline on the server's clock: other routers count the remaining time from their probe on.
@@ -269,7 +270,14 @@ public final class Switchover {
                 checkDeadline("the fence's reload was not seen");
                 pause();
             }
-            terminated = Integer.parseInt(primary.queryString(Fence.TERMINATE_OTHERS));
+            String pids = primary.queryString(Fence.TERMINATE_OTHERS);
+            terminated = pids.isEmpty() ? 0 : pids.split(",").length;
+            // The pool's idle connections there are among them: retire them, so none is handed out dead after a rollback.
+            from.node().softEvict();
+            while (terminated > 0 && !"0".equals(primary.queryString(Fence.STILL_THERE, pids))) {
+                checkDeadline("the sessions ended by the fence did not exit");
+                pause();
+            }
             log.end("default_transaction_read_only = on; " + terminated + " session(s) ended");
         }
 
@@ -283,7 +291,7 @@ public final class Switchover {
             step(SwitchoverStep.CATCH_UP);
             if (!awaitReplay(finalLsn, deadlineNanos)) {
                 throw new StepFailed("'" + targetConfig.name() + "' replayed " + targetReplayed + " of " + finalLsn
-                        + " by max-pause " + options.maxPause().toMillis() + " ms");
+                        + " by half of max-pause (" + options.maxPause().toMillis() / 2 + " ms), the share of the steps before the promotion");
             }
             log.end("replayed " + targetReplayed);
         }
@@ -307,7 +315,7 @@ public final class Switchover {
             long seconds = Math.max(1, options.promoteTimeout().toSeconds());
             if (options.externalPromoter()) {
                 long until = System.nanoTime() + options.promoteTimeout().toNanos();
-                while (!"f".equals(target.queryString("SELECT pg_is_in_recovery()::text"))) {
+                while (!"false".equals(target.queryString("SELECT pg_is_in_recovery()::text"))) {
                     if (System.nanoTime() - until >= 0) {
                         throw new StepFailed("'" + targetConfig.name() + "' still in recovery after promote-timeout "
                                 + options.promoteTimeout().toMillis() + " ms (external promoter)");
@@ -326,13 +334,13 @@ public final class Switchover {
         private void verify() throws SQLException, StepFailed {
             step(SwitchoverStep.VERIFY);
             String detail = Fence.liftStale(target);
-            try (NodeSession fresh = NodeSession.open(targetConfig, runtime.config().monitor().timeout().multipliedBy(4))) {
-                String[] r = fresh.queryRow("SELECT pg_is_in_recovery()::text, (SELECT reset_val FROM pg_settings"
-                        + " WHERE name = 'default_transaction_read_only')");
-                if (!"false".equals(r[0]) || !"off".equals(r[1])) {
-                    throw new StepFailed("'" + targetConfig.name() + "' does not accept writes: in recovery " + r[0]
-                            + ", default_transaction_read_only " + r[1]);
-                }
+            // The session opened before the promotion: it sees the server as any new session would (reset_val is the
+            // configured default, whatever this session set for itself).
+            String[] r = target.queryRow("SELECT pg_is_in_recovery()::text, (SELECT reset_val FROM pg_settings"
+                    + " WHERE name = 'default_transaction_read_only')");
+            if (!"false".equals(r[0]) || !"off".equals(r[1])) {
+                throw new StepFailed("'" + targetConfig.name() + "' does not accept writes: in recovery " + r[0]
+                        + ", default_transaction_read_only " + r[1]);
             }
             log.end("'" + targetConfig.name() + "' accepts writes" + detail);
         }
@@ -379,6 +387,7 @@ public final class Switchover {
             log.begin(SwitchoverStep.ROLLBACK);
             String problem = null;
             if (closure != null) {
+                from.node().softEvict();
                 try {
                     Fence.lift(primary, from.node().config(), runtime.config().monitor().timeout().multipliedBy(4), fenced);
                 } catch (SQLException e) {
@@ -403,7 +412,8 @@ public final class Switchover {
 
         private void checkDeadline(String what) throws StepFailed {
             if (System.nanoTime() - deadlineNanos >= 0) {
-                throw new StepFailed(what + " within max-pause " + options.maxPause().toMillis() + " ms");
+                throw new StepFailed(what + " within half of max-pause (" + options.maxPause().toMillis() / 2
+                        + " ms), the share of the steps before the promotion");
             }
         }
 

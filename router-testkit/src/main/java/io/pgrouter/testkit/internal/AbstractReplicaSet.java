@@ -193,6 +193,46 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
     }
 
     @Override
+    public final synchronized void adoptPromotion(PostgresNode node) {
+        PostgresNode target = node(node.name());
+        if (target == primary) {
+            return;
+        }
+        if (!"false".equals(Sql.queryString(target.dataSource(), "SELECT pg_is_in_recovery()::text"))) {
+            throw new IllegalStateException("Cannot adopt " + target.name() + " as the primary: it is still in recovery");
+        }
+        List<PostgresNode> others = replicas().stream().filter(r -> r != target && r.isRunning()).toList();
+        ((AbstractNode) target).role(Role.PRIMARY);
+        primary = target;
+        int timeline = Wal.timeline(target);
+        String forkPoint = Wal.timelineStart(target, timeline);
+        for (PostgresNode other : allNodes()) {
+            if (other != target) {
+                ensureSlot(target, other);
+            }
+        }
+        List<PostgresNode> following = new ArrayList<>();
+        for (PostgresNode other : others) {
+            detachNode(other);
+            Wal.awaitReceiverStopped(other, spec.startupTimeout());
+            String end = Wal.end(other);
+            if (Wal.isBefore(forkPoint, end)) {
+                log.info("{} received WAL up to {}, past the start of {}'s timeline {} at {}: making it again from a copy",
+                        other.name(), end, target.name(), timeline, forkPoint);
+                rejoinNode(other);
+            } else {
+                followNode(other, target);
+                following.add(other);
+            }
+        }
+        for (PostgresNode other : following) {
+            if (!Wal.replayPaused(other)) {
+                Wal.awaitStreamingOnTimeline(other, timeline, spec.startupTimeout());
+            }
+        }
+    }
+
+    @Override
     public final synchronized void rejoinAsStandby(PostgresNode node) {
         PostgresNode target = node(node.name());
         if (target == primary) {
