@@ -128,11 +128,16 @@ final class WriteLoad implements AutoCloseable {
 
     /** Stops the threads and waits for them (bounded). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopped = true;
         threads.shutdown();
-        if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
+        try {
+            if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
             threads.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 }
