@@ -2,6 +2,7 @@ package io.pgrouter;
 
 import io.pgrouter.internal.ConnectionRouter;
 import io.pgrouter.internal.RouterRuntime;
+import io.pgrouter.internal.switchover.Switchover;
 import io.pgrouter.internal.config.EnvironmentReader;
 import io.pgrouter.internal.config.NodeDraft;
 import io.pgrouter.internal.config.PropertiesReader;
@@ -72,6 +73,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     };
 
     private final RouterRuntime runtime;
+    private final Switchover switchover;
     private final ConnectionRouter router;
 
     private RoutingDataSource(RouterConfig config) {
@@ -81,6 +83,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private RoutingDataSource(RouterConfig config, List<RouterListener> listeners, MetricsBinding meters) {
         this.runtime = RouterRuntime.start(config, listeners, meters);
         this.router = runtime.router();
+        this.switchover = new Switchover(runtime, java.time.Clock.systemUTC());
         try {
             meters.bindRouter(this);
         } catch (RuntimeException | LinkageError e) {
@@ -252,6 +255,25 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     /** An immutable snapshot of the router and its nodes, taken without I/O. */
     public RouterStatus status() {
         return runtime.status();
+    }
+
+    /**
+     * Moves the primary to {@code targetNode}, a streaming replica of it, without failing or losing a write: checks,
+     * holds new writes (at most {@code max-pause}), lets running write transactions finish, fences the old primary,
+     * waits until the target has replayed its last byte, promotes the target, moves the writes there. Other routers
+     * of the cluster hold their writes too. A failure before the promotion gives the old primary back. With
+     * {@link SwitchoverOptions#dryRun()} only the checks and estimates run. See {@code docs/switchover.md}: the steps,
+     * the guarantees, the privileges the configured user needs.
+     *
+     * <p>Runs on the calling thread; failures are in the report, not thrown.
+     *
+     * @throws UnknownNodeException naming the configured nodes when {@code targetNode} is none of them
+     * @throws IllegalStateException when a switchover already runs on this router
+     */
+    public SwitchoverReport switchover(String targetNode, SwitchoverOptions options) {
+        Objects.requireNonNull(targetNode, "targetNode");
+        Objects.requireNonNull(options, "options");
+        return switchover.run(targetNode, options);
     }
 
     /** Closes every node's pool; connections still open are closed by their pools. Idempotent. */

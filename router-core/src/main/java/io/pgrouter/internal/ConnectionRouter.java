@@ -29,6 +29,7 @@ public final class ConnectionRouter {
     private final RouteDecider decider;
     private final Scopes scopes;
     private final boolean retryReads;
+    private final WriteGate writeGate = new WriteGate();
     private volatile boolean closed;
 
     /** A router that runs a broken read again elsewhere (see {@link #connectAgain}). */
@@ -61,6 +62,11 @@ public final class ConnectionRouter {
         return retryReads;
     }
 
+    /** Holds new connections to the primary while a switchover moves it. */
+    public WriteGate writeGate() {
+        return writeGate;
+    }
+
     /** Refuses new connections from now on. */
     public void close() {
         closed = true;
@@ -79,13 +85,18 @@ public final class ConnectionRouter {
     /**
      * Routes {@code target} and attaches the physical connection to it. A wait for a primary connection that the
      * monitor ends (the primary changed or is known down) routes again on the newest snapshot, a few times at most.
+     * A connection routed to the primary while the {@link WriteGate} is closed waits there, then routes again.
      */
     void connect(RoutedConnection target, boolean connectionReadOnly) throws SQLException {
         checkOpen();
         RouteRequest request = scopes.request(connectionReadOnly);
-        for (int redirects = 0; ; redirects++) {
+        for (int redirects = 0; ; ) {
             TopologySnapshot snapshot = topology.current();
             Route route = decider.decide(request, snapshot);
+            if (route.reason() != RouteReason.REPLICA && !writeGate.isOpen()) {
+                writeGate.awaitOpen(); // a switchover moves the primary: route again on the snapshot it leaves
+                continue;
+            }
             try {
                 if (route.reason() == RouteReason.REPLICA) {
                     connectToReplica(target, request, snapshot, route);
@@ -94,8 +105,8 @@ public final class ConnectionRouter {
                 }
                 return;
             } catch (BorrowWaiters.Redirected r) {
-                if (redirects == MAX_REDIRECTS) {
-                    throw new SQLTransientConnectionException("No connection: the primary changed " + (redirects + 1)
+                if (redirects++ == MAX_REDIRECTS) {
+                    throw new SQLTransientConnectionException("No connection: the primary changed " + redirects
                             + " times while waiting for one; last: " + r.getMessage(), "08001");
                 }
                 if (LOG.isDebugEnabled()) {

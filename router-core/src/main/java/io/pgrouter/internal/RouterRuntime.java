@@ -129,6 +129,7 @@ public final class RouterRuntime implements AutoCloseable {
         if (down != null) {
             redirect(after.primary().node(), "primary '" + after.primary().name() + "' is down: " + down);
         }
+        followSwitchoverSignal(report, after);
         // After the breakers took this round's probes, so that the fallback check sees them.
         events.afterRound(before, after, report);
         for (Consumer<HealthReport> observer : roundObservers) {
@@ -138,6 +139,25 @@ public final class RouterRuntime implements AutoCloseable {
                 // As for listeners: an observer must never stop the monitor or keep the others from the report.
                 LOG.warn("Probe round observer {} failed", observer, e);
             }
+        }
+    }
+
+    /**
+     * Holds this router's writes while a switchover announced on the primary (by another router, say) is in
+     * progress; releases them once the signal is gone, which is the case on the new primary.
+     */
+    private void followSwitchoverSignal(HealthReport report, TopologySnapshot after) {
+        io.pgrouter.internal.health.SwitchoverSignal signal = report.switchover();
+        WriteGate.Closure held = router.writeGate().closure();
+        if (signal == null && held != null && held.origin() == WriteGate.Origin.SIGNAL) {
+            // The fence of the switchover ended the pool's idle connections there: none may be handed out dead.
+            after.primary().node().softEvict();
+        }
+        boolean closed = signal == null ? router.writeGate().follow(null, null, 0)
+                : router.writeGate().follow(signal.id(), signal.target(),
+                        report.probedAtNanos() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis()));
+        if (closed) {
+            redirect(after.primary().node(), "switchover " + signal.id() + " to '" + signal.target() + "' is in progress");
         }
     }
 
@@ -200,6 +220,16 @@ public final class RouterRuntime implements AutoCloseable {
     /** Runs {@code hook} when the router closes (after its pools); to unregister meters, say. */
     public void onClose(Runnable hook) {
         closeHooks.add(hook);
+    }
+
+    /** The configuration the router runs with. */
+    public RouterConfig config() {
+        return config;
+    }
+
+    /** Asks the health monitor for a probe round as soon as possible. */
+    public void probeNow() {
+        monitor.probeNow();
     }
 
     /** The nodes in configuration order, the configured primary first. */

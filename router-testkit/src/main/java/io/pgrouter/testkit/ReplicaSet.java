@@ -111,6 +111,18 @@ public interface ReplicaSet extends AutoCloseable {
      */
     void rejoinAsStandby(PostgresNode node);
 
+    /**
+     * Takes in a promotion done outside the kit (a router's switchover, an operator's {@code pg_promote}, an external
+     * manager): {@code node}, which must answer as a primary by now, becomes {@link #primary()}, and every other
+     * running replica streams from it on its new timeline: re-pointed, or made again from an online copy when it
+     * received WAL of the old primary past the point where the new timeline starts. The old primary is left as it
+     * is (running and fenced, or stopped) and is no replica until it is {@linkplain #rejoinAsStandby rejoined}.
+     *
+     * @param node the node that was promoted; nothing happens when it already is {@link #primary()}
+     * @throws IllegalStateException when {@code node} is still in recovery, naming it
+     */
+    void adoptPromotion(PostgresNode node);
+
     /** What {@link #promote(PostgresNode, OldPrimary)} does with the primary it replaces. */
     enum OldPrimary {
         /**

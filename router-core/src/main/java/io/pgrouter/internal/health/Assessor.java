@@ -108,7 +108,8 @@ final class Assessor {
         if (changed) {
             LOG.warn("Role change: {} now answers as the primary (was {})", primary, previousPrimary);
         }
-        return new HealthReport(primary, health, changed);
+        return new HealthReport(primary, health, changed, primaryAnswered ? primaryProbe.switchover() : null,
+                primaryProbe == null ? 0 : primaryProbe.startedNanos());
     }
 
     /** Takes the configured primary's identifier as the cluster's once it answers; before, the first one seen. */

@@ -28,7 +28,8 @@ final class NodeProbe implements AutoCloseable {
 
     /**
      * The probe query. {@code CASE} keeps standby-only functions from running on a primary (where they raise
-     * "recovery is not in progress") and {@code pg_current_wal_lsn()} from running on a standby.
+     * "recovery is not in progress") and {@code pg_current_wal_lsn()} from running on a standby. The last two
+     * columns carry a switchover announced on a primary ({@link SwitchoverSignal}); a missing setting reads NULL.
      */
     static final String QUERY = """
             SELECT r.in_recovery,
@@ -40,7 +41,9 @@ final class NodeProbe implements AutoCloseable {
                    CASE WHEN r.in_recovery THEN w.received_tli
                         ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END,
                    CASE WHEN r.in_recovery
-                        THEN (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::bigint END
+                        THEN (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::bigint END,
+                   CASE WHEN NOT r.in_recovery THEN current_setting('pgrouter.switchover', true) END,
+                   (extract(epoch FROM clock_timestamp()) * 1000)::bigint
               FROM (SELECT pg_is_in_recovery() AS in_recovery) r
               LEFT JOIN pg_stat_wal_receiver w ON true
             """;
@@ -100,7 +103,8 @@ final class NodeProbe implements AutoCloseable {
                 }
                 return new ProbeResult(node.name(), true, inRecovery, lsn(rs.getString(2)), lsn(rs.getString(3)),
                         lsn(rs.getString(4)), pause != null && !pause.equals("not paused"), rs.getString(6), rs.getLong(7),
-                        o.systemIdentifier(), replayAge, started, System.nanoTime() - started, null);
+                        o.systemIdentifier(), replayAge, started, System.nanoTime() - started, null,
+                        SwitchoverSignal.parse(rs.getString(9), rs.getLong(10)));
             }
         } catch (SQLException | RuntimeException e) {
             closeConnection();

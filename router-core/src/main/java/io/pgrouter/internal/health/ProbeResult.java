@@ -20,6 +20,7 @@ package io.pgrouter.internal.health;
  * @param startedNanos local {@link System#nanoTime()} when the probe was sent
  * @param latencyNanos how long the answer took
  * @param error why the probe failed, {@code null} when it did not
+ * @param switchover a switchover announced on a primary, {@code null} when none is (always on a standby)
  */
 public record ProbeResult(
         String node,
@@ -35,7 +36,16 @@ public record ProbeResult(
         long replayAgeMillis,
         long startedNanos,
         long latencyNanos,
-        String error) {
+        String error,
+        SwitchoverSignal switchover) {
+
+    /** A probe result without a switchover signal. */
+    public ProbeResult(String node, boolean ok, boolean inRecovery, long currentLsn, long receiveLsn, long replayLsn,
+            boolean replayPaused, String receiverStatus, long timeline, long systemIdentifier, long replayAgeMillis,
+            long startedNanos, long latencyNanos, String error) {
+        this(node, ok, inRecovery, currentLsn, receiveLsn, replayLsn, replayPaused, receiverStatus, timeline,
+                systemIdentifier, replayAgeMillis, startedNanos, latencyNanos, error, null);
+    }
 
     /** A probe that got no answer. */
     public static ProbeResult failed(String node, long startedNanos, long latencyNanos, String error) {

@@ -167,6 +167,14 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
         promoteNode(target);
         primary = target;
         int timeline = Wal.timeline(target);
+        followNewPrimary(target, others, targetEnd, timeline);
+    }
+
+    /**
+     * Points the detached replicas {@code others} at the new primary {@code target}, whose {@code timeline} starts at
+     * {@code forkPoint}: one that received WAL past it is made again from a copy; waits until the others stream.
+     */
+    private void followNewPrimary(PostgresNode target, List<PostgresNode> others, String forkPoint, int timeline) {
         List<PostgresNode> following = new ArrayList<>();
         for (PostgresNode other : allNodes()) {
             if (other != target) {
@@ -175,9 +183,9 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
         }
         for (PostgresNode other : others) {
             String end = Wal.end(other);
-            if (Wal.isBefore(targetEnd, end)) {
-                log.info("{} received WAL up to {}, past {}'s end of timeline {} at {}: making it again from a copy of {}",
-                        other.name(), end, target.name(), timeline - 1, targetEnd, target.name());
+            if (Wal.isBefore(forkPoint, end)) {
+                log.info("{} received WAL up to {}, past the start of {}'s timeline {} at {}: making it again from a copy",
+                        other.name(), end, target.name(), timeline, forkPoint);
                 rejoinNode(other);
             } else {
                 followNode(other, target);
@@ -190,6 +198,27 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
                 Wal.awaitStreamingOnTimeline(other, timeline, spec.startupTimeout());
             }
         }
+    }
+
+    @Override
+    public final synchronized void adoptPromotion(PostgresNode node) {
+        PostgresNode target = node(node.name());
+        if (target == primary) {
+            return;
+        }
+        if (!"false".equals(Sql.queryString(target.dataSource(), "SELECT pg_is_in_recovery()::text"))) {
+            throw new IllegalStateException("Cannot adopt " + target.name() + " as the primary: it is still in recovery");
+        }
+        List<PostgresNode> others = replicas().stream().filter(r -> r != target && r.isRunning()).toList();
+        ((AbstractNode) target).role(Role.PRIMARY);
+        primary = target;
+        int timeline = Wal.timeline(target);
+        String forkPoint = Wal.timelineStart(target, timeline);
+        for (PostgresNode other : others) {
+            detachNode(other);
+            Wal.awaitReceiverStopped(other, spec.startupTimeout());
+        }
+        followNewPrimary(target, others, forkPoint, timeline);
     }
 
     @Override

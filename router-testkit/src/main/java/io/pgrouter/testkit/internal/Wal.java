@@ -60,6 +60,20 @@ final class Wal {
         return Integer.parseInt(walFile.substring(0, 8), 16);
     }
 
+    /**
+     * Where {@code timeline} of a primary starts: the switch point in its history file (its last line), or the
+     * start of WAL for timeline 1.
+     */
+    static String timelineStart(PostgresNode primary, int timeline) {
+        if (timeline <= 1) {
+            return "0/0";
+        }
+        String history = Sql.queryString(primary.dataSource(), "SELECT pg_read_file('pg_wal/' || ? || '.history')",
+                String.format("%08X", timeline));
+        String[] lines = history.strip().split("\n");
+        return lines[lines.length - 1].split("\t")[1].strip();
+    }
+
     /** Waits until the standby streams from its upstream on {@code timeline} or a later one. */
     static void awaitStreamingOnTimeline(PostgresNode node, int timeline, Duration timeout) {
         await(node, "SELECT coalesce(bool_or(status = 'streaming' AND received_tli >= " + timeline + "), false)"

@@ -1,0 +1,47 @@
+package io.pgrouter.internal.health;
+
+/**
+ * A switchover in progress, as announced on the primary by the router that runs it: the server setting
+ * {@value #SETTING} holds {@code <id>;<target node>;<deadline in ms since the epoch, on the server's clock>}. Every
+ * router's probe of the primary reads it, so every router holds its writes while the primary moves.
+ *
+ * <p>A setting rather than a table: it needs no DDL in the application's database, is not replicated (the signal
+ * belongs to the primary being left, and the new primary carries none), and {@code current_setting(name, true)}
+ * reads it at no cost and tolerates its absence.
+ *
+ * @param id the switchover's id
+ * @param target the node it moves the primary to
+ * @param remainingMillis how long writes stay held from the probe on, by the server's clock (the deadline minus the
+ *     server's time when probed), so that clock differences between hosts do not matter
+ */
+public record SwitchoverSignal(String id, String target, long remainingMillis) {
+
+    /** The server setting that carries the signal. */
+    public static final String SETTING = "pgrouter.switchover";
+
+    /** The setting's value for a switchover. */
+    public static String value(String id, String target, long deadlineEpochMillis) {
+        return id + ";" + target + ";" + deadlineEpochMillis;
+    }
+
+    /**
+     * The signal in a setting's value, or {@code null} when there is none: no value, an empty one (a reset setting
+     * reads empty), or one that is not of this form (ignored rather than failing the probe).
+     *
+     * @param serverMillis the server's time when the value was read, in ms since the epoch
+     */
+    public static SwitchoverSignal parse(String value, long serverMillis) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        String[] parts = value.split(";", -1);
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            return null;
+        }
+        try {
+            return new SwitchoverSignal(parts[0], parts[1], Long.parseLong(parts[2]) - serverMillis);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

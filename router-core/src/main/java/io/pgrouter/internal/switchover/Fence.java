@@ -1,0 +1,85 @@
+package io.pgrouter.internal.switchover;
+
+import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.health.SwitchoverSignal;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The statements that fence a primary and give it back. The fence is server-wide and survives a restart:
+ * {@code default_transaction_read_only} on in {@code postgresql.auto.conf}, so that every new session, from any
+ * application instance, is read-only, and the sessions that were open before are ended (one could have set itself
+ * read-write). The switchover's own sessions and the routers' probes are spared.
+ */
+final class Fence {
+
+    /** Client sessions other than the switchover's and the probes'. */
+    private static final String OTHER_SESSIONS = """
+            FROM pg_stat_activity
+             WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+               AND coalesce(application_name, '') NOT IN ('pgrouter-probe', '%s')
+            """.formatted(NodeSession.APPLICATION_NAME);
+
+    /** Sessions in a transaction now: what the drain waits for (seeing other users' needs pg_read_all_stats). */
+    static final String IN_TRANSACTION = "SELECT count(*) " + OTHER_SESSIONS + " AND xact_start IS NOT NULL";
+
+    /**
+     * Signals every other session to end and returns their process ids, comma-separated. Without waiting: the
+     * waiting form of {@code pg_terminate_backend} looks every 100 ms, once per session, one after the other.
+     */
+    static final String TERMINATE_OTHERS = "SELECT coalesce(string_agg(pid::text, ','), '') " + OTHER_SESSIONS
+            + " AND pg_terminate_backend(pid)";
+
+    /** How many of the given sessions are still there. */
+    static final String STILL_THERE = "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(string_to_array(?, ',')::int[])";
+
+    /** The value the server's configuration gives, whatever this session set for itself. */
+    static final String CONFIGURED_READ_ONLY = "SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only'";
+
+    private Fence() {
+    }
+
+    /**
+     * Withdraws the announcement and, when {@code fenced}, the fence, then reloads. Uses {@code session}, or a new
+     * one when that broke.
+     */
+    static void lift(NodeSession session, NodeConfig node, Duration timeout, boolean fenced) throws SQLException {
+        try {
+            liftOn(session, fenced);
+        } catch (SQLException first) {
+            try (NodeSession fresh = NodeSession.open(node, timeout)) {
+                liftOn(fresh, fenced);
+            } catch (SQLException second) {
+                second.addSuppressed(first);
+                throw second;
+            }
+        }
+    }
+
+    private static void liftOn(NodeSession session, boolean fenced) throws SQLException {
+        if (fenced) {
+            session.execute("ALTER SYSTEM RESET default_transaction_read_only");
+        }
+        session.execute("ALTER SYSTEM RESET " + SwitchoverSignal.SETTING);
+        session.execute("SELECT pg_reload_conf()");
+    }
+
+    /**
+     * On a node just promoted: removes a fence or an announcement it still carries from a switchover that once left
+     * it (a copy or a rewind of a fenced primary keeps its {@code postgresql.auto.conf}), waits for the reload to be
+     * taken, and says what it did ("" when nothing).
+     */
+    static String liftStale(NodeSession promoted) throws SQLException {
+        String readOnly = promoted.queryString(CONFIGURED_READ_ONLY);
+        String signal = promoted.queryString("SELECT coalesce(current_setting('" + SwitchoverSignal.SETTING + "', true), '')");
+        if (!"on".equals(readOnly) && signal.isEmpty()) {
+            return "";
+        }
+        liftOn(promoted, "on".equals(readOnly));
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        while ("on".equals(promoted.queryString(CONFIGURED_READ_ONLY)) && System.nanoTime() - until < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // the reload reaches this session shortly
+        }
+        return "; lifted a fence left from an earlier switchover";
+    }
+}

@@ -1,0 +1,144 @@
+package io.pgrouter.internal.switchover;
+
+import io.pgrouter.internal.config.NodeConfig;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import org.postgresql.Driver;
+import org.postgresql.replication.LogSequenceNumber;
+
+/**
+ * A connection of its own to one node, with the node's configured credentials, for the switchover's statements:
+ * never one from the application's pools (those are held or fenced). Each statement has a timeout that cancels it
+ * on the server; connect and socket timeouts bound the rest.
+ */
+final class NodeSession implements AutoCloseable {
+
+    /** What the switchover's sessions call themselves; the fence spares them, as it spares the probes. */
+    static final String APPLICATION_NAME = "pgrouter-switchover";
+
+    /**
+     * Each statement's bound: generous, since every wait of the switchover has its own deadline and a statement cut
+     * short (a fence half done) costs more than a late one.
+     */
+    private static final int STATEMENT_SECONDS = 5;
+
+    private final String node;
+    private final Connection connection;
+    private final int statementSeconds;
+
+    private NodeSession(String node, Connection connection, int statementSeconds) {
+        this.node = node;
+        this.connection = connection;
+        this.statementSeconds = statementSeconds;
+    }
+
+    /** Opens a session to {@code node}; the message of a failure names the node. */
+    static NodeSession open(NodeConfig node, Duration timeout) throws SQLException {
+        Properties p = properties(node, timeout);
+        try {
+            Connection c = new Driver().connect(node.jdbcUrl(), p);
+            if (c == null) {
+                throw new SQLException("not a PostgreSQL JDBC URL");
+            }
+            c.setAutoCommit(true);
+            NodeSession session = new NodeSession(node.name(), c, STATEMENT_SECONDS);
+            // This session must keep writing settings once the fence makes read-only the default.
+            session.execute("SET default_transaction_read_only = off");
+            return session;
+        } catch (SQLException e) {
+            throw new SQLException("cannot connect to '" + node.name() + "': " + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    private static Properties properties(NodeConfig node, Duration timeout) {
+        Properties p = new Properties();
+        node.properties().forEach(p::setProperty);
+        if (node.username() != null) {
+            p.setProperty("user", node.username());
+        }
+        if (node.password() != null) {
+            p.setProperty("password", node.password());
+        }
+        int seconds = seconds(timeout);
+        p.setProperty("connectTimeout", Integer.toString(seconds));
+        p.setProperty("loginTimeout", Integer.toString(seconds));
+        p.setProperty("socketTimeout", Integer.toString(seconds * 2 + 1)); // a backstop for the statement timeouts
+        p.setProperty("ApplicationName", APPLICATION_NAME);
+        p.setProperty("prepareThreshold", "0");
+        return p;
+    }
+
+    private static int seconds(Duration timeout) {
+        return (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+    }
+
+    String node() {
+        return node;
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.setQueryTimeout(statementSeconds);
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw named(e);
+        }
+    }
+
+    /** The first column of the first row as text, {@code null} when NULL; parameters are bound as text. */
+    String queryString(String sql, String... params) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            s.setQueryTimeout(statementSeconds);
+            for (int i = 0; i < params.length; i++) {
+                s.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw named(e);
+        }
+    }
+
+    /** One row, every column as text. */
+    String[] queryRow(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.setQueryTimeout(statementSeconds);
+            try (ResultSet rs = s.executeQuery(sql)) {
+                int n = rs.getMetaData().getColumnCount();
+                String[] row = new String[n];
+                if (rs.next()) {
+                    for (int i = 0; i < n; i++) {
+                        row[i] = rs.getString(i + 1);
+                    }
+                }
+                return row;
+            }
+        } catch (SQLException e) {
+            throw named(e);
+        }
+    }
+
+    private SQLException named(SQLException e) {
+        return new SQLException("on '" + node + "': " + e.getMessage(), e.getSQLState(), e);
+    }
+
+    /** A {@code pg_lsn} as text to its byte position; -1 for {@code null}. */
+    static long lsn(String text) {
+        return text == null ? -1 : LogSequenceNumber.valueOf(text).asLong();
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the session is gone either way
+        }
+    }
+}

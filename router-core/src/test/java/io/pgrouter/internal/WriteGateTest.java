@@ -1,0 +1,88 @@
+package io.pgrouter.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WriteGateTest {
+
+    private final WriteGate gate = new WriteGate();
+
+    private static long in(Duration d) {
+        return System.nanoTime() + d.toNanos();
+    }
+
+    @Test
+    void anOpenGateLetsWritesThroughAtOnce() throws Exception {
+        gate.awaitOpen();
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void aHeldWriteGoesAheadWhenTheGateOpensAndCountsAsWaited() throws Exception {
+        WriteGate.Closure closure = gate.close("s1", "replica-1", in(Duration.ofMinutes(1)));
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+            try {
+                gate.awaitOpen();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> closure.stats().waited() == 1);
+        assertThat(write).isNotDone();
+        gate.open(closure);
+        write.get(30, TimeUnit.SECONDS);
+        assertThat(gate.isOpen()).isTrue();
+        assertThat(closure.stats().waited()).isEqualTo(1);
+        assertThat(closure.stats().failed()).isZero();
+    }
+
+    @Test
+    void aWriteHeldPastTheDeadlineFailsNamingTheSwitchoverAndItsStep() {
+        WriteGate.Closure closure = gate.close("s2", "replica-1", in(Duration.ofMillis(50)));
+        closure.step("CATCH_UP");
+        assertThatThrownBy(gate::awaitOpen).isInstanceOf(SQLTransientConnectionException.class)
+                .hasMessageContaining("switchover s2 to 'replica-1'").hasMessageContaining("CATCH_UP");
+        assertThat(closure.stats().failed()).isEqualTo(1);
+        assertThat(closure.stats().waited()).isZero();
+    }
+
+    @Test
+    void aSignalClosesTheGateAndItsEndOpensIt() {
+        assertThat(gate.follow("s3", "replica-2", in(Duration.ofMinutes(1)))).isTrue();
+        assertThat(gate.isOpen()).isFalse();
+        assertThat(gate.closure().origin()).isEqualTo(WriteGate.Origin.SIGNAL);
+        assertThat(gate.follow("s3", "replica-2", in(Duration.ofMinutes(1)))).isFalse();
+        gate.follow(null, null, 0);
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void aSignalWhoseDeadlinePassedDoesNotHoldWrites() {
+        assertThat(gate.follow("s4", "replica-2", System.nanoTime() - 1)).isFalse();
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void theSignalOfTheSwitchoverRunHereNeverOpensItsGate() {
+        WriteGate.Closure closure = gate.close("s5", "replica-1", in(Duration.ofMinutes(1)));
+        gate.follow(null, null, 0);
+        assertThat(gate.isOpen()).isFalse();
+        gate.open(closure);
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        long[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        assertThat(WriteGate.PauseStats.percentile(sorted, 0.5)).isEqualTo(5);
+        assertThat(WriteGate.PauseStats.percentile(sorted, 0.99)).isEqualTo(10);
+        assertThat(WriteGate.PauseStats.percentile(new long[0], 0.99)).isZero();
+    }
+}
