@@ -23,7 +23,16 @@ public final class CausalSession {
     private final SessionCell cell;
 
     private CausalSession(CausalState initial) {
-        this.cell = new SessionCell(initial);
+        this(new SessionCell(initial));
+    }
+
+    private CausalSession(SessionCell cell) {
+        this.cell = cell;
+    }
+
+    /** The session around a cell the router holds: the same session, not a copy. */
+    static CausalSession of(SessionCell cell) {
+        return new CausalSession(cell);
     }
 
     /** A session that knows nothing yet: its reads route as without a session until it writes. */

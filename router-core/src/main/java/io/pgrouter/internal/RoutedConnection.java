@@ -43,6 +43,10 @@ public final class RoutedConnection implements Connection {
     private int slot = HandedOut.UNTRACKED;
     private boolean released;
     private volatile boolean closed;
+    /** Read-your-writes: the request whose causal session learns this connection's commits; null for none. */
+    private RouteRequest capturing;
+    /** Whether the server may have been used since the last capture (statements, metadata, ...). */
+    private boolean usedSinceCapture;
 
     public RoutedConnection(ConnectionRouter router) {
         this.router = router;
@@ -55,6 +59,7 @@ public final class RoutedConnection implements Connection {
 
     private Connection physical() throws SQLException {
         Connection c = physical;
+        usedSinceCapture = true;
         if (c != null) {
             return c;
         }
@@ -63,6 +68,30 @@ public final class RoutedConnection implements Connection {
         }
         router.connect(this, settings.readOnly());
         return physical;
+    }
+
+    /** Called by the router for a connection of a causal session on the primary: its commits advance the session. */
+    void captureFor(RouteRequest request) {
+        capturing = request;
+    }
+
+    /**
+     * After a commit, or before the close of a connection in auto-commit mode: tells the session where the primary
+     * is, unless nothing used the server since the last time (a connection that ran nothing costs nothing).
+     */
+    private void captureIfUsed(Connection c) {
+        if (capturing != null && usedSinceCapture) {
+            usedSinceCapture = false;
+            router.committed(capturing, c, route.node());
+        }
+    }
+
+    private static boolean autoCommit(Connection c) {
+        try {
+            return c.getAutoCommit();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Called by the router with the borrowed connection; replays the recorded settings on it. */
@@ -232,6 +261,7 @@ public final class RoutedConnection implements Connection {
     public void commit() throws SQLException {
         if (physical != null) {
             physical.commit();
+            captureIfUsed(physical);
         } else {
             checkOpen();
         }
@@ -457,6 +487,9 @@ public final class RoutedConnection implements Connection {
                     // would block until TCP gives up. Cut it instead; the pool drops it.
                     cut(c, Runnable::run);
                 } else {
+                    if (capturing != null && autoCommit(c)) {
+                        captureIfUsed(c);
+                    }
                     c.close();
                 }
             } finally {

@@ -27,6 +27,7 @@ import java.util.function.UnaryOperator;
  * @param monitor how the health monitor probes
  * @param lag when replicas leave and rejoin rotation
  * @param abortOnProbeTimeout whether connections handed out on a node whose probe timed out are aborted
+ * @param consistency read-your-writes settings
  */
 public record RouterConfig(
         NodeConfig primary,
@@ -39,7 +40,8 @@ public record RouterConfig(
         Duration failedReplicaBackoff,
         MonitorSettings monitor,
         LagThresholds lag,
-        boolean abortOnProbeTimeout) {
+        boolean abortOnProbeTimeout,
+        ConsistencySettings consistency) {
 
     /** Default for {@link #failedReplicaBackoff()}. */
     public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
@@ -80,6 +82,8 @@ public record RouterConfig(
         private Duration lagMaxDelay;
         private Integer rejoinAfter;
         private UnaryOperator<String> keyLabels = UnaryOperator.identity();
+        private io.pgrouter.ConsistencyMode consistencyMode = ConsistencySettings.DEFAULTS.mode();
+        private Duration consistencyMaxWait = ConsistencySettings.DEFAULT_MAX_WAIT;
 
         private Builder() {
         }
@@ -182,6 +186,16 @@ public record RouterConfig(
             return this;
         }
 
+        public Builder consistencyMode(io.pgrouter.ConsistencyMode value) {
+            consistencyMode = Objects.requireNonNull(value, "consistencyMode");
+            return this;
+        }
+
+        public Builder consistencyMaxWait(Duration value) {
+            consistencyMaxWait = Objects.requireNonNull(value, "consistencyMaxWait");
+            return this;
+        }
+
         /** All three lag thresholds at once. */
         public Builder lag(LagThresholds value) {
             Objects.requireNonNull(value, "lag thresholds");
@@ -228,9 +242,12 @@ public record RouterConfig(
                     lagMaxBytes != null ? lagMaxBytes : defaults.maxBytes(),
                     lagMaxDelay != null ? lagMaxDelay : defaults.maxDelay(),
                     rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter()));
+            checks.notNegative("pgrouter.consistency.max-wait", consistencyMaxWait);
+            checks.atMost("pgrouter.consistency.max-wait", consistencyMaxWait, ConsistencySettings.LONGEST_MAX_WAIT);
             return new RouterConfig(primaryNode, replicaNodes, primaryPool, replicaPool,
                     selector != null ? selector : ReplicaSelector.leastInFlight(), fallbackToPrimary,
-                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout);
+                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout,
+                    new ConsistencySettings(consistencyMode, consistencyMaxWait));
         }
     }
 }
