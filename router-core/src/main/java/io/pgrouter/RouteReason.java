@@ -28,5 +28,10 @@ public enum RouteReason {
     /** A read went to the primary because every eligible replica failed to give a connection within this call. */
     FALLBACK_ACQUIRE_FAILED,
     /** A read with a staleness bound went to the primary because every eligible replica lagged more than the bound. */
-    FALLBACK_REPLICAS_TOO_STALE
+    FALLBACK_REPLICAS_TOO_STALE;
+
+    /** Whether a connection routed for this reason goes to a replica. */
+    public boolean toReplica() {
+        return this == REPLICA || this == REPLICA_CAUGHT_UP || this == REPLICA_AFTER_WAIT;
+    }
 }

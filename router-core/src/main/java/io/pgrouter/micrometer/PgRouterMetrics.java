@@ -122,7 +122,7 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
                 meters.add(FunctionCounter.builder(ROUTE_DECISIONS, node, n -> n.routeCount(reason))
                         .description("Connections routed to the node, by where they went and why")
                         .baseUnit(UNIT_DECISIONS)
-                        .tags(nodeTags.and("route", reason == RouteReason.REPLICA ? "replica" : "primary",
+                        .tags(nodeTags.and("route", reason.toReplica() ? "replica" : "primary",
                                 "reason", reason.name().toLowerCase(Locale.ROOT)))
                         .register(registry));
             }
