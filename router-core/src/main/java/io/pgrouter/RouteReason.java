@@ -11,8 +11,16 @@ public enum RouteReason {
     PRIMARY_WRITE,
     /** An {@link RoutingDataSource#onPrimary() onPrimary} scope sent the connection to the primary. */
     PRIMARY_FORCED,
-    /** Reserved for read-your-writes: a replica had not yet replayed the caller's last commit. */
+    /**
+     * A read carrying a {@link CausalSession} position went to the primary: no replica had replayed the position
+     * within {@code pgrouter.consistency.max-wait} (or the position is on an older timeline, or its commit's
+     * position is not known yet in {@link ConsistencyMode#PROBE probe} mode).
+     */
     PRIMARY_CAUSAL,
+    /** A read carrying a position went to a replica that, as the last probe showed, had already replayed it. */
+    REPLICA_CAUGHT_UP,
+    /** A read carrying a position went to a replica that replayed it while the read waited (asked on the replica). */
+    REPLICA_AFTER_WAIT,
     /** A read went to the primary because no replica was eligible (drained, backing off after failures, ...). */
     FALLBACK_NO_ELIGIBLE_REPLICA,
     /** A read went to the primary because replicas are switched off ({@link RoutingDataSource#setReplicasEnabled}). */
@@ -31,6 +39,6 @@ public enum RouteReason {
 
     /** Whether a connection routed for this reason went to a replica. */
     public boolean toReplica() {
-        return this == REPLICA || this == REPLICA_RETRIED;
+        return this == REPLICA || this == REPLICA_RETRIED || this == REPLICA_CAUGHT_UP || this == REPLICA_AFTER_WAIT;
     }
 }

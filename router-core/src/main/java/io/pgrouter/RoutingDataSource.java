@@ -192,6 +192,40 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     }
 
     /**
+     * Binds a causal session to this thread until the scope closes: connections first used inside it carry the
+     * session. Their reads go only to replicas that have replayed the session's position (else, after waiting at
+     * most {@code pgrouter.consistency.max-wait} for one, the primary: {@link RouteReason#PRIMARY_CAUSAL}); their
+     * commits on the primary advance it. Bindings nest (the inner session holds until it closes) and must be
+     * closed on this thread, best with try-with-resources. See {@code docs/consistency.md}.
+     */
+    public RouteScope causal(CausalSession session) {
+        Objects.requireNonNull(session, "session");
+        return router.decider().causal().scopes().bind(session.cell());
+    }
+
+    /** Runs {@code work} with {@code session} bound to this thread (see {@link #causal(CausalSession)}). */
+    @SuppressWarnings("try") // the scope is held for its effect on the thread
+    public <T> T causal(CausalSession session, Callable<T> work) throws Exception {
+        try (RouteScope ignored = causal(session)) {
+            return work.call();
+        }
+    }
+
+    /**
+     * The causal session bound to this thread by {@link #causal(CausalSession)}, if any; for code that forwards it
+     * (to another service, a message, a thread).
+     */
+    public java.util.Optional<CausalSession> currentSession() {
+        io.pgrouter.internal.causal.SessionCell cell = router.decider().causal().scopes().current();
+        return java.util.Optional.ofNullable(cell == null ? null : CausalSession.of(cell));
+    }
+
+    /** The consistency mode in force ({@code pgrouter.consistency.mode}). */
+    public ConsistencyMode consistencyMode() {
+        return router.decider().causal().settings().mode();
+    }
+
+    /**
      * Switches reads to replicas on or off at run time. Off, every connection first used from now on goes to
      * the primary (reason {@link RouteReason#FALLBACK_REPLICAS_DISABLED}), whatever the fallback setting;
      * connections already on a replica finish there.
@@ -491,6 +525,21 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         /** When replicas leave and rejoin rotation; default {@link LagThresholds#ofDefaults()}. */
         public Builder lagThresholds(LagThresholds thresholds) {
             config.lag(thresholds);
+            return this;
+        }
+
+        /** How commits' positions are learned for read-your-writes; default {@link ConsistencyMode#EXACT}. */
+        public Builder consistencyMode(ConsistencyMode mode) {
+            config.consistencyMode(mode);
+            return this;
+        }
+
+        /**
+         * How long a read with a causal position may wait for a replica to replay it before it goes to the primary;
+         * default 100 ms, zero for no wait, at most 30 s.
+         */
+        public Builder consistencyMaxWait(Duration maxWait) {
+            config.consistencyMaxWait(maxWait);
             return this;
         }
 

@@ -89,19 +89,25 @@ public final class ConnectionRouter {
      */
     void connect(RoutedConnection target, boolean connectionReadOnly) throws SQLException {
         checkOpen();
-        RouteRequest request = scopes.request(connectionReadOnly);
+        RouteRequest request = decider.causal().bind(scopes.request(connectionReadOnly));
         for (int redirects = 0; ; ) {
             TopologySnapshot snapshot = topology.current();
             Route route = decider.decide(request, snapshot);
-            if (route.reason() != RouteReason.REPLICA && !writeGate.isOpen()) {
+            if (!route.reason().toReplica() && !writeGate.isOpen()) {
                 writeGate.awaitOpen(); // a switchover moves the primary: route again on the snapshot it leaves
                 continue;
             }
             try {
-                if (route.reason() == RouteReason.REPLICA) {
+                if (route.reason() == RouteReason.PRIMARY_CAUSAL && connectAfterWait(target, request, snapshot)) {
+                    return;
+                }
+                if (route.reason().toReplica()) {
                     connectToReplica(target, request, snapshot, route);
                 } else {
                     connectToPrimary(target, request, route.reason(), snapshot, null);
+                    if (route.reason() == RouteReason.PRIMARY_CAUSAL) {
+                        decider.causal().readOnPrimary(request.session(), snapshot);
+                    }
                 }
                 return;
             } catch (BorrowWaiters.Redirected r) {
@@ -122,10 +128,30 @@ public final class ConnectionRouter {
         try {
             physical = route.node().borrow();
         } catch (SQLException e) {
-            connectAfterFailure(target, request, snapshot, route.node(), e);
+            connectAfterFailure(target, request, snapshot, route, e);
             return;
         }
         attach(target, request, route, physical);
+    }
+
+    /** A read whose session's position no replica was known to have: a replica that catches up within the wait. */
+    private boolean connectAfterWait(RoutedConnection target, RouteRequest request, TopologySnapshot snapshot)
+            throws SQLException {
+        CausalRouting causal = decider.causal();
+        if (!causal.mayWait(request)) {
+            return false;
+        }
+        CausalRouting.CaughtUp caughtUp = causal.awaitReplica(request, snapshot, decider.waitCandidates(request, snapshot));
+        if (caughtUp == null) {
+            return false;
+        }
+        attach(target, request, caughtUp.replica().node().route(RouteReason.REPLICA_AFTER_WAIT), caughtUp.connection());
+        return true;
+    }
+
+    /** A commit on the primary by a connection of a causal session: the session learns the position. */
+    void committed(RouteRequest request, Connection physical, Node node) {
+        decider.causal().committed(request.session(), physical, node, topology);
     }
 
     /**
@@ -156,6 +182,9 @@ public final class ConnectionRouter {
 
     private void attach(RoutedConnection target, RouteRequest request, Route route, Connection physical)
             throws SQLException {
+        if (request.session() != null && !request.readIntent()) {
+            target.captureFor(request);
+        }
         int slot = route.node().acquired(route.reason(), target);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} connection -> {} ({})", request, route.node().name(), route.reason());
@@ -165,10 +194,11 @@ public final class ConnectionRouter {
 
     // The slow path: allocation is fine here, a pool has just failed.
     private void connectAfterFailure(RoutedConnection target, RouteRequest request, TopologySnapshot snapshot,
-            Node failed, SQLException error) throws SQLException, BorrowWaiters.Redirected {
+            Route failedRoute, SQLException error) throws SQLException, BorrowWaiters.Redirected {
+        Node failed = failedRoute.node();
         Map<String, String> failures = new LinkedHashMap<>();
         noteFailure(failed, error, failures);
-        connectElsewhere(target, request, snapshot, failed, failures, error, RouteReason.REPLICA,
+        connectElsewhere(target, request, snapshot, failed, failures, error, failedRoute.reason(),
                 RouteReason.FALLBACK_ACQUIRE_FAILED);
     }
 

@@ -16,10 +16,21 @@ public final class RouteDecider {
 
     private final ReplicaSelector selector;
     private final boolean fallbackToPrimary;
+    private final CausalRouting causal;
 
     public RouteDecider(ReplicaSelector selector, boolean fallbackToPrimary) {
+        this(selector, fallbackToPrimary, new CausalRouting(io.pgrouter.internal.config.ConsistencySettings.DEFAULTS));
+    }
+
+    public RouteDecider(ReplicaSelector selector, boolean fallbackToPrimary, CausalRouting causal) {
         this.selector = selector;
         this.fallbackToPrimary = fallbackToPrimary;
+        this.causal = causal;
+    }
+
+    /** Read-your-writes: sessions, positions, the wait. */
+    public CausalRouting causal() {
+        return causal;
     }
 
     public ReplicaSelector selector() {
@@ -65,11 +76,23 @@ public final class RouteDecider {
             }
             throw noEligibleNode(request, snapshot, Map.of(), null);
         }
+        if (request.session() != null) {
+            return causal.decide(request.session(), snapshot, candidates, this);
+        }
         return pick(candidates).node().route(RouteReason.REPLICA);
     }
 
-    /** The replicas a request may use: {@link #usableReplicas} within the request's staleness bound. */
+    /**
+     * The replicas a request may use: {@link #usableReplicas} within the request's staleness bound and, for a read
+     * with a causal session, known to have replayed its position.
+     */
     List<NodeState> candidates(RouteRequest request, TopologySnapshot snapshot) {
+        List<NodeState> fresh = freshEnough(usableReplicas(snapshot), request.maxStalenessMillis());
+        return request.session() == null ? fresh : causal.filter(request.session(), snapshot, fresh);
+    }
+
+    /** The replicas a read may wait on to catch up with its session's position: {@link #candidates} without that condition. */
+    List<NodeState> waitCandidates(RouteRequest request, TopologySnapshot snapshot) {
         return freshEnough(usableReplicas(snapshot), request.maxStalenessMillis());
     }
 

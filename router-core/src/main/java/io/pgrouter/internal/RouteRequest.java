@@ -3,7 +3,7 @@ package io.pgrouter.internal;
 /**
  * What a connection asks of the router when it is first used. The common requests are shared constants, so
  * building one allocates nothing; only a read with a staleness bound is a new object. Read-your-writes tokens will
- * be a further field.
+ * be a further field. A request made while a causal session is bound carries it ({@link #withSession}).
  */
 public final class RouteRequest {
 
@@ -17,11 +17,28 @@ public final class RouteRequest {
     private final boolean readIntent;
     private final boolean forcedPrimary;
     private final long maxStalenessMillis;
+    private final io.pgrouter.internal.causal.SessionCell session;
 
     private RouteRequest(boolean readIntent, boolean forcedPrimary, long maxStalenessMillis) {
+        this(readIntent, forcedPrimary, maxStalenessMillis, null);
+    }
+
+    private RouteRequest(boolean readIntent, boolean forcedPrimary, long maxStalenessMillis,
+            io.pgrouter.internal.causal.SessionCell session) {
         this.readIntent = readIntent;
         this.forcedPrimary = forcedPrimary;
         this.maxStalenessMillis = maxStalenessMillis;
+        this.session = session;
+    }
+
+    /** This request on behalf of a causal session: its reads need the session's position, its commits advance it. */
+    public RouteRequest withSession(io.pgrouter.internal.causal.SessionCell cell) {
+        return new RouteRequest(readIntent, forcedPrimary, maxStalenessMillis, cell);
+    }
+
+    /** The causal session bound when the connection was first used, or {@code null}. */
+    public io.pgrouter.internal.causal.SessionCell session() {
+        return session;
     }
 
     /** The request for this intent; forced primary wins over read intent. */
@@ -57,6 +74,7 @@ public final class RouteRequest {
 
     @Override
     public String toString() {
-        return forcedPrimary ? "primary" : readIntent ? (maxStalenessMillis >= 0 ? "read(max staleness " + maxStalenessMillis + " ms)" : "read") : "write";
+        return (forcedPrimary ? "primary" : readIntent ? (maxStalenessMillis >= 0 ? "read(max staleness " + maxStalenessMillis + " ms)" : "read") : "write")
+                + (session == null ? "" : " (causal)");
     }
 }

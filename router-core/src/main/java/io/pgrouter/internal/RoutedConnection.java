@@ -67,6 +67,10 @@ public final class RoutedConnection implements Connection {
     private int openStatements;
     // unwrap handed out a driver object: the caller may hold the physical connection, which must then stay put.
     private boolean pinned;
+    /** Read-your-writes: the request whose causal session learns this connection's commits; null for none. */
+    private RouteRequest capturing;
+    /** Whether the server may have been used since the last capture (statements, metadata, ...). */
+    private boolean usedSinceCapture;
 
     public RoutedConnection(ConnectionRouter router) {
         this.router = router;
@@ -79,6 +83,7 @@ public final class RoutedConnection implements Connection {
 
     private Connection physical() throws SQLException {
         Connection c = physical;
+        usedSinceCapture = true;
         if (c != null) {
             return c;
         }
@@ -87,6 +92,30 @@ public final class RoutedConnection implements Connection {
         }
         router.connect(this, settings.readOnly());
         return physical;
+    }
+
+    /** Called by the router for a connection of a causal session on the primary: its commits advance the session. */
+    void captureFor(RouteRequest request) {
+        capturing = request;
+    }
+
+    /**
+     * After a commit, or before the close of a connection in auto-commit mode: tells the session where the primary
+     * is, unless nothing used the server since the last time (a connection that ran nothing costs nothing).
+     */
+    private void captureIfUsed(Connection c) {
+        if (capturing != null && usedSinceCapture) {
+            usedSinceCapture = false;
+            router.committed(capturing, c, route.node());
+        }
+    }
+
+    private static boolean autoCommit(Connection c) {
+        try {
+            return c.getAutoCommit();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Called by the router with the borrowed connection; replays the recorded settings on it. */
@@ -269,6 +298,10 @@ public final class RoutedConnection implements Connection {
     /** Gives the physical connection back to its pool (evicted: it broke) and forgets it: the next use routes again. */
     private void giveBack(boolean evict) throws SQLException {
         Connection c = physical;
+        if (!evict && capturing != null && autoCommit(c)) {
+            captureIfUsed(c); // what it wrote in auto-commit counts for the session before it moves
+        }
+        capturing = null;
         Route r = route;
         int s = slot;
         physical = null;
@@ -383,6 +416,7 @@ public final class RoutedConnection implements Connection {
         if (physical != null) {
             physical.commit();
             inTransaction = false;
+            captureIfUsed(physical);
         } else {
             checkOpen();
         }
@@ -654,6 +688,9 @@ public final class RoutedConnection implements Connection {
                     // would block until TCP gives up. Cut it instead; the pool drops it.
                     abortAndDrop(c, Runnable::run);
                 } else {
+                    if (capturing != null && autoCommit(c)) {
+                        captureIfUsed(c);
+                    }
                     try {
                         c.close();
                     } catch (SQLException e) {

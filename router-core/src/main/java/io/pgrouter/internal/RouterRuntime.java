@@ -302,8 +302,8 @@ public final class RouterRuntime implements AutoCloseable {
         List<NodeState> replicas = nodes.subList(1, nodes.size()).stream().map(NodeState::initial).toList();
         Topology topology = new Topology(TopologySnapshot.of(NodeState.initial(nodes.get(0)), replicas,
                 config.replicasEnabled()));
-        return new ConnectionRouter(topology, new RouteDecider(config.selector(), config.fallbackToPrimary()), scopes,
-                config.retryReads());
+        return new ConnectionRouter(topology, new RouteDecider(config.selector(), config.fallbackToPrimary(),
+                new CausalRouting(config.consistency())), scopes, config.retryReads());
     }
 
     public ConnectionRouter router() {

@@ -191,6 +191,12 @@ final class ConfigChecks {
         }
     }
 
+    void atMost(String key, Duration value, Duration limit) {
+        if (value.compareTo(limit) > 0) {
+            throw bad(key, value, "must be at most " + limit);
+        }
+    }
+
     private int integer(String key, String text) {
         return ValueParsers.integer(label(key), text);
     }

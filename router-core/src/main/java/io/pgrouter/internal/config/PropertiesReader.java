@@ -100,6 +100,20 @@ public final class PropertiesReader {
             case "pgrouter.lag.max-bytes" -> config.lagMaxBytes(ValueParsers.bytes(label, value));
             case "pgrouter.lag.max-delay" -> config.lagMaxDelay(ValueParsers.duration(label, value));
             case "pgrouter.lag.rejoin-after" -> config.rejoinAfter(ValueParsers.integer(label, value));
+            case "pgrouter.consistency.mode" -> {
+                try {
+                    config.consistencyMode(io.pgrouter.ConsistencyMode.of(value));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(label + " must be one of "
+                            + String.join(", ", io.pgrouter.ConsistencyMode.keys()) + ", was '" + value + "'");
+                }
+            }
+            case "pgrouter.consistency.max-wait" -> config.consistencyMaxWait(ValueParsers.duration(label, value));
+            // The Spring web filter's settings: known here so that a whole environment can be passed in.
+            case "pgrouter.consistency.enabled" -> ValueParsers.bool(label, value);
+            case "pgrouter.consistency.header", "pgrouter.consistency.cookie" -> {
+                // free text, used by router-spring only
+            }
             case "pgrouter.selection" -> {
                 try {
                     config.selector(Selection.of(value).newSelector());
@@ -167,7 +181,8 @@ public final class PropertiesReader {
                 "pgrouter.failed-replica-backoff", "pgrouter.probe.interval", "pgrouter.probe.timeout",
                 "pgrouter.probe.abort-on-timeout", "pgrouter.lag.max-bytes", "pgrouter.lag.max-delay",
                 "pgrouter.lag.rejoin-after", "pgrouter.probe.username", "pgrouter.probe.password",
-                "pgrouter.probe.password-file"));
+                "pgrouter.probe.password-file", "pgrouter.consistency.mode", "pgrouter.consistency.max-wait",
+                "pgrouter.consistency.enabled", "pgrouter.consistency.header", "pgrouter.consistency.cookie"));
         for (String setting : TlsChecks.SETTINGS) {
             keys.add("pgrouter.ssl." + setting);
         }

@@ -31,6 +31,7 @@ import java.util.function.UnaryOperator;
  * @param abortOnProbeTimeout whether connections handed out on a node whose probe timed out are aborted
  * @param probeLogin the health monitor's own login, or {@code null} for each node's user
  * @param retryReads whether a read whose first statement broke before returning anything runs again on another node
+ * @param consistency read-your-writes settings
  */
 public record RouterConfig(
         NodeConfig primary,
@@ -45,7 +46,8 @@ public record RouterConfig(
         LagThresholds lag,
         boolean abortOnProbeTimeout,
         ProbeLogin probeLogin,
-        boolean retryReads) {
+        boolean retryReads,
+        ConsistencySettings consistency) {
 
     /** Default for {@link #failedReplicaBackoff()}. */
     public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
@@ -97,6 +99,8 @@ public record RouterConfig(
         private UnaryOperator<String> keyLabels = UnaryOperator.identity();
         private final Map<String, String> ssl = new LinkedHashMap<>();
         private final NodeDraft probeLogin = new NodeDraft("pgrouter.probe", "probe");
+        private io.pgrouter.ConsistencyMode consistencyMode = ConsistencySettings.DEFAULTS.mode();
+        private Duration consistencyMaxWait = ConsistencySettings.DEFAULT_MAX_WAIT;
 
         private Builder() {
         }
@@ -204,6 +208,16 @@ public record RouterConfig(
             return this;
         }
 
+        public Builder consistencyMode(io.pgrouter.ConsistencyMode value) {
+            consistencyMode = Objects.requireNonNull(value, "consistencyMode");
+            return this;
+        }
+
+        public Builder consistencyMaxWait(Duration value) {
+            consistencyMaxWait = Objects.requireNonNull(value, "consistencyMaxWait");
+            return this;
+        }
+
         /** All three lag thresholds at once. */
         public Builder lag(LagThresholds value) {
             Objects.requireNonNull(value, "lag thresholds");
@@ -272,9 +286,12 @@ public record RouterConfig(
                     lagMaxBytes != null ? lagMaxBytes : defaults.maxBytes(),
                     lagMaxDelay != null ? lagMaxDelay : defaults.maxDelay(),
                     rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter()));
+            checks.notNegative("pgrouter.consistency.max-wait", consistencyMaxWait);
+            checks.atMost("pgrouter.consistency.max-wait", consistencyMaxWait, ConsistencySettings.LONGEST_MAX_WAIT);
             return new RouterConfig(primaryNode, replicaNodes, primaryPool, replicaPool,
                     selector != null ? selector : ReplicaSelector.leastInFlight(), fallbackToPrimary,
-                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout, probe, retryReads);
+                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout, probe, retryReads,
+                    new ConsistencySettings(consistencyMode, consistencyMaxWait));
         }
     }
 }

@@ -77,6 +77,7 @@ final class Assessor {
             Boolean inRecovery = r.ok() ? Boolean.valueOf(r.inRecovery()) : before.inRecovery();
             boolean timedOut = !r.ok() && r.error() != null && r.error().startsWith(TIMED_OUT);
             long timeline = r.ok() ? r.timeline() : before.timeline();
+            long system = r.ok() && r.systemIdentifier() != 0 ? r.systemIdentifier() : before.systemIdentifier();
             NodeHealth h;
             if (name.equals(primary)) {
                 HealthState state = primaryAnswered ? HealthState.HEALTHY
@@ -85,7 +86,7 @@ final class Assessor {
                         : primaryForeign != null ? primaryForeign
                         : r.ok() ? "answers as a standby" : "probe failed: " + r.error();
                 h = new NodeHealth(name, state, primaryAnswered, reason, inRecovery, ReplicaLag.UNKNOWN, timeline, false,
-                        r.startedNanos(), r.latencyNanos(), failures, timedOut);
+                        r.startedNanos(), r.latencyNanos(), failures, timedOut, system, primaryLsn);
             } else {
                 HealthTracker tracker = trackers.get(name);
                 String foreign = foreignReason(r);
@@ -98,7 +99,8 @@ final class Assessor {
                     tracker.update(r, lag, primaryTimeline, thresholds);
                 }
                 h = new NodeHealth(name, tracker.state(), tracker.inRotation(), tracker.reason(), inRecovery, lag, timeline,
-                        r.ok() && r.replayPaused(), r.startedNanos(), r.latencyNanos(), failures, timedOut);
+                        r.ok() && r.replayPaused(), r.startedNanos(), r.latencyNanos(), failures, timedOut, system,
+                        r.ok() && r.inRecovery() ? r.replayLsn() : -1);
             }
             logChange(before, h);
             last.put(name, h);

@@ -19,6 +19,9 @@ import io.pgrouter.HealthState;
  * @param lastProbeLatencyNanos how long the last probe took
  * @param consecutiveFailures failed probes in a row
  * @param probeTimedOut whether the last probe got no answer in time (a frozen server or a black hole)
+ * @param systemIdentifier the cluster the node reported belonging to, 0 when unknown
+ * @param walLsn a replica's replay position, the primary's current position, as of the last answer; -1 unknown. For
+ *     read-your-writes: a replica's replay position only grows on its timeline, so an old value is a safe lower bound
  */
 public record NodeHealth(
         String node,
@@ -32,7 +35,17 @@ public record NodeHealth(
         long lastProbeNanos,
         long lastProbeLatencyNanos,
         int consecutiveFailures,
-        boolean probeTimedOut) {
+        boolean probeTimedOut,
+        long systemIdentifier,
+        long walLsn) {
+
+    /** Without the positions read-your-writes uses (identifier and WAL position unknown). */
+    public NodeHealth(String node, HealthState state, boolean inRotation, String reason, Boolean inRecovery,
+            ReplicaLag lag, long timeline, boolean replayPaused, long lastProbeNanos, long lastProbeLatencyNanos,
+            int consecutiveFailures, boolean probeTimedOut) {
+        this(node, state, inRotation, reason, inRecovery, lag, timeline, replayPaused, lastProbeNanos,
+                lastProbeLatencyNanos, consecutiveFailures, probeTimedOut, 0, -1);
+    }
 
     /** Before the first probe. */
     public static NodeHealth unknown(String node) {

@@ -65,6 +65,8 @@ public class PgRouterProperties {
 
     /** TLS for every node's pool and probe connections; a node's own ssl.* settings override these one by one. */
     private final Ssl ssl = new Ssl();
+    /** Read-your-writes across requests and services. */
+    private final Consistency consistency = new Consistency();
 
     public boolean isEnabled() {
         return enabled;
@@ -141,6 +143,69 @@ public class PgRouterProperties {
 
     public Ssl getSsl() {
         return ssl;
+    }
+
+    public Consistency getConsistency() {
+        return consistency;
+    }
+
+    /** Read-your-writes: causal sessions and their tokens (see docs/consistency.md). */
+    public static class Consistency {
+
+        /** Whether a servlet filter binds a causal session to each request, from and back to its header or cookie. */
+        private boolean enabled;
+
+        /** How a commit's WAL position is learned: exact (one query after each writing transaction) or probe. */
+        private io.pgrouter.ConsistencyMode mode = io.pgrouter.ConsistencyMode.EXACT;
+
+        /** Longest a read with a position waits for a replica to replay it before it goes to the primary. */
+        private Duration maxWait = Duration.ofMillis(100);
+
+        /** HTTP header that carries the token, in requests and responses. */
+        private String header = "Pgrouter-Consistency";
+
+        /** Cookie that carries the token when the header is absent; rewritten on responses to requests that sent it. */
+        private String cookie = "pgrouter-consistency";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public io.pgrouter.ConsistencyMode getMode() {
+            return mode;
+        }
+
+        public void setMode(io.pgrouter.ConsistencyMode mode) {
+            this.mode = mode;
+        }
+
+        public Duration getMaxWait() {
+            return maxWait;
+        }
+
+        public void setMaxWait(Duration maxWait) {
+            this.maxWait = maxWait;
+        }
+
+        public String getHeader() {
+            return header;
+        }
+
+        public void setHeader(String header) {
+            this.header = header;
+        }
+
+        public String getCookie() {
+            return cookie;
+        }
+
+        public void setCookie(String cookie) {
+            this.cookie = cookie;
+        }
     }
 
     /** One database server. */

@@ -79,6 +79,8 @@ final class RouterBuilderFactory {
         }
         PgRouterProperties.Lag lag = properties.getLag();
         builder.lagThresholds(new LagThresholds(lag.getMaxBytes().toBytes(), lag.getMaxDelay(), lag.getRejoinAfter()));
+        builder.consistencyMode(properties.getConsistency().getMode())
+                .consistencyMaxWait(properties.getConsistency().getMaxWait());
         builder.primaryPool(pool(PoolSettings.PRIMARY_DEFAULTS, properties.getPool().getPrimary()));
         builder.replicaPool(pool(PoolSettings.REPLICA_DEFAULTS, properties.getPool().getReplica()));
         return builder;

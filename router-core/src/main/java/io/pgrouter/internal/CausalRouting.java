@@ -1,0 +1,303 @@
+package io.pgrouter.internal;
+
+import io.pgrouter.ConsistencyMode;
+import io.pgrouter.RouteReason;
+import io.pgrouter.internal.causal.CausalScopes;
+import io.pgrouter.internal.causal.CausalState;
+import io.pgrouter.internal.causal.SessionCell;
+import io.pgrouter.internal.causal.WalPosition;
+import io.pgrouter.internal.causal.WalQueries;
+import io.pgrouter.internal.config.ConsistencySettings;
+import io.pgrouter.internal.health.NodeHealth;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+
+/**
+ * Read-your-writes on the routing path: which replicas may serve a read that carries a session's position, the
+ * bounded wait for one to catch up, and the capture of a position after a commit on the primary. The positions
+ * and sessions themselves live in {@code internal.causal}.
+ *
+ * <p>A replica may serve a position when, as the last probe saw it, it belongs to the position's cluster and has
+ * replayed at least that WAL position on the same timeline. A position of an older timeline (from before a
+ * promotion) is served by the primary: a newer timeline contains it only if it forked after it, which the router
+ * does not know. Reading on the primary then moves the session onto the primary's timeline (at the primary's
+ * position of its last probe, which the read has certainly seen), so the next reads may use replicas again.
+ */
+public final class CausalRouting {
+
+    private static final Logger LOG = RouterLog.LOG;
+    /** Between two questions to a replica that is catching up: short against a replay that takes milliseconds. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final ConsistencySettings settings;
+    private final CausalScopes scopes = new CausalScopes();
+    private final Throttle captureWarnings = new Throttle(TimeUnit.SECONDS.toNanos(10));
+    private final Throttle foreignWarnings = new Throttle(TimeUnit.SECONDS.toNanos(10));
+    private final LongAdder captures = new LongAdder();
+    private final LongAdder captureFailures = new LongAdder();
+    private final LongAdder foreignPositions = new LongAdder();
+    private final LongAdder waits = new LongAdder();
+
+    public CausalRouting(ConsistencySettings settings) {
+        this.settings = settings;
+    }
+
+    public ConsistencySettings settings() {
+        return settings;
+    }
+
+    public CausalScopes scopes() {
+        return scopes;
+    }
+
+    /** Positions captured after commits (exact mode) since start. */
+    public long captures() {
+        return captures.sum();
+    }
+
+    /** Captures that failed (the session then waits for the next probe, as in probe mode) since start. */
+    public long captureFailures() {
+        return captureFailures.sum();
+    }
+
+    /** Positions of another cluster that reads carried (and that were ignored) since start. */
+    public long foreignPositions() {
+        return foreignPositions.sum();
+    }
+
+    /** Reads that waited for a replica to catch up since start. */
+    public long waits() {
+        return waits.sum();
+    }
+
+    /** {@code request} with the session bound to this thread, if any. */
+    RouteRequest bind(RouteRequest request) {
+        SessionCell cell = scopes.current();
+        return cell == null ? request : request.withSession(cell);
+    }
+
+    /**
+     * The route for a read with a session among {@code candidates} (not empty): a replica that has replayed the
+     * session's position, the plain {@code REPLICA} route when the session asks nothing, else the primary
+     * ({@code PRIMARY_CAUSAL}), which the router may still trade for a replica that catches up within the wait.
+     */
+    Route decide(SessionCell cell, TopologySnapshot snapshot, List<NodeState> candidates, RouteDecider decider) {
+        CausalState state = resolvePending(cell, snapshot);
+        if (state.pending()) {
+            return snapshot.primary().node().route(RouteReason.PRIMARY_CAUSAL);
+        }
+        WalPosition position = state.position();
+        if (position == null) {
+            return decider.pick(candidates).node().route(RouteReason.REPLICA);
+        }
+        if (foreign(position, snapshot)) {
+            return decider.pick(candidates).node().route(RouteReason.REPLICA);
+        }
+        List<NodeState> caughtUp = caughtUp(position, candidates);
+        if (!caughtUp.isEmpty()) {
+            return decider.pick(caughtUp).node().route(RouteReason.REPLICA_CAUGHT_UP);
+        }
+        return snapshot.primary().node().route(RouteReason.PRIMARY_CAUSAL);
+    }
+
+    /** Those of {@code candidates} that may serve the session's position; all of them when it asks nothing. */
+    List<NodeState> filter(SessionCell cell, TopologySnapshot snapshot, List<NodeState> candidates) {
+        CausalState state = cell.state();
+        if (state.pending()) {
+            return List.of();
+        }
+        if (state.position() == null || foreign(state.position(), snapshot)) {
+            return candidates;
+        }
+        return caughtUp(state.position(), candidates);
+    }
+
+    private static List<NodeState> caughtUp(WalPosition position, List<NodeState> candidates) {
+        List<NodeState> caughtUp = new ArrayList<>(candidates.size());
+        for (NodeState replica : candidates) {
+            NodeHealth h = replica.health();
+            if (position.sameSystem(h.systemIdentifier()) && position.reachedBy(h.timeline(), h.walLsn())) {
+                caughtUp.add(replica);
+            }
+        }
+        return caughtUp;
+    }
+
+    /**
+     * Whether a position belongs to another cluster than the primary's: it then says nothing about this one and is
+     * ignored (counted, WARN rate-limited). A forged or misdirected token can do no more.
+     */
+    private boolean foreign(WalPosition position, TopologySnapshot snapshot) {
+        long cluster = snapshot.primary().health().systemIdentifier();
+        if (position.sameSystem(cluster)) {
+            return false;
+        }
+        foreignPositions.increment();
+        if (foreignWarnings.tryPass(System.nanoTime())) {
+            LOG.warn("A read carried a position of another cluster (system identifier {}, this one is {}); it was ignored."
+                    + " Ignored so far: {} (this message at most once per 10 s)", Long.toUnsignedString(position.systemIdentifier()),
+                    Long.toUnsignedString(cluster), foreignPositions.sum());
+        }
+        return true;
+    }
+
+    /**
+     * Probe mode: a commit waiting for its position gets the primary's position from the first probe sent after
+     * it, once the snapshot has that probe.
+     */
+    private static CausalState resolvePending(SessionCell cell, TopologySnapshot snapshot) {
+        CausalState state = cell.state();
+        if (!state.pending()) {
+            return state;
+        }
+        WalPosition primaryPosition = primaryPosition(snapshot);
+        if (primaryPosition == null) {
+            return state;
+        }
+        long probed = snapshot.primary().health().lastProbeNanos();
+        return cell.update(s -> s.resolve(primaryPosition, probed));
+    }
+
+    /** Where the last probe found the primary, or {@code null} when it did not answer. */
+    private static WalPosition primaryPosition(TopologySnapshot snapshot) {
+        NodeHealth h = snapshot.primary().health();
+        if (!h.inRotation() || h.walLsn() < 0 || h.timeline() < 1) {
+            return null;
+        }
+        return new WalPosition(h.systemIdentifier(), h.timeline(), h.walLsn());
+    }
+
+    /**
+     * After a read with a session went to the primary: a position on an older timeline than the primary's moves to
+     * the primary's, at its last probed position (which this read sees), so that the session's next reads can use
+     * the replicas that follow the new primary.
+     */
+    void readOnPrimary(SessionCell cell, TopologySnapshot snapshot) {
+        WalPosition position = cell.state().position();
+        WalPosition primary = primaryPosition(snapshot);
+        if (position != null && primary != null && position.sameSystem(primary.systemIdentifier())
+                && position.timeline() < primary.timeline()) {
+            cell.merge(primary);
+        }
+    }
+
+    /** Whether a read routed to the primary for its position may wait for a replica instead. */
+    boolean mayWait(RouteRequest request) {
+        return request.session() != null && !settings.maxWait().isZero() && !request.session().state().pending();
+    }
+
+    /** A replica connection whose server has replayed the position. */
+    record CaughtUp(NodeState replica, Connection connection) {
+    }
+
+    /**
+     * Waits up to {@code max-wait} for one of {@code candidates} to replay the session's position: borrows a
+     * connection from the one closest to it (same cluster and timeline, highest replay position) and asks it
+     * directly, every 2 ms, rather than waiting for the next probe round. The connection that
+     * saw the position serves the read. {@code null} when none caught up in time, or the replica gave no connection.
+     */
+    CaughtUp awaitReplica(RouteRequest request, TopologySnapshot snapshot, List<NodeState> candidates) {
+        WalPosition position = request.session().state().position();
+        if (position == null) {
+            return null;
+        }
+        NodeState closest = null;
+        for (NodeState replica : candidates) {
+            NodeHealth h = replica.health();
+            if (h.timeline() == position.timeline() && position.sameSystem(h.systemIdentifier())
+                    && (closest == null || Long.compareUnsigned(h.walLsn(), closest.health().walLsn()) > 0)) {
+                closest = replica;
+            }
+        }
+        if (closest == null) {
+            return null;
+        }
+        waits.increment();
+        long deadline = System.nanoTime() + settings.maxWait().toNanos();
+        Connection c;
+        try {
+            c = closest.node().borrow();
+        } catch (SQLException e) {
+            LOG.debug("Replica '{}' gave no connection to wait on: {}", closest.name(), e.getMessage());
+            return null;
+        }
+        try {
+            while (true) {
+                WalQueries.Reading r = WalQueries.replayPosition(c);
+                // Without the right to read received_tli, the probe's timeline stands in (see docs/consistency.md).
+                // Only while no promotion is known, so that a timeline switch between two probes cannot slip through.
+                long timeline = r.timeline() != 0 ? r.timeline()
+                        : snapshot.primary().health().timeline() == position.timeline() ? closest.health().timeline() : 0;
+                if (position.reachedBy(timeline, r.lsn())) {
+                    CaughtUp caughtUp = new CaughtUp(closest, c);
+                    c = null;
+                    return caughtUp;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                LockSupport.parkNanos(Math.min(left, POLL_NANOS));
+                if (Thread.currentThread().isInterrupted()) {
+                    return null;
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debug("Asking replica '{}' for its replay position failed: {}", closest.name(), e.getMessage());
+            return null;
+        } finally {
+            if (c != null) {
+                closeQuietly(c);
+            }
+        }
+    }
+
+    /**
+     * After a commit on the primary (or the close of a connection that ran auto-commit statements there): exact
+     * mode asks the primary for its position on {@code physical}; probe mode notes that a commit awaits the next
+     * probe. A capture that fails falls back to the probe way, so the guarantee holds (the reads go to the primary
+     * until the next probe).
+     */
+    void committed(SessionCell cell, Connection physical, Node node, Topology topology) {
+        if (settings.mode() == ConsistencyMode.PROBE) {
+            cell.update(s -> s.pendingAt(System.nanoTime()));
+            return;
+        }
+        long system = systemIdentifier(node, topology.current());
+        try {
+            cell.merge(WalQueries.primaryPosition(physical, system));
+            captures.increment();
+        } catch (SQLException | RuntimeException e) {
+            cell.update(s -> s.pendingAt(System.nanoTime()));
+            captureFailures.increment();
+            if (captureWarnings.tryPass(System.nanoTime())) {
+                LOG.warn("Could not read the WAL position after a commit on '{}' ({}); this session's reads go to the"
+                        + " primary until its next probe. Failures so far: {} (this message at most once per 10 s)",
+                        node.name(), e.getMessage(), captureFailures.sum());
+            }
+        }
+    }
+
+    private static long systemIdentifier(Node node, TopologySnapshot snapshot) {
+        for (NodeState state : snapshot.nodes()) {
+            if (state.node() == node) {
+                return state.health().systemIdentifier();
+            }
+        }
+        return 0;
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // handed back either way
+        }
+    }
+}
