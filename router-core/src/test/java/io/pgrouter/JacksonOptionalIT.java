@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.net.URLClassLoader;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The core routes, reports its status and closes without Jackson on the class path (an optional dependency, for
- * the JSON forms only); {@code toJson()} then says what is missing. Micrometer stays on the class path, so that
- * only Jackson is away.
+ * the JSON forms only); {@code toJson()} then says what is missing. The loader holds the core, its required
+ * dependencies and Awaitility, nothing else.
  */
 @PostgresReplicaSet(replicas = 1)
 class JacksonOptionalIT {
@@ -32,7 +31,7 @@ class JacksonOptionalIT {
     private static URLClassLoader withoutJackson() {
         return IsolatedClassLoaders.of("without-jackson", List.of(RoutingDataSource.class, RoutesWithoutJackson.class,
                 HikariConfig.class, Driver.class, CircuitBreaker.class, IntervalFunction.class, LoggerFactory.class,
-                org.slf4j.simple.SimpleServiceProvider.class, MeterRegistry.class, Awaitility.class, Matcher.class));
+                org.slf4j.simple.SimpleServiceProvider.class, Awaitility.class, Matcher.class));
     }
 
     @Test
