@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * router-core on the module path, as a modular application sees it: a tiny module that requires {@code io.pgrouter}
  * (and nothing else of ours) is compiled and run in a JVM of its own with only the core and its required
- * dependencies on the module path (no Micrometer, no Jackson). It routes a write to the primary and a read-only connection
- * through the router, and finds the engine's packages closed to it.
+ * dependencies on the module path (no Micrometer, no Jackson). It routes a write to the primary and a read-only
+ * connection through the router, finds the engine's packages closed to it, and {@code toJson()} naming Jackson.
  */
 @PostgresReplicaSet(replicas = 1)
 class ModulePathIT {
