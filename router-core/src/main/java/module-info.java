@@ -1,7 +1,7 @@
 /**
  * pgrouter's core: {@link io.pgrouter.RoutingDataSource} and its public types; {@code io.pgrouter.micrometer} for
- * metrics; {@code io.pgrouter.cutover} for a move to a new cluster. The engine ({@code io.pgrouter.internal} and below) is not exported. Micrometer is optional
- * ({@code requires static}), as in HikariCP's descriptor.
+ * metrics; {@code io.pgrouter.cutover} for a move to a new cluster. The engine ({@code io.pgrouter.internal} and below) is not exported. Micrometer and Jackson
+ * (the JSON forms only) are optional ({@code requires static}), as in HikariCP's descriptor.
  */
 module io.pgrouter {
     requires transitive java.sql;
@@ -11,7 +11,8 @@ module io.pgrouter {
     requires io.github.resilience4j.circuitbreaker;
     requires io.github.resilience4j.core;
     requires org.slf4j;
-    requires tools.jackson.core;
+    // Only for the JSON forms (toJson()), which say so when it is absent.
+    requires static tools.jackson.core;
     requires static micrometer.core;
 
     exports io.pgrouter;

@@ -61,8 +61,13 @@ public record NodeStatus(
         routes = Map.copyOf(routes);
     }
 
-    /** This node as one JSON object, as it appears in {@link RouterStatus#toJson()}. */
+    /**
+     * This node as one JSON object, as it appears in {@link RouterStatus#toJson()}.
+     *
+     * @throws IllegalStateException without Jackson ({@code tools.jackson.core:jackson-core}, an optional dependency)
+     */
     public String toJson() {
+        io.pgrouter.internal.OptionalJackson.require("NodeStatus.toJson()");
         return io.pgrouter.internal.StatusJson.of(this);
     }
 

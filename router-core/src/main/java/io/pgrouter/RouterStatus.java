@@ -32,8 +32,11 @@ public record RouterStatus(
      * This snapshot as one JSON object: the components above by name, {@code Instant}s as ISO-8601 strings,
      * durations in milliseconds ({@code lagThresholds.maxDelayMillis}), enums in lower case, unknown lag as
      * {@code null}. See {@code docs/metrics.md} for an example.
+     *
+     * @throws IllegalStateException without Jackson ({@code tools.jackson.core:jackson-core}, an optional dependency)
      */
     public String toJson() {
+        io.pgrouter.internal.OptionalJackson.require("RouterStatus.toJson()");
         return io.pgrouter.internal.StatusJson.of(this);
     }
 

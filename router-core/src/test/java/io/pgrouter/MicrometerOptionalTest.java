@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,14 +17,11 @@ import tools.jackson.core.json.JsonFactory;
 /** The core works without Micrometer on the class path: Micrometer is an optional dependency. */
 class MicrometerOptionalTest {
 
-    /** The core's classes and its required dependencies, nothing else; the JDK as the parent. */
+    /** The core's classes, its required dependencies and Jackson (for the JSON it returns), nothing else. */
     private static URLClassLoader withoutMicrometer() {
-        List<Class<?>> from = List.of(RoutingDataSource.class, BuildsARouter.class, HikariConfig.class, Driver.class,
-                CircuitBreaker.class, IntervalFunction.class, LoggerFactory.class,
-                org.slf4j.simple.SimpleServiceProvider.class, JsonFactory.class);
-        URL[] urls = from.stream().map(c -> c.getProtectionDomain().getCodeSource().getLocation()).distinct()
-                .toArray(URL[]::new);
-        return new URLClassLoader("without-micrometer", urls, ClassLoader.getPlatformClassLoader());
+        return IsolatedClassLoaders.of("without-micrometer", List.of(RoutingDataSource.class, BuildsARouter.class,
+                HikariConfig.class, Driver.class, CircuitBreaker.class, IntervalFunction.class, LoggerFactory.class,
+                org.slf4j.simple.SimpleServiceProvider.class, JsonFactory.class));
     }
 
     @Test

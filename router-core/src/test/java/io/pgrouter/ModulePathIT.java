@@ -19,13 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.Driver;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * router-core on the module path, as a modular application sees it: a tiny module that requires {@code io.pgrouter}
  * (and nothing else of ours) is compiled and run in a JVM of its own with only the core and its required
- * dependencies on the module path (no Micrometer). It routes a write to the primary and a read-only connection
- * through the router, and finds the engine's packages closed to it.
+ * dependencies on the module path (no Micrometer, no Jackson). It routes a write to the primary and a read-only
+ * connection through the router, finds the engine's packages closed to it, and {@code toJson()} naming Jackson.
  */
 @PostgresReplicaSet(replicas = 1)
 class ModulePathIT {
@@ -69,6 +68,12 @@ class ModulePathIT {
                         System.out.println("exports io.pgrouter.internal.config: "
                                 + core.isExported("io.pgrouter.internal.config"));
                         System.out.println("micrometer present: " + core.getLayer().findModule("micrometer.core").isPresent());
+                        System.out.println("jackson present: " + core.getLayer().findModule("tools.jackson.core").isPresent());
+                        try {
+                            router.status().toJson();
+                        } catch (IllegalStateException e) {
+                            System.out.println("toJson: " + e.getMessage());
+                        }
                     }
                 }
             }
@@ -77,7 +82,7 @@ class ModulePathIT {
     @Test
     void aModularApplicationRoutesThroughTheCoreAndSeesOnlyItsPublicPackages(@TempDir Path work) throws Exception {
         String modulePath = Stream.of(RoutingDataSource.class, HikariConfig.class, Driver.class, CircuitBreaker.class,
-                        IntervalFunction.class, LoggerFactory.class, JsonFactory.class)
+                        IntervalFunction.class, LoggerFactory.class)
                 .map(ModulePathIT::location).distinct().collect(Collectors.joining(File.pathSeparator));
         Path source = work.resolve("src");
         Files.createDirectories(source.resolve("app"));
@@ -94,7 +99,8 @@ class ModulePathIT {
         assertThat(printed).contains("write on standby: false", "read answered: 1", "core module: io.pgrouter",
                 "exports io.pgrouter: true", "exports io.pgrouter.micrometer: true",
                 "exports io.pgrouter.internal: false", "exports io.pgrouter.internal.config: false",
-                "micrometer present: false");
+                "micrometer present: false", "jackson present: false",
+                "toJson: RouterStatus.toJson() needs Jackson (tools.jackson.core:jackson-core)");
     }
 
     /** Runs a JDK tool in a process of its own (the JDK's, as the test kit's JVM runs on it); fails on a non-zero exit. */

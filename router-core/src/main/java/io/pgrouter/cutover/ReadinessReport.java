@@ -54,8 +54,11 @@ public record ReadinessReport(
      * This report as one JSON object: the components above by name, times as ISO-8601 strings, durations in
      * milliseconds ({@code lagMillis}, {@code readyForMillis}), enums in lower case, unknown values {@code null}.
      * See {@code docs/cutover.md}.
+     *
+     * @throws IllegalStateException without Jackson ({@code tools.jackson.core:jackson-core}, an optional dependency)
      */
     public String toJson() {
+        io.pgrouter.internal.OptionalJackson.require("ReadinessReport.toJson()");
         return io.pgrouter.internal.cutover.ReadinessJson.of(this);
     }
 

@@ -1,9 +1,33 @@
 package io.pgrouter.internal.config;
 
+import static io.pgrouter.RouterProperty.CONNECTION_TIMEOUT;
+import static io.pgrouter.RouterProperty.DATABASE;
+import static io.pgrouter.RouterProperty.FALLBACK_TO_PRIMARY;
+import static io.pgrouter.RouterProperty.HOST;
+import static io.pgrouter.RouterProperty.MAXIMUM_POOL_SIZE;
+import static io.pgrouter.RouterProperty.MAX_LIFETIME;
+import static io.pgrouter.RouterProperty.MINIMUM_IDLE;
+import static io.pgrouter.RouterProperty.NAME;
+import static io.pgrouter.RouterProperty.PASSWORD;
+import static io.pgrouter.RouterProperty.PORT;
+import static io.pgrouter.RouterProperty.PROBE_PASSWORD;
+import static io.pgrouter.RouterProperty.PROBE_PASSWORD_FILE;
+import static io.pgrouter.RouterProperty.PROBE_USERNAME;
+import static io.pgrouter.RouterProperty.REPLICAS_ENABLED;
+import static io.pgrouter.RouterProperty.SSL_CERT;
+import static io.pgrouter.RouterProperty.SSL_KEY;
+import static io.pgrouter.RouterProperty.SSL_KEY_PASSWORD;
+import static io.pgrouter.RouterProperty.SSL_MODE;
+import static io.pgrouter.RouterProperty.SSL_ROOT_CERT;
+import static io.pgrouter.RouterProperty.USERNAME;
+
+import io.pgrouter.NodeRole;
 import io.pgrouter.PoolSettings;
+import io.pgrouter.RouterProperty;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -69,24 +93,27 @@ public final class EnvironmentReader {
         }
         String port = get("POSTGRES_PORT");
         String database = get("POSTGRES_DATABASE");
-        put("pgrouter.primary.host", host, "POSTGRES_HOST");
-        put("pgrouter.primary.port", port, "POSTGRES_PORT");
-        put("pgrouter.primary.database", database == null ? "" : database, "POSTGRES_DATABASE");
-        put("pgrouter.primary.username", get("POSTGRES_USER"), "POSTGRES_USER");
-        put("pgrouter.primary.password", env.apply("POSTGRES_PASSWORD"), "POSTGRES_PASSWORD");
+        put(HOST.primaryKey(), host, "POSTGRES_HOST");
+        put(PORT.primaryKey(), port, "POSTGRES_PORT");
+        put(DATABASE.primaryKey(), database == null ? "" : database, "POSTGRES_DATABASE");
+        put(USERNAME.primaryKey(), get("POSTGRES_USER"), "POSTGRES_USER");
+        put(PASSWORD.primaryKey(), env.apply("POSTGRES_PASSWORD"), "POSTGRES_PASSWORD");
         replicas(port, database);
-        pool("primary", "DB_POOL_SIZE", "DB_MAX_OVERFLOW", "DB_POOL_TIMEOUT", PoolSettings.PRIMARY_DEFAULTS);
-        pool("replica", "DB_REPLICA_POOL_SIZE", "DB_REPLICA_MAX_OVERFLOW", "DB_REPLICA_POOL_TIMEOUT",
+        pool(NodeRole.PRIMARY, "DB_POOL_SIZE", "DB_MAX_OVERFLOW", "DB_POOL_TIMEOUT", PoolSettings.PRIMARY_DEFAULTS);
+        pool(NodeRole.REPLICA, "DB_REPLICA_POOL_SIZE", "DB_REPLICA_MAX_OVERFLOW", "DB_REPLICA_POOL_TIMEOUT",
                 PoolSettings.REPLICA_DEFAULTS);
-        put("pgrouter.replicas-enabled", get("USE_READ_REPLICA"), "USE_READ_REPLICA");
-        put("pgrouter.fallback-to-primary", get("REPLICA_FALLBACK_ENABLED"), "REPLICA_FALLBACK_ENABLED");
-        for (String setting : TlsChecks.SETTINGS) {
-            String variable = "POSTGRES_SSL_" + setting.replace("root-cert", "root_cert").replace('-', '_').toUpperCase(Locale.ROOT);
-            put("pgrouter.ssl." + setting, setting.equals("key-password") ? env.apply(variable) : get(variable), variable);
+        put(REPLICAS_ENABLED.key(), get("USE_READ_REPLICA"), "USE_READ_REPLICA");
+        put(FALLBACK_TO_PRIMARY.key(), get("REPLICA_FALLBACK_ENABLED"), "REPLICA_FALLBACK_ENABLED");
+        for (RouterProperty tls : List.of(SSL_MODE, SSL_ROOT_CERT, SSL_CERT, SSL_KEY, SSL_KEY_PASSWORD)) {
+            // pgrouter.ssl.root-cert -> POSTGRES_SSL_ROOT_CERT
+            String variable = "POSTGRES_" + tls.key().substring("pgrouter.".length()).replace('.', '_').replace('-', '_')
+                    .toUpperCase(Locale.ROOT);
+            // Secrets are taken as they are: a password may begin or end with a space.
+            put(tls.key(), tls.isSecret() ? env.apply(variable) : get(variable), variable);
         }
-        put("pgrouter.probe.username", get("POSTGRES_PROBE_USER"), "POSTGRES_PROBE_USER");
-        put("pgrouter.probe.password", env.apply("POSTGRES_PROBE_PASSWORD"), "POSTGRES_PROBE_PASSWORD");
-        put("pgrouter.probe.password-file", get("POSTGRES_PROBE_PASSWORD_FILE"), "POSTGRES_PROBE_PASSWORD_FILE");
+        put(PROBE_USERNAME.key(), get("POSTGRES_PROBE_USER"), "POSTGRES_PROBE_USER");
+        put(PROBE_PASSWORD.key(), env.apply("POSTGRES_PROBE_PASSWORD"), "POSTGRES_PROBE_PASSWORD");
+        put(PROBE_PASSWORD_FILE.key(), get("POSTGRES_PROBE_PASSWORD_FILE"), "POSTGRES_PROBE_PASSWORD_FILE");
     }
 
     // POSTGRES_REPLICA_HOST: "host", "host:port" or "[ipv6]:port", comma-separated. Replicas log in like the
@@ -103,7 +130,6 @@ public final class EnvironmentReader {
             if (item.isEmpty()) {
                 continue;
             }
-            String prefix = "pgrouter.replicas[" + index + "].";
             String host = item;
             String port = replicaPort != null ? replicaPort : primaryPort;
             String portOrigin = replicaPort != null ? "POSTGRES_REPLICA_PORT" : "POSTGRES_PORT";
@@ -117,28 +143,27 @@ public final class EnvironmentReader {
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
-            put(prefix + "name", "replica-" + (index + 1), "POSTGRES_REPLICA_HOST");
-            put(prefix + "host", host, "POSTGRES_REPLICA_HOST");
-            put(prefix + "port", port, portOrigin);
-            put(prefix + "database", database == null ? "" : database, "POSTGRES_DATABASE");
+            put(NAME.replicaKey(index), "replica-" + (index + 1), "POSTGRES_REPLICA_HOST");
+            put(HOST.replicaKey(index), host, "POSTGRES_REPLICA_HOST");
+            put(PORT.replicaKey(index), port, portOrigin);
+            put(DATABASE.replicaKey(index), database == null ? "" : database, "POSTGRES_DATABASE");
             index++;
         }
     }
 
-    private void pool(String role, String sizeVar, String overflowVar, String timeoutVar, PoolSettings defaults) {
-        String prefix = "pgrouter.pool." + role + ".";
+    private void pool(NodeRole role, String sizeVar, String overflowVar, String timeoutVar, PoolSettings defaults) {
         String size = get(sizeVar);
         String overflow = get(overflowVar);
         if (size != null || overflow != null) {
             int minimumIdle = size == null ? defaults.minimumIdle() : nonNegative(sizeVar, size);
             int extra = overflow == null ? DEFAULT_OVERFLOW : nonNegative(overflowVar, overflow);
-            put(prefix + "minimum-idle", Integer.toString(minimumIdle), size == null ? "default" : sizeVar);
-            put(prefix + "maximum-pool-size", Integer.toString(minimumIdle + extra), sizeVar + " + " + overflowVar);
+            put(MINIMUM_IDLE.poolKey(role), Integer.toString(minimumIdle), size == null ? "default" : sizeVar);
+            put(MAXIMUM_POOL_SIZE.poolKey(role), Integer.toString(minimumIdle + extra), sizeVar + " + " + overflowVar);
         }
         String timeout = get(timeoutVar);
-        put(prefix + "connection-timeout", timeout == null ? null : seconds(timeoutVar, timeout, false) + "ms", timeoutVar);
+        put(CONNECTION_TIMEOUT.poolKey(role), timeout == null ? null : seconds(timeoutVar, timeout, false) + "ms", timeoutVar);
         String recycle = get("DB_POOL_RECYCLE");
-        put(prefix + "max-lifetime", recycle == null ? null : seconds("DB_POOL_RECYCLE", recycle, true) + "ms",
+        put(MAX_LIFETIME.poolKey(role), recycle == null ? null : seconds("DB_POOL_RECYCLE", recycle, true) + "ms",
                 "DB_POOL_RECYCLE");
     }
 

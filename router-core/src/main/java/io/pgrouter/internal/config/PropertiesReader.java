@@ -1,12 +1,12 @@
 package io.pgrouter.internal.config;
 
 import io.pgrouter.PoolSettings;
+import io.pgrouter.RouterProperty;
 import io.pgrouter.Selection;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,21 +18,20 @@ import java.util.regex.Pattern;
  */
 public final class PropertiesReader {
 
-    private static final String NODE_SETTINGS = "name|url|host|port|database|username|password|password-file"
-            + "|ssl\\.mode|ssl\\.root-cert|ssl\\.cert|ssl\\.key|ssl\\.key-password";
-    private static final String POOL_SETTINGS =
-            "maximum-pool-size|minimum-idle|connection-timeout|max-lifetime|idle-timeout|leak-detection-threshold";
-    private static final Pattern PRIMARY = Pattern.compile("pgrouter\\.primary\\.(" + NODE_SETTINGS + ")");
-    private static final Pattern REPLICA = Pattern.compile("pgrouter\\.replicas\\[(\\d{1,3})]\\.(" + NODE_SETTINGS + "|weight)");
-    private static final Pattern PRIMARY_PROPERTY = Pattern.compile("pgrouter\\.primary\\.properties\\.(.+)");
-    private static final Pattern REPLICA_PROPERTY = Pattern.compile("pgrouter\\.replicas\\[(\\d{1,3})]\\.properties\\.(.+)");
-    private static final Pattern POOL = Pattern.compile("pgrouter\\.pool\\.(primary|replica)\\.(" + POOL_SETTINGS + ")");
-    private static final Pattern SSL = Pattern.compile("pgrouter\\.ssl\\.(mode|root-cert|cert|key|key-password)");
-    private static final Pattern PROBE_LOGIN = Pattern.compile("pgrouter\\.probe\\.(username|password|password-file)");
+    /** A node's key: the primary's or replica {@code group(2)}'s, its setting in {@code group(3)}. */
+    private static final Pattern NODE_KEY = Pattern.compile("pgrouter\\.(primary|replicas\\[(\\d{1,3})])\\.(.+)");
+    private static final Pattern POOL_KEY = Pattern.compile("pgrouter\\.pool\\.(primary|replica)\\..+");
+    /** A replica index as keys spell it, and a free-form part; replaced by the forms {@link RouterProperty} uses. */
+    private static final Pattern REPLICA_INDEX = Pattern.compile("\\.replicas\\[\\d{1,3}]\\.");
+    private static final Pattern FREE_FORM = Pattern.compile("\\.properties\\..+");
     private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
 
+    /** Every key of {@link RouterProperty}, in its form with {@code [i]} and {@code <name>}. */
+    private static final Map<String, RouterProperty> BY_KEY = byKey();
+
     /** Every key without a free-form part, replica keys with index 0; the candidates for "did you mean". */
-    static final List<String> KNOWN_KEYS = knownKeys();
+    static final List<String> KNOWN_KEYS = BY_KEY.keySet().stream().filter(key -> !key.contains("<"))
+            .map(key -> key.replace("[i]", "[0]")).sorted().toList();
 
     private PropertiesReader() {
     }
@@ -59,48 +58,56 @@ public final class PropertiesReader {
             if (value == null) {
                 throw new IllegalArgumentException(label + " has no value");
             }
-            Matcher m;
-            if ((m = PRIMARY.matcher(key)).matches()) {
-                config.primary().set(m.group(1), value);
-            } else if ((m = PRIMARY_PROPERTY.matcher(key)).matches()) {
-                config.primary().property(m.group(1), value);
-            } else if ((m = REPLICA.matcher(key)).matches()) {
-                int index = Integer.parseInt(m.group(1));
-                replicaKeys.putIfAbsent(index, key);
-                config.replica(index).set(m.group(2), value);
-            } else if ((m = REPLICA_PROPERTY.matcher(key)).matches()) {
-                int index = Integer.parseInt(m.group(1));
-                replicaKeys.putIfAbsent(index, key);
-                config.replica(index).property(m.group(2), value);
-            } else if ((m = SSL.matcher(key)).matches()) {
-                config.ssl(m.group(1), value);
-            } else if ((m = PROBE_LOGIN.matcher(key)).matches()) {
-                config.probeLogin(m.group(1), value);
-            } else if ((m = POOL.matcher(key)).matches()) {
-                pool(m.group(1).equals("primary") ? primaryPool : replicaPool, m.group(2), label, value);
+            RouterProperty property = BY_KEY.get(FREE_FORM.matcher(REPLICA_INDEX.matcher(key).replaceFirst(".replicas[i]."))
+                    .replaceFirst(".properties.<name>"));
+            if (property == null) {
+                throw unknownKey(key);
+            }
+            Matcher node = NODE_KEY.matcher(key);
+            Matcher pool = POOL_KEY.matcher(key);
+            if (node.matches()) {
+                NodeDraft draft = config.primary();
+                if (node.group(2) != null) {
+                    int index = Integer.parseInt(node.group(2));
+                    replicaKeys.putIfAbsent(index, key);
+                    draft = config.replica(index);
+                }
+                String setting = node.group(3);
+                if (property == RouterProperty.JDBC_PROPERTY) {
+                    draft.property(setting.substring("properties.".length()), value);
+                } else {
+                    draft.set(setting, value);
+                }
+            } else if (pool.matches()) {
+                pool(pool.group(1).equals("primary") ? primaryPool : replicaPool, property, label, value);
             } else {
-                topLevel(config, key, label, value);
+                routerWide(config, property, key.substring("pgrouter.".length()), label, value);
             }
         }
         checkNoGaps(replicaKeys, labels);
         return config.primaryPool(primaryPool.build()).replicaPool(replicaPool.build()).build();
     }
 
-    private static void topLevel(RouterConfig.Builder config, String key, String label, String value) {
-        switch (key) {
+    private static void routerWide(RouterConfig.Builder config, RouterProperty property, String setting, String label,
+            String value) {
+        switch (property) {
             // Spring Boot's switch for the auto-configuration: known here so that a whole environment can be passed in.
-            case "pgrouter.enabled" -> ValueParsers.bool(label, value);
-            case "pgrouter.replicas-enabled" -> config.replicasEnabled(ValueParsers.bool(label, value));
-            case "pgrouter.fallback-to-primary" -> config.fallbackToPrimary(ValueParsers.bool(label, value));
-            case "pgrouter.failed-replica-backoff" -> config.failedReplicaBackoff(ValueParsers.duration(label, value));
-            case "pgrouter.probe.interval" -> config.probeInterval(ValueParsers.duration(label, value));
-            case "pgrouter.probe.timeout" -> config.probeTimeout(ValueParsers.duration(label, value));
-            case "pgrouter.probe.abort-on-timeout" -> config.abortOnProbeTimeout(ValueParsers.bool(label, value));
-            case "pgrouter.retry-reads" -> config.retryReads(ValueParsers.bool(label, value));
-            case "pgrouter.lag.max-bytes" -> config.lagMaxBytes(ValueParsers.bytes(label, value));
-            case "pgrouter.lag.max-delay" -> config.lagMaxDelay(ValueParsers.duration(label, value));
-            case "pgrouter.lag.rejoin-after" -> config.rejoinAfter(ValueParsers.integer(label, value));
-            case "pgrouter.consistency.mode" -> {
+            case ENABLED -> ValueParsers.bool(label, value);
+            case REPLICAS_ENABLED -> config.replicasEnabled(ValueParsers.bool(label, value));
+            case FALLBACK_TO_PRIMARY -> config.fallbackToPrimary(ValueParsers.bool(label, value));
+            case FAILED_REPLICA_BACKOFF -> config.failedReplicaBackoff(ValueParsers.duration(label, value));
+            case PROBE_INTERVAL -> config.probeInterval(ValueParsers.duration(label, value));
+            case PROBE_TIMEOUT -> config.probeTimeout(ValueParsers.duration(label, value));
+            case PROBE_ABORT_ON_TIMEOUT -> config.abortOnProbeTimeout(ValueParsers.bool(label, value));
+            case RETRY_READS -> config.retryReads(ValueParsers.bool(label, value));
+            case LAG_MAX_BYTES -> config.lagMaxBytes(ValueParsers.bytes(label, value));
+            case LAG_MAX_DELAY -> config.lagMaxDelay(ValueParsers.duration(label, value));
+            case LAG_REJOIN_AFTER -> config.rejoinAfter(ValueParsers.integer(label, value));
+            case PROBE_USERNAME, PROBE_PASSWORD, PROBE_PASSWORD_FILE ->
+                    config.probeLogin(setting.substring("probe.".length()), value);
+            case SSL_MODE, SSL_ROOT_CERT, SSL_CERT, SSL_KEY, SSL_KEY_PASSWORD ->
+                    config.ssl(setting.substring("ssl.".length()), value);
+            case CONSISTENCY_MODE -> {
                 try {
                     config.consistencyMode(io.pgrouter.ConsistencyMode.of(value));
                 } catch (IllegalArgumentException e) {
@@ -108,13 +115,13 @@ public final class PropertiesReader {
                             + String.join(", ", io.pgrouter.ConsistencyMode.keys()) + ", was '" + value + "'");
                 }
             }
-            case "pgrouter.consistency.max-wait" -> config.consistencyMaxWait(ValueParsers.duration(label, value));
+            case CONSISTENCY_MAX_WAIT -> config.consistencyMaxWait(ValueParsers.duration(label, value));
             // The Spring web filter's settings: known here so that a whole environment can be passed in.
-            case "pgrouter.consistency.enabled" -> ValueParsers.bool(label, value);
-            case "pgrouter.consistency.header", "pgrouter.consistency.cookie" -> {
+            case CONSISTENCY_ENABLED -> ValueParsers.bool(label, value);
+            case CONSISTENCY_HEADER, CONSISTENCY_COOKIE -> {
                 // free text, used by router-spring only
             }
-            case "pgrouter.selection" -> {
+            case SELECTION -> {
                 try {
                     config.selector(Selection.of(value).newSelector());
                 } catch (IllegalArgumentException e) {
@@ -122,18 +129,19 @@ public final class PropertiesReader {
                             + ", was '" + value + "'");
                 }
             }
-            default -> throw unknownKey(key);
+            default -> throw new IllegalStateException(property + " is not a router-wide setting");
         }
     }
 
-    private static void pool(PoolSettings.Builder pool, String setting, String label, String value) {
+    private static void pool(PoolSettings.Builder pool, RouterProperty setting, String label, String value) {
         switch (setting) {
-            case "maximum-pool-size" -> pool.maximumPoolSize(ValueParsers.integer(label, value));
-            case "minimum-idle" -> pool.minimumIdle(ValueParsers.integer(label, value));
-            case "connection-timeout" -> pool.connectionTimeout(ValueParsers.duration(label, value));
-            case "max-lifetime" -> pool.maxLifetime(ValueParsers.duration(label, value));
-            case "idle-timeout" -> pool.idleTimeout(ValueParsers.duration(label, value));
-            default -> pool.leakDetectionThreshold(ValueParsers.duration(label, value));
+            case MAXIMUM_POOL_SIZE -> pool.maximumPoolSize(ValueParsers.integer(label, value));
+            case MINIMUM_IDLE -> pool.minimumIdle(ValueParsers.integer(label, value));
+            case CONNECTION_TIMEOUT -> pool.connectionTimeout(ValueParsers.duration(label, value));
+            case MAX_LIFETIME -> pool.maxLifetime(ValueParsers.duration(label, value));
+            case IDLE_TIMEOUT -> pool.idleTimeout(ValueParsers.duration(label, value));
+            case LEAK_DETECTION_THRESHOLD -> pool.leakDetectionThreshold(ValueParsers.duration(label, value));
+            default -> throw new IllegalStateException(setting + " is not a pool setting");
         }
     }
 
@@ -166,26 +174,11 @@ public final class PropertiesReader {
         return new IllegalArgumentException("unknown configuration key '" + key + "'" + hint);
     }
 
-    private static List<String> knownKeys() {
-        TreeSet<String> keys = new TreeSet<>();
-        for (String setting : NODE_SETTINGS.replace("\\", "").split("\\|")) {
-            keys.add("pgrouter.primary." + setting);
-            keys.add("pgrouter.replicas[0]." + setting);
+    private static Map<String, RouterProperty> byKey() {
+        Map<String, RouterProperty> keys = new HashMap<>();
+        for (RouterProperty property : RouterProperty.values()) {
+            property.keys().forEach(key -> keys.put(key, property));
         }
-        keys.add("pgrouter.replicas[0].weight");
-        for (String setting : POOL_SETTINGS.split("\\|")) {
-            keys.add("pgrouter.pool.primary." + setting);
-            keys.add("pgrouter.pool.replica." + setting);
-        }
-        keys.addAll(List.of("pgrouter.enabled", "pgrouter.replicas-enabled", "pgrouter.fallback-to-primary", "pgrouter.retry-reads", "pgrouter.selection",
-                "pgrouter.failed-replica-backoff", "pgrouter.probe.interval", "pgrouter.probe.timeout",
-                "pgrouter.probe.abort-on-timeout", "pgrouter.lag.max-bytes", "pgrouter.lag.max-delay",
-                "pgrouter.lag.rejoin-after", "pgrouter.probe.username", "pgrouter.probe.password",
-                "pgrouter.probe.password-file", "pgrouter.consistency.mode", "pgrouter.consistency.max-wait",
-                "pgrouter.consistency.enabled", "pgrouter.consistency.header", "pgrouter.consistency.cookie"));
-        for (String setting : TlsChecks.SETTINGS) {
-            keys.add("pgrouter.ssl." + setting);
-        }
-        return new ArrayList<>(keys);
+        return Map.copyOf(keys);
     }
 }
