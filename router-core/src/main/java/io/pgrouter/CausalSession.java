@@ -86,7 +86,13 @@ public final class CausalSession {
     @Override
     public String toString() {
         CausalState s = cell.state();
-        return "CausalSession[" + (s.isEmpty() ? "empty" : (s.position() == null ? "" : "position " + s.position())
-                + (s.pending() ? (s.position() == null ? "" : ", ") + "a commit awaiting its position" : "")) + "]";
+        return "CausalSession["
+                + (s.isEmpty()
+                        ? "empty"
+                        : (s.position() == null ? "" : "position " + s.position())
+                                + (s.pending()
+                                        ? (s.position() == null ? "" : ", ") + "a commit awaiting its position"
+                                        : ""))
+                + "]";
     }
 }

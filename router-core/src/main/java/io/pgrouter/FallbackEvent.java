@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * @param eligibleReplicas the replicas reads may go to now (empty when the fallback starts)
  * @param notEligible why each other replica may not take reads, by name in name order
  */
-public record FallbackEvent(Instant at, boolean started, List<String> eligibleReplicas, Map<String, String> notEligible) {
+public record FallbackEvent(
+        Instant at, boolean started, List<String> eligibleReplicas, Map<String, String> notEligible) {
 
     /** Keeps unmodifiable copies: the replicas as given, the reasons sorted by name. */
     public FallbackEvent {
@@ -26,7 +27,9 @@ public record FallbackEvent(Instant at, boolean started, List<String> eligibleRe
 
     @Override
     public String toString() {
-        return (started ? "Reads fall back to the primary: no eligible replica " + notEligible
-                : "Reads go to replicas again: " + eligibleReplicas + " eligible") + " at " + at;
+        return (started
+                        ? "Reads fall back to the primary: no eligible replica " + notEligible
+                        : "Reads go to replicas again: " + eligibleReplicas + " eligible")
+                + " at " + at;
     }
 }

@@ -42,8 +42,11 @@ public final class NoEligibleNodeException extends SQLTransientConnectionExcepti
      * @param reasons for each node in configuration order, the primary included, why it could not serve
      */
     public static NoEligibleNodeException primaryDown(Map<String, String> reasons) {
-        return new NoEligibleNodeException("No node can serve the read: no replica is eligible and the primary, where"
-                + " reads fall back, is down", reasons, null);
+        return new NoEligibleNodeException(
+                "No node can serve the read: no replica is eligible and the primary, where"
+                        + " reads fall back, is down",
+                reasons,
+                null);
     }
 
     /** For each replica (and the primary, when it is down), why it could not serve the read. */
@@ -57,7 +60,8 @@ public final class NoEligibleNodeException extends SQLTransientConnectionExcepti
             return text.append(": no replicas are configured").toString();
         }
         text.append(':');
-        reasons.forEach((node, why) -> text.append("\n  ").append(node).append(": ").append(why));
+        reasons.forEach(
+                (node, why) -> text.append("\n  ").append(node).append(": ").append(why));
         return text.toString();
     }
 }

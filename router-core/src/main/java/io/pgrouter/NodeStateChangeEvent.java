@@ -16,8 +16,15 @@ import java.util.Locale;
  * @param inRotation the same, now
  * @param reason why the node is out of rotation (or what is wrong with the primary), {@code null} when all is well
  */
-public record NodeStateChangeEvent(Instant at, String node, NodeRole role, HealthState from, HealthState to,
-        boolean wasInRotation, boolean inRotation, String reason) {
+public record NodeStateChangeEvent(
+        Instant at,
+        String node,
+        NodeRole role,
+        HealthState from,
+        HealthState to,
+        boolean wasInRotation,
+        boolean inRotation,
+        String reason) {
 
     @Override
     public String toString() {

@@ -29,16 +29,16 @@ public record PoolSettings(
         Duration leakDetectionThreshold) {
 
     /** The primary's defaults: 10 connections at most, 2 kept idle, callers wait up to 30 s. */
-    public static final PoolSettings PRIMARY_DEFAULTS = new PoolSettings(10, 2, Duration.ofSeconds(30),
-            Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ZERO);
+    public static final PoolSettings PRIMARY_DEFAULTS = new PoolSettings(
+            10, 2, Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ZERO);
 
     /**
      * A replica's defaults: as the primary's, but callers wait at most 5 s. A replica that cannot give a
      * connection is skipped for the next candidate (in the end the primary), so a long wait there only delays a
      * read that another node could serve at once.
      */
-    public static final PoolSettings REPLICA_DEFAULTS = new PoolSettings(10, 2, Duration.ofSeconds(5),
-            Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ZERO);
+    public static final PoolSettings REPLICA_DEFAULTS = new PoolSettings(
+            10, 2, Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ZERO);
 
     /** Rejects a missing duration, naming it. */
     public PoolSettings {
@@ -120,11 +120,14 @@ public record PoolSettings(
         /** The settings; they are validated when the router is built. */
         public PoolSettings build() {
             Duration idle = idleTimeout;
-            if (!idleTimeoutSet && !maxLifetime.isZero() && !maxLifetime.isNegative() && idle.compareTo(maxLifetime) >= 0) {
+            if (!idleTimeoutSet
+                    && !maxLifetime.isZero()
+                    && !maxLifetime.isNegative()
+                    && idle.compareTo(maxLifetime) >= 0) {
                 idle = maxLifetime.dividedBy(2);
             }
-            return new PoolSettings(maximumPoolSize, minimumIdle, connectionTimeout, maxLifetime, idle,
-                    leakDetectionThreshold);
+            return new PoolSettings(
+                    maximumPoolSize, minimumIdle, connectionTimeout, maxLifetime, idle, leakDetectionThreshold);
         }
     }
 }

@@ -14,18 +14,14 @@ package io.pgrouter;
 public interface RouterListener {
 
     /** A node's health state, or whether it is in rotation, changed. */
-    default void onNodeStateChange(NodeStateChangeEvent event) {
-    }
+    default void onNodeStateChange(NodeStateChangeEvent event) {}
 
     /** Another node now answers as the primary; writes go there. */
-    default void onRoleChange(RoleChangeEvent event) {
-    }
+    default void onRoleChange(RoleChangeEvent event) {}
 
     /** No replica can take reads any more: reads go to the primary (or fail, with fallback to primary off). */
-    default void onFallbackStarted(FallbackEvent event) {
-    }
+    default void onFallbackStarted(FallbackEvent event) {}
 
     /** A replica can take reads again after a fallback. */
-    default void onFallbackEnded(FallbackEvent event) {
-    }
+    default void onFallbackEnded(FallbackEvent event) {}
 }

@@ -38,10 +38,16 @@ public enum RouterProperty {
     WEIGHT(Scope.REPLICA, "weight", "1", "Share for the weighted selector, 1 to 1000"),
 
     /** TLS: pgjdbc's sslmode. */
-    SSL_MODE(Scope.ROUTER_AND_NODE, "ssl.mode", "verify-full when a certificate file is set, else pgjdbc's",
+    SSL_MODE(
+            Scope.ROUTER_AND_NODE,
+            "ssl.mode",
+            "verify-full when a certificate file is set, else pgjdbc's",
             "pgjdbc sslmode: disable, allow, prefer, require, verify-ca, verify-full"),
     /** TLS: the CA certificate. */
-    SSL_ROOT_CERT(Scope.ROUTER_AND_NODE, "ssl.root-cert", "none",
+    SSL_ROOT_CERT(
+            Scope.ROUTER_AND_NODE,
+            "ssl.root-cert",
+            "none",
             "CA certificate (PEM) that signed the servers' certificates"),
     /** TLS: the client certificate. */
     SSL_CERT(Scope.ROUTER_AND_NODE, "ssl.cert", "none", "Client certificate (PEM), with key"),
@@ -58,50 +64,83 @@ public enum RouterProperty {
     PROBE_PASSWORD_FILE(Scope.ROUTER, "probe.password-file", "none", "A file holding the probe user's password"),
 
     /** The replica selector. */
-    SELECTION(Scope.ROUTER, "selection", "least-in-flight", "How a replica is chosen for a read: one of "
-            + String.join(", ", Selection.keys())),
+    SELECTION(
+            Scope.ROUTER,
+            "selection",
+            "least-in-flight",
+            "How a replica is chosen for a read: one of " + String.join(", ", Selection.keys())),
     /** Whether reads fall back to the primary. */
-    FALLBACK_TO_PRIMARY(Scope.ROUTER, "fallback-to-primary", "true",
-            "Whether reads go to the primary when no replica can serve"),
+    FALLBACK_TO_PRIMARY(
+            Scope.ROUTER, "fallback-to-primary", "true", "Whether reads go to the primary when no replica can serve"),
     /** Whether a broken read runs once more. */
-    RETRY_READS(Scope.ROUTER, "retry-reads", "true",
+    RETRY_READS(
+            Scope.ROUTER,
+            "retry-reads",
+            "true",
             "Whether a read whose first statement broke before anything came back runs once more elsewhere"),
     /** Whether reads may use replicas. */
     REPLICAS_ENABLED(Scope.ROUTER, "replicas-enabled", "true", "Whether reads may use replicas at all"),
     /** Spring Boot's switch for the auto-configuration; the core accepts and ignores it. */
     ENABLED(Scope.ROUTER, "enabled", "true", "Spring Boot only: whether the auto-configuration creates the router"),
     /** How long a node's circuit breaker stays open. */
-    FAILED_REPLICA_BACKOFF(Scope.ROUTER, "failed-replica-backoff", "5s",
+    FAILED_REPLICA_BACKOFF(
+            Scope.ROUTER,
+            "failed-replica-backoff",
+            "5s",
             "How long a node's circuit breaker stays open before a probe may close it"),
     /** How often the health monitor probes. */
     PROBE_INTERVAL(Scope.ROUTER, "probe.interval", "500ms", "How often every node is probed (at least 50ms)"),
     /** How long a probe may take. */
-    PROBE_TIMEOUT(Scope.ROUTER, "probe.timeout", "80% of the interval",
+    PROBE_TIMEOUT(
+            Scope.ROUTER,
+            "probe.timeout",
+            "80% of the interval",
             "How long a probe may take before it counts as failed; below the interval"),
     /** Whether connections on a frozen node are aborted. */
-    PROBE_ABORT_ON_TIMEOUT(Scope.ROUTER, "probe.abort-on-timeout", "true",
+    PROBE_ABORT_ON_TIMEOUT(
+            Scope.ROUTER,
+            "probe.abort-on-timeout",
+            "true",
             "Whether connections in use on a node whose probes time out twice in a row are aborted"),
     /** Most WAL a replica may be behind. */
     LAG_MAX_BYTES(Scope.ROUTER, "lag.max-bytes", "16MB", "Most WAL a replica may be behind the primary"),
     /** Oldest change a replica may not have applied. */
     LAG_MAX_DELAY(Scope.ROUTER, "lag.max-delay", "5s", "Oldest change a replica may not have applied yet"),
     /** Good probes before a replica returns. */
-    LAG_REJOIN_AFTER(Scope.ROUTER, "lag.rejoin-after", "3",
+    LAG_REJOIN_AFTER(
+            Scope.ROUTER,
+            "lag.rejoin-after",
+            "3",
             "Consecutive probes under both thresholds before an excluded replica returns"),
     /** How a commit's WAL position is learned for read-your-writes. */
-    CONSISTENCY_MODE(Scope.ROUTER, "consistency.mode", "exact",
+    CONSISTENCY_MODE(
+            Scope.ROUTER,
+            "consistency.mode",
+            "exact",
             "Read-your-writes capture: exact (one query after each writing transaction) or probe"),
     /** How long a read with a causal position waits for a replica. */
-    CONSISTENCY_MAX_WAIT(Scope.ROUTER, "consistency.max-wait", "100ms",
+    CONSISTENCY_MAX_WAIT(
+            Scope.ROUTER,
+            "consistency.max-wait",
+            "100ms",
             "Longest a read with a causal position waits for a replica to replay it before it goes to the primary"),
     /** Spring Boot's read-your-writes web filter; the core accepts and ignores it. */
-    CONSISTENCY_ENABLED(Scope.ROUTER, "consistency.enabled", "false",
+    CONSISTENCY_ENABLED(
+            Scope.ROUTER,
+            "consistency.enabled",
+            "false",
             "Spring Boot only: whether a servlet filter binds a causal session to each request"),
     /** The filter's header. */
-    CONSISTENCY_HEADER(Scope.ROUTER, "consistency.header", "Pgrouter-Consistency",
+    CONSISTENCY_HEADER(
+            Scope.ROUTER,
+            "consistency.header",
+            "Pgrouter-Consistency",
             "Spring Boot only: the HTTP header that carries the causal token"),
     /** The filter's cookie. */
-    CONSISTENCY_COOKIE(Scope.ROUTER, "consistency.cookie", "pgrouter-consistency",
+    CONSISTENCY_COOKIE(
+            Scope.ROUTER,
+            "consistency.cookie",
+            "pgrouter-consistency",
             "Spring Boot only: the cookie that carries the causal token when the header is absent"),
 
     /** HikariCP's maximumPoolSize, per node. */
@@ -109,14 +148,20 @@ public enum RouterProperty {
     /** HikariCP's minimumIdle. */
     MINIMUM_IDLE(Scope.POOL, "minimum-idle", "2", "HikariCP minimumIdle, 0 to maximum"),
     /** How long a caller waits for a connection. */
-    CONNECTION_TIMEOUT(Scope.POOL, "connection-timeout", "primary 30s, replica 5s",
+    CONNECTION_TIMEOUT(
+            Scope.POOL,
+            "connection-timeout",
+            "primary 30s, replica 5s",
             "How long a caller waits for a connection from that pool; at least 250ms"),
     /** Connection age at which it is replaced. */
     MAX_LIFETIME(Scope.POOL, "max-lifetime", "30m", "Connection age at which it is replaced; 0 or at least 30s"),
     /** Idle time after which extra connections close. */
     IDLE_TIMEOUT(Scope.POOL, "idle-timeout", "10m", "Idle time after which connections above minimum-idle close"),
     /** When a held connection counts as a possible leak. */
-    LEAK_DETECTION_THRESHOLD(Scope.POOL, "leak-detection-threshold", "0 (off)",
+    LEAK_DETECTION_THRESHOLD(
+            Scope.POOL,
+            "leak-detection-threshold",
+            "0 (off)",
             "Logs a possible leak when a connection is held longer; 0 or at least 2s");
 
     /** The key prefixes, in a class of their own so that {@link Scope}'s constants can name them. */

@@ -42,7 +42,10 @@ public record RouterStatus(
 
     /** The primary's status. */
     public NodeStatus primary() {
-        return nodes.stream().filter(n -> n.role() == NodeRole.PRIMARY).findFirst().orElseThrow();
+        return nodes.stream()
+                .filter(n -> n.role() == NodeRole.PRIMARY)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The status of the nodes other than the primary, in configuration order. */
@@ -56,7 +59,10 @@ public record RouterStatus(
      * @throws UnknownNodeException naming the known nodes
      */
     public NodeStatus node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
-                .orElseThrow(() -> UnknownNodeException.node(name, nodes.stream().map(NodeStatus::name).toList()));
+        return nodes.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> UnknownNodeException.node(
+                        name, nodes.stream().map(NodeStatus::name).toList()));
     }
 }

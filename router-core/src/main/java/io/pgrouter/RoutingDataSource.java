@@ -2,11 +2,11 @@ package io.pgrouter;
 
 import io.pgrouter.internal.ConnectionRouter;
 import io.pgrouter.internal.RouterRuntime;
-import io.pgrouter.internal.switchover.Switchover;
 import io.pgrouter.internal.config.EnvironmentReader;
 import io.pgrouter.internal.config.NodeDraft;
 import io.pgrouter.internal.config.PropertiesReader;
 import io.pgrouter.internal.config.RouterConfig;
+import io.pgrouter.internal.switchover.Switchover;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -216,7 +216,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * (to another service, a message, a thread).
      */
     public java.util.Optional<CausalSession> currentSession() {
-        io.pgrouter.internal.causal.SessionCell cell = router.decider().causal().scopes().current();
+        io.pgrouter.internal.causal.SessionCell cell =
+                router.decider().causal().scopes().current();
         return java.util.Optional.ofNullable(cell == null ? null : CausalSession.of(cell));
     }
 
@@ -382,8 +383,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         private final List<RouterListener> listeners = new ArrayList<>();
         private MetricsBinding meters = NO_METRICS;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The primary, named {@code primary}. */
         public Builder primary(String jdbcUrl, String user, String password) {
@@ -392,13 +392,21 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
         /** The primary, under another name. */
         public Builder primary(String name, String jdbcUrl, String user, String password) {
-            config.primary().set("name", name).set("url", jdbcUrl).set("username", user).set("password", password);
+            config.primary()
+                    .set("name", name)
+                    .set("url", jdbcUrl)
+                    .set("username", user)
+                    .set("password", password);
             return this;
         }
 
         /** Adds a replica; call once per replica. */
         public Builder replica(String name, String jdbcUrl, String user, String password) {
-            config.addReplica().set("name", name).set("url", jdbcUrl).set("username", user).set("password", password);
+            config.addReplica()
+                    .set("name", name)
+                    .set("url", jdbcUrl)
+                    .set("username", user)
+                    .set("password", password);
             return this;
         }
 
@@ -447,7 +455,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
         /** As {@link #probeLogin(String, String)}, with the password read from a file (trailing newline removed). */
         public Builder probeLogin(String user, Path passwordFile) {
-            config.probeLogin("username", user).probeLogin("password", null)
+            config.probeLogin("username", user)
+                    .probeLogin("password", null)
                     .probeLogin("password-file", passwordFile.toString());
             return this;
         }

@@ -113,10 +113,9 @@ public final class SwitchoverOptions {
         private Duration signalWait;
         private boolean externalPromoter;
         private Duration promoteTimeout = Duration.ofSeconds(30);
-        private Consumer<SwitchoverStep> progress = step -> { };
+        private Consumer<SwitchoverStep> progress = step -> {};
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Only checks and estimates; default false. */
         public Builder dryRun(boolean value) {
@@ -185,8 +184,9 @@ public final class SwitchoverOptions {
 
         public SwitchoverOptions build() {
             if (drainTimeout.compareTo(maxPause) >= 0) {
-                throw new IllegalArgumentException("drain-timeout (" + drainTimeout.toMillis()
-                        + " ms) must be shorter than max-pause (" + maxPause.toMillis() + " ms): the drain runs while writes are held");
+                throw new IllegalArgumentException(
+                        "drain-timeout (" + drainTimeout.toMillis() + " ms) must be shorter than max-pause ("
+                                + maxPause.toMillis() + " ms): the drain runs while writes are held");
             }
             return new SwitchoverOptions(this);
         }

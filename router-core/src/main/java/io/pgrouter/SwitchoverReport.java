@@ -79,7 +79,10 @@ public record SwitchoverReport(
 
     /** From the first step's start to the last one's end. */
     public Duration duration() {
-        return steps.isEmpty() ? Duration.ZERO : Duration.between(steps.get(0).start(), steps.get(steps.size() - 1).end());
+        return steps.isEmpty()
+                ? Duration.ZERO
+                : Duration.between(
+                        steps.get(0).start(), steps.get(steps.size() - 1).end());
     }
 
     /** The report as one JSON object. */
@@ -105,8 +108,7 @@ public record SwitchoverReport(
      * @param passed whether it passed
      * @param detail what was found
      */
-    public record Check(String name, boolean passed, String detail) {
-    }
+    public record Check(String name, boolean passed, String detail) {}
 
     /**
      * One step as it ran.
@@ -138,6 +140,7 @@ public record SwitchoverReport(
     public record WritePause(Duration held, int waited, int failed, Duration max, Duration p50, Duration p99) {
 
         /** No write held. */
-        public static final WritePause NONE = new WritePause(Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        public static final WritePause NONE =
+                new WritePause(Duration.ZERO, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }
 }

@@ -85,7 +85,9 @@ public final class TlsSettings {
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("TlsSettings[");
-        settings.forEach((setting, value) -> text.append(text.length() > 12 ? ", " : "").append(setting).append('=')
+        settings.forEach((setting, value) -> text.append(text.length() > 12 ? ", " : "")
+                .append(setting)
+                .append('=')
                 .append(setting.equals("key-password") ? "<masked>" : value));
         return text.append(']').toString();
     }

@@ -12,8 +12,12 @@ public final class BuildsARouter implements Callable<String> {
 
     @Override
     public String call() throws Exception {
-        for (Class<?> type : List.of(RoutingDataSource.class, RoutingDataSource.Builder.class, RouterStatus.class,
-                NodeStatus.class, RouterListener.class)) {
+        for (Class<?> type : List.of(
+                RoutingDataSource.class,
+                RoutingDataSource.Builder.class,
+                RouterStatus.class,
+                NodeStatus.class,
+                RouterListener.class)) {
             type.getDeclaredMethods();
             type.getDeclaredFields();
             type.getDeclaredConstructors();
@@ -21,12 +25,14 @@ public final class BuildsARouter implements Callable<String> {
         // DriverManager registered its drivers from the application class loader, which this one does not see.
         Class.forName("org.postgresql.Driver");
         List<FallbackEvent> fallbacks = new ArrayList<>();
-        try (RoutingDataSource router = Unreachable.router().listener(new RouterListener() {
-            @Override
-            public void onFallbackStarted(FallbackEvent event) {
-                fallbacks.add(event);
-            }
-        }).build()) {
+        try (RoutingDataSource router = Unreachable.router()
+                .listener(new RouterListener() {
+                    @Override
+                    public void onFallbackStarted(FallbackEvent event) {
+                        fallbacks.add(event);
+                    }
+                })
+                .build()) {
             if (fallbacks.isEmpty()) {
                 throw new AssertionError("no fallback event after the first probe round");
             }

@@ -25,7 +25,8 @@ class CausalConsistencyIT {
 
     @BeforeAll
     static void createTable() throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(ReadAfterWrite.TABLE);
         }
         cluster.awaitReplicated(Duration.ofSeconds(30));
@@ -40,9 +41,15 @@ class CausalConsistencyIT {
     }
 
     private RoutingDataSource router(ConsistencyMode mode) {
-        router = TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200)).consistencyMode(mode)
-                .replicaPool(PoolSettings.from(PoolSettings.REPLICA_DEFAULTS).maximumPoolSize(12).build())
-                .primaryPool(PoolSettings.from(PoolSettings.PRIMARY_DEFAULTS).maximumPoolSize(12).build())
+        router = TestRouters.routerFor(cluster)
+                .probeInterval(Duration.ofMillis(200))
+                .consistencyMode(mode)
+                .replicaPool(PoolSettings.from(PoolSettings.REPLICA_DEFAULTS)
+                        .maximumPoolSize(12)
+                        .build())
+                .primaryPool(PoolSettings.from(PoolSettings.PRIMARY_DEFAULTS)
+                        .maximumPoolSize(12)
+                        .build())
                 .build();
         return router;
     }
@@ -68,7 +75,9 @@ class CausalConsistencyIT {
         System.out.println("delay 200 ms, exact: " + check);
         assertThat(check.violations()).as(check.toString()).isZero();
         assertThat(check.pairs()).isGreaterThan(100);
-        assertThat(check.plainOnReplicas()).as("reads without a position stay on replicas").isGreaterThanOrEqualTo(0.8);
+        assertThat(check.plainOnReplicas())
+                .as("reads without a position stay on replicas")
+                .isGreaterThanOrEqualTo(0.8);
     }
 
     @Test
@@ -79,7 +88,9 @@ class CausalConsistencyIT {
         System.out.println("delay 200 ms, probe: " + check);
         assertThat(check.violations()).as(check.toString()).isZero();
         assertThat(check.pairs()).isGreaterThan(100);
-        assertThat(check.plainOnReplicas()).as("reads without a position stay on replicas").isGreaterThanOrEqualTo(0.8);
+        assertThat(check.plainOnReplicas())
+                .as("reads without a position stay on replicas")
+                .isGreaterThanOrEqualTo(0.8);
     }
 
     @Test
@@ -115,14 +126,20 @@ class CausalConsistencyIT {
             }
         }
         assertThat(session.isEmpty()).isTrue();
-        assertThat(r.unwrap(io.pgrouter.internal.RouterRuntime.class).router().decider().causal().captures()).isZero();
+        assertThat(r.unwrap(io.pgrouter.internal.RouterRuntime.class)
+                        .router()
+                        .decider()
+                        .causal()
+                        .captures())
+                .isZero();
     }
 
     @Test
     void aTokenFromTheFutureWaitsAtMostMaxWaitThenReadsOnThePrimary() throws Exception {
         RoutingDataSource r = router(ConsistencyMode.EXACT);
         String system;
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement();
                 var rs = s.executeQuery("select system_identifier from pg_control_system()")) {
             rs.next();
             system = Long.toHexString(rs.getLong(1));
@@ -134,10 +151,19 @@ class CausalConsistencyIT {
         long started = System.nanoTime();
         assertThat(r.causal(future, () -> readReason(r))).isEqualTo(RouteReason.PRIMARY_CAUSAL);
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
-        assertThat(r.causal(foreign, () -> readReason(r))).as("another cluster's position is ignored").isEqualTo(RouteReason.REPLICA);
-        assertThat(r.causal(garbage, () -> readReason(r))).as("a bad token is no token").isEqualTo(RouteReason.REPLICA);
+        assertThat(r.causal(foreign, () -> readReason(r)))
+                .as("another cluster's position is ignored")
+                .isEqualTo(RouteReason.REPLICA);
+        assertThat(r.causal(garbage, () -> readReason(r)))
+                .as("a bad token is no token")
+                .isEqualTo(RouteReason.REPLICA);
         System.out.println("a position from the future: primary after " + tookMillis + " ms (max-wait 100 ms)");
-        assertThat(r.unwrap(io.pgrouter.internal.RouterRuntime.class).router().decider().causal().foreignPositions()).isEqualTo(1);
+        assertThat(r.unwrap(io.pgrouter.internal.RouterRuntime.class)
+                        .router()
+                        .decider()
+                        .causal()
+                        .foreignPositions())
+                .isEqualTo(1);
     }
 
     private static RouteReason readReason(RoutingDataSource r) throws SQLException {
@@ -147,5 +173,4 @@ class CausalConsistencyIT {
             return c.unwrap(RoutedConnection.class).route().reason();
         }
     }
-
 }

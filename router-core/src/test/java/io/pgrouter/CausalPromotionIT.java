@@ -34,7 +34,8 @@ class CausalPromotionIT {
 
     @Test
     void readsWithPositionsFromBeforeAPromotionNeverMissTheirWrites() throws Exception {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(ReadAfterWrite.TABLE);
         }
         cluster.awaitReplicated(Duration.ofSeconds(30));
@@ -44,9 +45,14 @@ class CausalPromotionIT {
         LongAdder causalOnPrimaryAfterPromotion = new LongAdder();
         AtomicBoolean promoted = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
-        try (RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200))
-                .replicaPool(PoolSettings.from(PoolSettings.REPLICA_DEFAULTS).connectionTimeout(Duration.ofSeconds(1)).build())
-                .primaryPool(PoolSettings.from(PoolSettings.PRIMARY_DEFAULTS).connectionTimeout(Duration.ofSeconds(2)).build())
+        try (RoutingDataSource router = TestRouters.routerFor(cluster)
+                .probeInterval(Duration.ofMillis(200))
+                .replicaPool(PoolSettings.from(PoolSettings.REPLICA_DEFAULTS)
+                        .connectionTimeout(Duration.ofSeconds(1))
+                        .build())
+                .primaryPool(PoolSettings.from(PoolSettings.PRIMARY_DEFAULTS)
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .build())
                 .build()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> writers = new ArrayList<>();
@@ -83,9 +89,14 @@ class CausalPromotionIT {
                 f.get(60, TimeUnit.SECONDS);
             }
             pool.shutdownNow();
-            System.out.printf("promotion during the run: %d pairs (%d after), %d violations, %d failed pairs,"
-                    + " %d causal reads on the new primary after the promotion%n", pairs.sum(), pairs.sum() - atPromotion,
-                    violations.sum(), failures.sum(), causalOnPrimaryAfterPromotion.sum());
+            System.out.printf(
+                    "promotion during the run: %d pairs (%d after), %d violations, %d failed pairs,"
+                            + " %d causal reads on the new primary after the promotion%n",
+                    pairs.sum(),
+                    pairs.sum() - atPromotion,
+                    violations.sum(),
+                    failures.sum(),
+                    causalOnPrimaryAfterPromotion.sum());
             assertThat(violations.sum()).isZero();
             assertThat(router.status().primary().name()).isEqualTo(newPrimary);
         }
@@ -95,7 +106,8 @@ class CausalPromotionIT {
         try (Connection c = router.getConnection()) {
             c.setAutoCommit(false);
             long id;
-            try (PreparedStatement s = c.prepareStatement("insert into causal_check (writer, note) values (0, 'p') returning id");
+            try (PreparedStatement s =
+                            c.prepareStatement("insert into causal_check (writer, note) values (0, 'p') returning id");
                     ResultSet rs = s.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);

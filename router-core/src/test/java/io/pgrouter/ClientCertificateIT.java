@@ -55,15 +55,21 @@ class ClientCertificateIT {
     @Test
     void withoutAClientCertificateEveryNodeIsOutOfRotation() {
         try (RoutingDataSource router = RoutingDataSource.fromProperties(properties())) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> router.status().nodes().stream()
-                    .allMatch(n -> n.notEligibleReason() != null && n.notEligibleReason().contains("certificate")));
-            System.out.println("without a client certificate: " + router.status().node("primary").notEligibleReason());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().nodes().stream()
+                            .allMatch(n -> n.notEligibleReason() != null
+                                    && n.notEligibleReason().contains("certificate")));
+            System.out.println("without a client certificate: "
+                    + router.status().node("primary").notEligibleReason());
         }
     }
 
     private static void assertRoutesWithTheClientCertificate(Map<String, String> p) throws SQLException {
         try (RoutingDataSource router = RoutingDataSource.fromProperties(p)) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> router.status().node("replica-1").eligible());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().node("replica-1").eligible());
             try (Connection c = router.getConnection()) {
                 c.setReadOnly(true);
                 assertThat(Where.of(c).inRecovery()).isTrue();
@@ -77,7 +83,8 @@ class ClientCertificateIT {
     }
 
     private static String clientDn(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
             rs.next();
             return rs.getString(1);
         }

@@ -33,14 +33,17 @@ class ForeignClusterIT {
             theirs.promote(foreign);
             try (RoutingDataSource router = TestRouters.routerFor(ours)
                     .replica("foreign", foreign.jdbcUrl(), theirs.user(), theirs.password())
-                    .probeInterval(INTERVAL).build()) {
-                Awaitility.await("our replica in rotation").atMost(DEADLINE)
+                    .probeInterval(INTERVAL)
+                    .build()) {
+                Awaitility.await("our replica in rotation")
+                        .atMost(DEADLINE)
                         .until(() -> router.status().node("replica-1").eligible());
                 NodeStatus status = router.status().node("foreign");
                 System.out.println("Foreign node: " + status.notEligibleReason());
                 assertThat(status.role()).isEqualTo(NodeRole.REPLICA);
                 assertThat(status.eligible()).isFalse();
-                assertThat(status.notEligibleReason()).contains("belongs to another cluster (system identifier ")
+                assertThat(status.notEligibleReason())
+                        .contains("belongs to another cluster (system identifier ")
                         .contains(", expected ");
                 assertThat(status.timeline()).isEqualTo(2);
                 assertThat(router.status().primary().name()).isEqualTo("primary");
@@ -53,17 +56,26 @@ class ForeignClusterIT {
                 // Our primary gone: the foreign primary is still not taken; writes fail at once, naming ours.
                 ours.primary().stop();
                 try {
-                    Awaitility.await("our primary known down").atMost(DEADLINE)
+                    Awaitility.await("our primary known down")
+                            .atMost(DEADLINE)
                             .until(() -> router.status().primary().notEligibleReason() != null
-                                    && router.status().primary().notEligibleReason().contains("probe failed"));
-                    Awaitility.await("writes fail at once").atMost(DEADLINE).ignoreExceptionsInstanceOf(AssertionError.class)
+                                    && router.status()
+                                            .primary()
+                                            .notEligibleReason()
+                                            .contains("probe failed"));
+                    Awaitility.await("writes fail at once")
+                            .atMost(DEADLINE)
+                            .ignoreExceptionsInstanceOf(AssertionError.class)
                             .untilAsserted(() -> assertThatThrownBy(() -> write(router))
                                     .isInstanceOf(SQLTransientConnectionException.class)
                                     .hasMessageContaining("Primary 'primary' is down"));
                     assertThat(router.status().primary().name()).isEqualTo("primary");
                     assertThat(router.status().node("foreign").eligible()).isFalse();
-                    assertThat(router.status().node("foreign").routes().values().stream().mapToLong(Long::longValue).sum())
-                            .as("connections ever routed to the foreign node").isZero();
+                    assertThat(router.status().node("foreign").routes().values().stream()
+                                    .mapToLong(Long::longValue)
+                                    .sum())
+                            .as("connections ever routed to the foreign node")
+                            .isZero();
                 } finally {
                     ours.primary().start();
                 }
@@ -72,7 +84,8 @@ class ForeignClusterIT {
     }
 
     private static Where write(RoutingDataSource router) throws SQLException {
-        try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = router.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS written(x int)");
             s.execute("INSERT INTO written VALUES (1)");
             return Where.of(c);

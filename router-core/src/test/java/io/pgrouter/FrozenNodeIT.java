@@ -32,13 +32,15 @@ class FrozenNodeIT {
     private static final Duration INTERVAL = Duration.ofMillis(200);
     /** Far beyond the detection (two probe timeouts), far below TCP giving up (minutes), for a loaded machine. */
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(10);
+
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     static ReplicaSet cluster;
 
     @Test
     void aCloseBlockedOnAFrozenReplicaIsCutWhenTheMonitorFindsItSilent() throws Exception {
-        try (RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(INTERVAL).build()) {
+        try (RoutingDataSource router =
+                TestRouters.routerFor(cluster).probeInterval(INTERVAL).build()) {
             awaitBothReplicasInRotation(router);
             Connection c = openReadTransaction(router);
             PostgresNode replica = cluster.node(Where.of(c).node(cluster));
@@ -52,8 +54,9 @@ class FrozenNodeIT {
                     return null;
                 });
                 closed.get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-                System.out.printf("A close blocked on frozen %s returned after %d ms%n", replica.name(),
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                System.out.printf(
+                        "A close blocked on frozen %s returned after %d ms%n",
+                        replica.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 assertThat(c.isClosed()).isTrue();
                 assertThat(router.status().node(replica.name()).inFlight()).isZero();
             } finally {
@@ -69,7 +72,10 @@ class FrozenNodeIT {
 
     @Test
     void aCloseOnAReplicaKnownSilentReturnsAtOnceEvenWithoutAbortOnTimeout() throws Exception {
-        try (RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(INTERVAL).abortOnProbeTimeout(false).build()) {
+        try (RoutingDataSource router = TestRouters.routerFor(cluster)
+                .probeInterval(INTERVAL)
+                .abortOnProbeTimeout(false)
+                .build()) {
             awaitBothReplicasInRotation(router);
             Connection c = openReadTransaction(router);
             PostgresNode replica = cluster.node(Where.of(c).node(cluster));
@@ -77,14 +83,21 @@ class FrozenNodeIT {
             replica.freeze();
             try {
                 RouterRuntime runtime = router.unwrap(RouterRuntime.class);
-                Awaitility.await("two probes of the frozen replica timed out").atMost(DEADLINE)
-                        .until(() -> runtime.router().topology().current().node(replica.name()).health()
-                                .consecutiveFailures() >= NodeState.FAILED_PROBES_FOR_DOWN);
+                Awaitility.await("two probes of the frozen replica timed out")
+                        .atMost(DEADLINE)
+                        .until(() -> runtime.router()
+                                        .topology()
+                                        .current()
+                                        .node(replica.name())
+                                        .health()
+                                        .consecutiveFailures()
+                                >= NodeState.FAILED_PROBES_FOR_DOWN);
                 long started = System.nanoTime();
                 closer.submit(() -> {
-                    c.close();
-                    return null;
-                }).get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                            c.close();
+                            return null;
+                        })
+                        .get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 System.out.printf("A close on %s, known silent, returned after %d ms%n", replica.name(), millis);
                 assertThat(router.status().node(replica.name()).inFlight()).isZero();
@@ -117,8 +130,11 @@ class FrozenNodeIT {
         Consumer<HealthReport> throwsObserver = report -> {
             throw new UnsupportedOperationException("observer failure on purpose");
         };
-        try (RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(INTERVAL)
-                .listener(throwsRuntime).listener(throwsError).build()) {
+        try (RoutingDataSource router = TestRouters.routerFor(cluster)
+                .probeInterval(INTERVAL)
+                .listener(throwsRuntime)
+                .listener(throwsError)
+                .build()) {
             RouterRuntime runtime = router.unwrap(RouterRuntime.class);
             runtime.addRoundObserver(throwsObserver);
             runtime.addRoundObserver(counts);
@@ -126,7 +142,9 @@ class FrozenNodeIT {
             PostgresNode replica = cluster.replica(1);
             replica.freeze();
             try {
-                Awaitility.await("replica out").atMost(DEADLINE).until(() -> !router.status().node(replica.name()).eligible());
+                Awaitility.await("replica out")
+                        .atMost(DEADLINE)
+                        .until(() -> !router.status().node(replica.name()).eligible());
             } finally {
                 replica.thaw();
             }
@@ -134,7 +152,8 @@ class FrozenNodeIT {
             awaitBothReplicasInRotation(router);
             int before = rounds.get();
             Awaitility.await("rounds go on").atMost(DEADLINE).until(() -> rounds.get() >= before + 5);
-            System.out.printf("Listeners threw on %d state changes; %d rounds observed, the monitor still runs%n",
+            System.out.printf(
+                    "Listeners threw on %d state changes; %d rounds observed, the monitor still runs%n",
                     heard.get(), rounds.get());
             assertThat(heard.get()).isGreaterThanOrEqualTo(2);
         }
@@ -151,7 +170,9 @@ class FrozenNodeIT {
     }
 
     private static void awaitBothReplicasInRotation(RoutingDataSource router) {
-        Awaitility.await("both replicas in rotation").atMost(DEADLINE)
-                .until(() -> router.status().node("replica-1").eligible() && router.status().node("replica-2").eligible());
+        Awaitility.await("both replicas in rotation")
+                .atMost(DEADLINE)
+                .until(() -> router.status().node("replica-1").eligible()
+                        && router.status().node("replica-2").eligible());
     }
 }

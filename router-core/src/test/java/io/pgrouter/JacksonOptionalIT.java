@@ -29,9 +29,19 @@ class JacksonOptionalIT {
     static ReplicaSet cluster;
 
     private static URLClassLoader withoutJackson() {
-        return IsolatedClassLoaders.of("without-jackson", List.of(RoutingDataSource.class, RoutesWithoutJackson.class,
-                HikariConfig.class, Driver.class, CircuitBreaker.class, IntervalFunction.class, LoggerFactory.class,
-                org.slf4j.simple.SimpleServiceProvider.class, Awaitility.class, Matcher.class));
+        return IsolatedClassLoaders.of(
+                "without-jackson",
+                List.of(
+                        RoutingDataSource.class,
+                        RoutesWithoutJackson.class,
+                        HikariConfig.class,
+                        Driver.class,
+                        CircuitBreaker.class,
+                        IntervalFunction.class,
+                        LoggerFactory.class,
+                        org.slf4j.simple.SimpleServiceProvider.class,
+                        Awaitility.class,
+                        Matcher.class));
     }
 
     @Test
@@ -43,20 +53,26 @@ class JacksonOptionalIT {
                 "pgrouter.replicas[0].url", cluster.replica(0).jdbcUrl());
         try (URLClassLoader loader = withoutJackson()) {
             assertThatThrownBy(() -> loader.loadClass("tools.jackson.core.json.JsonFactory"))
-                    .as("the loader hides Jackson").isInstanceOf(ClassNotFoundException.class);
+                    .as("the loader hides Jackson")
+                    .isInstanceOf(ClassNotFoundException.class);
             Class<?> task = loader.loadClass(RoutesWithoutJackson.class.getName());
             assertThat(task.getClassLoader()).isSameAs(loader);
 
             @SuppressWarnings("unchecked")
             Function<Map<String, String>, Map<String, String>> run =
-                    (Function<Map<String, String>, Map<String, String>>) task.getDeclaredConstructor().newInstance();
+                    (Function<Map<String, String>, Map<String, String>>)
+                            task.getDeclaredConstructor().newInstance();
             Map<String, String> seen = run.apply(properties);
 
-            assertThat(seen).containsEntry("write in recovery", "false").containsEntry("read in recovery", "true")
-                    .containsEntry("primary writes", "1").containsEntry("replica reads", "1");
-            assertThat(seen.get("toJson")).isEqualTo("RouterStatus.toJson() needs Jackson"
-                    + " (tools.jackson.core:jackson-core), which is an optional dependency of pgrouter: add it to the"
-                    + " class path or module path");
+            assertThat(seen)
+                    .containsEntry("write in recovery", "false")
+                    .containsEntry("read in recovery", "true")
+                    .containsEntry("primary writes", "1")
+                    .containsEntry("replica reads", "1");
+            assertThat(seen.get("toJson"))
+                    .isEqualTo("RouterStatus.toJson() needs Jackson"
+                            + " (tools.jackson.core:jackson-core), which is an optional dependency of pgrouter: add it to the"
+                            + " class path or module path");
         }
     }
 }

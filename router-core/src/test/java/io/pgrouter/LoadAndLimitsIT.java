@@ -31,8 +31,11 @@ class LoadAndLimitsIT {
 
     static ReplicaSet cluster;
 
-    private static final PoolSettings ONE_CONNECTION = PoolSettings.custom().maximumPoolSize(1).minimumIdle(0)
-            .connectionTimeout(Duration.ofMillis(500)).build();
+    private static final PoolSettings ONE_CONNECTION = PoolSettings.custom()
+            .maximumPoolSize(1)
+            .minimumIdle(0)
+            .connectionTimeout(Duration.ofMillis(500))
+            .build();
 
     private static Where read(RoutingDataSource router) throws SQLException {
         try (Connection c = router.getConnection()) {
@@ -45,7 +48,8 @@ class LoadAndLimitsIT {
     void spreadAcrossReplicasPerStrategy() throws Exception {
         int reads = 600;
         for (String strategy : List.of("round-robin", "random", "weighted", "least-in-flight", "lowest-lag")) {
-            RoutingDataSource.Builder builder = TestRouters.routerFor(cluster).selection(ReplicaSelector.named(strategy));
+            RoutingDataSource.Builder builder =
+                    TestRouters.routerFor(cluster).selection(ReplicaSelector.named(strategy));
             if (strategy.equals("weighted")) {
                 builder.weight(cluster.replica(1).name(), 3);
             }
@@ -56,7 +60,8 @@ class LoadAndLimitsIT {
                 for (int t = 0; t < 4; t++) {
                     done.add(threads.submit(() -> {
                         for (int i = 0; i < reads / 4; i++) {
-                            counts.computeIfAbsent(read(router).node(cluster), k -> new LongAdder()).increment();
+                            counts.computeIfAbsent(read(router).node(cluster), k -> new LongAdder())
+                                    .increment();
                         }
                         return null;
                     }));
@@ -69,7 +74,9 @@ class LoadAndLimitsIT {
             Map<String, Long> spread = new TreeMap<>();
             counts.forEach((node, n) -> spread.put(node, n.sum()));
             System.out.printf("spread %-16s over %d reads (4 threads): %s%n", strategy, reads, spread);
-            assertThat(spread.keySet()).containsExactlyInAnyOrder(cluster.replica(0).name(), cluster.replica(1).name());
+            assertThat(spread.keySet())
+                    .containsExactlyInAnyOrder(
+                            cluster.replica(0).name(), cluster.replica(1).name());
             assertThat(spread.values()).allSatisfy(n -> assertThat(n).isGreaterThan(reads / 10));
             if (strategy.equals("weighted")) {
                 assertThat(spread.get(cluster.replica(1).name())).isGreaterThan(reads * 6 / 10);
@@ -93,7 +100,9 @@ class LoadAndLimitsIT {
                 done.add(threads.submit(() -> {
                     while (!stop.get()) {
                         try {
-                            byRecovery.computeIfAbsent(read(router).inRecovery(), k -> new LongAdder()).increment();
+                            byRecovery
+                                    .computeIfAbsent(read(router).inRecovery(), k -> new LongAdder())
+                                    .increment();
                         } catch (Throwable e) {
                             synchronized (errors) {
                                 errors.add(e);
@@ -120,14 +129,21 @@ class LoadAndLimitsIT {
             threads.shutdown();
 
             RouterStatus status = router.status();
-            System.out.printf("flag flipped %d times under 16 threads: %d reads, %d errors, on replicas %s, on primary %s,"
-                    + " primary reasons %s%n", flips, completed.get(), errors.size(), byRecovery.get(true),
-                    byRecovery.get(false), status.primary().routes());
+            System.out.printf(
+                    "flag flipped %d times under 16 threads: %d reads, %d errors, on replicas %s, on primary %s,"
+                            + " primary reasons %s%n",
+                    flips,
+                    completed.get(),
+                    errors.size(),
+                    byRecovery.get(true),
+                    byRecovery.get(false),
+                    status.primary().routes());
             assertThat(errors).isEmpty();
             assertThat(flips).isEqualTo(20);
             assertThat(status.replicasEnabled()).isTrue();
             assertThat(byRecovery.get(true).sum()).isPositive();
-            assertThat(status.primary().routes(RouteReason.FALLBACK_REPLICAS_DISABLED)).isPositive();
+            assertThat(status.primary().routes(RouteReason.FALLBACK_REPLICAS_DISABLED))
+                    .isPositive();
         }
     }
 
@@ -145,7 +161,9 @@ class LoadAndLimitsIT {
 
     @Test
     void anExhaustedPrimaryPoolTimesOutNamingNodeAndPool() throws SQLException {
-        try (RoutingDataSource router = TestRouters.routerFor(cluster).primaryPool(ONE_CONNECTION).build();
+        try (RoutingDataSource router = TestRouters.routerFor(cluster)
+                        .primaryPool(ONE_CONNECTION)
+                        .build();
                 Connection holder = router.getConnection()) {
             Where.of(holder);
             try (Connection second = router.getConnection()) {
@@ -161,8 +179,10 @@ class LoadAndLimitsIT {
     @Test
     void exhaustedReplicaPoolsFallBackToThePrimaryOrFailListingEachReplica() throws SQLException {
         for (boolean fallback : new boolean[] {true, false}) {
-            try (RoutingDataSource router = TestRouters.routerFor(cluster).replicaPool(ONE_CONNECTION)
-                    .fallbackToPrimary(fallback).build()) {
+            try (RoutingDataSource router = TestRouters.routerFor(cluster)
+                    .replicaPool(ONE_CONNECTION)
+                    .fallbackToPrimary(fallback)
+                    .build()) {
                 List<Connection> held = new ArrayList<>();
                 while (held.size() < 2) {
                     Connection c = router.getConnection();
@@ -174,13 +194,19 @@ class LoadAndLimitsIT {
                     third.setReadOnly(true);
                     if (fallback) {
                         assertThat(Where.of(third).inRecovery()).isFalse();
-                        assertThat(router.status().primary().routes(RouteReason.FALLBACK_ACQUIRE_FAILED)).isEqualTo(1);
-                        assertThat(router.status().replicas()).allSatisfy(r -> assertThat(r.eligible()).as("busy is not down").isTrue());
+                        assertThat(router.status().primary().routes(RouteReason.FALLBACK_ACQUIRE_FAILED))
+                                .isEqualTo(1);
+                        assertThat(router.status().replicas())
+                                .allSatisfy(r -> assertThat(r.eligible())
+                                        .as("busy is not down")
+                                        .isTrue());
                     } else {
                         assertThatThrownBy(third::createStatement)
                                 .isInstanceOf(NoEligibleNodeException.class)
-                                .hasMessageContaining(cluster.replica(0).name() + ": pool pgrouter-" + cluster.replica(0).name())
-                                .hasMessageContaining(cluster.replica(1).name() + ": pool pgrouter-" + cluster.replica(1).name());
+                                .hasMessageContaining(cluster.replica(0).name() + ": pool pgrouter-"
+                                        + cluster.replica(0).name())
+                                .hasMessageContaining(cluster.replica(1).name() + ": pool pgrouter-"
+                                        + cluster.replica(1).name());
                     }
                 }
                 for (Connection c : held) {
@@ -195,7 +221,11 @@ class LoadAndLimitsIT {
         PostgresNode primary = cluster.primary();
         StringBuilder replicaHosts = new StringBuilder();
         for (PostgresNode replica : cluster.replicas()) {
-            replicaHosts.append(replicaHosts.length() == 0 ? "" : ",").append(replica.host()).append(':').append(replica.port());
+            replicaHosts
+                    .append(replicaHosts.length() == 0 ? "" : ",")
+                    .append(replica.host())
+                    .append(':')
+                    .append(replica.port());
         }
         Map<String, String> env = new HashMap<>();
         env.put("POSTGRES_HOST", primary.host());

@@ -19,21 +19,32 @@ class MicrometerOptionalTest {
 
     /** The core's classes, its required dependencies and Jackson (for the JSON it returns), nothing else. */
     private static URLClassLoader withoutMicrometer() {
-        return IsolatedClassLoaders.of("without-micrometer", List.of(RoutingDataSource.class, BuildsARouter.class,
-                HikariConfig.class, Driver.class, CircuitBreaker.class, IntervalFunction.class, LoggerFactory.class,
-                org.slf4j.simple.SimpleServiceProvider.class, JsonFactory.class));
+        return IsolatedClassLoaders.of(
+                "without-micrometer",
+                List.of(
+                        RoutingDataSource.class,
+                        BuildsARouter.class,
+                        HikariConfig.class,
+                        Driver.class,
+                        CircuitBreaker.class,
+                        IntervalFunction.class,
+                        LoggerFactory.class,
+                        org.slf4j.simple.SimpleServiceProvider.class,
+                        JsonFactory.class));
     }
 
     @Test
     void aRouterBuildsRunsAndClosesWithoutMicrometer() throws Exception {
         try (URLClassLoader loader = withoutMicrometer()) {
             assertThatThrownBy(() -> loader.loadClass("io.micrometer.core.instrument.MeterRegistry"))
-                    .as("the loader hides Micrometer").isInstanceOf(ClassNotFoundException.class);
+                    .as("the loader hides Micrometer")
+                    .isInstanceOf(ClassNotFoundException.class);
             Class<?> task = loader.loadClass(BuildsARouter.class.getName());
             assertThat(task.getClassLoader()).isSameAs(loader);
 
             @SuppressWarnings("unchecked")
-            Callable<String> build = (Callable<String>) task.getDeclaredConstructor().newInstance();
+            Callable<String> build =
+                    (Callable<String>) task.getDeclaredConstructor().newInstance();
             String json = build.call();
 
             assertThat(json).contains("\"name\":\"replica-1\"", "\"health\":\"unreachable\"");

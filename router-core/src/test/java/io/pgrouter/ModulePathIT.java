@@ -81,37 +81,74 @@ class ModulePathIT {
 
     @Test
     void aModularApplicationRoutesThroughTheCoreAndSeesOnlyItsPublicPackages(@TempDir Path work) throws Exception {
-        String modulePath = Stream.of(RoutingDataSource.class, HikariConfig.class, Driver.class, CircuitBreaker.class,
-                        IntervalFunction.class, LoggerFactory.class)
-                .map(ModulePathIT::location).distinct().collect(Collectors.joining(File.pathSeparator));
+        String modulePath = Stream.of(
+                        RoutingDataSource.class,
+                        HikariConfig.class,
+                        Driver.class,
+                        CircuitBreaker.class,
+                        IntervalFunction.class,
+                        LoggerFactory.class)
+                .map(ModulePathIT::location)
+                .distinct()
+                .collect(Collectors.joining(File.pathSeparator));
         Path source = work.resolve("src");
         Files.createDirectories(source.resolve("app"));
         Files.writeString(source.resolve("module-info.java"), MODULE_INFO);
         Files.writeString(source.resolve("app/Main.java"), MAIN);
         Path classes = work.resolve("classes");
         Path output = work.resolve("output.txt");
-        run(output, tool("javac"), "--module-path", modulePath, "-d", classes.toString(),
-                source.resolve("module-info.java").toString(), source.resolve("app/Main.java").toString());
-        run(output, tool("java"), "--module-path", classes + File.pathSeparator + modulePath, "-m", "app/app.Main",
-                cluster.primary().jdbcUrl(), cluster.replica(0).jdbcUrl(), cluster.user(), cluster.password());
+        run(
+                output,
+                tool("javac"),
+                "--module-path",
+                modulePath,
+                "-d",
+                classes.toString(),
+                source.resolve("module-info.java").toString(),
+                source.resolve("app/Main.java").toString());
+        run(
+                output,
+                tool("java"),
+                "--module-path",
+                classes + File.pathSeparator + modulePath,
+                "-m",
+                "app/app.Main",
+                cluster.primary().jdbcUrl(),
+                cluster.replica(0).jdbcUrl(),
+                cluster.user(),
+                cluster.password());
 
         String printed = Files.readString(output, StandardCharsets.UTF_8);
-        assertThat(printed).contains("write on standby: false", "read answered: 1", "core module: io.pgrouter",
-                "exports io.pgrouter: true", "exports io.pgrouter.micrometer: true",
-                "exports io.pgrouter.internal: false", "exports io.pgrouter.internal.config: false",
-                "micrometer present: false", "jackson present: false",
-                "toJson: RouterStatus.toJson() needs Jackson (tools.jackson.core:jackson-core)");
+        assertThat(printed)
+                .contains(
+                        "write on standby: false",
+                        "read answered: 1",
+                        "core module: io.pgrouter",
+                        "exports io.pgrouter: true",
+                        "exports io.pgrouter.micrometer: true",
+                        "exports io.pgrouter.internal: false",
+                        "exports io.pgrouter.internal.config: false",
+                        "micrometer present: false",
+                        "jackson present: false",
+                        "toJson: RouterStatus.toJson() needs Jackson (tools.jackson.core:jackson-core)");
     }
 
     /** Runs a JDK tool in a process of its own (the JDK's, as the test kit's JVM runs on it); fails on a non-zero exit. */
     private static void run(Path output, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         try {
-            assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("%s finished", command[0]).isTrue();
+            assertThat(process.waitFor(2, TimeUnit.MINUTES))
+                    .as("%s finished", command[0])
+                    .isTrue();
         } finally {
             process.destroyForcibly();
         }
-        assertThat(process.exitValue()).as("%s: %s", command[0], Files.readString(output)).isZero();
+        assertThat(process.exitValue())
+                .as("%s: %s", command[0], Files.readString(output))
+                .isZero();
     }
 
     private static String tool(String name) {
@@ -120,7 +157,11 @@ class ModulePathIT {
 
     private static String location(Class<?> type) {
         try {
-            return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Paths.get(type.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }

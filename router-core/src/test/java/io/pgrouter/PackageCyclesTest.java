@@ -26,14 +26,19 @@ class PackageCyclesTest {
 
     /** router-core's main classes only (the test kit shares the package prefix and is on the test class path). */
     private static final JavaClasses CORE = new ClassFileImporter()
-            .importUrl(RoutingDataSource.class.getProtectionDomain().getCodeSource().getLocation());
+            .importUrl(RoutingDataSource.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation());
 
     /** One slice per package below the public one. */
     private static final SliceAssignment PACKAGES_BELOW_THE_API = new SliceAssignment() {
         @Override
         public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
             String name = javaClass.getPackageName();
-            return name.startsWith(ROOT + ".") && !FACADES.contains(name) ? SliceIdentifier.of(name) : SliceIdentifier.ignore();
+            return name.startsWith(ROOT + ".") && !FACADES.contains(name)
+                    ? SliceIdentifier.of(name)
+                    : SliceIdentifier.ignore();
         }
 
         @Override

@@ -36,6 +36,7 @@ class PrimaryAwayIT {
      * can take seconds on a loaded machine): far inside max-delay.
      */
     private static final Duration SURELY_INSIDE = Duration.ofSeconds(3);
+
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     static ReplicaSet cluster;
@@ -52,17 +53,24 @@ class PrimaryAwayIT {
                 // Probes of the primary now time out; its WAL senders are frozen too, so the replicas get nothing new.
                 window = readFor(router, SURELY_INSIDE);
                 NodeStatus replica = router.status().node("replica-1");
-                System.out.printf("Primary frozen: %s; replica-1 lag %d ms (%s), %s%n", window, replica.lagMillis(),
-                        replica.lagBasis(), router.status().primary().notEligibleReason());
+                System.out.printf(
+                        "Primary frozen: %s; replica-1 lag %d ms (%s), %s%n",
+                        window,
+                        replica.lagMillis(),
+                        replica.lagBasis(),
+                        router.status().primary().notEligibleReason());
                 assertThat(replica.lagBasis()).isEqualTo("primary_unreachable_bound");
-                assertThat(replica.lagBytes()).as("unknown while the primary does not answer").isEqualTo(-1);
+                assertThat(replica.lagBytes())
+                        .as("unknown while the primary does not answer")
+                        .isEqualTo(-1);
                 assertThat(replica.eligible()).isTrue();
             } finally {
                 primary.thaw();
             }
             assertThat(window.failures).isEmpty();
             assertThat(window.served).containsOnlyKeys("replica-1", "replica-2");
-            Awaitility.await("the primary answers again").atMost(DEADLINE)
+            Awaitility.await("the primary answers again")
+                    .atMost(DEADLINE)
                     .until(() -> router.status().node("replica-1").lagBasis().equals("wal_history"));
         }
     }
@@ -84,7 +92,9 @@ class PrimaryAwayIT {
             int more = 0;
             SQLException failure = null;
             while (failure == null) {
-                assertThat(Duration.ofNanos(System.nanoTime() - killed)).as("replicas still serving").isLessThan(DEADLINE);
+                assertThat(Duration.ofNanos(System.nanoTime() - killed))
+                        .as("replicas still serving")
+                        .isLessThan(DEADLINE);
                 try {
                     assertThat(read(router).node(cluster)).startsWith("replica-");
                     more++;
@@ -93,14 +103,18 @@ class PrimaryAwayIT {
                 }
             }
             long firstFailureMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-            System.out.printf("Primary killed: %d more reads on replicas, the first failure %d ms after the kill (max-delay %d ms): %s%n",
+            System.out.printf(
+                    "Primary killed: %d more reads on replicas, the first failure %d ms after the kill (max-delay %d ms): %s%n",
                     more, firstFailureMillis, MAX_DELAY.toMillis(), failure.getMessage());
-            assertThat((Throwable) failure).isInstanceOf(NoEligibleNodeException.class)
-                    .hasMessageStartingWith("No node can serve the read: no replica is eligible and the primary, where reads fall back, is down")
+            assertThat((Throwable) failure)
+                    .isInstanceOf(NoEligibleNodeException.class)
+                    .hasMessageStartingWith(
+                            "No node can serve the read: no replica is eligible and the primary, where reads fall back, is down")
                     .hasMessageContaining("primary: down: probe failed")
                     .hasMessageContaining("replica-1: lagging: staleness bound")
                     .hasMessageContaining("replica-2: lagging: staleness bound");
-            assertThat(((NoEligibleNodeException) failure).reasons()).containsOnlyKeys("primary", "replica-1", "replica-2");
+            assertThat(((NoEligibleNodeException) failure).reasons())
+                    .containsOnlyKeys("primary", "replica-1", "replica-2");
 
             long started = System.nanoTime();
             try {
@@ -109,27 +123,35 @@ class PrimaryAwayIT {
                 // expected: failing fast is the point
             }
             long failedInMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            System.out.printf("A read with the primary down and every replica past max-delay failed in %d ms%n", failedInMillis);
-            assertThat(failedInMillis).as("fails at once, not after a pool timeout").isLessThan(1000);
+            System.out.printf(
+                    "A read with the primary down and every replica past max-delay failed in %d ms%n", failedInMillis);
+            assertThat(failedInMillis)
+                    .as("fails at once, not after a pool timeout")
+                    .isLessThan(1000);
         } finally {
             cluster.primary().start();
         }
     }
 
     private static RoutingDataSource router() {
-        return TestRouters.routerFor(cluster).probeInterval(INTERVAL)
-                .lagThresholds(new LagThresholds(16 * 1024 * 1024, MAX_DELAY, 3)).build();
+        return TestRouters.routerFor(cluster)
+                .probeInterval(INTERVAL)
+                .lagThresholds(new LagThresholds(16 * 1024 * 1024, MAX_DELAY, 3))
+                .build();
     }
 
     /** Writes something, waits until both replicas have it and are in rotation. */
     private static void warmUp(RoutingDataSource router) throws SQLException {
-        try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = router.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS away(id serial PRIMARY KEY)");
             s.execute("INSERT INTO away DEFAULT VALUES");
         }
         cluster.awaitReplicated(DEADLINE);
-        Awaitility.await("both replicas in rotation").atMost(DEADLINE)
-                .until(() -> router.status().node("replica-1").eligible() && router.status().node("replica-2").eligible());
+        Awaitility.await("both replicas in rotation")
+                .atMost(DEADLINE)
+                .until(() -> router.status().node("replica-1").eligible()
+                        && router.status().node("replica-2").eligible());
     }
 
     private static Window readFor(RoutingDataSource router, Duration length) {

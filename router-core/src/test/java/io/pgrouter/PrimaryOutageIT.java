@@ -35,8 +35,13 @@ class PrimaryOutageIT {
     @Test
     void writesWaitingInTheOldPrimarysPoolMoveToThePromotedReplica() throws Exception {
         try (ReplicaSet cluster = PostgresReplicaSet.builder().replicas(1).start();
-                RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(INTERVAL)
-                        .primaryPool(PoolSettings.custom().maximumPoolSize(2).minimumIdle(2).connectionTimeout(POOL_WAIT).build())
+                RoutingDataSource router = TestRouters.routerFor(cluster)
+                        .probeInterval(INTERVAL)
+                        .primaryPool(PoolSettings.custom()
+                                .maximumPoolSize(2)
+                                .minimumIdle(2)
+                                .connectionTimeout(POOL_WAIT)
+                                .build())
                         .build()) {
             execute(router, "CREATE TABLE moved(id int)");
             // Every connection of the primary's pool is taken: the writers below wait in it.
@@ -62,26 +67,35 @@ class PrimaryOutageIT {
                 cluster.promote(cluster.replica(0));
                 long promoted = System.nanoTime();
                 for (Future<String> write : writes) {
-                    assertThat(write.get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("replica-1");
+                    assertThat(write.get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS))
+                            .isEqualTo("replica-1");
                 }
-                System.out.printf("3 writes waiting in the old primary's pool (30 s timeout) done on the promoted replica %d ms"
-                        + " after the promotion%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - promoted));
+                System.out.printf(
+                        "3 writes waiting in the old primary's pool (30 s timeout) done on the promoted replica %d ms"
+                                + " after the promotion%n",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - promoted));
             } finally {
                 writers.shutdownNow();
                 for (Connection c : held) {
                     c.close();
                 }
             }
-            assertThat(count(cluster.primary().dataSource(), "SELECT count(*) FROM moved")).isEqualTo(3);
-            assertThat(router.status().node("primary").threadsAwaitingConnection()).isZero();
+            assertThat(count(cluster.primary().dataSource(), "SELECT count(*) FROM moved"))
+                    .isEqualTo(3);
+            assertThat(router.status().node("primary").threadsAwaitingConnection())
+                    .isZero();
         }
     }
 
     @Test
     void aWriteFailsAtOnceWithTheReasonWhileThePrimaryIsKnownDown() throws Exception {
         try (ReplicaSet cluster = PostgresReplicaSet.builder().replicas(1).start();
-                RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(INTERVAL)
-                        .primaryPool(PoolSettings.custom().maximumPoolSize(2).connectionTimeout(POOL_WAIT).build())
+                RoutingDataSource router = TestRouters.routerFor(cluster)
+                        .probeInterval(INTERVAL)
+                        .primaryPool(PoolSettings.custom()
+                                .maximumPoolSize(2)
+                                .connectionTimeout(POOL_WAIT)
+                                .build())
                         .build()) {
             execute(router, "SELECT 1");
             cluster.primary().kill();
@@ -90,8 +104,9 @@ class PrimaryOutageIT {
             long started = System.nanoTime();
             SQLException first = writeFailure(router);
             Duration waited = Duration.ofNanos(System.nanoTime() - started);
-            System.out.printf("A write on a killed primary failed after %d ms (pool timeout %d s): %s%n", waited.toMillis(),
-                    POOL_WAIT.toSeconds(), first.getMessage());
+            System.out.printf(
+                    "A write on a killed primary failed after %d ms (pool timeout %d s): %s%n",
+                    waited.toMillis(), POOL_WAIT.toSeconds(), first.getMessage());
             assertThat(waited).isLessThan(PROMPTLY);
 
             // Once the monitor knows, a write fails at once, naming the node and why.
@@ -127,19 +142,24 @@ class PrimaryOutageIT {
     private static void awaitWaiting(RoutingDataSource router, int threads) throws InterruptedException {
         long deadline = System.nanoTime() + PROMPTLY.toNanos();
         while (router.status().node("primary").threadsAwaitingConnection() < threads) {
-            assertThat(System.nanoTime()).as("writers waiting in the primary's pool").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("writers waiting in the primary's pool")
+                    .isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(10);
         }
     }
 
     private static void execute(RoutingDataSource router, String sql) throws SQLException {
-        try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = router.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static int count(javax.sql.DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
         }

@@ -31,21 +31,30 @@ class ProbeLoginIT {
     static void createMonitoringRole() throws SQLException {
         // Created on the primary, it reaches the replica by replication.
         execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + MONITOR + "') THEN"
-                + " CREATE ROLE " + MONITOR + " LOGIN PASSWORD '" + MONITOR_PASSWORD + "' IN ROLE pg_monitor; END IF; END $$");
+                + " CREATE ROLE " + MONITOR + " LOGIN PASSWORD '" + MONITOR_PASSWORD
+                + "' IN ROLE pg_monitor; END IF; END $$");
         cluster.awaitReplicated(Duration.ofSeconds(30));
         assertThat(query("SELECT string_agg(b.rolname, ',') FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid"
-                + " JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = '" + MONITOR + "'")).isEqualTo("pg_monitor");
-        assertThat(query("SELECT rolsuper OR rolreplication OR rolcreaterole FROM pg_roles WHERE rolname = '" + MONITOR + "'"))
+                        + " JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = '" + MONITOR + "'"))
+                .isEqualTo("pg_monitor");
+        assertThat(query("SELECT rolsuper OR rolreplication OR rolcreaterole FROM pg_roles WHERE rolname = '" + MONITOR
+                        + "'"))
                 .isEqualTo("f");
     }
 
     @Test
     void probesLogInAsTheMonitoringUserAndMeasureLag() throws SQLException {
-        try (RoutingDataSource router = TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200))
-                .probeLogin(MONITOR, MONITOR_PASSWORD).build()) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> router.status().node("replica-1").eligible()
-                    && router.status().node("replica-1").lagBytes() >= 0);
-            assertThat(query("SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name = 'pgrouter-probe'"))
+        try (RoutingDataSource router = TestRouters.routerFor(cluster)
+                .probeInterval(Duration.ofMillis(200))
+                .probeLogin(MONITOR, MONITOR_PASSWORD)
+                .build()) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().node("replica-1").eligible()
+                            && router.status().node("replica-1").lagBytes() >= 0);
+            assertThat(
+                            query(
+                                    "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name = 'pgrouter-probe'"))
                     .isEqualTo(MONITOR);
             assertThat(router.status().node("primary").timeline()).isPositive();
         }
@@ -60,7 +69,9 @@ class ProbeLoginIT {
                 .probeInterval(Duration.ofMillis(200))
                 .probeLogin(MONITOR, MONITOR_PASSWORD);
         try (RoutingDataSource router = builder.build()) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> router.status().node("replica-1").eligible());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().node("replica-1").eligible());
             List<String> health = new ArrayList<>();
             router.status().nodes().forEach(n -> health.add(n.name() + "=" + n.health()));
             assertThat(health).containsExactly("primary=HEALTHY", "replica-1=HEALTHY");
@@ -68,13 +79,16 @@ class ProbeLoginIT {
     }
 
     private static void execute(String sql) throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static String query(String sql) throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

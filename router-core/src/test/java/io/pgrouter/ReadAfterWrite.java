@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ReadAfterWrite {
 
-    static final String TABLE = "create table if not exists causal_check (id bigserial primary key, writer int, note text)";
+    static final String TABLE =
+            "create table if not exists causal_check (id bigserial primary key, writer int, note text)";
 
     private final RoutingDataSource router;
     private final LongAdder pairs = new LongAdder();
@@ -76,7 +77,8 @@ final class ReadAfterWrite {
         long id;
         try (Connection c = router.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("insert into causal_check (writer, note) values (?, 'w') returning id")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("insert into causal_check (writer, note) values (?, 'w') returning id")) {
                 s.setInt(1, writer);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
@@ -129,7 +131,9 @@ final class ReadAfterWrite {
 
     /** Share of the read-backs a replica served. */
     double onReplicas() {
-        long replica = reads(RouteReason.REPLICA) + reads(RouteReason.REPLICA_CAUGHT_UP) + reads(RouteReason.REPLICA_AFTER_WAIT);
+        long replica = reads(RouteReason.REPLICA)
+                + reads(RouteReason.REPLICA_CAUGHT_UP)
+                + reads(RouteReason.REPLICA_AFTER_WAIT);
         return pairs() == 0 ? 0 : (double) replica / pairs();
     }
 
@@ -140,9 +144,15 @@ final class ReadAfterWrite {
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder(String.format("%d pairs, %d violations (%.3f%%), %.1f%% of read-backs on replicas,"
-                + " %.1f%% of %d reads without a session on replicas; read-backs by reason:", pairs(), violations(),
-                pairs() == 0 ? 0 : 100.0 * violations() / pairs(), 100 * onReplicas(), 100 * plainOnReplicas(), plainReads.sum()));
+        StringBuilder b = new StringBuilder(String.format(
+                "%d pairs, %d violations (%.3f%%), %.1f%% of read-backs on replicas,"
+                        + " %.1f%% of %d reads without a session on replicas; read-backs by reason:",
+                pairs(),
+                violations(),
+                pairs() == 0 ? 0 : 100.0 * violations() / pairs(),
+                100 * onReplicas(),
+                100 * plainOnReplicas(),
+                plainReads.sum()));
         reasons.forEach((r, n) -> {
             if (n.get() > 0) {
                 b.append(' ').append(r).append('=').append(n.get());

@@ -19,8 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ReadLoad implements AutoCloseable {
 
     /** One read: where it ran ({@code null} when it failed), when it started and how long it took. */
-    record Read(String node, long startedNanos, long nanos, String error) {
-    }
+    record Read(String node, long startedNanos, long nanos, String error) {}
 
     private final RoutingDataSource router;
     private final ReplicaSet cluster;

@@ -26,7 +26,8 @@ class ReadWriteRoutingIT {
 
     @BeforeAll
     static void createTable() throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("create table if not exists routing_it (id serial primary key, note text)");
         }
         cluster.awaitReplicated(Duration.ofSeconds(30));
@@ -58,7 +59,8 @@ class ReadWriteRoutingIT {
                 assertThat(replicaPorts()).contains(where.port());
             }
         }
-        assertThat(router.status().replicas()).allSatisfy(r -> assertThat(r.routes(RouteReason.REPLICA)).isPositive());
+        assertThat(router.status().replicas())
+                .allSatisfy(r -> assertThat(r.routes(RouteReason.REPLICA)).isPositive());
     }
 
     @Test
@@ -68,7 +70,8 @@ class ReadWriteRoutingIT {
             assertThat(where.inRecovery()).isFalse();
             assertThat(where.port()).isEqualTo(cluster.primary().port());
             try (Statement s = c.createStatement()) {
-                assertThat(s.executeUpdate("insert into routing_it (note) values ('write')")).isEqualTo(1);
+                assertThat(s.executeUpdate("insert into routing_it (note) values ('write')"))
+                        .isEqualTo(1);
             }
         }
         assertThat(router.status().primary().routes(RouteReason.PRIMARY_WRITE)).isEqualTo(1);
@@ -98,15 +101,20 @@ class ReadWriteRoutingIT {
             assertThat(first.inRecovery()).isFalse();
             // pgjdbc refuses the change inside the transaction; the router does not move it either.
             assertThatThrownBy(() -> c.setReadOnly(true))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25001"));
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25001"));
             assertThat(Where.of(c)).isEqualTo(first);
             c.commit();
 
             c.setReadOnly(true);
-            assertThat(Where.of(c).inRecovery()).as("the next transaction, on a replica").isTrue();
+            assertThat(Where.of(c).inRecovery())
+                    .as("the next transaction, on a replica")
+                    .isTrue();
             try (Statement s = c.createStatement()) {
                 assertThatThrownBy(() -> s.executeUpdate("insert into routing_it (note) values ('ro')"))
-                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                e -> assertThat(e.getSQLState()).isEqualTo("25006"));
             }
             c.rollback();
         }
@@ -117,12 +125,15 @@ class ReadWriteRoutingIT {
         assertThat(router.readOnly(() -> whereNow().inRecovery())).isTrue();
         try (RouteScope read = router.readOnly()) {
             try (RouteScope primary = router.onPrimary()) {
-                assertThat(whereNow().inRecovery()).as("onPrimary inside readOnly wins").isFalse();
+                assertThat(whereNow().inRecovery())
+                        .as("onPrimary inside readOnly wins")
+                        .isFalse();
             }
             assertThat(whereNow().inRecovery()).isTrue();
         }
         assertThat(router.onPrimary(() -> router.readOnly(() -> whereNow().inRecovery())))
-                .as("readOnly inside onPrimary stays on the primary").isFalse();
+                .as("readOnly inside onPrimary stays on the primary")
+                .isFalse();
         assertThat(whereNow().inRecovery()).isFalse();
         assertThat(router.status().primary().routes(RouteReason.PRIMARY_FORCED)).isEqualTo(2);
     }
@@ -143,7 +154,8 @@ class ReadWriteRoutingIT {
             for (int i = 0; i < 50; i++) {
                 assertThat(Where.of(c)).isEqualTo(first);
             }
-            try (Statement s = c.createStatement(); var rs = s.executeQuery("show transaction_isolation")) {
+            try (Statement s = c.createStatement();
+                    var rs = s.executeQuery("show transaction_isolation")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("repeatable read");
             }
@@ -154,11 +166,15 @@ class ReadWriteRoutingIT {
     @Test
     void aWriteInsideAReadScopeFailsWithPostgresOwnStateAndIsNotRetried() throws Exception {
         String note = "write-in-read-scope-" + System.nanoTime();
-        try (RouteScope ignored = router.readOnly(); Connection c = router.getConnection(); Statement s = c.createStatement()) {
+        try (RouteScope ignored = router.readOnly();
+                Connection c = router.getConnection();
+                Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeUpdate("insert into routing_it (note) values ('" + note + "')"))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
         }
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement();
                 var rs = s.executeQuery("select count(*) from routing_it where note = '" + note + "'")) {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
@@ -169,14 +185,16 @@ class ReadWriteRoutingIT {
     void aCommittedWriteIsReadableOnTheReplicasOnceReplicated() throws Exception {
         String note = "replicated-" + System.nanoTime();
         router.onPrimary(() -> {
-            try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = router.getConnection();
+                    Statement s = c.createStatement()) {
                 return s.executeUpdate("insert into routing_it (note) values ('" + note + "')");
             }
         });
         cluster.awaitReplicated(Duration.ofSeconds(30));
         for (int i = 0; i < 4; i++) {
             int count = router.readOnly(() -> {
-                try (Connection c = router.getConnection(); Statement s = c.createStatement();
+                try (Connection c = router.getConnection();
+                        Statement s = c.createStatement();
                         var rs = s.executeQuery("select count(*) from routing_it where note = '" + note + "'")) {
                     rs.next();
                     return rs.getInt(1);
@@ -195,6 +213,7 @@ class ReadWriteRoutingIT {
                 c.commit();
             }
         }
-        assertThat(router.status().nodes()).allSatisfy(n -> assertThat(n.totalRoutes()).isZero());
+        assertThat(router.status().nodes())
+                .allSatisfy(n -> assertThat(n.totalRoutes()).isZero());
     }
 }

@@ -27,7 +27,8 @@ class ReplicaFailureIT {
             for (int i = 0; i < 100; i++) {
                 read(router);
             }
-            assertThat(router.status().node(victim.name()).routes(RouteReason.REPLICA)).isPositive();
+            assertThat(router.status().node(victim.name()).routes(RouteReason.REPLICA))
+                    .isPositive();
 
             victim.kill();
             List<String> failures = new ArrayList<>();
@@ -45,9 +46,16 @@ class ReplicaFailureIT {
             }
             long total = System.nanoTime() - started;
             RouterStatus status = router.status();
-            System.out.printf("replica %s killed: 1000 reads in %d ms, %d failed, served by %s, slowest read %d ms,"
-                    + " %s status: %s%n", victim.name(), TimeUnit.NANOSECONDS.toMillis(total), failures.size(), served,
-                    TimeUnit.NANOSECONDS.toMillis(slowest), victim.name(), status.node(victim.name()).notEligibleReason());
+            System.out.printf(
+                    "replica %s killed: 1000 reads in %d ms, %d failed, served by %s, slowest read %d ms,"
+                            + " %s status: %s%n",
+                    victim.name(),
+                    TimeUnit.NANOSECONDS.toMillis(total),
+                    failures.size(),
+                    served,
+                    TimeUnit.NANOSECONDS.toMillis(slowest),
+                    victim.name(),
+                    status.node(victim.name()).notEligibleReason());
             assertThat(failures).isEmpty();
             assertThat(served).doesNotContainKey(victim.name());
         }

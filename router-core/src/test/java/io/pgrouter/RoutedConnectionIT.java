@@ -44,7 +44,8 @@ class RoutedConnectionIT {
 
     @BeforeAll
     static void createTable() throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("create table if not exists routed_it (id serial primary key, note text)");
         }
         cluster.awaitReplicated(Duration.ofSeconds(30));
@@ -59,17 +60,24 @@ class RoutedConnectionIT {
     }
 
     private RoutingDataSource router(boolean retryReads) {
-        router = TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200)).retryReads(retryReads).build();
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        router = TestRouters.routerFor(cluster)
+                .probeInterval(Duration.ofMillis(200))
+                .retryReads(retryReads)
+                .build();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
         return router;
     }
 
     private void assertNothingHeld() {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(router.status().nodes())
-                .allSatisfy(n -> {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(router.status().nodes()).allSatisfy(n -> {
                     assertThat(n.inFlight()).as("in flight on %s", n.name()).isZero();
-                    assertThat(n.activeConnections()).as("active in pool of %s", n.name()).isZero();
+                    assertThat(n.activeConnections())
+                            .as("active in pool of %s", n.name())
+                            .isZero();
                 }));
     }
 
@@ -89,7 +97,9 @@ class RoutedConnectionIT {
         assertThat(metaData.getConnection()).isSameAs(connection);
         try (ResultSet tables = metaData.getTables(null, null, "routed_it", null)) {
             assertThat(tables.next()).isTrue();
-            assertThat(tables.getStatement()).as("JDBC allows null for metadata").isNull();
+            assertThat(tables.getStatement())
+                    .as("JDBC allows null for metadata")
+                    .isNull();
         }
 
         // Closing what they lead to is closing the routed connection: its node sees it, its pool gets it back once.
@@ -103,12 +113,15 @@ class RoutedConnectionIT {
     void copyAndListenNotifyWorkThroughTheDriversConnection() throws Exception {
         router(true);
         try (Connection connection = router.getConnection()) {
-            long copied = connection.unwrap(PGConnection.class).getCopyAPI()
+            long copied = connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
                     .copyIn("COPY routed_it (note) FROM STDIN", new StringReader("one\ntwo\nthree\n"));
             assertThat(copied).isEqualTo(3);
         }
 
-        try (Connection listener = router.getConnection(); Connection notifier = router.getConnection()) {
+        try (Connection listener = router.getConnection();
+                Connection notifier = router.getConnection()) {
             try (Statement s = listener.createStatement()) {
                 s.execute("LISTEN routed_it");
             }
@@ -116,7 +129,8 @@ class RoutedConnectionIT {
                 s.execute("NOTIFY routed_it, 'hello'");
             }
             PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(10_000);
-            assertThat(received).extracting(PGNotification::getName, PGNotification::getParameter)
+            assertThat(received)
+                    .extracting(PGNotification::getName, PGNotification::getParameter)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("routed_it", "hello"));
         }
         assertNothingHeld();
@@ -134,17 +148,21 @@ class RoutedConnectionIT {
             held.setReadOnly(false);
             Where write = Where.of(held);
             try (Statement s = held.createStatement()) {
-                assertThat(s.executeUpdate("insert into routed_it (note) values ('held')")).isEqualTo(1);
+                assertThat(s.executeUpdate("insert into routed_it (note) values ('held')"))
+                        .isEqualTo(1);
             }
             held.commit();
-            assertThat(write.port()).as("write transaction").isEqualTo(cluster.primary().port());
+            assertThat(write.port())
+                    .as("write transaction")
+                    .isEqualTo(cluster.primary().port());
 
             held.setReadOnly(true);
             assertThat(Where.of(held).inRecovery()).as("read-only again").isTrue();
             held.commit();
         }
         assertThat(router.status().primary().routes(RouteReason.PRIMARY_WRITE)).isEqualTo(1);
-        assertThat(router.status().replicas().get(0).routes(RouteReason.REPLICA)).isEqualTo(2);
+        assertThat(router.status().replicas().get(0).routes(RouteReason.REPLICA))
+                .isEqualTo(2);
         assertNothingHeld();
     }
 
@@ -157,7 +175,8 @@ class RoutedConnectionIT {
         Where where = read.get(30, TimeUnit.SECONDS);
         assertThat(where.inRecovery()).isFalse();
         assertThat(where.port()).isEqualTo(cluster.primary().port());
-        assertThat(router.status().primary().routes(RouteReason.FALLBACK_RETRIED)).isEqualTo(1);
+        assertThat(router.status().primary().routes(RouteReason.FALLBACK_RETRIED))
+                .isEqualTo(1);
         assertNothingHeld();
     }
 
@@ -167,15 +186,19 @@ class RoutedConnectionIT {
         Future<Where> read = reader.submit(this::slowOnReplica);
         terminateOnReplica();
 
-        assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class)
-                .satisfies(e -> assertThat(((SQLException) e.getCause()).getSQLState()).matches("57P01|08.*"));
-        assertThat(router.status().primary().routes(RouteReason.FALLBACK_RETRIED)).isZero();
+        assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(SQLException.class)
+                .satisfies(e ->
+                        assertThat(((SQLException) e.getCause()).getSQLState()).matches("57P01|08.*"));
+        assertThat(router.status().primary().routes(RouteReason.FALLBACK_RETRIED))
+                .isZero();
     }
 
     private Where slowOnReplica() throws SQLException {
         try (Connection c = router.getConnection()) {
             c.setReadOnly(true);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SLOW_ON_REPLICA)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(SLOW_ON_REPLICA)) {
                 rs.next();
                 return new Where(rs.getBoolean(1), rs.getInt(2), 0);
             }

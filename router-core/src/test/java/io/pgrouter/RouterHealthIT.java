@@ -36,6 +36,7 @@ class RouterHealthIT {
      * Detection times are measured in the benchmarks, not asserted here.
      */
     private static final Duration DETECTED_WITHIN = Duration.ofSeconds(5);
+
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final long MAX_BYTES = 256 * 1024;
     /**
@@ -53,7 +54,9 @@ class RouterHealthIT {
                 .probeInterval(INTERVAL)
                 .lagThresholds(new LagThresholds(MAX_BYTES, MAX_DELAY, 3))
                 .build();
-        await("both replicas eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+        await(
+                "both replicas eligible",
+                () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
     }
 
     @AfterEach
@@ -82,7 +85,9 @@ class RouterHealthIT {
             Thread writer = new Thread(() -> {
                 while (writing.get()) {
                     try {
-                        execute(cluster.primary(), "INSERT INTO churn(pad) SELECT repeat('x', 200) FROM generate_series(1, 20)");
+                        execute(
+                                cluster.primary(),
+                                "INSERT INTO churn(pad) SELECT repeat('x', 200) FROM generate_series(1, 20)");
                     } catch (SQLException e) {
                         return;
                     }
@@ -98,10 +103,14 @@ class RouterHealthIT {
                 writing.set(false);
                 writer.join();
             }
-            await("replica-1 out of rotation", () -> !router.status().node("replica-1").eligible());
+            await(
+                    "replica-1 out of rotation",
+                    () -> !router.status().node("replica-1").eligible());
             Duration out = Duration.ofNanos(System.nanoTime() - crossed);
             NodeStatus status = router.status().node("replica-1");
-            System.out.printf("lag threshold crossed -> replica-1 out of rotation after %d ms (%s)%n", out.toMillis(), status.notEligibleReason());
+            System.out.printf(
+                    "lag threshold crossed -> replica-1 out of rotation after %d ms (%s)%n",
+                    out.toMillis(), status.notEligibleReason());
             assertThat(out).isLessThan(DETECTED_WITHIN);
             assertThat(status.health()).isEqualTo(HealthState.LAGGING);
             assertThat(status.replayPaused()).isTrue();
@@ -109,17 +118,26 @@ class RouterHealthIT {
 
             long excludedAt = System.nanoTime();
             Thread.sleep(INTERVAL.toMillis() * 3);
-            assertThat(load.startedAfter(excludedAt)).extracting(ReadLoad.Read::node).doesNotContain("replica-1");
+            assertThat(load.startedAfter(excludedAt))
+                    .extracting(ReadLoad.Read::node)
+                    .doesNotContain("replica-1");
 
             replica.resumeReplay();
             long resumed = System.nanoTime();
-            await("replica-1 back in rotation", () -> router.status().node("replica-1").eligible());
-            System.out.printf("replay resumed -> replica-1 back after %d ms (rejoin-after 3 probes of %d ms)%n",
+            await(
+                    "replica-1 back in rotation",
+                    () -> router.status().node("replica-1").eligible());
+            System.out.printf(
+                    "replay resumed -> replica-1 back after %d ms (rejoin-after 3 probes of %d ms)%n",
                     Duration.ofNanos(System.nanoTime() - resumed).toMillis(), INTERVAL.toMillis());
             long backAt = System.nanoTime();
-            await("reads on replica-1 again", () -> load.startedAfter(backAt).stream().anyMatch(r -> "replica-1".equals(r.node())));
+            await(
+                    "reads on replica-1 again",
+                    () -> load.startedAfter(backAt).stream().anyMatch(r -> "replica-1".equals(r.node())));
             load.close();
-            System.out.printf("reads during the lag episode: %s, failed %d%n", load.perNode(), load.failures().size());
+            System.out.printf(
+                    "reads during the lag episode: %s, failed %d%n",
+                    load.perNode(), load.failures().size());
             assertThat(load.failures()).isEmpty();
         }
     }
@@ -132,9 +150,13 @@ class RouterHealthIT {
             Thread.sleep(INTERVAL.toMillis() * 2);
             long stopping = System.nanoTime();
             replica.stop();
-            await("replica-2 out of rotation", () -> !router.status().node("replica-2").eligible());
+            await(
+                    "replica-2 out of rotation",
+                    () -> !router.status().node("replica-2").eligible());
             long excluded = System.nanoTime();
-            await("replica-2's breaker open", () -> !router.status().node("replica-2").breakerState().equals("closed"));
+            await(
+                    "replica-2's breaker open",
+                    () -> !router.status().node("replica-2").breakerState().equals("closed"));
             NodeStatus status = router.status().node("replica-2");
             assertThat(status.health()).isEqualTo(HealthState.UNREACHABLE);
             Thread.sleep(INTERVAL.toMillis() * 3);
@@ -143,13 +165,20 @@ class RouterHealthIT {
             assertThat(router.status().node("replica-2").breakerState()).isEqualTo("closed");
             load.close();
             List<ReadLoad.Read> failed = load.failures();
-            System.out.printf("replica-2 stopped (fast shutdown) under load: out of rotation %d ms after the stop began; reads %s;"
-                    + " %d failed, all in flight on replica-2 when it shut down: %s%n", (excluded - stopping) / 1_000_000,
-                    load.perNode(), failed.size(), failed.stream().map(ReadLoad.Read::error).distinct().toList());
+            System.out.printf(
+                    "replica-2 stopped (fast shutdown) under load: out of rotation %d ms after the stop began; reads %s;"
+                            + " %d failed, all in flight on replica-2 when it shut down: %s%n",
+                    (excluded - stopping) / 1_000_000,
+                    load.perNode(),
+                    failed.size(),
+                    failed.stream().map(ReadLoad.Read::error).distinct().toList());
             // A fast shutdown ends the sessions it finds; the reads running in them fail (the router retries no
             // statement). Every read that started once the replica was out of rotation succeeded.
-            assertThat(failed).allSatisfy(r -> assertThat(r.startedNanos() - excluded).isNegative());
-            assertThat(load.startedAfter(excluded)).isNotEmpty().allSatisfy(r -> assertThat(r.error()).isNull());
+            assertThat(failed)
+                    .allSatisfy(r -> assertThat(r.startedNanos() - excluded).isNegative());
+            assertThat(load.startedAfter(excluded))
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.error()).isNull());
         }
     }
 
@@ -161,24 +190,37 @@ class RouterHealthIT {
             Thread.sleep(INTERVAL.toMillis() * 2);
             long frozenAt = System.nanoTime();
             replica.freeze();
-            await("replica-1 out of rotation", () -> !router.status().node("replica-1").eligible());
+            await(
+                    "replica-1 out of rotation",
+                    () -> !router.status().node("replica-1").eligible());
             long excludedAt = System.nanoTime();
             Thread.sleep(INTERVAL.toMillis() * 5);
             load.close();
             replica.thaw();
 
             List<ReadLoad.Read> after = load.startedAfter(frozenAt);
-            long lateOnFrozen = load.startedAfter(excludedAt).stream().filter(r -> "replica-1".equals(r.node())).count();
+            long lateOnFrozen = load.startedAfter(excludedAt).stream()
+                    .filter(r -> "replica-1".equals(r.node()))
+                    .count();
             long slowest = after.stream().mapToLong(ReadLoad.Read::nanos).max().orElse(0);
             List<ReadLoad.Read> failed = load.failures();
-            System.out.printf("replica-1 frozen: out of rotation after %d ms, %d reads after the freeze, slowest %d ms, %d failed"
-                    + " (aborted in flight): %s%n", (excludedAt - frozenAt) / 1_000_000, after.size(), slowest / 1_000_000,
-                    failed.size(), failed.stream().map(ReadLoad.Read::error).distinct().toList());
-            assertThat(lateOnFrozen).as("reads that started on the frozen replica after it left rotation").isZero();
+            System.out.printf(
+                    "replica-1 frozen: out of rotation after %d ms, %d reads after the freeze, slowest %d ms, %d failed"
+                            + " (aborted in flight): %s%n",
+                    (excludedAt - frozenAt) / 1_000_000,
+                    after.size(),
+                    slowest / 1_000_000,
+                    failed.size(),
+                    failed.stream().map(ReadLoad.Read::error).distinct().toList());
+            assertThat(lateOnFrozen)
+                    .as("reads that started on the frozen replica after it left rotation")
+                    .isZero();
             assertThat(Duration.ofNanos(slowest)).isLessThan(DETECTED_WITHIN);
             assertThat(router.status().node("replica-1").health()).isEqualTo(HealthState.UNREACHABLE);
         }
-        await("replica-1 back after thaw", () -> router.status().node("replica-1").eligible());
+        await(
+                "replica-1 back after thaw",
+                () -> router.status().node("replica-1").eligible());
     }
 
     @Test
@@ -188,12 +230,16 @@ class RouterHealthIT {
         replica.pauseReplay();
         try {
             execute(cluster.primary(), "INSERT INTO churn(pad) VALUES ('a small step behind')");
-            await("replica-2 a few bytes behind", () -> router.status().node("replica-2").lagBytes() > 0);
+            await(
+                    "replica-2 a few bytes behind",
+                    () -> router.status().node("replica-2").lagBytes() > 0);
             assertThat(router.status().node("replica-2").eligible()).isTrue();
 
             long changed = System.nanoTime();
             router.setLagThresholds(new LagThresholds(1, Duration.ofSeconds(2), 3));
-            await("replica-2 out under the new threshold", () -> !router.status().node("replica-2").eligible());
+            await(
+                    "replica-2 out under the new threshold",
+                    () -> !router.status().node("replica-2").eligible());
             Duration took = Duration.ofNanos(System.nanoTime() - changed);
             System.out.printf("threshold lowered -> replica-2 out after %d ms%n", took.toMillis());
             assertThat(took).isLessThan(DETECTED_WITHIN);
@@ -236,11 +282,14 @@ class RouterHealthIT {
         long promotedAt = System.nanoTime();
         String wroteOn;
         do {
-            try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = router.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("INSERT INTO churn(pad) VALUES ('after promotion')");
                 wroteOn = Where.of(c).node(cluster);
             }
-            assertThat(System.nanoTime() - promotedAt).as("writes reaching replica-1").isLessThan(DEADLINE.toNanos());
+            assertThat(System.nanoTime() - promotedAt)
+                    .as("writes reaching replica-1")
+                    .isLessThan(DEADLINE.toNanos());
         } while (!wroteOn.equals("replica-1"));
         Duration took = Duration.ofNanos(System.nanoTime() - promotedAt);
         System.out.printf("replica-1 promoted -> first write on it after %d ms%n", took.toMillis());
@@ -266,13 +315,15 @@ class RouterHealthIT {
     }
 
     private static void execute(PostgresNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = node.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static String query(PostgresNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = node.dataSource().getConnection();
+                Statement s = c.createStatement();
                 java.sql.ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
@@ -280,6 +331,9 @@ class RouterHealthIT {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
+        Awaitility.await(what)
+                .atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(10))
+                .until(condition::getAsBoolean);
     }
 }

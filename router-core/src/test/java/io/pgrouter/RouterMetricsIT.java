@@ -31,8 +31,12 @@ class RouterMetricsIT {
     private final RecordingListener events = new RecordingListener();
 
     private RoutingDataSource router() {
-        return TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200)).failedReplicaBackoff(Duration.ofMillis(500))
-                .metrics(MicrometerMetrics.of(registry)).listener(events).build();
+        return TestRouters.routerFor(cluster)
+                .probeInterval(Duration.ofMillis(200))
+                .failedReplicaBackoff(Duration.ofMillis(500))
+                .metrics(MicrometerMetrics.of(registry))
+                .listener(events)
+                .build();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -41,7 +45,8 @@ class RouterMetricsIT {
 
     private double decisions(String reason) {
         return registry.find(PgRouterMetrics.ROUTE_DECISIONS).tag("reason", reason).functionCounters().stream()
-                .mapToDouble(FunctionCounter::count).sum();
+                .mapToDouble(FunctionCounter::count)
+                .sum();
     }
 
     private double gauge(String name, String node) {
@@ -49,7 +54,9 @@ class RouterMetricsIT {
     }
 
     private long probes(String node) {
-        return registry.find(PgRouterMetrics.PROBE_LATENCY).tag("node", node).timers().stream().mapToLong(Timer::count).sum();
+        return registry.find(PgRouterMetrics.PROBE_LATENCY).tag("node", node).timers().stream()
+                .mapToLong(Timer::count)
+                .sum();
     }
 
     private static Where read(RoutingDataSource router) throws SQLException {
@@ -63,15 +70,19 @@ class RouterMetricsIT {
     void decisionsLagPoolsAndProbesAreMeasured() throws Exception {
         try (RoutingDataSource router = router()) {
             // The reads below are counted as replica decisions: start from replicas in rotation.
-            await("both replicas eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
-            try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+            await(
+                    "both replicas eligible",
+                    () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+            try (Connection c = router.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("create table if not exists metrics_it (id serial primary key)");
             }
             for (int i = 0; i < 20; i++) {
                 read(router);
             }
             for (int i = 0; i < 4; i++) {
-                try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+                try (Connection c = router.getConnection();
+                        Statement s = c.createStatement()) {
                     s.executeUpdate("insert into metrics_it default values");
                 }
             }
@@ -83,37 +94,59 @@ class RouterMetricsIT {
             assertThat(decisions("replica")).isEqualTo(20);
             assertThat(decisions("primary_write")).isEqualTo(5);
             assertThat(decisions("primary_forced")).isEqualTo(2);
-            assertThat(registry.get(PgRouterMetrics.ROUTE_DECISIONS).tags("node", "primary", "route", "primary",
-                    "reason", "primary_write").functionCounter().count()).isEqualTo(5);
+            assertThat(registry.get(PgRouterMetrics.ROUTE_DECISIONS)
+                            .tags("node", "primary", "route", "primary", "reason", "primary_write")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(5);
 
             long probedBefore = probes("replica-1");
             await("probes of replica-1 are timed", () -> probes("replica-1") >= probedBefore + 3);
             for (PostgresNode replica : cluster.replicas()) {
-                assertThat(gauge(PgRouterMetrics.REPLICA_LAG_BYTES, replica.name())).isGreaterThanOrEqualTo(0);
-                assertThat(gauge(PgRouterMetrics.REPLICA_LAG_SECONDS, replica.name())).isGreaterThanOrEqualTo(0);
-                assertThat(gauge(PgRouterMetrics.NODE_STATE, replica.name())).as("healthy").isEqualTo(1);
-                assertThat(gauge(PgRouterMetrics.NODE_IN_ROTATION, replica.name())).isEqualTo(1);
+                assertThat(gauge(PgRouterMetrics.REPLICA_LAG_BYTES, replica.name()))
+                        .isGreaterThanOrEqualTo(0);
+                assertThat(gauge(PgRouterMetrics.REPLICA_LAG_SECONDS, replica.name()))
+                        .isGreaterThanOrEqualTo(0);
+                assertThat(gauge(PgRouterMetrics.NODE_STATE, replica.name()))
+                        .as("healthy")
+                        .isEqualTo(1);
+                assertThat(gauge(PgRouterMetrics.NODE_IN_ROTATION, replica.name()))
+                        .isEqualTo(1);
                 assertThat(gauge(PgRouterMetrics.NODE_ROLE, replica.name())).isZero();
-                assertThat(gauge(PgRouterMetrics.NODE_BREAKER_STATE, replica.name())).as("closed").isZero();
-                assertThat(registry.get("hikaricp.connections.acquire").tag("pool", "pgrouter-" + replica.name())
-                        .timer().count()).as("HikariCP timed the acquisitions").isPositive();
+                assertThat(gauge(PgRouterMetrics.NODE_BREAKER_STATE, replica.name()))
+                        .as("closed")
+                        .isZero();
+                assertThat(registry.get("hikaricp.connections.acquire")
+                                .tag("pool", "pgrouter-" + replica.name())
+                                .timer()
+                                .count())
+                        .as("HikariCP timed the acquisitions")
+                        .isPositive();
             }
             assertThat(gauge(PgRouterMetrics.REPLICA_LAG_BYTES, "primary")).isNaN();
             assertThat(gauge(PgRouterMetrics.NODE_ROLE, "primary")).isEqualTo(1);
-            assertThat(registry.get("hikaricp.connections.max").tag("pool", "pgrouter-primary").gauge().value())
+            assertThat(registry.get("hikaricp.connections.max")
+                            .tag("pool", "pgrouter-primary")
+                            .gauge()
+                            .value())
                     .isEqualTo(PoolSettings.PRIMARY_DEFAULTS.maximumPoolSize());
             assertThat(gauge(PgRouterMetrics.POOL_UTILIZATION, "primary")).isBetween(0.0, 1.0);
-            Timer primaryProbes = registry.get(PgRouterMetrics.PROBE_LATENCY).tags("node", "primary", "outcome", "success")
+            Timer primaryProbes = registry.get(PgRouterMetrics.PROBE_LATENCY)
+                    .tags("node", "primary", "outcome", "success")
                     .timer();
             assertThat(primaryProbes.count()).isPositive();
-            System.out.printf("metrics: lag replica-1 %.0f bytes / %.3f s, probe primary mean %.2f ms max %.2f ms over"
-                    + " %d probes, primary pool utilization %.2f%n", gauge(PgRouterMetrics.REPLICA_LAG_BYTES, "replica-1"),
+            System.out.printf(
+                    "metrics: lag replica-1 %.0f bytes / %.3f s, probe primary mean %.2f ms max %.2f ms over"
+                            + " %d probes, primary pool utilization %.2f%n",
+                    gauge(PgRouterMetrics.REPLICA_LAG_BYTES, "replica-1"),
                     gauge(PgRouterMetrics.REPLICA_LAG_SECONDS, "replica-1"),
                     primaryProbes.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
-                    primaryProbes.max(java.util.concurrent.TimeUnit.MILLISECONDS), primaryProbes.count(),
+                    primaryProbes.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    primaryProbes.count(),
                     gauge(PgRouterMetrics.POOL_UTILIZATION, "primary"));
 
-            JsonNode status = JsonMapper.builder().build().readTree(router.status().toJson());
+            JsonNode status =
+                    JsonMapper.builder().build().readTree(router.status().toJson());
             assertThat(status.get("nodes")).hasSize(3);
             JsonNode replica = status.get("nodes").get(1);
             assertThat(replica.get("name").asString()).isEqualTo("replica-1");
@@ -122,7 +155,9 @@ class RouterMetricsIT {
             assertThat(replica.get("lastProbeAt").asString()).endsWith("Z");
             assertThat(status.toString()).doesNotContain(cluster.password());
         }
-        assertThat(registry.find(PgRouterMetrics.NODE_STATE).gauges()).as("removed on close").isEmpty();
+        assertThat(registry.find(PgRouterMetrics.NODE_STATE).gauges())
+                .as("removed on close")
+                .isEmpty();
     }
 
     @Test
@@ -130,24 +165,37 @@ class RouterMetricsIT {
         PostgresNode first = cluster.replica(0);
         PostgresNode second = cluster.replica(1);
         try (RoutingDataSource router = router()) {
-            await("both replicas in rotation", () -> gauge(PgRouterMetrics.NODE_IN_ROTATION, first.name()) == 1
-                    && gauge(PgRouterMetrics.NODE_IN_ROTATION, second.name()) == 1);
+            await(
+                    "both replicas in rotation",
+                    () -> gauge(PgRouterMetrics.NODE_IN_ROTATION, first.name()) == 1
+                            && gauge(PgRouterMetrics.NODE_IN_ROTATION, second.name()) == 1);
             events.clear();
 
             first.stop();
             try {
-                await("replica-1 leaves rotation", () -> events.heard(NodeStateChangeEvent.class, e ->
-                        e.node().equals(first.name()) && !e.inRotation()));
-                assertThat(gauge(PgRouterMetrics.NODE_IN_ROTATION, first.name())).isZero();
-                assertThat(gauge(PgRouterMetrics.NODE_STATE, first.name())).as("unreachable").isEqualTo(4);
-                assertThat(gauge(PgRouterMetrics.REPLICA_LAG_BYTES, first.name())).isNaN();
+                await(
+                        "replica-1 leaves rotation",
+                        () -> events.heard(
+                                NodeStateChangeEvent.class, e -> e.node().equals(first.name()) && !e.inRotation()));
+                assertThat(gauge(PgRouterMetrics.NODE_IN_ROTATION, first.name()))
+                        .isZero();
+                assertThat(gauge(PgRouterMetrics.NODE_STATE, first.name()))
+                        .as("unreachable")
+                        .isEqualTo(4);
+                assertThat(gauge(PgRouterMetrics.REPLICA_LAG_BYTES, first.name()))
+                        .isNaN();
                 assertThat(read(router).node(cluster)).isEqualTo(second.name());
-                assertThat(events.of(FallbackEvent.class)).as("replica-2 still serves").isEmpty();
+                assertThat(events.of(FallbackEvent.class))
+                        .as("replica-2 still serves")
+                        .isEmpty();
 
                 second.stop();
                 try {
                     await("fallback starts", () -> events.heard(FallbackEvent.class, FallbackEvent::started));
-                    assertThat(registry.get(PgRouterMetrics.ROUTE_FALLBACK).gauge().value()).isEqualTo(1);
+                    assertThat(registry.get(PgRouterMetrics.ROUTE_FALLBACK)
+                                    .gauge()
+                                    .value())
+                            .isEqualTo(1);
                     double fallbacksBefore = decisions("fallback_no_eligible_replica");
                     assertThat(read(router).node(cluster)).isEqualTo("primary");
                     assertThat(decisions("fallback_no_eligible_replica")).isEqualTo(fallbacksBefore + 1);
@@ -155,14 +203,19 @@ class RouterMetricsIT {
                     second.start();
                 }
                 await("fallback ends", () -> events.heard(FallbackEvent.class, e -> !e.started()));
-                assertThat(registry.get(PgRouterMetrics.ROUTE_FALLBACK).gauge().value()).isZero();
+                assertThat(registry.get(PgRouterMetrics.ROUTE_FALLBACK).gauge().value())
+                        .isZero();
             } finally {
                 first.start();
             }
             await("replica-1 back in rotation", () -> gauge(PgRouterMetrics.NODE_IN_ROTATION, first.name()) == 1);
-            assertThat(events.heard(NodeStateChangeEvent.class, e -> e.node().equals(first.name())
-                    && e.to() == HealthState.HEALTHY && e.inRotation())).isTrue();
-            assertThat(gauge(PgRouterMetrics.NODE_BREAKER_STATE, first.name())).as("closed again").isZero();
+            assertThat(events.heard(
+                            NodeStateChangeEvent.class,
+                            e -> e.node().equals(first.name()) && e.to() == HealthState.HEALTHY && e.inRotation()))
+                    .isTrue();
+            assertThat(gauge(PgRouterMetrics.NODE_BREAKER_STATE, first.name()))
+                    .as("closed again")
+                    .isZero();
             events.all().forEach(e -> System.out.println("event: " + e));
         }
     }

@@ -37,9 +37,16 @@ class RouterPropertyTest {
     @Test
     void theDocumentedKeysAreTheEnumsKeys() throws IOException {
         // A few of each kind first, so that a parser that finds nothing cannot pass.
-        assertThat(documentedKeys()).contains("pgrouter.primary.host", "pgrouter.replicas[i].password-file",
-                "pgrouter.replicas[i].properties.<name>", "pgrouter.pool.replica.idle-timeout",
-                "pgrouter.primary.ssl.key-password", "pgrouter.selection", "pgrouter.enabled").hasSizeGreaterThan(40);
+        assertThat(documentedKeys())
+                .contains(
+                        "pgrouter.primary.host",
+                        "pgrouter.replicas[i].password-file",
+                        "pgrouter.replicas[i].properties.<name>",
+                        "pgrouter.pool.replica.idle-timeout",
+                        "pgrouter.primary.ssl.key-password",
+                        "pgrouter.selection",
+                        "pgrouter.enabled")
+                .hasSizeGreaterThan(40);
         assertThat(enumKeys()).containsExactlyElementsOf(documentedKeys());
     }
 
@@ -47,9 +54,12 @@ class RouterPropertyTest {
     void theCoreAcceptsEveryKey() {
         for (String key : enumKeys()) {
             String concrete = key.replace("[i]", "[0]").replace("<name>", "ApplicationName");
-            Throwable error = catchThrowable(() -> RoutingDataSource.fromProperties(Map.of(concrete, "x")).close());
+            Throwable error = catchThrowable(() ->
+                    RoutingDataSource.fromProperties(Map.of(concrete, "x")).close());
             // One key alone never makes a valid router: the error must be about the value or a missing key.
-            assertThat(error).as(concrete).isInstanceOf(IllegalArgumentException.class)
+            assertThat(error)
+                    .as(concrete)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageNotContaining("unknown configuration key");
         }
     }
@@ -57,10 +67,11 @@ class RouterPropertyTest {
     @Test
     void secretsArePasswordsAndPerNodeKeysNameANode() {
         assertThat(Arrays.stream(RouterProperty.values()).filter(RouterProperty::isSecret))
-                .containsExactlyInAnyOrder(RouterProperty.PASSWORD, RouterProperty.SSL_KEY_PASSWORD,
-                        RouterProperty.PROBE_PASSWORD);
+                .containsExactlyInAnyOrder(
+                        RouterProperty.PASSWORD, RouterProperty.SSL_KEY_PASSWORD, RouterProperty.PROBE_PASSWORD);
         for (RouterProperty property : RouterProperty.values()) {
-            assertThat(property.isPerNode()).as(property.name())
+            assertThat(property.isPerNode())
+                    .as(property.name())
                     .isEqualTo(property.keys().stream().anyMatch(key -> key.startsWith("pgrouter.replicas[i].")));
             assertThat(property.description()).as(property.name()).isNotBlank().doesNotContain("\n");
             assertThat(property.defaultValue()).as(property.name()).isNotBlank();
@@ -73,9 +84,12 @@ class RouterPropertyTest {
         assertThat(RouterProperty.URL.replicaKey(2)).isEqualTo("pgrouter.replicas[2].url");
         assertThat(RouterProperty.SSL_MODE.key()).isEqualTo("pgrouter.ssl.mode");
         assertThat(RouterProperty.SSL_MODE.replicaKey(0)).isEqualTo("pgrouter.replicas[0].ssl.mode");
-        assertThat(RouterProperty.MINIMUM_IDLE.poolKey(NodeRole.REPLICA)).isEqualTo("pgrouter.pool.replica.minimum-idle");
-        assertThatThrownBy(() -> RouterProperty.WEIGHT.primaryKey()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("WEIGHT has no key for the primary").hasMessageContaining("pgrouter.replicas[i].weight");
+        assertThat(RouterProperty.MINIMUM_IDLE.poolKey(NodeRole.REPLICA))
+                .isEqualTo("pgrouter.pool.replica.minimum-idle");
+        assertThatThrownBy(() -> RouterProperty.WEIGHT.primaryKey())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("WEIGHT has no key for the primary")
+                .hasMessageContaining("pgrouter.replicas[i].weight");
         assertThatThrownBy(() -> RouterProperty.URL.key()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> RouterProperty.SELECTION.poolKey(NodeRole.PRIMARY))
                 .isInstanceOf(IllegalStateException.class);

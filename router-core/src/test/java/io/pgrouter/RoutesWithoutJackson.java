@@ -28,8 +28,10 @@ public final class RoutesWithoutJackson implements Function<Map<String, String>,
         }
         Map<String, String> seen = new LinkedHashMap<>();
         try (RoutingDataSource router = RoutingDataSource.fromProperties(properties)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> router.status().replicas().get(0).eligible());
-            try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().replicas().get(0).eligible());
+            try (Connection c = router.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("create temporary table without_jackson (id int)");
                 seen.put("write in recovery", inRecovery(s));
             }

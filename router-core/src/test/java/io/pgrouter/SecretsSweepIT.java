@@ -45,10 +45,13 @@ class SecretsSweepIT {
 
     @BeforeAll
     static void createRoles() throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + APP_USER + "') THEN CREATE ROLE "
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + APP_USER
+                    + "') THEN CREATE ROLE "
                     + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'; END IF;"
-                    + " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + PROBE_USER + "') THEN CREATE ROLE " + PROBE_USER
+                    + " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + PROBE_USER + "') THEN CREATE ROLE "
+                    + PROBE_USER
                     + " LOGIN PASSWORD '" + PROBE_PASSWORD + "' IN ROLE pg_monitor; END IF; END $$");
         }
         cluster.awaitReplicated(Duration.ofSeconds(30));
@@ -62,20 +65,38 @@ class SecretsSweepIT {
     void noSecretAppearsInAnythingTheRouterPrintsOrLogs() throws Exception {
         String output = runChild(false);
         // Not vacuous: the run went through every step, logged at DEBUG, and met the failures it was meant to.
-        assertThat(output).contains("=== a router that works", "=== wrong password", "=== a node down", "=== bad configuration",
-                "=== done", " DEBUG ", "status: ", "json: ", "meter: MeterId{name='pgrouter.", "password authentication failed",
-                "pgrouter.ssl.mode must be one of", "exception: ");
+        assertThat(output)
+                .contains(
+                        "=== a router that works",
+                        "=== wrong password",
+                        "=== a node down",
+                        "=== bad configuration",
+                        "=== done",
+                        " DEBUG ",
+                        "status: ",
+                        "json: ",
+                        "meter: MeterId{name='pgrouter.",
+                        "password authentication failed",
+                        "pgrouter.ssl.mode must be one of",
+                        "exception: ");
         for (String secret : secrets()) {
-            assertThat(linesContaining(output, secret)).as("lines holding a secret").isEmpty();
+            assertThat(linesContaining(output, secret))
+                    .as("lines holding a secret")
+                    .isEmpty();
         }
-        System.out.printf("secrets sweep: %d lines, %d at DEBUG, no secret%n", output.lines().count(),
+        System.out.printf(
+                "secrets sweep: %d lines, %d at DEBUG, no secret%n",
+                output.lines().count(),
                 output.lines().filter(l -> l.contains(" DEBUG ")).count());
     }
 
     @Test
     void theSweepSeesASecretLoggedAtDebug() throws Exception {
         String output = runChild(true);
-        assertThat(linesContaining(output, PROBE_PASSWORD)).singleElement().asString().contains("DEBUG io.pgrouter.sweep.leak");
+        assertThat(linesContaining(output, PROBE_PASSWORD))
+                .singleElement()
+                .asString()
+                .contains("DEBUG io.pgrouter.sweep.leak");
     }
 
     private static List<String> linesContaining(String output, String secret) {
@@ -84,26 +105,42 @@ class SecretsSweepIT {
 
     private String runChild(boolean leak) throws IOException, InterruptedException {
         Path julConfig = dir.resolve("logging.properties");
-        Files.writeString(julConfig, "handlers=java.util.logging.ConsoleHandler\njava.util.logging.ConsoleHandler.level=ALL\n"
-                + ".level=INFO\norg.postgresql.level=FINE\n");
+        Files.writeString(
+                julConfig,
+                "handlers=java.util.logging.ConsoleHandler\njava.util.logging.ConsoleHandler.level=ALL\n"
+                        + ".level=INFO\norg.postgresql.level=FINE\n");
         Path log = dir.resolve("child.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
                 "-Djava.util.logging.config.file=" + julConfig,
                 "-Dpgrouter.sweep.leak=" + leak,
                 SecretsSweepRun.class.getName(),
-                cluster.primary().jdbcUrl(), cluster.replica(0).jdbcUrl(), cluster.tls().caCertificate().toString(),
-                cluster.tls().clientKeyStore().toString(), cluster.tls().clientKeyStorePassword(), APP_USER, APP_PASSWORD,
-                PROBE_USER, PROBE_PASSWORD));
+                cluster.primary().jdbcUrl(),
+                cluster.replica(0).jdbcUrl(),
+                cluster.tls().caCertificate().toString(),
+                cluster.tls().clientKeyStore().toString(),
+                cluster.tls().clientKeyStorePassword(),
+                APP_USER,
+                APP_PASSWORD,
+                PROBE_USER,
+                PROBE_PASSWORD));
         // The secrets are on this command line only: the child's own output is what is checked.
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!child.waitFor(3, TimeUnit.MINUTES)) {
             child.destroyForcibly();
-            throw new AssertionError("the sweep's JVM did not finish within 3 minutes; its output:\n" + Files.readString(log));
+            throw new AssertionError(
+                    "the sweep's JVM did not finish within 3 minutes; its output:\n" + Files.readString(log));
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(child.exitValue()).as("exit code of the sweep's JVM; its output:\n%s", output).isZero();
+        assertThat(child.exitValue())
+                .as("exit code of the sweep's JVM; its output:\n%s", output)
+                .isZero();
         return output;
     }
 }

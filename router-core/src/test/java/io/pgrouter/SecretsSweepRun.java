@@ -44,7 +44,8 @@ final class SecretsSweepRun {
         good.put("pgrouter.probe.interval", "200ms");
 
         if (Boolean.getBoolean("pgrouter.sweep.leak")) {
-            LoggerFactory.getLogger("io.pgrouter.sweep.leak").debug("deliberate leak for the sweep's own test: {}", probePassword);
+            LoggerFactory.getLogger("io.pgrouter.sweep.leak")
+                    .debug("deliberate leak for the sweep's own test: {}", probePassword);
             section("done");
             return;
         }
@@ -52,8 +53,11 @@ final class SecretsSweepRun {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         section("a router that works");
         try (RoutingDataSource router = fromProperties(good, registry)) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> router.status().node("replica-1").eligible());
-            try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().node("replica-1").eligible());
+            try (Connection c = router.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("SELECT 1");
                 out.println("connection: " + c);
             }
@@ -77,8 +81,13 @@ final class SecretsSweepRun {
         wrong.put("pgrouter.probe.password", probePassword + "-wrong");
         wrong.put("pgrouter.pool.primary.connection-timeout", "1s");
         try (RoutingDataSource router = RoutingDataSource.fromProperties(wrong)) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> router.status().node("primary").notEligibleReason() != null
-                    && !router.status().node("primary").notEligibleReason().contains("not probed"));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().node("primary").notEligibleReason() != null
+                            && !router.status()
+                                    .node("primary")
+                                    .notEligibleReason()
+                                    .contains("not probed"));
             attempt(() -> {
                 try (Connection c = router.getConnection()) {
                     return c.createStatement().execute("SELECT 1");
@@ -86,34 +95,54 @@ final class SecretsSweepRun {
                     throw new IllegalStateException(e);
                 }
             });
-            out.println("status: " + router.status() + "\njson: " + router.status().toJson());
+            out.println(
+                    "status: " + router.status() + "\njson: " + router.status().toJson());
         }
 
         section("a node down");
         Map<String, String> down = new HashMap<>(good);
         down.put("pgrouter.replicas[0].url", "jdbc:postgresql://127.0.0.1:1/postgres");
         try (RoutingDataSource router = RoutingDataSource.fromProperties(down)) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> router.status().node("replica-1").notEligibleReason() != null
-                    && router.status().node("replica-1").notEligibleReason().contains("probe failed"));
-            out.println("status: " + router.status() + "\njson: " + router.status().toJson());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().node("replica-1").notEligibleReason() != null
+                            && router.status()
+                                    .node("replica-1")
+                                    .notEligibleReason()
+                                    .contains("probe failed"));
+            out.println(
+                    "status: " + router.status() + "\njson: " + router.status().toJson());
         }
 
         section("bad configuration");
         for (Map.Entry<String, String> change : Map.of(
-                "pgrouter.primary.password-file", "/nonexistent/app-password",
-                "pgrouter.primary.url", primaryUrl + "?password=" + appPassword,
-                "pgrouter.ssl.mode", "verify-fool",
-                "pgrouter.ssl.key", "/nonexistent/key.p12",
-                "pgrouter.probe.password-file", "/nonexistent/probe",
-                "pgrouter.primary.properties.sslpassword", probePassword,
-                "pgrouter.probe.username", "").entrySet()) {
+                        "pgrouter.primary.password-file", "/nonexistent/app-password",
+                        "pgrouter.primary.url", primaryUrl + "?password=" + appPassword,
+                        "pgrouter.ssl.mode", "verify-fool",
+                        "pgrouter.ssl.key", "/nonexistent/key.p12",
+                        "pgrouter.probe.password-file", "/nonexistent/probe",
+                        "pgrouter.primary.properties.sslpassword", probePassword,
+                        "pgrouter.probe.username", "")
+                .entrySet()) {
             Map<String, String> bad = new HashMap<>(good);
             bad.put(change.getKey(), change.getValue());
             attempt(() -> RoutingDataSource.fromProperties(bad));
         }
-        Map<String, String> env = Map.of("POSTGRES_HOST", "127.0.0.1", "POSTGRES_USER", "app", "POSTGRES_PASSWORD", appPassword,
-                "POSTGRES_PROBE_USER", "monitor", "POSTGRES_PROBE_PASSWORD", probePassword, "POSTGRES_SSL_KEY_PASSWORD", args[4],
-                "DB_POOL_SIZE", "-3");
+        Map<String, String> env = Map.of(
+                "POSTGRES_HOST",
+                "127.0.0.1",
+                "POSTGRES_USER",
+                "app",
+                "POSTGRES_PASSWORD",
+                appPassword,
+                "POSTGRES_PROBE_USER",
+                "monitor",
+                "POSTGRES_PROBE_PASSWORD",
+                probePassword,
+                "POSTGRES_SSL_KEY_PASSWORD",
+                args[4],
+                "DB_POOL_SIZE",
+                "-3");
         attempt(() -> RoutingDataSource.fromEnvironment(env));
         section("done");
     }
@@ -121,7 +150,9 @@ final class SecretsSweepRun {
     private static RoutingDataSource fromProperties(Map<String, String> properties, SimpleMeterRegistry registry) {
         // The builder path with meters: the same keys as fromProperties, through TlsSettings and probeLogin.
         return RoutingDataSource.builder()
-                .primary(properties.get("pgrouter.primary.url"), properties.get("pgrouter.primary.username"),
+                .primary(
+                        properties.get("pgrouter.primary.url"),
+                        properties.get("pgrouter.primary.username"),
                         properties.get("pgrouter.primary.password"))
                 .replica("replica-1", properties.get("pgrouter.replicas[0].url"), null, null)
                 .tls(TlsSettings.verifyFull(java.nio.file.Path.of(properties.get("pgrouter.ssl.root-cert")))

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
-import java.util.Arrays;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +28,58 @@ class StatusJsonTest {
     }
 
     private static RouterStatus status() {
-        NodeStatus primary = new NodeStatus("primary", NodeRole.PRIMARY, "active", false, null, 1, 2, 2, 3, 5, 0,
-                routes(0, 42), HealthState.HEALTHY, -1, -1, null, false, 1, "closed",
-                Instant.parse("2026-01-02T03:04:05.123Z"), 1.5);
-        NodeStatus replica = new NodeStatus("db \"east\"\n", NodeRole.REPLICA, "drained", false, "drained by an operator",
-                3, 0, 0, 1, 1, 0, routes(7, 0), HealthState.LAGGING, -1, 2500, "primary_unreachable_bound", true, 1, "half_open", null, 0);
-        return new RouterStatus(Instant.parse("2026-01-02T03:04:06Z"), true, true, false, "least-in-flight",
-                new LagThresholds(1024, Duration.ofSeconds(5), 3), List.of(primary, replica));
+        NodeStatus primary = new NodeStatus(
+                "primary",
+                NodeRole.PRIMARY,
+                "active",
+                false,
+                null,
+                1,
+                2,
+                2,
+                3,
+                5,
+                0,
+                routes(0, 42),
+                HealthState.HEALTHY,
+                -1,
+                -1,
+                null,
+                false,
+                1,
+                "closed",
+                Instant.parse("2026-01-02T03:04:05.123Z"),
+                1.5);
+        NodeStatus replica = new NodeStatus(
+                "db \"east\"\n",
+                NodeRole.REPLICA,
+                "drained",
+                false,
+                "drained by an operator",
+                3,
+                0,
+                0,
+                1,
+                1,
+                0,
+                routes(7, 0),
+                HealthState.LAGGING,
+                -1,
+                2500,
+                "primary_unreachable_bound",
+                true,
+                1,
+                "half_open",
+                null,
+                0);
+        return new RouterStatus(
+                Instant.parse("2026-01-02T03:04:06Z"),
+                true,
+                true,
+                false,
+                "least-in-flight",
+                new LagThresholds(1024, Duration.ofSeconds(5), 3),
+                List.of(primary, replica));
     }
 
     @Test
@@ -50,8 +95,16 @@ class StatusJsonTest {
         assertThat(json.get("lagThresholds").get("maxDelayMillis").asLong()).isEqualTo(5000);
         assertThat(json.get("lagThresholds").get("rejoinAfter").asInt()).isEqualTo(3);
         assertThat(json.get("nodes")).hasSize(2);
-        assertThat(json.propertyNames()).hasSize(RouterStatus.class.getRecordComponents().length).containsExactly("takenAt", "replicasEnabled", "fallbackToPrimary",
-                "forcePrimary", "selection", "lagThresholds", "nodes");
+        assertThat(json.propertyNames())
+                .hasSize(RouterStatus.class.getRecordComponents().length)
+                .containsExactly(
+                        "takenAt",
+                        "replicasEnabled",
+                        "fallbackToPrimary",
+                        "forcePrimary",
+                        "selection",
+                        "lagThresholds",
+                        "nodes");
     }
 
     @Test
@@ -74,7 +127,9 @@ class StatusJsonTest {
         assertThat(primary.get("routes").propertyNames()).hasSize(RouteReason.values().length);
         assertThat(primary.get("totalRoutes").asLong()).isEqualTo(42);
         assertThat(primary.get("health").asString()).isEqualTo("healthy");
-        assertThat(primary.get("lagBytes").isNull()).as("unknown is null, not -1").isTrue();
+        assertThat(primary.get("lagBytes").isNull())
+                .as("unknown is null, not -1")
+                .isTrue();
         assertThat(primary.get("lagMillis").isNull()).isTrue();
         assertThat(primary.get("lagBasis").isNull()).isTrue();
         assertThat(primary.get("replayPaused").asBoolean()).isFalse();
@@ -83,7 +138,8 @@ class StatusJsonTest {
         assertThat(primary.get("lastProbeAt").asString()).isEqualTo("2026-01-02T03:04:05.123Z");
         assertThat(primary.get("lastProbeMillis").asDouble()).isEqualTo(1.5);
         // A component added to the record later must show up here too.
-        List<String> components = Arrays.stream(NodeStatus.class.getRecordComponents()).map(RecordComponent::getName)
+        List<String> components = Arrays.stream(NodeStatus.class.getRecordComponents())
+                .map(RecordComponent::getName)
                 .toList();
         assertThat(primary.propertyNames()).containsAll(components).hasSize(components.size() + 2);
     }
@@ -95,7 +151,9 @@ class StatusJsonTest {
 
         assertThat(replica.get("name").asString()).isEqualTo("db \"east\"\n");
         assertThat(replica.get("notEligibleReason").asString()).isEqualTo("drained by an operator");
-        assertThat(replica.get("lagBytes").isNull()).as("bytes unknown while the primary does not answer").isTrue();
+        assertThat(replica.get("lagBytes").isNull())
+                .as("bytes unknown while the primary does not answer")
+                .isTrue();
         assertThat(replica.get("lagMillis").asLong()).as("the bound").isEqualTo(2500);
         assertThat(replica.get("lagBasis").asString()).isEqualTo("primary_unreachable_bound");
         assertThat(replica.get("replayPaused").asBoolean()).isTrue();

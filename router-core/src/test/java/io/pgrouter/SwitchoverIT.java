@@ -53,7 +53,9 @@ class SwitchoverIT {
             System.out.println(report.toText());
             assertThat(report.result()).isEqualTo(Result.DRY_RUN_PASSED);
             assertThat(report.checks()).isNotEmpty().allMatch(SwitchoverReport.Check::passed);
-            assertThat(report.steps()).extracting(SwitchoverReport.StepTiming::step).containsExactly(SwitchoverStep.PRECHECK);
+            assertThat(report.steps())
+                    .extracting(SwitchoverReport.StepTiming::step)
+                    .containsExactly(SwitchoverStep.PRECHECK);
             assertThat(report.estimatesMillis()).containsKeys("signal-wait", "catch-up", "pause-before-promotion");
             assertThat(report.toJson()).contains("\"result\":\"dry_run_passed\"");
             assertThat(serverState()).isEqualTo(before);
@@ -69,7 +71,8 @@ class SwitchoverIT {
             target.pauseReplay();
             try (WriteLoad load = new WriteLoad(router, 0, IDS, 4, 5)) {
                 awaitAcknowledged(load, 200);
-                SwitchoverReport report = router.switchover("replica-1",
+                SwitchoverReport report = router.switchover(
+                        "replica-1",
                         SwitchoverOptions.custom().maxLagBytes(1024).build());
                 System.out.println(report.toText());
                 assertThat(report.result()).isEqualTo(Result.CHECKS_FAILED);
@@ -93,12 +96,18 @@ class SwitchoverIT {
             try (WriteLoad load = new WriteLoad(router, 0, IDS, 4, 5)) {
                 awaitAcknowledged(load, 100);
                 target.setReplayDelay(Duration.ofSeconds(4));
-                SwitchoverReport report = router.switchover("replica-1", SwitchoverOptions.custom()
-                        .maxPause(Duration.ofMillis(1500)).drainTimeout(Duration.ofMillis(500)).maxLagBytes(Long.MAX_VALUE).build());
+                SwitchoverReport report = router.switchover(
+                        "replica-1",
+                        SwitchoverOptions.custom()
+                                .maxPause(Duration.ofMillis(1500))
+                                .drainTimeout(Duration.ofMillis(500))
+                                .maxLagBytes(Long.MAX_VALUE)
+                                .build());
                 System.out.println(report.toText());
                 assertThat(report.result()).isEqualTo(Result.ABORTED);
                 assertThat(report.failedStep()).isEqualTo(SwitchoverStep.CATCH_UP);
-                assertThat(report.step(SwitchoverStep.ROLLBACK)).hasValueSatisfying(s -> assertThat(s.ok()).isTrue());
+                assertThat(report.step(SwitchoverStep.ROLLBACK))
+                        .hasValueSatisfying(s -> assertThat(s.ok()).isTrue());
                 int acknowledgedAtAbort = load.acknowledged().size();
                 awaitAcknowledged(load, acknowledgedAtAbort + 100);
                 assertThat(load.failures()).isEmpty();
@@ -120,12 +129,15 @@ class SwitchoverIT {
             awaitEligible(router, "replica-1");
             try (WriteLoad load = new WriteLoad(router, 0, IDS, 4, 5)) {
                 awaitAcknowledged(load, 100);
-                SwitchoverReport report = router.switchover("replica-1", SwitchoverOptions.custom()
-                        .progress(step -> {
-                            if (step == SwitchoverStep.CATCH_UP) {
-                                target.kill();
-                            }
-                        }).build());
+                SwitchoverReport report = router.switchover(
+                        "replica-1",
+                        SwitchoverOptions.custom()
+                                .progress(step -> {
+                                    if (step == SwitchoverStep.CATCH_UP) {
+                                        target.kill();
+                                    }
+                                })
+                                .build());
                 System.out.println(report.toText());
                 assertThat(report.result()).isEqualTo(Result.ABORTED);
                 assertThat(report.failedStep()).isEqualTo(SwitchoverStep.CATCH_UP);
@@ -157,10 +169,16 @@ class SwitchoverIT {
                 for (RoutingDataSource r : routers) {
                     awaitEligible(r, target);
                 }
-                int before = loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
-                await().atMost(GENEROUS).until(() -> loads.stream().mapToInt(l -> l.acknowledged().size()).sum() >= before + 300);
+                int before =
+                        loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
+                await().atMost(GENEROUS)
+                        .until(() -> loads.stream()
+                                        .mapToInt(l -> l.acknowledged().size())
+                                        .sum()
+                                >= before + 300);
                 SwitchoverReport report = initiator.switchover(target, SwitchoverOptions.ofDefaults());
-                System.out.println("round " + round + " from router " + round % routers.size() + ":\n" + report.toText());
+                System.out.println(
+                        "round " + round + " from router " + round % routers.size() + ":\n" + report.toText());
                 assertThat(report.result()).as(report.toString()).isEqualTo(Result.COMPLETED);
                 reports.add(report);
                 PostgresNode promoted = cluster.node(target);
@@ -169,7 +187,11 @@ class SwitchoverIT {
                 cluster.rejoinAsStandby(old);
             }
             int before = loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
-            await().atMost(GENEROUS).until(() -> loads.stream().mapToInt(l -> l.acknowledged().size()).sum() >= before + 300);
+            await().atMost(GENEROUS)
+                    .until(() -> loads.stream()
+                                    .mapToInt(l -> l.acknowledged().size())
+                                    .sum()
+                            >= before + 300);
         } finally {
             for (WriteLoad load : loads) {
                 load.close();
@@ -177,20 +199,30 @@ class SwitchoverIT {
         }
         for (int i = 0; i < loads.size(); i++) {
             WriteLoad load = loads.get(i);
-            System.out.printf("router %d: %s; failed writes %d %s; reads %d, failed %d%n", i, load.latencySummary(),
-                    load.failed(), load.failures(), load.reads(), load.readFailures());
+            System.out.printf(
+                    "router %d: %s; failed writes %d %s; reads %d, failed %d%n",
+                    i, load.latencySummary(), load.failed(), load.failures(), load.reads(), load.readFailures());
         }
         for (SwitchoverReport report : reports) {
-            System.out.printf("switchover %s -> %s: held %d ms, %d writes waited (max %d ms, p99 %d ms), %d failed, total %d ms%n",
-                    report.from(), report.to(), report.writePause().held().toMillis(), report.writePause().waited(),
-                    report.writePause().max().toMillis(), report.writePause().p99().toMillis(), report.writePause().failed(),
+            System.out.printf(
+                    "switchover %s -> %s: held %d ms, %d writes waited (max %d ms, p99 %d ms), %d failed, total %d ms%n",
+                    report.from(),
+                    report.to(),
+                    report.writePause().held().toMillis(),
+                    report.writePause().waited(),
+                    report.writePause().max().toMillis(),
+                    report.writePause().p99().toMillis(),
+                    report.writePause().failed(),
                     report.duration().toMillis());
         }
         Set<Long> onPrimary = ids(cluster.primary().dataSource());
         for (int i = 0; i < loads.size(); i++) {
-            assertThat(onPrimary).as("router %d's acknowledged ids on the final primary", i).containsAll(loads.get(i).acknowledged());
+            assertThat(onPrimary)
+                    .as("router %d's acknowledged ids on the final primary", i)
+                    .containsAll(loads.get(i).acknowledged());
         }
-        assertThat(reports).allSatisfy(report -> assertThat(report.writePause().failed()).isZero());
+        assertThat(reports)
+                .allSatisfy(report -> assertThat(report.writePause().failed()).isZero());
         // Every router initiated at least one round: none may have failed a write.
         assertThat(loads).allSatisfy(load -> assertThat(load.failures()).isEmpty());
         routers.forEach(RoutingDataSource::close);
@@ -208,21 +240,27 @@ class SwitchoverIT {
     private static Map<String, String> serverState() throws SQLException {
         Map<String, String> state = new LinkedHashMap<>();
         for (PostgresNode node : cluster.nodes()) {
-            try (Connection c = node.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(
-                    "SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only'),"
-                            + " coalesce(current_setting('pgrouter.switchover', true), ''),"
-                            + " (SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_file_settings"
-                            + "   WHERE sourcefile LIKE '%postgresql.auto.conf')")) {
+            try (Connection c = node.dataSource().getConnection();
+                    ResultSet rs = c.createStatement()
+                            .executeQuery(
+                                    "SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only'),"
+                                            + " coalesce(current_setting('pgrouter.switchover', true), ''),"
+                                            + " (SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_file_settings"
+                                            + "   WHERE sourcefile LIKE '%postgresql.auto.conf')")) {
                 rs.next();
-                state.put(node.name(), rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+                state.put(
+                        node.name(),
+                        rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
             }
         }
         return state;
     }
 
     private static void assertUnfencedPrimary() throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(
-                "SELECT current_setting('default_transaction_read_only'), coalesce(current_setting('pgrouter.switchover', true), '')")) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT current_setting('default_transaction_read_only'), coalesce(current_setting('pgrouter.switchover', true), '')")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("off");
             assertThat(rs.getString(2)).isEmpty();
@@ -235,7 +273,8 @@ class SwitchoverIT {
 
     private static Set<Long> ids(DataSource primary) throws SQLException {
         Set<Long> ids = new HashSet<>();
-        try (Connection c = primary.getConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT id FROM acked")) {
+        try (Connection c = primary.getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT id FROM acked")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }

@@ -6,13 +6,12 @@ import io.pgrouter.testkit.ReplicaSet;
 /** Routers over a test kit cluster. */
 final class TestRouters {
 
-    private TestRouters() {
-    }
+    private TestRouters() {}
 
     /** A builder with the cluster's primary and every replica under their kit names. */
     static RoutingDataSource.Builder routerFor(ReplicaSet cluster) {
-        RoutingDataSource.Builder builder = RoutingDataSource.builder()
-                .primary(cluster.primary().jdbcUrl(), cluster.user(), cluster.password());
+        RoutingDataSource.Builder builder =
+                RoutingDataSource.builder().primary(cluster.primary().jdbcUrl(), cluster.user(), cluster.password());
         for (PostgresNode replica : cluster.replicas()) {
             builder.replica(replica.name(), replica.jdbcUrl(), cluster.user(), cluster.password());
         }

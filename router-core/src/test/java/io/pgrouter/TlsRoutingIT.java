@@ -31,7 +31,8 @@ class TlsRoutingIT {
     private RoutingDataSource router;
 
     private RoutingDataSource.Builder verifyFull() {
-        return TestRouters.routerFor(cluster).probeInterval(Duration.ofMillis(200))
+        return TestRouters.routerFor(cluster)
+                .probeInterval(Duration.ofMillis(200))
                 .tls(TlsSettings.verifyFull(cluster.tls().caCertificate()));
     }
 
@@ -49,32 +50,44 @@ class TlsRoutingIT {
     @Test
     void readsGoToReplicasAndWritesToThePrimaryOverVerifiedTls() throws SQLException {
         router = verifyFull().build();
-        await("every replica eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+        await(
+                "every replica eligible",
+                () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
         try (Connection c = router.getConnection()) {
             c.setReadOnly(true);
             assertThat(Where.of(c).inRecovery()).isTrue();
             assertThat(sessionUsesTls(c)).isTrue();
         }
-        try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = router.getConnection();
+                Statement s = c.createStatement()) {
             assertThat(Where.of(c).inRecovery()).isFalse();
             assertThat(sessionUsesTls(c)).isTrue();
             s.execute("CREATE TABLE IF NOT EXISTS tls_it(id serial primary key, pad text)");
         }
         // The probes too: the servers take nothing but TLS, and their connections say so.
-        assertThat(query(cluster.primary(), "SELECT bool_and(s.ssl) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
-                + " WHERE a.application_name = 'pgrouter-probe'")).isEqualTo("t");
+        assertThat(query(
+                        cluster.primary(),
+                        "SELECT bool_and(s.ssl) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
+                                + " WHERE a.application_name = 'pgrouter-probe'"))
+                .isEqualTo("t");
     }
 
     @Test
     void aLaggingReplicaLeavesRotationAndReturns() throws SQLException {
-        router = verifyFull().lagThresholds(new LagThresholds(64 * 1024, Duration.ofSeconds(60), 2)).build();
-        await("every replica eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+        router = verifyFull()
+                .lagThresholds(new LagThresholds(64 * 1024, Duration.ofSeconds(60), 2))
+                .build();
+        await(
+                "every replica eligible",
+                () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
         PostgresNode replica = cluster.node("replica-1");
         execute(cluster.primary(), "CREATE TABLE IF NOT EXISTS tls_lag(id serial primary key, pad text)");
         cluster.awaitReplicated(DEADLINE);
         replica.pauseReplay();
         execute(cluster.primary(), "INSERT INTO tls_lag(pad) SELECT repeat('x', 1000) FROM generate_series(1, 500)");
-        await("replica-1 out of rotation for lag", () -> router.status().node("replica-1").health() == HealthState.LAGGING);
+        await(
+                "replica-1 out of rotation for lag",
+                () -> router.status().node("replica-1").health() == HealthState.LAGGING);
         assertThat(router.status().node("replica-1").eligible()).isFalse();
         assertThat(router.status().node("replica-2").eligible()).isTrue();
         replica.resumeReplay();
@@ -84,10 +97,14 @@ class TlsRoutingIT {
     @Test
     void aStoppedReplicaLeavesRotationAndReadsGoOn() throws SQLException {
         router = verifyFull().build();
-        await("every replica eligible", () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+        await(
+                "every replica eligible",
+                () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
         PostgresNode replica = cluster.node("replica-2");
         replica.stop();
-        await("replica-2 out of rotation", () -> !router.status().node("replica-2").eligible());
+        await(
+                "replica-2 out of rotation",
+                () -> !router.status().node("replica-2").eligible());
         assertThat(router.status().node("replica-2").health()).isEqualTo(HealthState.UNREACHABLE);
         for (int i = 0; i < 10; i++) {
             try (Connection c = router.getConnection()) {
@@ -101,11 +118,16 @@ class TlsRoutingIT {
 
     @Test
     void aReplicaVerifiedAgainstACaThatDidNotSignItsCertificateIsExcludedWithThatReason() throws SQLException {
-        router = verifyFull().tls("replica-1", TlsSettings.verifyFull(cluster.tls().foreignCaCertificate())).build();
+        router = verifyFull()
+                .tls("replica-1", TlsSettings.verifyFull(cluster.tls().foreignCaCertificate()))
+                .build();
         await("replica-2 eligible", () -> router.status().node("replica-2").eligible());
-        await("replica-1 excluded for its certificate", () -> String.valueOf(router.status().node("replica-1").notEligibleReason())
-                .contains(TLS_REASON));
-        System.out.println("replica-1 with a foreign CA: " + router.status().node("replica-1").notEligibleReason());
+        await(
+                "replica-1 excluded for its certificate",
+                () -> String.valueOf(router.status().node("replica-1").notEligibleReason())
+                        .contains(TLS_REASON));
+        System.out.println("replica-1 with a foreign CA: "
+                + router.status().node("replica-1").notEligibleReason());
         assertThat(router.status().node("replica-1").eligible()).isFalse();
         assertOnlyServedBy("replica-2");
     }
@@ -117,15 +139,21 @@ class TlsRoutingIT {
         RoutingDataSource.Builder builder = RoutingDataSource.builder()
                 .primary(cluster.primary().jdbcUrl(), cluster.user(), cluster.password())
                 .replica("replica-1", cluster.node("replica-1").jdbcUrl(), cluster.user(), cluster.password())
-                .replica("replica-2", "jdbc:postgresql://localhost:" + replica.port() + "/" + cluster.database(),
-                        cluster.user(), cluster.password())
+                .replica(
+                        "replica-2",
+                        "jdbc:postgresql://localhost:" + replica.port() + "/" + cluster.database(),
+                        cluster.user(),
+                        cluster.password())
                 .probeInterval(Duration.ofMillis(200))
                 .tls(TlsSettings.verifyFull(cluster.tls().caCertificate()));
         router = builder.build();
         await("replica-1 eligible", () -> router.status().node("replica-1").eligible());
-        await("replica-2 excluded for its certificate", () -> String.valueOf(router.status().node("replica-2").notEligibleReason())
-                .contains(TLS_REASON));
-        System.out.println("replica-2 by another name: " + router.status().node("replica-2").notEligibleReason());
+        await(
+                "replica-2 excluded for its certificate",
+                () -> String.valueOf(router.status().node("replica-2").notEligibleReason())
+                        .contains(TLS_REASON));
+        System.out.println("replica-2 by another name: "
+                + router.status().node("replica-2").notEligibleReason());
         assertOnlyServedBy("replica-1");
     }
 
@@ -143,26 +171,33 @@ class TlsRoutingIT {
     }
 
     private static boolean sessionUsesTls(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
             rs.next();
             return rs.getBoolean(1);
         }
     }
 
     private static void execute(PostgresNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = node.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static String query(PostgresNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = node.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
+        Awaitility.await(what)
+                .atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 }

@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** A loopback address where nothing listens: connections are refused at once, for routers that need no server. */
 public final class Unreachable {
 
-    private Unreachable() {
-    }
+    private Unreachable() {}
 
     /** A pgjdbc URL on a port that was free a moment ago. */
     public static String jdbcUrl() {

@@ -51,7 +51,8 @@ final class WriteLoad implements AutoCloseable {
 
     static void createTable(RoutingDataSource router) throws SQLException {
         try (Connection c = router.getConnection()) {
-            c.createStatement().execute("CREATE TABLE IF NOT EXISTS acked(id bigint PRIMARY KEY, instance int NOT NULL)");
+            c.createStatement()
+                    .execute("CREATE TABLE IF NOT EXISTS acked(id bigint PRIMARY KEY, instance int NOT NULL)");
         }
     }
 
@@ -75,7 +76,8 @@ final class WriteLoad implements AutoCloseable {
 
     private void readLoop() {
         while (!stopped) {
-            try (RouteScope scope = router.readOnly(); Connection c = router.getConnection();
+            try (RouteScope scope = router.readOnly();
+                    Connection c = router.getConnection();
                     ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM acked")) {
                 rs.next();
                 reads.incrementAndGet();
@@ -117,7 +119,10 @@ final class WriteLoad implements AutoCloseable {
         if (sorted.length == 0) {
             return "no write";
         }
-        return String.format("%d writes, p50 %.1f ms, p99 %.1f ms, max %.1f ms", sorted.length, sorted[sorted.length / 2] / 1e6,
+        return String.format(
+                "%d writes, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                sorted.length,
+                sorted[sorted.length / 2] / 1e6,
                 sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6,
                 sorted[sorted.length - 1] / 1e6);
     }

@@ -26,13 +26,20 @@ import picocli.CommandLine.Option;
  * Runs every benchmark entry in one JVM, one after the other, and writes {@code results/latest.json} and
  * {@code RESULTS.md} into the benchmarks module directory.
  */
-@Command(name = "benchmarks", mixinStandardHelpOptions = true,
+@Command(
+        name = "benchmarks",
+        mixinStandardHelpOptions = true,
         description = "Measures pgrouter against its peers and writes results/latest.json and RESULTS.md.")
 public final class BenchmarkRunner implements Callable<Integer> {
 
     /** Every entry, in run order. A new measurement is one more element here. */
-    static final List<Entry> ENTRIES = List.of(new ConnectionPathEntry(), new EndToEndEntry(),
-            new ReplicaKilledEntry(), new LagExclusionEntry(), new PromotionEntry(), new StalenessEntry(),
+    static final List<Entry> ENTRIES = List.of(
+            new ConnectionPathEntry(),
+            new EndToEndEntry(),
+            new ReplicaKilledEntry(),
+            new LagExclusionEntry(),
+            new PromotionEntry(),
+            new StalenessEntry(),
             new FaultSuiteEntry());
 
     @Option(names = "--quick", description = "Fewer trials and shorter windows (under 5 minutes).")
@@ -44,15 +51,19 @@ public final class BenchmarkRunner implements Callable<Integer> {
     @Option(names = "--list", description = "List the entries and exit.")
     private boolean list;
 
-    @Option(names = "--out", paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
             description = "Where RESULTS.md and results/ go; default: the benchmarks module the jar was built in.")
     private Path out;
 
     public static void main(String[] args) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.setProperty(
+                "org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         // The detection entries break connections on purpose; HikariCP's warning and stack trace for each is noise.
-        System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari",
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.com.zaxxer.hikari",
                 System.getProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "error"));
         System.exit(new CommandLine(new BenchmarkRunner()).execute(args));
     }
@@ -104,7 +115,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
     /** {@code <module>/target/benchmarks.jar} gives {@code <module>}; otherwise {@code benchmarks} or the current directory. */
     private static Path moduleDirectory() throws Exception {
-        Path code = Path.of(BenchmarkRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path code = Path.of(BenchmarkRunner.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path target = code.getParent();
         if (target != null && target.getFileName().toString().equals("target") && target.getParent() != null) {
             return target.getParent();

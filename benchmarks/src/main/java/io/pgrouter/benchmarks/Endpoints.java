@@ -29,22 +29,34 @@ public record Endpoints(String primary, List<String> replicas, String database, 
             replicas.add(node.host() + ":" + node.port());
         }
         PostgresNode primary = cluster.primary();
-        return new Endpoints(primary.host() + ":" + primary.port(), replicas, cluster.database(), cluster.user(),
+        return new Endpoints(
+                primary.host() + ":" + primary.port(),
+                replicas,
+                cluster.database(),
+                cluster.user(),
                 cluster.password());
     }
 
     /** Read back from what {@link #asJvmArgs()} set. */
     public static Endpoints fromSystemProperties() {
         String replicas = required("replicas");
-        return new Endpoints(required("primary"), replicas.isEmpty() ? List.of() : Arrays.asList(replicas.split(",")),
-                required("database"), required("user"), required("password"));
+        return new Endpoints(
+                required("primary"),
+                replicas.isEmpty() ? List.of() : Arrays.asList(replicas.split(",")),
+                required("database"),
+                required("user"),
+                required("password"));
     }
 
     /** {@code -D} options for a forked JVM. */
     public String[] asJvmArgs() {
-        return new String[] {"-D" + PREFIX + "primary=" + primary, "-D" + PREFIX + "replicas=" + String.join(",", replicas),
-                "-D" + PREFIX + "database=" + database, "-D" + PREFIX + "user=" + user,
-                "-D" + PREFIX + "password=" + password};
+        return new String[] {
+            "-D" + PREFIX + "primary=" + primary,
+            "-D" + PREFIX + "replicas=" + String.join(",", replicas),
+            "-D" + PREFIX + "database=" + database,
+            "-D" + PREFIX + "user=" + user,
+            "-D" + PREFIX + "password=" + password
+        };
     }
 
     public String primaryUrl() {

@@ -21,8 +21,7 @@ public final class Loops implements AutoCloseable {
     private final List<Throwable> escaped = new ArrayList<>();
     private volatile boolean stopped;
 
-    private Loops() {
-    }
+    private Loops() {}
 
     /** Starts {@code count} daemon threads named {@code name-<i>}, each running {@code step} until closed. */
     public static Loops start(String name, int count, Step step) {

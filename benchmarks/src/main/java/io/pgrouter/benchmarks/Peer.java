@@ -54,8 +54,10 @@ public record Peer(String name, DataSource dataSource, boolean readsNeedIntent, 
         String last = "no read yet";
         while (System.nanoTime() < deadline) {
             try {
-                if ((!(dataSource instanceof RoutingDataSource router) || !router.status().replicas().isEmpty()
-                        && router.status().replicas().get(0).eligible()) && readOnReplica()) {
+                if ((!(dataSource instanceof RoutingDataSource router)
+                                || !router.status().replicas().isEmpty()
+                                        && router.status().replicas().get(0).eligible())
+                        && readOnReplica()) {
                     return;
                 }
                 last = "reads still reach the primary";

@@ -55,14 +55,19 @@ public final class Peers {
 
     /** pgrouter over the primary and every replica, probed every {@code probeInterval}. */
     public Peer pgrouter(Duration probeInterval, Consumer<RoutingDataSource.Builder> customizer) {
-        PoolSettings pool = PoolSettings.custom().maximumPoolSize(poolSize).minimumIdle(poolSize)
-                .connectionTimeout(CONNECTION_TIMEOUT).build();
+        PoolSettings pool = PoolSettings.custom()
+                .maximumPoolSize(poolSize)
+                .minimumIdle(poolSize)
+                .connectionTimeout(CONNECTION_TIMEOUT)
+                .build();
         RoutingDataSource.Builder builder = RoutingDataSource.builder()
                 .primary(urls.apply(endpoints.primaryUrl()), endpoints.user(), endpoints.password())
-                .primaryPool(pool).replicaPool(pool).probeInterval(probeInterval);
+                .primaryPool(pool)
+                .replicaPool(pool)
+                .probeInterval(probeInterval);
         for (int i = 0; i < endpoints.replicas().size(); i++) {
-            builder.replica("replica-" + (i + 1), urls.apply(endpoints.replicaUrl(i)), endpoints.user(),
-                    endpoints.password());
+            builder.replica(
+                    "replica-" + (i + 1), urls.apply(endpoints.replicaUrl(i)), endpoints.user(), endpoints.password());
         }
         customizer.accept(builder);
         RoutingDataSource router = builder.build();
@@ -97,8 +102,8 @@ public final class Peers {
      */
     public Peer pgjdbcMultiHost(String targetServerType, int hostRecheckSeconds) {
         String name = "pgjdbc-" + targetServerType + "-recheck" + hostRecheckSeconds + "s";
-        String url = endpoints.multiHostUrl("targetServerType=" + targetServerType + "&hostRecheckSeconds="
-                + hostRecheckSeconds);
+        String url = endpoints.multiHostUrl(
+                "targetServerType=" + targetServerType + "&hostRecheckSeconds=" + hostRecheckSeconds);
         HikariDataSource pool = hikari(name, url);
         return new Peer(name, pool, false, List.of(pool));
     }

@@ -67,7 +67,10 @@ public final class RunContext {
 
     /** Progress on standard error, prefixed with the seconds since the run started. */
     public void log(String format, Object... args) {
-        System.err.printf(Locale.ROOT, "[bench %6.1fs] %s%n", (System.nanoTime() - startedNanos) / 1e9,
+        System.err.printf(
+                Locale.ROOT,
+                "[bench %6.1fs] %s%n",
+                (System.nanoTime() - startedNanos) / 1e9,
                 String.format(Locale.ROOT, format, args));
     }
 }

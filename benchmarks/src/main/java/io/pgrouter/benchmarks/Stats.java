@@ -7,8 +7,7 @@ import java.util.List;
 /** Median and maximum of a few trials, as the detection entries report them. */
 public final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /** The median; for an even count the mean of the middle two; NaN when empty. */
     public static double median(List<? extends Number> values) {

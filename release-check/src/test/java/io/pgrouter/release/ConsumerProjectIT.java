@@ -31,6 +31,7 @@ class ConsumerProjectIT {
 
     /** An offline build of a small project, with two PostgreSQL servers started in its test. */
     private static final long BUILD_TIMEOUT_MINUTES = 10;
+
     private static final Path JVM_DIRECTORY = Path.of("/usr/lib/jvm");
 
     private static Path root;
@@ -51,36 +52,49 @@ class ConsumerProjectIT {
     @ValueSource(strings = {"17", "newest"})
     void theConsumerBuildsAndRoutesAgainstThePublishedArtifacts(String jdk) throws Exception {
         Path javaHome = jdk.equals("17") ? jdk17() : newestJdk().orElse(null);
-        Assumptions.assumeTrue(javaHome != null,
+        Assumptions.assumeTrue(
+                javaHome != null,
                 "no JDK newer than 17 under " + JVM_DIRECTORY + ": the consumer was built and run on JDK 17 only");
         int feature = featureVersion(javaHome);
         Path project = copyConsumer("jdk-" + feature);
         Path log = project.resolve("build.log");
 
-        List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString(), "-B", "-o", "verify",
+        List<String> command = new ArrayList<>(List.of(
+                root.resolve("mvnw").toString(),
+                "-B",
+                "-o",
+                "verify",
                 "-Dmaven.repo.local=" + repository,
                 "-Dmaven.repo.local.tail=" + machineRepository(),
                 "-Dpgrouter.version=" + System.getProperty("pgrouter.version")));
         for (String version : System.getProperty("consumer.plugin-versions").split(",")) {
             command.add("-D" + version);
         }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(project.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", javaHome.toString());
         builder.environment().remove("MAVEN_OPTS");
         Process build = builder.start();
         try {
             boolean ended = build.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES);
-            assertThat(ended).as("consumer build on JDK %d ended within %d minutes (log: %s)", feature,
-                    BUILD_TIMEOUT_MINUTES, log).isTrue();
+            assertThat(ended)
+                    .as(
+                            "consumer build on JDK %d ended within %d minutes (log: %s)",
+                            feature, BUILD_TIMEOUT_MINUTES, log)
+                    .isTrue();
         } finally {
             build.descendants().forEach(ProcessHandle::destroyForcibly);
             build.destroyForcibly();
         }
 
         String output = Files.readString(log);
-        assertThat(build.exitValue()).as("consumer build on JDK %d, log %s:%n%s", feature, log, tail(output)).isZero();
-        assertThat(output).as("the consumer's tests ran on JDK %d", feature)
+        assertThat(build.exitValue())
+                .as("consumer build on JDK %d, log %s:%n%s", feature, log, tail(output))
+                .isZero();
+        assertThat(output)
+                .as("the consumer's tests ran on JDK %d", feature)
                 .contains("Running com.example.consumer.ConsumerApplicationIT")
                 .contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
         assertThat(Files.readString(project.resolve("target/failsafe-reports/failsafe-summary.xml")))
@@ -88,7 +102,9 @@ class ConsumerProjectIT {
         // Nothing but the published artifacts came from the new repository: all else from the tail, offline.
         // (The test kit may put its PostgreSQL binaries jar there when this machine has not extracted them yet.)
         try (Stream<Path> files = Files.walk(repository)) {
-            assertThat(files.filter(Files::isRegularFile).map(repository::relativize).map(Path::toString))
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(repository::relativize)
+                            .map(Path::toString))
                     .allMatch(file -> file.startsWith("io/pgrouter/") || file.startsWith("io/zonky/test/postgres/"));
         }
         System.out.printf("Consumer built and ran on JDK %d (%s)%n", feature, javaHome);
@@ -114,7 +130,8 @@ class ConsumerProjectIT {
         Path copy = root.resolve("release-check/target/consumer-" + name);
         deleteRecursively(copy);
         try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.filter(file -> !source.relativize(file).startsWith("target")).toList()) {
+            for (Path file : files.filter(file -> !source.relativize(file).startsWith("target"))
+                    .toList()) {
                 Files.copy(file, copy.resolve(source.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
@@ -123,7 +140,8 @@ class ConsumerProjectIT {
 
     private static Path machineRepository() {
         String configured = System.getProperty("maven.repo.local");
-        return configured != null && !configured.isBlank() ? Path.of(configured)
+        return configured != null && !configured.isBlank()
+                ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".m2", "repository");
     }
 
@@ -133,13 +151,16 @@ class ConsumerProjectIT {
         if (Runtime.version().feature() == 17) {
             return current;
         }
-        return installedJdks().filter(home -> featureVersion(home) == 17).findFirst()
+        return installedJdks()
+                .filter(home -> featureVersion(home) == 17)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no JDK 17 under " + JVM_DIRECTORY + " and this JVM is "
                         + Runtime.version() + ": the consumer must build on the oldest supported Java"));
     }
 
     private static Optional<Path> newestJdk() {
-        return installedJdks().filter(home -> featureVersion(home) > 17)
+        return installedJdks()
+                .filter(home -> featureVersion(home) > 17)
                 .max(Comparator.comparingInt(ConsumerProjectIT::featureVersion));
     }
 
@@ -149,8 +170,12 @@ class ConsumerProjectIT {
             return Stream.empty();
         }
         try (Stream<Path> homes = Files.list(JVM_DIRECTORY)) {
-            return homes.filter(home -> Files.isRegularFile(home.resolve("release"))
-                    && Files.isExecutable(home.resolve("bin/javac"))).sorted().toList().stream();
+            return homes
+                    .filter(home -> Files.isRegularFile(home.resolve("release"))
+                            && Files.isExecutable(home.resolve("bin/javac")))
+                    .sorted()
+                    .toList()
+                    .stream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -43,7 +43,9 @@ record PublishedModules(Path root, Model parent, List<Module> modules) {
     /** The build's root directory, handed over by the POM of release-check. */
     static Path rootDirectory() {
         String root = System.getProperty("pgrouter.root");
-        assertThat(root).as("system property pgrouter.root (set by release-check's pom.xml)").isNotBlank();
+        assertThat(root)
+                .as("system property pgrouter.root (set by release-check's pom.xml)")
+                .isNotBlank();
         return Path.of(root);
     }
 
@@ -52,7 +54,8 @@ record PublishedModules(Path root, Model parent, List<Module> modules) {
         Model parent = readPom(root.resolve("pom.xml"));
         List<Module> modules = parent.getModules().stream()
                 .map(root::resolve)
-                .filter(dir -> "false".equals(readPom(dir.resolve("pom.xml")).getProperties().getProperty("maven.deploy.skip")))
+                .filter(dir -> "false"
+                        .equals(readPom(dir.resolve("pom.xml")).getProperties().getProperty("maven.deploy.skip")))
                 .map(dir -> new Module(dir, readPom(dir.resolve("pom.xml")), readBuiltPom(dir)))
                 .toList();
         return new PublishedModules(root, parent, modules);
@@ -60,7 +63,9 @@ record PublishedModules(Path root, Model parent, List<Module> modules) {
 
     private static Model readBuiltPom(Path dir) {
         Path pom = dir.resolve("target/flattened-pom.xml");
-        assertThat(pom).as("the POM %s deploys; run verify on the whole build first", dir.getFileName()).isRegularFile();
+        assertThat(pom)
+                .as("the POM %s deploys; run verify on the whole build first", dir.getFileName())
+                .isRegularFile();
         return readPom(pom);
     }
 

@@ -29,7 +29,8 @@ class PublishedPomsTest {
 
     @Test
     void thePublishedModulesAreTheLibraryTheTestKitAndTheBom() {
-        assertThat(published.modules()).extracting(Module::artifactId)
+        assertThat(published.modules())
+                .extracting(Module::artifactId)
                 .containsExactlyInAnyOrder("router-core", "router-testkit", "router-spring", "pgrouter-bom");
     }
 
@@ -39,30 +40,46 @@ class PublishedPomsTest {
         for (Module module : published.modules()) {
             Model pom = module.deployed();
             String name = module.artifactId();
-            softly.assertThat(pom.getParent()).as("%s: parent (the parent POM is not deployed)", name).isNull();
+            softly.assertThat(pom.getParent())
+                    .as("%s: parent (the parent POM is not deployed)", name)
+                    .isNull();
             softly.assertThat(pom.getGroupId()).as("%s: groupId", name).isEqualTo("io.pgrouter");
-            softly.assertThat(pom.getVersion()).as("%s: version", name).isEqualTo(published.parent().getVersion());
+            softly.assertThat(pom.getVersion())
+                    .as("%s: version", name)
+                    .isEqualTo(published.parent().getVersion());
             softly.assertThat(pom.getName()).as("%s: name", name).isNotBlank();
             softly.assertThat(pom.getDescription()).as("%s: description", name).isNotBlank();
             softly.assertThat(pom.getUrl()).as("%s: url", name).startsWith("https://");
-            softly.assertThat(pom.getLicenses()).as("%s: licenses", name).isNotEmpty()
+            softly.assertThat(pom.getLicenses())
+                    .as("%s: licenses", name)
+                    .isNotEmpty()
                     .allSatisfy(license -> {
                         assertThat(license.getName()).as("license name").isNotBlank();
                         assertThat(license.getUrl()).as("license url").startsWith("https://");
                     });
-            softly.assertThat(pom.getDevelopers()).as("%s: developers", name).isNotEmpty()
-                    .allSatisfy(developer -> assertThat(developer.getName()).as("developer name").isNotBlank());
+            softly.assertThat(pom.getDevelopers())
+                    .as("%s: developers", name)
+                    .isNotEmpty()
+                    .allSatisfy(developer ->
+                            assertThat(developer.getName()).as("developer name").isNotBlank());
             softly.assertThat(pom.getScm()).as("%s: scm", name).isNotNull();
             if (pom.getScm() != null) {
-                softly.assertThat(pom.getScm().getConnection()).as("%s: scm connection", name).startsWith("scm:git:");
-                softly.assertThat(pom.getScm().getDeveloperConnection()).as("%s: scm developerConnection", name).startsWith("scm:git:");
+                softly.assertThat(pom.getScm().getConnection())
+                        .as("%s: scm connection", name)
+                        .startsWith("scm:git:");
+                softly.assertThat(pom.getScm().getDeveloperConnection())
+                        .as("%s: scm developerConnection", name)
+                        .startsWith("scm:git:");
                 softly.assertThat(pom.getScm().getUrl()).as("%s: scm url", name).isEqualTo(pom.getUrl());
             }
             // Every version a user resolves is written out; nothing points at the build's properties.
             for (Dependency dependency : pom.getDependencies()) {
-                softly.assertThat(dependency.getVersion()).as("%s: version of %s", name, dependency.getManagementKey())
-                        .isNotBlank().doesNotContain("${");
-                softly.assertThat(dependency.getScope()).as("%s: scope of %s", name, dependency.getManagementKey())
+                softly.assertThat(dependency.getVersion())
+                        .as("%s: version of %s", name, dependency.getManagementKey())
+                        .isNotBlank()
+                        .doesNotContain("${");
+                softly.assertThat(dependency.getScope())
+                        .as("%s: scope of %s", name, dependency.getManagementKey())
                         .isNotEqualTo("test");
             }
             softly.assertThat(pom.getProperties()).as("%s: properties", name).isEmpty();
@@ -76,9 +93,11 @@ class PublishedPomsTest {
         assertThat(jars).hasSize(3);
         for (Module module : jars) {
             assertThat(module.jar("")).isRegularFile();
-            assertThat(entries(module.jar("sources"))).as("%s sources", module.artifactId())
+            assertThat(entries(module.jar("sources")))
+                    .as("%s sources", module.artifactId())
                     .anyMatch(entry -> entry.endsWith(".java"));
-            assertThat(entries(module.jar("javadoc"))).as("%s javadoc", module.artifactId())
+            assertThat(entries(module.jar("javadoc")))
+                    .as("%s javadoc", module.artifactId())
                     .contains("index.html")
                     .noneMatch(entry -> entry.contains("/internal/"));
         }
@@ -86,16 +105,22 @@ class PublishedPomsTest {
 
     @Test
     void theBomManagesEveryPublishedJarAtTheProjectVersion() {
-        Module bom = published.modules().stream().filter(module -> module.artifactId().equals("pgrouter-bom"))
-                .findFirst().orElseThrow();
+        Module bom = published.modules().stream()
+                .filter(module -> module.artifactId().equals("pgrouter-bom"))
+                .findFirst()
+                .orElseThrow();
         List<Dependency> managed = bom.deployed().getDependencyManagement().getDependencies();
-        assertThat(managed).extracting(Dependency::getArtifactId)
-                .containsExactlyInAnyOrderElementsOf(published.modules().stream().filter(Module::isJar)
-                        .map(Module::artifactId).toList());
+        assertThat(managed)
+                .extracting(Dependency::getArtifactId)
+                .containsExactlyInAnyOrderElementsOf(published.modules().stream()
+                        .filter(Module::isJar)
+                        .map(Module::artifactId)
+                        .toList());
         // ${project.version} is the BOM's own version wherever it is imported.
         assertThat(managed).allSatisfy(dependency -> {
             assertThat(dependency.getGroupId()).isEqualTo("io.pgrouter");
-            assertThat(dependency.getVersion()).isIn("${project.version}", published.parent().getVersion());
+            assertThat(dependency.getVersion())
+                    .isIn("${project.version}", published.parent().getVersion());
             assertThat(dependency.getScope()).isNull();
         });
     }

@@ -57,6 +57,7 @@ public final class CutoverReadiness {
 
         /** The defaults, documented in {@code docs/cutover.md}. */
         static final long DEFAULT_MAX_LAG_BYTES = 1024 * 1024;
+
         static final Duration DEFAULT_MAX_LAG_TIME = Duration.ofSeconds(5);
         static final Duration DEFAULT_STABLE_FOR = Duration.ofSeconds(30);
         static final long DEFAULT_EXACT_COUNT_ROW_LIMIT = 1_000_000;
@@ -80,8 +81,7 @@ public final class CutoverReadiness {
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The source (the cluster in use now) through a data source, such as the application's router. */
         public Builder source(DataSource dataSource) {
@@ -189,8 +189,14 @@ public final class CutoverReadiness {
         public CutoverReadiness build() {
             Endpoint source = endpoint("source", sourceDataSource, sourceUrl, sourceUser, sourcePassword);
             Endpoint target = endpoint("target", targetDataSource, targetUrl, targetUser, targetPassword);
-            ReadinessSettings settings = new ReadinessSettings(subscription, maxLagBytes, maxLagTime, stableFor,
-                    exactCountRowLimit, stalledAfterChecks, queryTimeout);
+            ReadinessSettings settings = new ReadinessSettings(
+                    subscription,
+                    maxLagBytes,
+                    maxLagTime,
+                    stableFor,
+                    exactCountRowLimit,
+                    stalledAfterChecks,
+                    queryTimeout);
             return new CutoverReadiness(new ReadinessCheck(source, target, settings, clock));
         }
 
@@ -199,7 +205,8 @@ public final class CutoverReadiness {
                 return Endpoint.of(side, dataSource);
             }
             if (url == null) {
-                throw new IllegalArgumentException(side + " is required: call " + side + "(url, user, password) or " + side + "(dataSource)");
+                throw new IllegalArgumentException(
+                        side + " is required: call " + side + "(url, user, password) or " + side + "(dataSource)");
             }
             return Endpoint.of(side, url, user, password, queryTimeout);
         }

@@ -68,7 +68,9 @@ public record ReadinessReport(
      * @throws NoSuchElementException naming the tables known
      */
     public Table table(String name) {
-        return tables.stream().filter(t -> t.qualifiedName().equals(name) || t.name().equals(name)).findFirst()
+        return tables.stream()
+                .filter(t -> t.qualifiedName().equals(name) || t.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException("no table '" + name + "' in the report; tables: "
                         + tables.stream().map(Table::qualifiedName).toList()));
     }
@@ -83,17 +85,37 @@ public record ReadinessReport(
         }
         out.append('\n');
         reasons.forEach(r -> out.append("  - ").append(r).append('\n'));
-        out.append("  subscription ").append(subscription)
+        out.append("  subscription ")
+                .append(subscription)
                 .append(subscriptionEnabled ? " enabled" : " disabled")
                 .append(applyWorkerRunning ? ", apply worker running" : ", no apply worker")
-                .append("; source at ").append(sourcePosition).append(", confirmed ").append(confirmedPosition)
-                .append("; lag ").append(lagBytes < 0 ? "unknown" : lagBytes + " bytes")
-                .append(" / ").append(lagTime == null ? "unknown" : lagTime.toMillis() + " ms")
-                .append(stalled ? "; STALLED" : "").append('\n');
-        out.append(String.format(Locale.ROOT, "  %-32s %-14s %16s %16s %12s%n", "table", "state", "source rows", "target rows", "delta"));
+                .append("; source at ")
+                .append(sourcePosition)
+                .append(", confirmed ")
+                .append(confirmedPosition)
+                .append("; lag ")
+                .append(lagBytes < 0 ? "unknown" : lagBytes + " bytes")
+                .append(" / ")
+                .append(lagTime == null ? "unknown" : lagTime.toMillis() + " ms")
+                .append(stalled ? "; STALLED" : "")
+                .append('\n');
+        out.append(String.format(
+                Locale.ROOT,
+                "  %-32s %-14s %16s %16s %12s%n",
+                "table",
+                "state",
+                "source rows",
+                "target rows",
+                "delta"));
         for (Table t : tables) {
-            out.append(String.format(Locale.ROOT, "  %-32s %-14s %16s %16s %12s%n", t.qualifiedName(), t.state().text(),
-                    t.sourceRows(), t.targetRows(), t.rowDelta() == null ? "?" : t.rowDelta().toString()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  %-32s %-14s %16s %16s %12s%n",
+                    t.qualifiedName(),
+                    t.state().text(),
+                    t.sourceRows(),
+                    t.targetRows(),
+                    t.rowDelta() == null ? "?" : t.rowDelta().toString()));
         }
         return out.toString();
     }

@@ -140,9 +140,12 @@ public final class CausalRouting {
         }
         foreignPositions.increment();
         if (foreignWarnings.tryPass(System.nanoTime())) {
-            LOG.warn("A read carried a position of another cluster (system identifier {}, this one is {}); it was ignored."
-                    + " Ignored so far: {} (this message at most once per 10 s)", Long.toUnsignedString(position.systemIdentifier()),
-                    Long.toUnsignedString(cluster), foreignPositions.sum());
+            LOG.warn(
+                    "A read carried a position of another cluster (system identifier {}, this one is {}); it was ignored."
+                            + " Ignored so far: {} (this message at most once per 10 s)",
+                    Long.toUnsignedString(position.systemIdentifier()),
+                    Long.toUnsignedString(cluster),
+                    foreignPositions.sum());
         }
         return true;
     }
@@ -181,7 +184,9 @@ public final class CausalRouting {
     void readOnPrimary(SessionCell cell, TopologySnapshot snapshot) {
         WalPosition position = cell.state().position();
         WalPosition primary = primaryPosition(snapshot);
-        if (position != null && primary != null && position.sameSystem(primary.systemIdentifier())
+        if (position != null
+                && primary != null
+                && position.sameSystem(primary.systemIdentifier())
                 && position.timeline() < primary.timeline()) {
             cell.merge(primary);
         }
@@ -189,12 +194,13 @@ public final class CausalRouting {
 
     /** Whether a read routed to the primary for its position may wait for a replica instead. */
     boolean mayWait(RouteRequest request) {
-        return request.session() != null && !settings.maxWait().isZero() && !request.session().state().pending();
+        return request.session() != null
+                && !settings.maxWait().isZero()
+                && !request.session().state().pending();
     }
 
     /** A replica connection whose server has replayed the position. */
-    record CaughtUp(NodeState replica, Connection connection) {
-    }
+    record CaughtUp(NodeState replica, Connection connection) {}
 
     /**
      * Waits up to {@code max-wait} for one of {@code candidates} to replay the session's position: borrows a
@@ -210,8 +216,10 @@ public final class CausalRouting {
         NodeState closest = null;
         for (NodeState replica : candidates) {
             NodeHealth h = replica.health();
-            if (h.timeline() == position.timeline() && position.sameSystem(h.systemIdentifier())
-                    && (closest == null || Long.compareUnsigned(h.walLsn(), closest.health().walLsn()) > 0)) {
+            if (h.timeline() == position.timeline()
+                    && position.sameSystem(h.systemIdentifier())
+                    && (closest == null
+                            || Long.compareUnsigned(h.walLsn(), closest.health().walLsn()) > 0)) {
                 closest = replica;
             }
         }
@@ -232,8 +240,11 @@ public final class CausalRouting {
                 WalQueries.Reading r = WalQueries.replayPosition(c);
                 // Without the right to read received_tli, the probe's timeline stands in (see docs/consistency.md).
                 // Only while no promotion is known, so that a timeline switch between two probes cannot slip through.
-                long timeline = r.timeline() != 0 ? r.timeline()
-                        : snapshot.primary().health().timeline() == position.timeline() ? closest.health().timeline() : 0;
+                long timeline = r.timeline() != 0
+                        ? r.timeline()
+                        : snapshot.primary().health().timeline() == position.timeline()
+                                ? closest.health().timeline()
+                                : 0;
                 if (position.reachedBy(timeline, r.lsn())) {
                     CaughtUp caughtUp = new CaughtUp(closest, c);
                     c = null;
@@ -277,9 +288,12 @@ public final class CausalRouting {
             cell.update(s -> s.pendingAt(System.nanoTime()));
             captureFailures.increment();
             if (captureWarnings.tryPass(System.nanoTime())) {
-                LOG.warn("Could not read the WAL position after a commit on '{}' ({}); this session's reads go to the"
-                        + " primary until its next probe. Failures so far: {} (this message at most once per 10 s)",
-                        node.name(), e.getMessage(), captureFailures.sum());
+                LOG.warn(
+                        "Could not read the WAL position after a commit on '{}' ({}); this session's reads go to the"
+                                + " primary until its next probe. Failures so far: {} (this message at most once per 10 s)",
+                        node.name(),
+                        e.getMessage(),
+                        captureFailures.sum());
             }
         }
     }

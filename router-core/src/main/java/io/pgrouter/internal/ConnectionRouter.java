@@ -112,11 +112,17 @@ public final class ConnectionRouter {
                 return;
             } catch (BorrowWaiters.Redirected r) {
                 if (redirects++ == MAX_REDIRECTS) {
-                    throw new SQLTransientConnectionException("No connection: the primary changed " + redirects
-                            + " times while waiting for one; last: " + r.getMessage(), "08001");
+                    throw new SQLTransientConnectionException(
+                            "No connection: the primary changed " + redirects + " times while waiting for one; last: "
+                                    + r.getMessage(),
+                            "08001");
                 }
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("{} connection: wait on '{}' ended ({}); routing again", request, route.node().name(), r.getMessage());
+                    LOG.debug(
+                            "{} connection: wait on '{}' ended ({}); routing again",
+                            request,
+                            route.node().name(),
+                            r.getMessage());
                 }
             }
         }
@@ -141,7 +147,8 @@ public final class ConnectionRouter {
         if (!causal.mayWait(request)) {
             return false;
         }
-        CausalRouting.CaughtUp caughtUp = causal.awaitReplica(request, snapshot, decider.waitCandidates(request, snapshot));
+        CausalRouting.CaughtUp caughtUp =
+                causal.awaitReplica(request, snapshot, decider.waitCandidates(request, snapshot));
         if (caughtUp == null) {
             return false;
         }
@@ -158,16 +165,22 @@ public final class ConnectionRouter {
      * Borrows from the primary of {@code snapshot}: at once a clear error when the monitor knows it is down, else a
      * wait in its pool that the monitor can end.
      */
-    private void connectToPrimary(RoutedConnection target, RouteRequest request, RouteReason reason,
-            TopologySnapshot snapshot, SQLException replicaFailures) throws SQLException, BorrowWaiters.Redirected {
+    private void connectToPrimary(
+            RoutedConnection target,
+            RouteRequest request,
+            RouteReason reason,
+            TopologySnapshot snapshot,
+            SQLException replicaFailures)
+            throws SQLException, BorrowWaiters.Redirected {
         NodeState primary = snapshot.primary();
         Node node = primary.node();
         String down = primary.downReason();
         Connection physical;
         try {
             if (down != null) {
-                throw new SQLTransientConnectionException("Primary '" + node.name() + "' is down: " + down
-                        + "; no other node answers as the primary", "08001");
+                throw new SQLTransientConnectionException(
+                        "Primary '" + node.name() + "' is down: " + down + "; no other node answers as the primary",
+                        "08001");
             }
             physical = node.borrowAsPrimary();
         } catch (SQLException e) {
@@ -193,12 +206,24 @@ public final class ConnectionRouter {
     }
 
     // The slow path: allocation is fine here, a pool has just failed.
-    private void connectAfterFailure(RoutedConnection target, RouteRequest request, TopologySnapshot snapshot,
-            Route failedRoute, SQLException error) throws SQLException, BorrowWaiters.Redirected {
+    private void connectAfterFailure(
+            RoutedConnection target,
+            RouteRequest request,
+            TopologySnapshot snapshot,
+            Route failedRoute,
+            SQLException error)
+            throws SQLException, BorrowWaiters.Redirected {
         Node failed = failedRoute.node();
         Map<String, String> failures = new LinkedHashMap<>();
         noteFailure(failed, error, failures);
-        connectElsewhere(target, request, snapshot, failed, failures, error, failedRoute.reason(),
+        connectElsewhere(
+                target,
+                request,
+                snapshot,
+                failed,
+                failures,
+                error,
+                failedRoute.reason(),
                 RouteReason.FALLBACK_ACQUIRE_FAILED);
     }
 
@@ -217,15 +242,29 @@ public final class ConnectionRouter {
         Map<String, String> failures = new LinkedHashMap<>();
         failures.put(failed.name(), "its connection broke: " + error.getMessage());
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} connection: first statement on '{}' broke before returning anything (SQLSTATE {}: {});"
-                    + " running it again on another node", request, failed.name(), error.getSQLState(), error.getMessage());
+            LOG.debug(
+                    "{} connection: first statement on '{}' broke before returning anything (SQLSTATE {}: {});"
+                            + " running it again on another node",
+                    request,
+                    failed.name(),
+                    error.getSQLState(),
+                    error.getMessage());
         }
         try {
-            connectElsewhere(target, request, snapshot, failed, failures, error, RouteReason.REPLICA_RETRIED,
+            connectElsewhere(
+                    target,
+                    request,
+                    snapshot,
+                    failed,
+                    failures,
+                    error,
+                    RouteReason.REPLICA_RETRIED,
                     RouteReason.FALLBACK_RETRIED);
         } catch (BorrowWaiters.Redirected r) {
-            throw new SQLTransientConnectionException("No connection to run the read again: the primary changed while"
-                    + " waiting for one: " + r.getMessage(), "08001");
+            throw new SQLTransientConnectionException(
+                    "No connection to run the read again: the primary changed while" + " waiting for one: "
+                            + r.getMessage(),
+                    "08001");
         }
     }
 
@@ -233,9 +272,16 @@ public final class ConnectionRouter {
      * Tries the request's other eligible replicas in the selector's order, then the primary (unless fallback is off,
      * or the primary is {@code failed}); {@code failures} collects why each could not serve.
      */
-    private void connectElsewhere(RoutedConnection target, RouteRequest request, TopologySnapshot snapshot,
-            Node failed, Map<String, String> failures, SQLException error, RouteReason onReplica,
-            RouteReason onPrimary) throws SQLException, BorrowWaiters.Redirected {
+    private void connectElsewhere(
+            RoutedConnection target,
+            RouteRequest request,
+            TopologySnapshot snapshot,
+            Node failed,
+            Map<String, String> failures,
+            SQLException error,
+            RouteReason onReplica,
+            RouteReason onPrimary)
+            throws SQLException, BorrowWaiters.Redirected {
         SQLException last = error;
         List<NodeState> remaining = new ArrayList<>(decider.candidates(request, snapshot));
         remaining.removeIf(state -> state.node() == failed);
@@ -256,7 +302,8 @@ public final class ConnectionRouter {
         if (!decider.fallbackToPrimary() || snapshot.primary().node() == failed) {
             throw decider.noEligibleNode(request, snapshot, failures, last);
         }
-        connectToPrimary(target, request, onPrimary, snapshot, decider.noEligibleNode(request, snapshot, failures, last));
+        connectToPrimary(
+                target, request, onPrimary, snapshot, decider.noEligibleNode(request, snapshot, failures, last));
     }
 
     /**

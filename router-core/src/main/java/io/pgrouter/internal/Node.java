@@ -59,15 +59,17 @@ public final class Node implements AutoCloseable {
         }
         // Fed by probes (one per interval) and by failures to connect through the pool. Three calls with half of
         // them failed open it; after openFor it lets one probe through, whose success closes it again.
-        this.breaker = CircuitBreaker.of(config.poolName(), CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(5)
-                .minimumNumberOfCalls(3)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(openFor.isZero() ? Duration.ofMillis(1) : openFor)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build());
+        this.breaker = CircuitBreaker.of(
+                config.poolName(),
+                CircuitBreakerConfig.custom()
+                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindowSize(5)
+                        .minimumNumberOfCalls(3)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(openFor.isZero() ? Duration.ofMillis(1) : openFor)
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                        .build());
     }
 
     /** A node whose breaker stays open for the default time; for tests. */
@@ -186,7 +188,8 @@ public final class Node implements AutoCloseable {
             return true;
         }
         CircuitBreaker.State state = breaker.getState();
-        return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
+        return state == CircuitBreaker.State.OPEN
+                || state == CircuitBreaker.State.HALF_OPEN
                 || state == CircuitBreaker.State.FORCED_OPEN;
     }
 
@@ -195,8 +198,8 @@ public final class Node implements AutoCloseable {
         if (suspect) {
             return "a connection to it broke; waiting for a probe: " + lastFailure;
         }
-        return "circuit breaker of " + config.poolName() + " " + breaker.getState().name().toLowerCase(java.util.Locale.ROOT)
-                + "; last failure: " + lastFailure;
+        return "circuit breaker of " + config.poolName() + " "
+                + breaker.getState().name().toLowerCase(java.util.Locale.ROOT) + "; last failure: " + lastFailure;
     }
 
     /**
@@ -262,16 +265,31 @@ public final class Node implements AutoCloseable {
         String notEligible = state.unusableReason();
         HikariPoolMXBean mx = poolStats();
         io.pgrouter.internal.health.NodeHealth h = state.health();
-        java.time.Instant probedAt = h.lastProbeNanos() == 0 ? null
-                : java.time.Instant.now().minusNanos(nowNanos - h.lastProbeNanos());
+        java.time.Instant probedAt =
+                h.lastProbeNanos() == 0 ? null : java.time.Instant.now().minusNanos(nowNanos - h.lastProbeNanos());
         boolean replica = state.role() == io.pgrouter.NodeRole.REPLICA;
-        return new NodeStatus(name(), state.role(), state.operatorState().toString(), replica && notEligible == null,
-                replica ? notEligible : h.reason(), config.weight(), inFlight(), mx == null ? 0 : mx.getActiveConnections(),
-                mx == null ? 0 : mx.getIdleConnections(), mx == null ? 0 : mx.getTotalConnections(),
-                mx == null ? 0 : mx.getThreadsAwaitingConnection(), counts, h.state(),
-                replica ? h.lag().bytes() : -1, replica ? h.lag().millis() : -1,
-                replica ? h.lag().basis().name().toLowerCase(java.util.Locale.ROOT) : null, h.replayPaused(), h.timeline(),
-                breaker.getState().name().toLowerCase(java.util.Locale.ROOT), probedAt, h.lastProbeLatencyNanos() / 1e6);
+        return new NodeStatus(
+                name(),
+                state.role(),
+                state.operatorState().toString(),
+                replica && notEligible == null,
+                replica ? notEligible : h.reason(),
+                config.weight(),
+                inFlight(),
+                mx == null ? 0 : mx.getActiveConnections(),
+                mx == null ? 0 : mx.getIdleConnections(),
+                mx == null ? 0 : mx.getTotalConnections(),
+                mx == null ? 0 : mx.getThreadsAwaitingConnection(),
+                counts,
+                h.state(),
+                replica ? h.lag().bytes() : -1,
+                replica ? h.lag().millis() : -1,
+                replica ? h.lag().basis().name().toLowerCase(java.util.Locale.ROOT) : null,
+                h.replayPaused(),
+                h.timeline(),
+                breaker.getState().name().toLowerCase(java.util.Locale.ROOT),
+                probedAt,
+                h.lastProbeLatencyNanos() / 1e6);
     }
 
     @Override

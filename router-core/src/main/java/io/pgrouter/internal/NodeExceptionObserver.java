@@ -31,7 +31,10 @@ final class NodeExceptionObserver implements SQLExceptionOverride {
      * @param nodeSignal told (node name, SQLSTATE) of a write rejected as read-only or a connection broken, so that
      *     the router can look at the node again at once
      */
-    NodeExceptionObserver(NodeConfig node, BooleanSupplier readOnlyScopeActive, java.util.function.BiConsumer<String, String> nodeSignal) {
+    NodeExceptionObserver(
+            NodeConfig node,
+            BooleanSupplier readOnlyScopeActive,
+            java.util.function.BiConsumer<String, String> nodeSignal) {
         this.node = node;
         this.readOnlyScopeActive = readOnlyScopeActive;
         this.nodeSignal = nodeSignal;
@@ -66,10 +69,14 @@ final class NodeExceptionObserver implements SQLExceptionOverride {
         String where = node.role() == NodeRole.REPLICA
                 ? "it is a replica: the connection was routed there because it had read intent"
                 : "the connection is read-only: read intent made it so, or setReadOnly(true) after first use";
-        LOG.warn("Write rejected on node '{}' (pool {}, SQLSTATE 25006): {} (read intent comes from setReadOnly(true)"
-                + " before first use or a readOnly() scope; one is active on this thread: {}). Run writes outside readOnly() or inside onPrimary()."
-                + " Such warnings for this node are shown at most every 10 s.",
-                node.name(), node.poolName(), where, readOnlyScopeActive.getAsBoolean());
+        LOG.warn(
+                "Write rejected on node '{}' (pool {}, SQLSTATE 25006): {} (read intent comes from setReadOnly(true)"
+                        + " before first use or a readOnly() scope; one is active on this thread: {}). Run writes outside readOnly() or inside onPrimary()."
+                        + " Such warnings for this node are shown at most every 10 s.",
+                node.name(),
+                node.poolName(),
+                where,
+                readOnlyScopeActive.getAsBoolean());
     }
 
     // A broken connection usually means the server restarted or died: its idle siblings are broken too, and
@@ -77,7 +84,10 @@ final class NodeExceptionObserver implements SQLExceptionOverride {
     private void connectionBroken(String state) {
         HikariDataSource target = pool;
         if (target != null && !target.isClosed() && evictions.tryPass(System.nanoTime())) {
-            LOG.info("{} - connection broken (SQLSTATE {}); retiring the pool's idle connections", node.poolName(), state);
+            LOG.info(
+                    "{} - connection broken (SQLSTATE {}); retiring the pool's idle connections",
+                    node.poolName(),
+                    state);
             target.getHikariPoolMXBean().softEvictConnections();
         }
     }

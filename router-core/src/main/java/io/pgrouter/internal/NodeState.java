@@ -41,7 +41,9 @@ public record NodeState(Node node, NodeRole role, OperatorState operatorState, N
         if (operatorState == OperatorState.DRAINED) {
             return "drained by an operator";
         }
-        return health.inRotation() ? null : health.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + health.reason();
+        return health.inRotation()
+                ? null
+                : health.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + health.reason();
     }
 
     /**
@@ -56,8 +58,10 @@ public record NodeState(Node node, NodeRole role, OperatorState operatorState, N
         if (role == NodeRole.PRIMARY && health.state() == io.pgrouter.HealthState.DISCONNECTED) {
             return health.reason();
         }
-        if (health.state() != io.pgrouter.HealthState.UNREACHABLE || health.inRecovery() == null
-                || health.consecutiveFailures() < FAILED_PROBES_FOR_DOWN || health.probeTimedOut()) {
+        if (health.state() != io.pgrouter.HealthState.UNREACHABLE
+                || health.inRecovery() == null
+                || health.consecutiveFailures() < FAILED_PROBES_FOR_DOWN
+                || health.probeTimedOut()) {
             return null;
         }
         return health.reason() + " (" + health.consecutiveFailures() + " probes in a row)";

@@ -9,8 +9,7 @@ public final class OptionalJackson {
 
     private static final boolean PRESENT = present();
 
-    private OptionalJackson() {
-    }
+    private OptionalJackson() {}
 
     /**
      * Returns when Jackson can be loaded.

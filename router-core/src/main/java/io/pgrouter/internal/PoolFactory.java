@@ -10,8 +10,7 @@ import java.util.function.BooleanSupplier;
 /** Makes the HikariCP pool of one node. */
 final class PoolFactory {
 
-    private PoolFactory() {
-    }
+    private PoolFactory() {}
 
     /**
      * A started pool named {@code pgrouter-<node>}. It does not fail when the node is down at start
@@ -21,8 +20,12 @@ final class PoolFactory {
      * @param meters sets up the pool's {@code hikaricp.*} meters (tagged {@code pool=pgrouter-<node>}) before it
      *     starts
      */
-    static Node pooledNode(NodeConfig node, PoolSettings settings, BooleanSupplier readOnlyScopeActive,
-            java.time.Duration breakerOpenFor, java.util.function.BiConsumer<String, String> nodeSignal,
+    static Node pooledNode(
+            NodeConfig node,
+            PoolSettings settings,
+            BooleanSupplier readOnlyScopeActive,
+            java.time.Duration breakerOpenFor,
+            java.util.function.BiConsumer<String, String> nodeSignal,
             MetricsBinding meters) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(node.poolName());

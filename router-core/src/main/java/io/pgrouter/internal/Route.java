@@ -8,5 +8,4 @@ import io.pgrouter.RouteReason;
  * @param node where the connection goes
  * @param reason why
  */
-public record Route(Node node, RouteReason reason) {
-}
+public record Route(Node node, RouteReason reason) {}

@@ -64,8 +64,10 @@ public final class RouteDecider {
         if (candidates.isEmpty()) {
             String primaryDown = snapshot.primary().downReason();
             if (fallbackToPrimary && primaryDown == null) {
-                return primary.route(usable.isEmpty() ? RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA
-                        : RouteReason.FALLBACK_REPLICAS_TOO_STALE);
+                return primary.route(
+                        usable.isEmpty()
+                                ? RouteReason.FALLBACK_NO_ELIGIBLE_REPLICA
+                                : RouteReason.FALLBACK_REPLICAS_TOO_STALE);
             }
             if (fallbackToPrimary) {
                 // Falling back to a primary known to be down would only fail later: fail now, naming every node.
@@ -119,8 +121,8 @@ public final class RouteDecider {
     NodeState pick(List<NodeState> candidates) {
         int index = selector.select(candidates);
         if (index < 0 || index >= candidates.size()) {
-            throw new IllegalStateException("selector " + selector + " chose index " + index + " of "
-                    + candidates.size() + " candidates");
+            throw new IllegalStateException(
+                    "selector " + selector + " chose index " + index + " of " + candidates.size() + " candidates");
         }
         return candidates.get(index);
     }
@@ -156,14 +158,14 @@ public final class RouteDecider {
      * @param failures replicas that failed to give a connection in this call, with the failure
      * @param cause the last of those failures, or {@code null}
      */
-    NoEligibleNodeException noEligibleNode(RouteRequest request, TopologySnapshot snapshot,
-            Map<String, String> failures, Throwable cause) {
+    NoEligibleNodeException noEligibleNode(
+            RouteRequest request, TopologySnapshot snapshot, Map<String, String> failures, Throwable cause) {
         return new NoEligibleNodeException(replicaReasons(request, snapshot, failures), cause);
     }
 
     /** For every configured replica, in configuration order, why it cannot serve this read. */
-    private static Map<String, String> replicaReasons(RouteRequest request, TopologySnapshot snapshot,
-            Map<String, String> failures) {
+    private static Map<String, String> replicaReasons(
+            RouteRequest request, TopologySnapshot snapshot, Map<String, String> failures) {
         Map<String, String> reasons = new LinkedHashMap<>();
         for (NodeState replica : snapshot.replicas()) {
             String why = failures.get(replica.name());
@@ -173,7 +175,9 @@ public final class RouteDecider {
             if (why == null && !snapshot.replicasEnabled()) {
                 why = "replicas are disabled";
             }
-            if (why == null && request.maxStalenessMillis() >= 0 && !withinBound(replica, request.maxStalenessMillis())) {
+            if (why == null
+                    && request.maxStalenessMillis() >= 0
+                    && !withinBound(replica, request.maxStalenessMillis())) {
                 why = "lag " + (replica.lagMillis() < 0 ? "unknown" : replica.lagMillis() + " ms") + " > max staleness "
                         + request.maxStalenessMillis() + " ms";
             }

@@ -23,7 +23,10 @@ public final class RouteRequest {
         this(readIntent, forcedPrimary, maxStalenessMillis, null);
     }
 
-    private RouteRequest(boolean readIntent, boolean forcedPrimary, long maxStalenessMillis,
+    private RouteRequest(
+            boolean readIntent,
+            boolean forcedPrimary,
+            long maxStalenessMillis,
             io.pgrouter.internal.causal.SessionCell session) {
         this.readIntent = readIntent;
         this.forcedPrimary = forcedPrimary;
@@ -74,7 +77,13 @@ public final class RouteRequest {
 
     @Override
     public String toString() {
-        return (forcedPrimary ? "primary" : readIntent ? (maxStalenessMillis >= 0 ? "read(max staleness " + maxStalenessMillis + " ms)" : "read") : "write")
+        return (forcedPrimary
+                        ? "primary"
+                        : readIntent
+                                ? (maxStalenessMillis >= 0
+                                        ? "read(max staleness " + maxStalenessMillis + " ms)"
+                                        : "read")
+                                : "write")
                 + (session == null ? "" : " (causal)");
     }
 }

@@ -8,7 +8,6 @@ import java.sql.Blob;
 import java.sql.CallableStatement;
 import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.NClob;
 import java.sql.Ref;
 import java.sql.RowId;
@@ -16,8 +15,6 @@ import java.sql.SQLException;
 import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Statement;
-import java.sql.Time;
-import java.sql.Timestamp;
 import java.util.Calendar;
 
 /**
@@ -26,8 +23,13 @@ import java.util.Calendar;
  */
 final class RoutedCallableStatement extends RoutedPreparedStatement implements CallableStatement {
 
-    RoutedCallableStatement(RoutedConnection connection, CallableStatement delegate, String sql, int resultSetType,
-            int resultSetConcurrency, int resultSetHoldability) {
+    RoutedCallableStatement(
+            RoutedConnection connection,
+            CallableStatement delegate,
+            String sql,
+            int resultSetType,
+            int resultSetConcurrency,
+            int resultSetHoldability) {
         super(connection, delegate, false, sql, resultSetType, resultSetConcurrency, resultSetHoldability, null);
     }
 
@@ -613,7 +615,8 @@ final class RoutedCallableStatement extends RoutedPreparedStatement implements C
     }
 
     @Override
-    public void setObject(String parameterName, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+    public void setObject(String parameterName, Object x, SQLType targetSqlType, int scaleOrLength)
+            throws SQLException {
         callable().setObject(parameterName, x, targetSqlType, scaleOrLength);
     }
 

@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
-import java.sql.Date;
 import java.sql.NClob;
 import java.sql.Ref;
 import java.sql.ResultSet;
@@ -17,8 +16,6 @@ import java.sql.SQLType;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Statement;
-import java.sql.Time;
-import java.sql.Timestamp;
 import java.util.Calendar;
 
 /**
@@ -30,6 +27,7 @@ final class RoutedResultSet implements ResultSet {
 
     /** The statement that produced it, or null for a result set of {@link java.sql.DatabaseMetaData}, as JDBC allows. */
     private final RoutedStatement statement;
+
     final ResultSet delegate;
 
     RoutedResultSet(RoutedStatement statement, ResultSet delegate) {
@@ -1005,7 +1003,8 @@ final class RoutedResultSet implements ResultSet {
     }
 
     @Override
-    public void updateObject(String columnLabel, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+    public void updateObject(String columnLabel, Object x, SQLType targetSqlType, int scaleOrLength)
+            throws SQLException {
         delegate.updateObject(columnLabel, x, targetSqlType, scaleOrLength);
     }
 

@@ -36,6 +36,7 @@ class RoutedStatement implements Statement {
     Statement delegate;
     /** Whether the statement may still run elsewhere: true from creation until its first execution, if at all. */
     boolean rerunnable;
+
     private List<Call> calls;
     final int resultSetType;
     final int resultSetConcurrency;
@@ -44,8 +45,13 @@ class RoutedStatement implements Statement {
     private RoutedResultSet results;
     private boolean closed;
 
-    RoutedStatement(RoutedConnection connection, Statement delegate, boolean rerunnable, int resultSetType,
-            int resultSetConcurrency, int resultSetHoldability) {
+    RoutedStatement(
+            RoutedConnection connection,
+            Statement delegate,
+            boolean rerunnable,
+            int resultSetType,
+            int resultSetConcurrency,
+            int resultSetHoldability) {
         this.connection = connection;
         this.delegate = delegate;
         this.rerunnable = rerunnable;
@@ -59,7 +65,8 @@ class RoutedStatement implements Statement {
         if (resultSetType == NOT_GIVEN) {
             return physical.createStatement();
         }
-        return resultSetHoldability == NOT_GIVEN ? physical.createStatement(resultSetType, resultSetConcurrency)
+        return resultSetHoldability == NOT_GIVEN
+                ? physical.createStatement(resultSetType, resultSetConcurrency)
                 : physical.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 

@@ -49,13 +49,21 @@ final class RouterEvents {
             NodeHealth was = before.node(h.node()).health();
             if (was.state() != h.state() || was.inRotation() != h.inRotation()) {
                 // The monitor already logged the change at INFO.
-                NodeStateChangeEvent event = new NodeStateChangeEvent(now, h.node(), after.node(h.node()).role(),
-                        was.state(), h.state(), was.inRotation(), h.inRotation(), h.reason());
+                NodeStateChangeEvent event = new NodeStateChangeEvent(
+                        now,
+                        h.node(),
+                        after.node(h.node()).role(),
+                        was.state(),
+                        h.state(),
+                        was.inRotation(),
+                        h.inRotation(),
+                        h.reason());
                 fire(event, l -> l.onNodeStateChange(event));
             }
         }
         if (report.roleChanged()) {
-            RoleChangeEvent event = new RoleChangeEvent(now, before.primary().name(), after.primary().name());
+            RoleChangeEvent event = new RoleChangeEvent(
+                    now, before.primary().name(), after.primary().name());
             fire(event, l -> l.onRoleChange(event));
         }
         checkFallback(after);

@@ -13,6 +13,5 @@ final class RouterLog {
 
     static final Logger LOG = LoggerFactory.getLogger(RoutingDataSource.class);
 
-    private RouterLog() {
-    }
+    private RouterLog() {}
 }

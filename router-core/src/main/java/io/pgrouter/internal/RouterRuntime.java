@@ -35,6 +35,7 @@ public final class RouterRuntime implements AutoCloseable {
     private final HealthMonitor monitor;
     /** Timed-out probes since the node last answered, per node; touched by the monitor thread only. */
     private final java.util.Map<String, Integer> timedOutProbes = new java.util.HashMap<>();
+
     private final RouterEvents events;
     private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
@@ -48,7 +49,8 @@ public final class RouterRuntime implements AutoCloseable {
         return t;
     });
 
-    private RouterRuntime(RouterConfig config, List<Node> nodes, ConnectionRouter router, List<RouterListener> listeners) {
+    private RouterRuntime(
+            RouterConfig config, List<Node> nodes, ConnectionRouter router, List<RouterListener> listeners) {
         this.config = config;
         this.nodes = List.copyOf(nodes);
         this.names = this.nodes.stream().map(Node::name).toList();
@@ -74,11 +76,21 @@ public final class RouterRuntime implements AutoCloseable {
         NodeSignals signals = new NodeSignals();
         List<Node> nodes = new ArrayList<>();
         try {
-            nodes.add(PoolFactory.pooledNode(config.primary(), config.primaryPool(), scopes::readOnlyActive,
-                    config.failedReplicaBackoff(), signals, meters));
+            nodes.add(PoolFactory.pooledNode(
+                    config.primary(),
+                    config.primaryPool(),
+                    scopes::readOnlyActive,
+                    config.failedReplicaBackoff(),
+                    signals,
+                    meters));
             for (NodeConfig replica : config.replicas()) {
-                nodes.add(PoolFactory.pooledNode(replica, config.replicaPool(), scopes::readOnlyActive,
-                        config.failedReplicaBackoff(), signals, meters));
+                nodes.add(PoolFactory.pooledNode(
+                        replica,
+                        config.replicaPool(),
+                        scopes::readOnlyActive,
+                        config.failedReplicaBackoff(),
+                        signals,
+                        meters));
             }
         } catch (RuntimeException e) {
             nodes.forEach(RouterRuntime::closeQuietly);
@@ -109,7 +121,8 @@ public final class RouterRuntime implements AutoCloseable {
             // and again at every silent probe after that (a connection handed out meanwhile is cut then).
             // A probe that fails fast meanwhile (reconnecting backs off) leaves the count as it is: only an answer
             // shows the node speaks again.
-            int silent = h.probeTimedOut() ? timedOutProbes.merge(h.node(), 1, Integer::sum)
+            int silent = h.probeTimedOut()
+                    ? timedOutProbes.merge(h.node(), 1, Integer::sum)
                     : h.consecutiveFailures() == 0 ? zero(h.node()) : timedOutProbes.getOrDefault(h.node(), 0);
             node.unresponsive(silent >= NodeState.FAILED_PROBES_FOR_DOWN);
             if (silent >= NodeState.FAILED_PROBES_FOR_DOWN && config.abortOnProbeTimeout()) {
@@ -121,9 +134,12 @@ public final class RouterRuntime implements AutoCloseable {
             Node newPrimary = node(report.primary());
             oldPrimary.softEvict();
             newPrimary.softEvict();
-            LOG.warn("Writes now go to '{}' (was '{}'): it answers as the primary; both pools retire their connections",
-                    newPrimary.name(), oldPrimary.name());
-            redirect(oldPrimary, "'" + oldPrimary.name() + "' is no longer the primary; '" + newPrimary.name() + "' is");
+            LOG.warn(
+                    "Writes now go to '{}' (was '{}'): it answers as the primary; both pools retire their connections",
+                    newPrimary.name(),
+                    oldPrimary.name());
+            redirect(
+                    oldPrimary, "'" + oldPrimary.name() + "' is no longer the primary; '" + newPrimary.name() + "' is");
         }
         String down = after.primary().downReason();
         if (down != null) {
@@ -153,11 +169,18 @@ public final class RouterRuntime implements AutoCloseable {
             // The fence of the switchover ended the pool's idle connections there: none may be handed out dead.
             after.primary().node().softEvict();
         }
-        boolean closed = signal == null ? router.writeGate().follow(null, null, 0)
-                : router.writeGate().follow(signal.id(), signal.target(),
-                        report.probedAtNanos() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis()));
+        boolean closed = signal == null
+                ? router.writeGate().follow(null, null, 0)
+                : router.writeGate()
+                        .follow(
+                                signal.id(),
+                                signal.target(),
+                                report.probedAtNanos()
+                                        + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis()));
         if (closed) {
-            redirect(after.primary().node(), "switchover " + signal.id() + " to '" + signal.target() + "' is in progress");
+            redirect(
+                    after.primary().node(),
+                    "switchover " + signal.id() + " to '" + signal.target() + "' is in progress");
         }
     }
 
@@ -167,8 +190,12 @@ public final class RouterRuntime implements AutoCloseable {
             aborts.execute(() -> {
                 int aborted = node.abortHandedOut(Runnable::run);
                 if (aborted > 0) {
-                    LOG.warn("Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
-                            node.name(), silentProbes, why, aborted);
+                    LOG.warn(
+                            "Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
+                            node.name(),
+                            silentProbes,
+                            why,
+                            aborted);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -272,8 +299,10 @@ public final class RouterRuntime implements AutoCloseable {
         if (before.primary().name().equals(name) && drained) {
             throw new IllegalArgumentException("node '" + name + "' is the primary: only replicas can be drained");
         }
-        TopologySnapshot after = router.topology().update(snapshot -> snapshot.primary().name().equals(name) ? snapshot
-                : snapshot.withReplica(name, s -> s.withOperatorState(state)));
+        TopologySnapshot after = router.topology()
+                .update(snapshot -> snapshot.primary().name().equals(name)
+                        ? snapshot
+                        : snapshot.withReplica(name, s -> s.withOperatorState(state)));
         LOG.info("Node '{}' {}", name, drained ? "drained: no new reads go there" : "undrained");
         events.checkFallback(after);
     }
@@ -299,11 +328,16 @@ public final class RouterRuntime implements AutoCloseable {
 
     /** The routing path over nodes whose pools already exist: the primary first, then the replicas. */
     static ConnectionRouter routerOver(List<Node> nodes, RouterConfig config, Scopes scopes) {
-        List<NodeState> replicas = nodes.subList(1, nodes.size()).stream().map(NodeState::initial).toList();
-        Topology topology = new Topology(TopologySnapshot.of(NodeState.initial(nodes.get(0)), replicas,
-                config.replicasEnabled()));
-        return new ConnectionRouter(topology, new RouteDecider(config.selector(), config.fallbackToPrimary(),
-                new CausalRouting(config.consistency())), scopes, config.retryReads());
+        List<NodeState> replicas =
+                nodes.subList(1, nodes.size()).stream().map(NodeState::initial).toList();
+        Topology topology =
+                new Topology(TopologySnapshot.of(NodeState.initial(nodes.get(0)), replicas, config.replicasEnabled()));
+        return new ConnectionRouter(
+                topology,
+                new RouteDecider(
+                        config.selector(), config.fallbackToPrimary(), new CausalRouting(config.consistency())),
+                scopes,
+                config.retryReads());
     }
 
     public ConnectionRouter router() {
@@ -334,8 +368,14 @@ public final class RouterRuntime implements AutoCloseable {
         for (NodeState state : snapshot.nodes()) {
             statuses.add(state.node().status(state, now));
         }
-        return new RouterStatus(Instant.now(), snapshot.replicasEnabled(), config.fallbackToPrimary(),
-                snapshot.forcePrimary(), config.selector().toString(), monitor.thresholds(), statuses);
+        return new RouterStatus(
+                Instant.now(),
+                snapshot.replicasEnabled(),
+                config.fallbackToPrimary(),
+                snapshot.forcePrimary(),
+                config.selector().toString(),
+                monitor.thresholds(),
+                statuses);
     }
 
     @Override
@@ -367,8 +407,9 @@ public final class RouterRuntime implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "[primary=" + config.primary().name() + ", replicas=" + config.replicas().stream().map(NodeConfig::name)
-                .toList() + ", selection=" + config.selector() + ", fallbackToPrimary=" + config.fallbackToPrimary() + "]";
+        return "[primary=" + config.primary().name() + ", replicas="
+                + config.replicas().stream().map(NodeConfig::name).toList() + ", selection=" + config.selector()
+                + ", fallbackToPrimary=" + config.fallbackToPrimary() + "]";
     }
 
     /** Forwards what the pools' exception observers see to the runtime, which exists only after the pools. */

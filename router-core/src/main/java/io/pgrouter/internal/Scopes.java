@@ -22,7 +22,8 @@ public final class Scopes {
     /** Opens a read-only scope on this thread in which replicas may lag at most {@code maxStalenessMillis}. */
     public RouteScope readOnly(long maxStalenessMillis) {
         if (maxStalenessMillis < 0) {
-            throw new IllegalArgumentException("max staleness must be zero or positive, was " + maxStalenessMillis + " ms");
+            throw new IllegalArgumentException(
+                    "max staleness must be zero or positive, was " + maxStalenessMillis + " ms");
         }
         return open(false, maxStalenessMillis);
     }
@@ -59,7 +60,8 @@ public final class Scopes {
         } else {
             d.readOnly++;
             if (maxStalenessMillis >= 0) {
-                d.maxStalenessMillis = previousBound < 0 ? maxStalenessMillis : Math.min(previousBound, maxStalenessMillis);
+                d.maxStalenessMillis =
+                        previousBound < 0 ? maxStalenessMillis : Math.min(previousBound, maxStalenessMillis);
             }
         }
         return new OpenScope(d, primary, previousBound, Thread.currentThread());
@@ -92,8 +94,9 @@ public final class Scopes {
                 return;
             }
             if (Thread.currentThread() != owner) {
-                throw new IllegalStateException("a " + this + " scope opened on thread '" + owner.getName()
-                        + "' must be closed on it, not on '" + Thread.currentThread().getName() + "'");
+                throw new IllegalStateException(
+                        "a " + this + " scope opened on thread '" + owner.getName() + "' must be closed on it, not on '"
+                                + Thread.currentThread().getName() + "'");
             }
             closed = true;
             if (primary) {

@@ -20,8 +20,7 @@ public final class StatusJson {
     // Thread-safe once built; generators are cheap, the factory is not.
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-    private StatusJson() {
-    }
+    private StatusJson() {}
 
     /** {@code status} as one JSON object. */
     public static String of(RouterStatus status) {

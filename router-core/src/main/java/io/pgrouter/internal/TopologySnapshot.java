@@ -22,10 +22,12 @@ public final class TopologySnapshot {
     private final boolean replicasEnabled;
     private final boolean forcePrimary;
 
-    private TopologySnapshot(NodeState primary, List<NodeState> replicas, boolean replicasEnabled, boolean forcePrimary) {
+    private TopologySnapshot(
+            NodeState primary, List<NodeState> replicas, boolean replicasEnabled, boolean forcePrimary) {
         this.primary = primary;
         this.replicas = List.copyOf(replicas);
-        this.eligibleReplicas = this.replicas.stream().filter(NodeState::eligible).toList();
+        this.eligibleReplicas =
+                this.replicas.stream().filter(NodeState::eligible).toList();
         this.replicasEnabled = replicasEnabled;
         this.forcePrimary = forcePrimary;
     }
@@ -78,7 +80,8 @@ public final class TopologySnapshot {
                 return replica;
             }
         }
-        throw UnknownNodeException.node(name, nodes().stream().map(NodeState::name).toList());
+        throw UnknownNodeException.node(
+                name, nodes().stream().map(NodeState::name).toList());
     }
 
     /** This snapshot with the feature flag set. */
@@ -100,7 +103,8 @@ public final class TopologySnapshot {
                 return new TopologySnapshot(primary, changed, replicasEnabled, forcePrimary);
             }
         }
-        throw UnknownNodeException.replica(name, replicas.stream().map(NodeState::name).toList());
+        throw UnknownNodeException.replica(
+                name, replicas.stream().map(NodeState::name).toList());
     }
 
     /**
@@ -131,7 +135,8 @@ public final class TopologySnapshot {
 
     @Override
     public String toString() {
-        return "TopologySnapshot[primary=" + primary.name() + ", eligible=" + eligibleReplicas.stream()
-                .map(NodeState::name).toList() + ", replicasEnabled=" + replicasEnabled + ", forcePrimary=" + forcePrimary + "]";
+        return "TopologySnapshot[primary=" + primary.name() + ", eligible="
+                + eligibleReplicas.stream().map(NodeState::name).toList() + ", replicasEnabled=" + replicasEnabled
+                + ", forcePrimary=" + forcePrimary + "]";
     }
 }

@@ -6,8 +6,7 @@ import java.sql.Wrapper;
 /** {@link Wrapper} for the router's JDBC delegates: their own types first, then whatever the driver's object wraps. */
 final class Unwrapping {
 
-    private Unwrapping() {
-    }
+    private Unwrapping() {}
 
     static <T> T unwrap(Object self, Wrapper delegate, Class<T> iface) throws SQLException {
         if (iface.isInstance(self)) {

@@ -82,8 +82,13 @@ public final class WriteGate {
             if (c != null) {
                 open(c);
                 PauseStats stats = c.stats();
-                RouterLog.LOG.info("Writes released: switchover {} to '{}' signalled on the primary is over; {} write(s) held,"
-                        + " longest {} ms, {} failed", c.switchover, c.target, stats.waited(), stats.maxNanos() / 1_000_000,
+                RouterLog.LOG.info(
+                        "Writes released: switchover {} to '{}' signalled on the primary is over; {} write(s) held,"
+                                + " longest {} ms, {} failed",
+                        c.switchover,
+                        c.target,
+                        stats.waited(),
+                        stats.maxNanos() / 1_000_000,
                         stats.failed());
             }
             return false;
@@ -121,17 +126,20 @@ public final class WriteGate {
             long left = c.deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 last.recordFailed(started);
-                throw new SQLTransientConnectionException("Write not started: switchover " + c.switchover + " to '"
-                        + c.target + "' held it " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
-                        + " ms, up to its max-pause, and was still at step " + c.step + " (" + c.origin.name()
-                        .toLowerCase(java.util.Locale.ROOT) + ")", "08001");
+                throw new SQLTransientConnectionException(
+                        "Write not started: switchover " + c.switchover + " to '"
+                                + c.target + "' held it " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+                                + " ms, up to its max-pause, and was still at step " + c.step + " ("
+                                + c.origin.name().toLowerCase(java.util.Locale.ROOT) + ")",
+                        "08001");
             }
             try {
                 c.released.await(left, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 last.recordFailed(started);
-                throw new SQLException("Interrupted while the write was held for switchover " + c.switchover, "08001", e);
+                throw new SQLException(
+                        "Interrupted while the write was held for switchover " + c.switchover, "08001", e);
             }
             c = closure;
         }
@@ -223,8 +231,12 @@ public final class WriteGate {
 
         static PauseStats of(long[] waits, int failed) {
             Arrays.sort(waits);
-            return new PauseStats(waits.length, failed, waits.length == 0 ? 0 : waits[waits.length - 1],
-                    percentile(waits, 0.50), percentile(waits, 0.99));
+            return new PauseStats(
+                    waits.length,
+                    failed,
+                    waits.length == 0 ? 0 : waits[waits.length - 1],
+                    percentile(waits, 0.50),
+                    percentile(waits, 0.99));
         }
 
         /** The nearest-rank percentile of sorted values, 0 when there are none. */

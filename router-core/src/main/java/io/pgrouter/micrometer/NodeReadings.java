@@ -45,7 +45,9 @@ final class NodeReadings {
     /** A replica: 1 when reads may go there now; the primary: 1 when it answered its last probe as a primary. */
     double inRotation() {
         NodeState s = state();
-        boolean in = s.role() == NodeRole.REPLICA ? s.eligible() && !node.backingOff() : s.health().inRotation();
+        boolean in = s.role() == NodeRole.REPLICA
+                ? s.eligible() && !node.backingOff()
+                : s.health().inRotation();
         return in ? 1 : 0;
     }
 

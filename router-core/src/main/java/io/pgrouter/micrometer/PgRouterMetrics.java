@@ -115,32 +115,79 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
         Map<String, ProbeTimers> timers = new HashMap<>();
         meters.add(Gauge.builder(ROUTE_FALLBACK, runtime, r -> r.inFallback() ? 1 : 0)
                 .description("1 while reads go to the primary because no replica is eligible, else 0")
-                .tags(tags).strongReference(true).register(registry));
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
         for (Node node : runtime.nodes()) {
             Tags nodeTags = tags.and("node", node.name());
             for (RouteReason reason : RouteReason.values()) {
                 meters.add(FunctionCounter.builder(ROUTE_DECISIONS, node, n -> n.routeCount(reason))
                         .description("Connections routed to the node, by where they went and why")
                         .baseUnit(UNIT_DECISIONS)
-                        .tags(nodeTags.and("route", reason.toReplica() ? "replica" : "primary",
-                                "reason", reason.name().toLowerCase(Locale.ROOT)))
+                        .tags(nodeTags.and(
+                                "route",
+                                reason.toReplica() ? "replica" : "primary",
+                                "reason",
+                                reason.name().toLowerCase(Locale.ROOT)))
                         .register(registry));
             }
             NodeReadings readings = new NodeReadings(runtime, node);
-            meters.add(gauge(registry, REPLICA_LAG_BYTES, readings, NodeReadings::lagBytes, nodeTags, BaseUnits.BYTES,
+            meters.add(gauge(
+                    registry,
+                    REPLICA_LAG_BYTES,
+                    readings,
+                    NodeReadings::lagBytes,
+                    nodeTags,
+                    BaseUnits.BYTES,
                     "WAL bytes the replica is behind the primary; NaN for the primary and when unknown"));
-            meters.add(gauge(registry, REPLICA_LAG_SECONDS, readings, NodeReadings::lagSeconds, nodeTags, "seconds",
+            meters.add(gauge(
+                    registry,
+                    REPLICA_LAG_SECONDS,
+                    readings,
+                    NodeReadings::lagSeconds,
+                    nodeTags,
+                    "seconds",
                     "Age of the oldest change the replica has not applied; NaN for the primary and when unknown"));
-            meters.add(gauge(registry, NODE_STATE, readings, NodeReadings::healthState, nodeTags, null,
+            meters.add(gauge(
+                    registry,
+                    NODE_STATE,
+                    readings,
+                    NodeReadings::healthState,
+                    nodeTags,
+                    null,
                     "Health state: 0 unknown, 1 healthy, 2 lagging, 3 disconnected, 4 unreachable"));
-            meters.add(gauge(registry, NODE_IN_ROTATION, readings, NodeReadings::inRotation, nodeTags, null,
-                    "1 when the node takes the traffic of its role now (a replica: reads; the primary: answers as one)"));
-            meters.add(gauge(registry, NODE_ROLE, readings, NodeReadings::role, nodeTags, null,
+            meters.add(
+                    gauge(
+                            registry,
+                            NODE_IN_ROTATION,
+                            readings,
+                            NodeReadings::inRotation,
+                            nodeTags,
+                            null,
+                            "1 when the node takes the traffic of its role now (a replica: reads; the primary: answers as one)"));
+            meters.add(gauge(
+                    registry,
+                    NODE_ROLE,
+                    readings,
+                    NodeReadings::role,
+                    nodeTags,
+                    null,
                     "1 for the node writes go to, 0 for a replica"));
-            meters.add(gauge(registry, NODE_BREAKER_STATE, readings, NodeReadings::breakerState, nodeTags, null,
+            meters.add(gauge(
+                    registry,
+                    NODE_BREAKER_STATE,
+                    readings,
+                    NodeReadings::breakerState,
+                    nodeTags,
+                    null,
                     "Circuit breaker: 0 closed, 1 open, 2 half-open, 3 disabled, 4 forced-open, 5 metrics-only"));
-            meters.add(gauge(registry, POOL_UTILIZATION, readings, NodeReadings::poolUtilization,
-                    nodeTags.and("pool", node.config().poolName()), UNIT_RATIO,
+            meters.add(gauge(
+                    registry,
+                    POOL_UTILIZATION,
+                    readings,
+                    NodeReadings::poolUtilization,
+                    nodeTags.and("pool", node.config().poolName()),
+                    UNIT_RATIO,
                     "Connections in use over the pool's maximum size, 0 to 1"));
             ProbeTimers t = new ProbeTimers(registry, nodeTags);
             meters.addAll(t.all());
@@ -159,17 +206,29 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
         bindings.add(new Binding(registry, meters, observer));
     }
 
-    private static Gauge gauge(MeterRegistry registry, String name, NodeReadings readings,
-            ToDoubleFunction<NodeReadings> value, Tags tags, String unit, String description) {
+    private static Gauge gauge(
+            MeterRegistry registry,
+            String name,
+            NodeReadings readings,
+            ToDoubleFunction<NodeReadings> value,
+            Tags tags,
+            String unit,
+            String description) {
         // Strong: the readings object lives only in the gauge; the meters go when the router closes.
-        return Gauge.builder(name, readings, value).description(description).baseUnit(unit).tags(tags)
-                .strongReference(true).register(registry);
+        return Gauge.builder(name, readings, value)
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
     }
 
     /** A HikariCP tracker on the node's pool, unless it has one (given at build time, or by an earlier bind). */
     private static void trackPool(Node node, MeterRegistry registry) {
-        if (node.pool() instanceof HikariDataSource hikari && !hikari.isClosed()
-                && hikari.getMetricRegistry() == null && hikari.getMetricsTrackerFactory() == null) {
+        if (node.pool() instanceof HikariDataSource hikari
+                && !hikari.isClosed()
+                && hikari.getMetricRegistry() == null
+                && hikari.getMetricsTrackerFactory() == null) {
             try {
                 hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             } catch (IllegalStateException e) {
@@ -188,8 +247,7 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
-    private record Binding(MeterRegistry registry, List<Meter> meters, Consumer<HealthReport> observer) {
-    }
+    private record Binding(MeterRegistry registry, List<Meter> meters, Consumer<HealthReport> observer) {}
 
     /** One node's probe timers by outcome; recorded by the monitor thread only. */
     private static final class ProbeTimers {
@@ -207,7 +265,8 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
         private static Timer timer(MeterRegistry registry, Tags nodeTags, String outcome) {
             return Timer.builder(PROBE_LATENCY)
                     .description("How long a health probe of the node took, by outcome (a timeout: until it was cut)")
-                    .tags(nodeTags.and("outcome", outcome)).register(registry);
+                    .tags(nodeTags.and("outcome", outcome))
+                    .register(registry);
         }
 
         List<Meter> all() {

@@ -57,17 +57,26 @@ class CutoverReadinessIT {
         execute(source(), ddl);
         execute(source(), "INSERT INTO copy_orders(customer) SELECT 'c' || g FROM generate_series(1, 200) g");
         execute(target(), ddl);
-        try (LogicalReplication replication = LogicalReplication.from(pg15).to(pg18).name("copy_sub")
-                .tables("copy_orders", "copy_items").enabled(false).create()) {
-            CutoverReadiness readiness = readiness("copy_sub").stableFor(Duration.ofSeconds(3)).build();
+        try (LogicalReplication replication = LogicalReplication.from(pg15)
+                .to(pg18)
+                .name("copy_sub")
+                .tables("copy_orders", "copy_items")
+                .enabled(false)
+                .create()) {
+            CutoverReadiness readiness =
+                    readiness("copy_sub").stableFor(Duration.ofSeconds(3)).build();
             ReadinessReport disabled = readiness.check();
             assertThat(disabled.light()).isEqualTo(Light.RED);
-            assertThat(disabled.reasons()).contains("subscription copy_sub is disabled",
-                    "table public.copy_orders is not ready: init (i)", "table public.copy_items is not ready: init (i)");
+            assertThat(disabled.reasons())
+                    .contains(
+                            "subscription copy_sub is disabled",
+                            "table public.copy_orders is not ready: init (i)",
+                            "table public.copy_items is not ready: init (i)");
 
             try (TableLock lock = replication.lockOnTarget("copy_orders")) {
                 replication.enable();
-                await().atMost(DEADLINE).until(() -> readiness.check().table("copy_items").state() == SyncState.READY);
+                await().atMost(DEADLINE)
+                        .until(() -> readiness.check().table("copy_items").state() == SyncState.READY);
                 ReadinessReport copying = readiness.check();
                 assertThat(copying.light()).isEqualTo(Light.RED);
                 assertThat(copying.table("copy_orders").state()).isIn(SyncState.INIT, SyncState.DATA_COPY);
@@ -85,19 +94,31 @@ class CutoverReadinessIT {
             assertThat(green.table("copy_orders").rowDelta()).isZero();
             assertThat(green.table("copy_orders").targetRows().rows()).isEqualTo(200);
             // Before GREEN there was a YELLOW stretch of at least the stable period.
-            ReadinessReport firstYellow = seen.stream().filter(r -> r.light() == Light.YELLOW).findFirst().orElseThrow();
-            assertThat(Duration.between(firstYellow.checkedAt(), green.checkedAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-            assertThat(seen.subList(seen.indexOf(firstYellow), seen.size() - 1)).allMatch(r -> r.light() == Light.YELLOW);
+            ReadinessReport firstYellow = seen.stream()
+                    .filter(r -> r.light() == Light.YELLOW)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(Duration.between(firstYellow.checkedAt(), green.checkedAt()))
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+            assertThat(seen.subList(seen.indexOf(firstYellow), seen.size() - 1))
+                    .allMatch(r -> r.light() == Light.YELLOW);
         }
     }
 
     @Test
     void redWhileTheSubscriptionIsDisabled() throws SQLException {
-        try (LogicalReplication replication = LogicalReplication.from(pg15).to(pg18).name("disabled_sub")
-                .schema("CREATE TABLE disabled_orders(id serial PRIMARY KEY)").tables("disabled_orders").start()) {
+        try (LogicalReplication replication = LogicalReplication.from(pg15)
+                .to(pg18)
+                .name("disabled_sub")
+                .schema("CREATE TABLE disabled_orders(id serial PRIMARY KEY)")
+                .tables("disabled_orders")
+                .start()) {
             // No subscription named: the only one in the target's database is taken.
-            CutoverReadiness readiness = CutoverReadiness.builder().source(pg15.primary().dataSource())
-                    .target(pg18.primary().jdbcUrl(), pg18.user(), pg18.password()).stableFor(Duration.ZERO).build();
+            CutoverReadiness readiness = CutoverReadiness.builder()
+                    .source(pg15.primary().dataSource())
+                    .target(pg18.primary().jdbcUrl(), pg18.user(), pg18.password())
+                    .stableFor(Duration.ZERO)
+                    .build();
             awaitGreen(readiness, new ArrayList<>());
             logTheCostOfACheck(readiness);
 
@@ -115,27 +136,41 @@ class CutoverReadinessIT {
 
     @Test
     void redWhileTheLagIsOverEitherThresholdAndStalledWhileTheApplyWorkerIsStopped() throws SQLException {
-        try (LogicalReplication replication = LogicalReplication.from(pg15).to(pg18).name("lag_sub")
-                .schema("CREATE TABLE lag_events(id serial PRIMARY KEY, payload text)").tables("lag_events").start()) {
-            CutoverReadiness readiness = readiness("lag_sub").maxLagBytes(10_000).maxLagTime(Duration.ofSeconds(1))
-                    .stableFor(Duration.ofSeconds(1)).stalledAfterChecks(3).build();
+        try (LogicalReplication replication = LogicalReplication.from(pg15)
+                .to(pg18)
+                .name("lag_sub")
+                .schema("CREATE TABLE lag_events(id serial PRIMARY KEY, payload text)")
+                .tables("lag_events")
+                .start()) {
+            CutoverReadiness readiness = readiness("lag_sub")
+                    .maxLagBytes(10_000)
+                    .maxLagTime(Duration.ofSeconds(1))
+                    .stableFor(Duration.ofSeconds(1))
+                    .stalledAfterChecks(3)
+                    .build();
             awaitGreen(readiness, new ArrayList<>());
 
             replication.freezeApplyWorker();
             // Every check sees the source move while the frozen subscriber confirms nothing.
             await().atMost(DEADLINE).pollInterval(Duration.ofMillis(300)).until(() -> {
-                execute(source(), "INSERT INTO lag_events(payload) SELECT repeat('x', 100) FROM generate_series(1, 200)");
+                execute(
+                        source(),
+                        "INSERT INTO lag_events(payload) SELECT repeat('x', 100) FROM generate_series(1, 200)");
                 return readiness.check().stalled();
             });
             ReadinessReport stalled = readiness.check();
             assertThat(stalled.light()).isEqualTo(Light.RED);
-            assertThat(stalled.applyWorkerRunning()).as("a hung worker is still listed").isTrue();
+            assertThat(stalled.applyWorkerRunning())
+                    .as("a hung worker is still listed")
+                    .isTrue();
             assertThat(stalled.lagBytes()).isGreaterThan(10_000);
             assertThat(stalled.reasons())
                     .anyMatch(r -> r.matches("lag of \\d+ bytes is over the maximum of 10000 bytes"))
-                    .anyMatch(r -> r.startsWith("stalled: the subscriber has confirmed nothing past " + stalled.confirmedPosition()));
-            await().atMost(DEADLINE).until(() -> readiness.check().reasons().stream()
-                    .anyMatch(r -> r.matches("lag of \\d+ ms is over the maximum of 1000 ms")));
+                    .anyMatch(r -> r.startsWith(
+                            "stalled: the subscriber has confirmed nothing past " + stalled.confirmedPosition()));
+            await().atMost(DEADLINE)
+                    .until(() -> readiness.check().reasons().stream()
+                            .anyMatch(r -> r.matches("lag of \\d+ ms is over the maximum of 1000 ms")));
 
             replication.thawApplyWorker();
             awaitGreen(readiness, new ArrayList<>());
@@ -147,14 +182,19 @@ class CutoverReadinessIT {
 
     @Test
     void aDroppedSlotIsNamed() throws SQLException {
-        try (LogicalReplication replication = LogicalReplication.from(pg15).to(pg18).name("slot_sub")
-                .schema("CREATE TABLE slot_orders(id serial PRIMARY KEY)").tables("slot_orders").start()) {
+        try (LogicalReplication replication = LogicalReplication.from(pg15)
+                .to(pg18)
+                .name("slot_sub")
+                .schema("CREATE TABLE slot_orders(id serial PRIMARY KEY)")
+                .tables("slot_orders")
+                .start()) {
             CutoverReadiness readiness = readiness("slot_sub").build();
             replication.dropSlot();
             ReadinessReport report = readiness.check();
             assertThat(report.light()).isEqualTo(Light.RED);
             assertThat(report.confirmedPosition()).isNull();
-            assertThat(report.reasons()).contains("replication slot slot_sub of subscription slot_sub does not exist on the source");
+            assertThat(report.reasons())
+                    .contains("replication slot slot_sub of subscription slot_sub does not exist on the source");
         }
     }
 
@@ -164,12 +204,17 @@ class CutoverReadinessIT {
         execute(source(), ddl);
         execute(source(), "INSERT INTO count_small SELECT generate_series(1, 40)");
         execute(source(), "INSERT INTO count_big SELECT generate_series(1, 5000)");
-        try (LogicalReplication replication = LogicalReplication.from(pg15).to(pg18).name("count_sub")
-                .schema(ddl.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")).tables("count_small", "count_big").start()) {
+        try (LogicalReplication replication = LogicalReplication.from(pg15)
+                .to(pg18)
+                .name("count_sub")
+                .schema(ddl.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+                .tables("count_small", "count_big")
+                .start()) {
             replication.awaitCaughtUp(DEADLINE);
             execute(source(), "ANALYZE count_big");
             execute(target(), "ANALYZE count_big");
-            CutoverReadiness readiness = readiness("count_sub").exactCountRowLimit(1000).build();
+            CutoverReadiness readiness =
+                    readiness("count_sub").exactCountRowLimit(1000).build();
 
             replication.freezeApplyWorker();
             execute(source(), "INSERT INTO count_small SELECT generate_series(41, 65)");
@@ -185,7 +230,8 @@ class CutoverReadinessIT {
             replication.thawApplyWorker();
             replication.awaitCaughtUp(DEADLINE);
             assertThat(readiness.check().table("count_small").rowDelta()).isZero();
-            assertThat(readiness("count_sub").build().check().table("count_big").rowDelta()).isZero();
+            assertThat(readiness("count_sub").build().check().table("count_big").rowDelta())
+                    .isZero();
         }
     }
 
@@ -196,7 +242,10 @@ class CutoverReadinessIT {
         for (int i = 0; i < checks; i++) {
             readiness.check();
         }
-        log.info("A readiness check of 1 table took {} ms on average over {} checks", (System.nanoTime() - started) / 1_000_000 / checks, checks);
+        log.info(
+                "A readiness check of 1 table took {} ms on average over {} checks",
+                (System.nanoTime() - started) / 1_000_000 / checks,
+                checks);
     }
 
     /** Checks until GREEN, keeping every report; a timeout shows the last one. */
@@ -217,7 +266,8 @@ class CutoverReadinessIT {
     }
 
     private static void execute(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -16,12 +16,31 @@ import tools.jackson.databind.ObjectMapper;
 
 class ReadinessReportTest {
 
-    private final ReadinessReport report = new ReadinessReport(Instant.parse("2025-01-01T00:00:00Z"), Light.RED,
-            List.of("table public.items is not ready: data_copy (d)"), "shop_upgrade", true, true, "0/3000148", "0/3000000",
-            328, Duration.ofMillis(1500), false, Duration.ZERO, List.of(
-                    new Table("public", "orders", SyncState.READY, new RowCount(120, RowCount.Kind.EXACT),
+    private final ReadinessReport report = new ReadinessReport(
+            Instant.parse("2025-01-01T00:00:00Z"),
+            Light.RED,
+            List.of("table public.items is not ready: data_copy (d)"),
+            "shop_upgrade",
+            true,
+            true,
+            "0/3000148",
+            "0/3000000",
+            328,
+            Duration.ofMillis(1500),
+            false,
+            Duration.ZERO,
+            List.of(
+                    new Table(
+                            "public",
+                            "orders",
+                            SyncState.READY,
+                            new RowCount(120, RowCount.Kind.EXACT),
                             new RowCount(118, RowCount.Kind.EXACT)),
-                    new Table("public", "items", SyncState.DATA_COPY, new RowCount(5_000_000, RowCount.Kind.ESTIMATE),
+                    new Table(
+                            "public",
+                            "items",
+                            SyncState.DATA_COPY,
+                            new RowCount(5_000_000, RowCount.Kind.ESTIMATE),
                             RowCount.UNKNOWN)));
 
     @Test
@@ -51,7 +70,8 @@ class ReadinessReportTest {
     @Test
     void textShowsTheLightTheReasonsAndOneLinePerTable() {
         String text = report.toString();
-        assertThat(text).startsWith("cutover readiness RED at 2025-01-01T00:00:00Z\n")
+        assertThat(text)
+                .startsWith("cutover readiness RED at 2025-01-01T00:00:00Z\n")
                 .contains("  - table public.items is not ready: data_copy (d)\n")
                 .contains("lag 328 bytes / 1500 ms")
                 .containsPattern("public\\.orders +ready \\(r\\) +120 +118 +2")

@@ -19,13 +19,15 @@ class CausalRoutingTest {
 
     private static final long SYSTEM = 7714014788892805218L;
     private final TestNodes nodes = new TestNodes(2);
-    private final RouteDecider decider = new RouteDecider(ReplicaSelector.roundRobin(), true,
-            new CausalRouting(ConsistencySettings.DEFAULTS));
+    private final RouteDecider decider =
+            new RouteDecider(ReplicaSelector.roundRobin(), true, new CausalRouting(ConsistencySettings.DEFAULTS));
 
     private TopologySnapshot snapshot(long primaryTimeline, long primaryLsn, long replay1, long replay2) {
         return TopologySnapshot.of(
-                NodeState.initial(nodes.primary).withHealth(health("primary", false, primaryTimeline, primaryLsn, 1000)),
-                List.of(replica(1, primaryTimeline, replay1), replica(2, primaryTimeline, replay2)), true);
+                NodeState.initial(nodes.primary)
+                        .withHealth(health("primary", false, primaryTimeline, primaryLsn, 1000)),
+                List.of(replica(1, primaryTimeline, replay1), replica(2, primaryTimeline, replay2)),
+                true);
     }
 
     /** A replica in rotation: on the primary's timeline (the health monitor takes others out). */
@@ -34,9 +36,21 @@ class CausalRoutingTest {
     }
 
     private static NodeHealth health(String node, boolean standby, long timeline, long lsn, long probedNanos) {
-        return new NodeHealth(node, HealthState.HEALTHY, true, null, standby,
-                standby ? new ReplicaLag(0, 0, ReplicaLag.Basis.WAL_HISTORY) : ReplicaLag.UNKNOWN, timeline, false,
-                probedNanos, 0, 0, false, SYSTEM, lsn);
+        return new NodeHealth(
+                node,
+                HealthState.HEALTHY,
+                true,
+                null,
+                standby,
+                standby ? new ReplicaLag(0, 0, ReplicaLag.Basis.WAL_HISTORY) : ReplicaLag.UNKNOWN,
+                timeline,
+                false,
+                probedNanos,
+                0,
+                0,
+                false,
+                SYSTEM,
+                lsn);
     }
 
     private static RouteRequest readAt(CausalState state) {
@@ -61,7 +75,9 @@ class CausalRoutingTest {
         TopologySnapshot snapshot = snapshot(1, 900, 400, 600);
 
         assertThat(decider.decide(request, snapshot).reason()).isEqualTo(RouteReason.PRIMARY_CAUSAL);
-        assertThat(decider.candidates(request, snapshot)).as("after a failure to connect, no replica either").isEmpty();
+        assertThat(decider.candidates(request, snapshot))
+                .as("after a failure to connect, no replica either")
+                .isEmpty();
         assertThat(decider.waitCandidates(request, snapshot)).hasSize(2);
     }
 
@@ -70,7 +86,8 @@ class CausalRoutingTest {
         SessionCell cell = new SessionCell(at(SYSTEM, 1, 100));
         TopologySnapshot snapshot = snapshot(2, 5000, 4000, 4000);
 
-        assertThat(decider.decide(RouteRequest.READ.withSession(cell), snapshot).reason()).isEqualTo(RouteReason.PRIMARY_CAUSAL);
+        assertThat(decider.decide(RouteRequest.READ.withSession(cell), snapshot).reason())
+                .isEqualTo(RouteReason.PRIMARY_CAUSAL);
         decider.causal().readOnPrimary(cell, snapshot);
 
         assertThat(cell.state().position()).isEqualTo(new WalPosition(SYSTEM, 2, 5000));
@@ -86,19 +103,24 @@ class CausalRoutingTest {
 
     @Test
     void anEmptySessionRoutesLikeNoSession() throws Exception {
-        assertThat(decider.decide(readAt(CausalState.EMPTY), snapshot(1, 900, 400, 600)).reason()).isEqualTo(RouteReason.REPLICA);
+        assertThat(decider.decide(readAt(CausalState.EMPTY), snapshot(1, 900, 400, 600))
+                        .reason())
+                .isEqualTo(RouteReason.REPLICA);
     }
 
     @Test
     void inProbeModeACommitGoesToThePrimaryUntilAProbeSentAfterItTellsThePosition() throws Exception {
         SessionCell cell = new SessionCell(CausalState.EMPTY.pendingAt(2000));
 
-        assertThat(decider.decide(RouteRequest.READ.withSession(cell), snapshot(1, 900, 900, 900)).reason())
-                .as("the last probe (at 1000) was sent before the commit").isEqualTo(RouteReason.PRIMARY_CAUSAL);
+        assertThat(decider.decide(RouteRequest.READ.withSession(cell), snapshot(1, 900, 900, 900))
+                        .reason())
+                .as("the last probe (at 1000) was sent before the commit")
+                .isEqualTo(RouteReason.PRIMARY_CAUSAL);
 
         TopologySnapshot later = TopologySnapshot.of(
                 NodeState.initial(nodes.primary).withHealth(health("primary", false, 1, 950, 3000)),
-                List.of(replica(1, 1, 900), replica(2, 1, 960)), true);
+                List.of(replica(1, 1, 900), replica(2, 1, 960)),
+                true);
         Route route = decider.decide(RouteRequest.READ.withSession(cell), later);
 
         assertThat(cell.state()).isEqualTo(at(SYSTEM, 1, 950));

@@ -42,10 +42,16 @@ class ConnectionMethodsTest {
     }
 
     /** Before first use: whether the call is answered without any node, or routes the connection. */
-    enum Before { NO_NODE, ROUTES }
+    enum Before {
+        NO_NODE,
+        ROUTES
+    }
 
     /** After first use: whether the call reaches the physical connection, or the router answers it. */
-    enum After { FORWARDED, ANSWERED }
+    enum After {
+        FORWARDED,
+        ANSWERED
+    }
 
     record Row(String signature, Call call, Before before, After after) {
         @Override
@@ -63,18 +69,40 @@ class ConnectionMethodsTest {
         return List.of(
                 row("createStatement()", Connection::createStatement, Before.ROUTES, After.FORWARDED),
                 row("createStatement(int,int)", c -> c.createStatement(1003, 1007), Before.ROUTES, After.FORWARDED),
-                row("createStatement(int,int,int)", c -> c.createStatement(1003, 1007, 1), Before.ROUTES, After.FORWARDED),
+                row(
+                        "createStatement(int,int,int)",
+                        c -> c.createStatement(1003, 1007, 1),
+                        Before.ROUTES,
+                        After.FORWARDED),
                 row("prepareStatement(String)", c -> c.prepareStatement("q"), Before.ROUTES, After.FORWARDED),
-                row("prepareStatement(String,int,int)", c -> c.prepareStatement("q", 1003, 1007), Before.ROUTES, After.FORWARDED),
-                row("prepareStatement(String,int,int,int)", c -> c.prepareStatement("q", 1003, 1007, 1), Before.ROUTES,
+                row(
+                        "prepareStatement(String,int,int)",
+                        c -> c.prepareStatement("q", 1003, 1007),
+                        Before.ROUTES,
+                        After.FORWARDED),
+                row(
+                        "prepareStatement(String,int,int,int)",
+                        c -> c.prepareStatement("q", 1003, 1007, 1),
+                        Before.ROUTES,
                         After.FORWARDED),
                 row("prepareStatement(String,int)", c -> c.prepareStatement("q", 1), Before.ROUTES, After.FORWARDED),
-                row("prepareStatement(String,int[])", c -> c.prepareStatement("q", new int[] {1}), Before.ROUTES, After.FORWARDED),
-                row("prepareStatement(String,String[])", c -> c.prepareStatement("q", new String[] {"id"}), Before.ROUTES,
+                row(
+                        "prepareStatement(String,int[])",
+                        c -> c.prepareStatement("q", new int[] {1}),
+                        Before.ROUTES,
+                        After.FORWARDED),
+                row(
+                        "prepareStatement(String,String[])",
+                        c -> c.prepareStatement("q", new String[] {"id"}),
+                        Before.ROUTES,
                         After.FORWARDED),
                 row("prepareCall(String)", c -> c.prepareCall("q"), Before.ROUTES, After.FORWARDED),
                 row("prepareCall(String,int,int)", c -> c.prepareCall("q", 1003, 1007), Before.ROUTES, After.FORWARDED),
-                row("prepareCall(String,int,int,int)", c -> c.prepareCall("q", 1003, 1007, 1), Before.ROUTES, After.FORWARDED),
+                row(
+                        "prepareCall(String,int,int,int)",
+                        c -> c.prepareCall("q", 1003, 1007, 1),
+                        Before.ROUTES,
+                        After.FORWARDED),
                 row("nativeSQL(String)", c -> c.nativeSQL("q"), Before.ROUTES, After.FORWARDED),
                 row("getMetaData()", Connection::getMetaData, Before.ROUTES, After.FORWARDED),
                 row("setSavepoint()", Connection::setSavepoint, Before.ROUTES, After.FORWARDED),
@@ -85,9 +113,16 @@ class ConnectionMethodsTest {
                 row("createBlob()", Connection::createBlob, Before.ROUTES, After.FORWARDED),
                 row("createNClob()", Connection::createNClob, Before.ROUTES, After.FORWARDED),
                 row("createSQLXML()", Connection::createSQLXML, Before.ROUTES, After.FORWARDED),
-                row("createArrayOf(String,Object[])", c -> c.createArrayOf("int4", new Object[] {1}), Before.ROUTES,
+                row(
+                        "createArrayOf(String,Object[])",
+                        c -> c.createArrayOf("int4", new Object[] {1}),
+                        Before.ROUTES,
                         After.FORWARDED),
-                row("createStruct(String,Object[])", c -> c.createStruct("t", new Object[] {1}), Before.ROUTES, After.FORWARDED),
+                row(
+                        "createStruct(String,Object[])",
+                        c -> c.createStruct("t", new Object[] {1}),
+                        Before.ROUTES,
+                        After.FORWARDED),
                 row("getCatalog()", Connection::getCatalog, Before.ROUTES, After.FORWARDED),
                 row("getClientInfo(String)", c -> c.getClientInfo("ApplicationName"), Before.ROUTES, After.FORWARDED),
                 row("getClientInfo()", Connection::getClientInfo, Before.ROUTES, After.FORWARDED),
@@ -95,7 +130,10 @@ class ConnectionMethodsTest {
                 row("getSchema()", Connection::getSchema, Before.ROUTES, After.FORWARDED),
                 row("getTypeMap()", Connection::getTypeMap, Before.ROUTES, After.FORWARDED),
                 row("unwrap(Class)", c -> c.unwrap(org.postgresql.PGConnection.class), Before.ROUTES, After.FORWARDED),
-                row("isWrapperFor(Class)", c -> c.isWrapperFor(org.postgresql.PGConnection.class), Before.ROUTES,
+                row(
+                        "isWrapperFor(Class)",
+                        c -> c.isWrapperFor(org.postgresql.PGConnection.class),
+                        Before.ROUTES,
                         After.FORWARDED),
                 row("commit()", Connection::commit, Before.NO_NODE, After.FORWARDED),
                 row("rollback()", Connection::rollback, Before.NO_NODE, After.FORWARDED),
@@ -108,11 +146,17 @@ class ConnectionMethodsTest {
                 row("setHoldability(int)", c -> c.setHoldability(1), Before.NO_NODE, After.FORWARDED),
                 row("setCatalog(String)", c -> c.setCatalog("app"), Before.NO_NODE, After.FORWARDED),
                 row("setSchema(String)", c -> c.setSchema("shop"), Before.NO_NODE, After.FORWARDED),
-                row("setClientInfo(String,String)", c -> c.setClientInfo("ApplicationName", "a"), Before.NO_NODE,
+                row(
+                        "setClientInfo(String,String)",
+                        c -> c.setClientInfo("ApplicationName", "a"),
+                        Before.NO_NODE,
                         After.FORWARDED),
                 row("setClientInfo(Properties)", c -> c.setClientInfo(INFO), Before.NO_NODE, After.FORWARDED),
                 row("setTypeMap(Map)", c -> c.setTypeMap(TYPES), Before.NO_NODE, After.FORWARDED),
-                row("setNetworkTimeout(Executor,int)", c -> c.setNetworkTimeout(EXECUTOR, 1000), Before.NO_NODE,
+                row(
+                        "setNetworkTimeout(Executor,int)",
+                        c -> c.setNetworkTimeout(EXECUTOR, 1000),
+                        Before.NO_NODE,
                         After.FORWARDED),
                 row("getNetworkTimeout()", Connection::getNetworkTimeout, Before.NO_NODE, After.FORWARDED),
                 row("getWarnings()", Connection::getWarnings, Before.NO_NODE, After.FORWARDED),
@@ -124,14 +168,26 @@ class ConnectionMethodsTest {
                 // JDBC 4.3 defaults: hints pgjdbc ignores; sharding keys PostgreSQL does not have.
                 row("beginRequest()", Connection::beginRequest, Before.NO_NODE, After.ANSWERED),
                 row("endRequest()", Connection::endRequest, Before.NO_NODE, After.ANSWERED),
-                row("setShardingKey(ShardingKey)", c -> assertUnsupported(() -> c.setShardingKey(null)), Before.NO_NODE,
+                row(
+                        "setShardingKey(ShardingKey)",
+                        c -> assertUnsupported(() -> c.setShardingKey(null)),
+                        Before.NO_NODE,
                         After.ANSWERED),
-                row("setShardingKey(ShardingKey,ShardingKey)", c -> assertUnsupported(() -> c.setShardingKey(null, null)),
-                        Before.NO_NODE, After.ANSWERED),
-                row("setShardingKeyIfValid(ShardingKey,int)", c -> assertUnsupported(() -> c.setShardingKeyIfValid(null, 1)),
-                        Before.NO_NODE, After.ANSWERED),
-                row("setShardingKeyIfValid(ShardingKey,ShardingKey,int)",
-                        c -> assertUnsupported(() -> c.setShardingKeyIfValid(null, null, 1)), Before.NO_NODE, After.ANSWERED));
+                row(
+                        "setShardingKey(ShardingKey,ShardingKey)",
+                        c -> assertUnsupported(() -> c.setShardingKey(null, null)),
+                        Before.NO_NODE,
+                        After.ANSWERED),
+                row(
+                        "setShardingKeyIfValid(ShardingKey,int)",
+                        c -> assertUnsupported(() -> c.setShardingKeyIfValid(null, 1)),
+                        Before.NO_NODE,
+                        After.ANSWERED),
+                row(
+                        "setShardingKeyIfValid(ShardingKey,ShardingKey,int)",
+                        c -> assertUnsupported(() -> c.setShardingKeyIfValid(null, null, 1)),
+                        Before.NO_NODE,
+                        After.ANSWERED));
     }
 
     private static Row row(String signature, Call call, Before before, After after) {
@@ -143,16 +199,18 @@ class ConnectionMethodsTest {
     }
 
     private final TestNodes nodes = new TestNodes(1);
-    private final Connection physical = mock(Connection.class,
-            withSettings().name("primary connection").defaultAnswer(Answers.RETURNS_MOCKS));
+    private final Connection physical =
+            mock(Connection.class, withSettings().name("primary connection").defaultAnswer(Answers.RETURNS_MOCKS));
 
     ConnectionMethodsTest() throws SQLException {
         when(nodes.pool(nodes.primary).getConnection()).thenReturn(physical);
     }
 
     private RoutedConnection connection() {
-        return new RoutedConnection(new ConnectionRouter(new Topology(nodes.snapshot(true)),
-                new RouteDecider(ReplicaSelector.roundRobin(), true), new Scopes()));
+        return new RoutedConnection(new ConnectionRouter(
+                new Topology(nodes.snapshot(true)),
+                new RouteDecider(ReplicaSelector.roundRobin(), true),
+                new Scopes()));
     }
 
     @Test
@@ -166,8 +224,10 @@ class ConnectionMethodsTest {
     }
 
     private static String signature(Method method) {
-        return method.getName() + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
-                .collect(Collectors.joining(",", "(", ")"));
+        return method.getName()
+                + Arrays.stream(method.getParameterTypes())
+                        .map(Class::getSimpleName)
+                        .collect(Collectors.joining(",", "(", ")"));
     }
 
     static Stream<Row> table() {

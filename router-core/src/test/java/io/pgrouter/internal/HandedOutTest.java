@@ -25,7 +25,9 @@ class HandedOutTest {
         assertThat(registry.current()).containsExactlyInAnyOrder(a, b);
 
         assertThat(registry.remove(slotA, a)).isTrue();
-        assertThat(registry.remove(slotA, a)).as("a second release of the same connection").isFalse();
+        assertThat(registry.remove(slotA, a))
+                .as("a second release of the same connection")
+                .isFalse();
         assertThat(registry.remove(HandedOut.UNTRACKED, c)).isFalse();
         assertThat(registry.current()).containsExactly(b);
     }

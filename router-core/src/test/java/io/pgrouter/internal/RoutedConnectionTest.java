@@ -27,11 +27,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mockito.Answers;
-import org.postgresql.PGConnection;
 import org.mockito.InOrder;
+import org.postgresql.PGConnection;
 
 @SuppressWarnings("try") // scopes are opened for their effect, not referenced
 class RoutedConnectionTest {
@@ -54,8 +53,8 @@ class RoutedConnectionTest {
     }
 
     private ConnectionRouter router(boolean fallback) {
-        return new ConnectionRouter(new Topology(nodes.snapshot(true)),
-                new RouteDecider(ReplicaSelector.roundRobin(), fallback), scopes);
+        return new ConnectionRouter(
+                new Topology(nodes.snapshot(true)), new RouteDecider(ReplicaSelector.roundRobin(), fallback), scopes);
     }
 
     private RoutedConnection connection() {
@@ -63,8 +62,10 @@ class RoutedConnectionTest {
     }
 
     private static SQLTransientConnectionException unreachable(String pool) {
-        return new SQLTransientConnectionException(pool + " - Connection is not available, request timed out after 5000ms",
-                "08001", new ConnectException("Connection refused"));
+        return new SQLTransientConnectionException(
+                pool + " - Connection is not available, request timed out after 5000ms",
+                "08001",
+                new ConnectException("Connection refused"));
     }
 
     @Test
@@ -180,20 +181,22 @@ class RoutedConnectionTest {
         connection.createStatement();
 
         assertThat(connection.route()).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA));
-        assertThat(nodes.replica(1).breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+        assertThat(nodes.replica(1).breaker().getMetrics().getNumberOfFailedCalls())
+                .isEqualTo(1);
     }
 
     @Test
     void aBusyReplicaIsNotBackedOff() throws Exception {
-        when(nodes.pool(nodes.replica(1)).getConnection()).thenThrow(
-                new SQLTransientConnectionException("pgrouter-replica-1 - Connection is not available"));
+        when(nodes.pool(nodes.replica(1)).getConnection())
+                .thenThrow(new SQLTransientConnectionException("pgrouter-replica-1 - Connection is not available"));
         RoutedConnection connection = connection();
         connection.setReadOnly(true);
 
         connection.createStatement();
 
         assertThat(connection.route().node()).isSameAs(nodes.replica(2));
-        assertThat(nodes.replica(1).breaker().getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(nodes.replica(1).breaker().getMetrics().getNumberOfFailedCalls())
+                .isZero();
     }
 
     @Test
@@ -226,8 +229,9 @@ class RoutedConnectionTest {
 
     @Test
     void anExhaustedPrimaryNamesNodeAndPool() throws Exception {
-        when(nodes.pool(nodes.primary).getConnection()).thenThrow(new SQLTransientConnectionException(
-                "pgrouter-primary - Connection is not available, request timed out after 30000ms"));
+        when(nodes.pool(nodes.primary).getConnection())
+                .thenThrow(new SQLTransientConnectionException(
+                        "pgrouter-primary - Connection is not available, request timed out after 30000ms"));
         RoutedConnection connection = connection();
 
         assertThatThrownBy(connection::createStatement)
@@ -254,7 +258,8 @@ class RoutedConnectionTest {
         RoutedConnection connection = connection();
         connection.close();
 
-        assertThatThrownBy(connection::createStatement).isInstanceOf(SQLException.class)
+        assertThatThrownBy(connection::createStatement)
+                .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08003"));
         assertThatThrownBy(() -> connection.setAutoCommit(false)).isInstanceOf(SQLException.class);
     }
@@ -377,7 +382,8 @@ class RoutedConnectionTest {
         RoutedConnection connection = connection();
         connection.setReadOnly(true);
 
-        assertThatThrownBy(() -> connection.prepareStatement("select 1").executeQuery()).hasMessageContaining("I/O error");
+        assertThatThrownBy(() -> connection.prepareStatement("select 1").executeQuery())
+                .hasMessageContaining("I/O error");
         verify(statements[1]).executeQuery();
         verify(nodes.pool(nodes.primary), never()).getConnection();
     }
@@ -390,7 +396,8 @@ class RoutedConnectionTest {
         connection.setReadOnly(true);
         connection.prepareStatement("select 1").executeQuery();
 
-        assertThatThrownBy(() -> connection.prepareStatement("select 1").executeQuery()).hasMessageContaining("I/O error");
+        assertThatThrownBy(() -> connection.prepareStatement("select 1").executeQuery())
+                .hasMessageContaining("I/O error");
         verify(nodes.pool(nodes.replica(2)), never()).getConnection();
     }
 
@@ -400,18 +407,23 @@ class RoutedConnectionTest {
         when(onPrimary.createStatement()).thenReturn(onPrimaryStatement);
         when(onPrimaryStatement.executeQuery(anyString())).thenThrow(broken());
         RoutedConnection write = connection();
-        assertThatThrownBy(() -> write.createStatement().executeQuery("select 1")).hasMessageContaining("I/O error");
+        assertThatThrownBy(() -> write.createStatement().executeQuery("select 1"))
+                .hasMessageContaining("I/O error");
 
         PreparedStatement[] statements = replica1BreaksReplica2Answers("update t set x = 1");
         doThrow(broken()).when(statements[0]).executeUpdate();
         RoutedConnection update = connection();
         update.setReadOnly(true);
-        assertThatThrownBy(() -> update.prepareStatement("update t set x = 1").executeUpdate()).hasMessageContaining("I/O error");
+        assertThatThrownBy(() -> update.prepareStatement("update t set x = 1").executeUpdate())
+                .hasMessageContaining("I/O error");
 
-        doThrow(new SQLException("relation does not exist", "42P01")).when(statements[0]).executeQuery();
+        doThrow(new SQLException("relation does not exist", "42P01"))
+                .when(statements[0])
+                .executeQuery();
         RoutedConnection badQuery = connection();
         badQuery.setReadOnly(true);
-        assertThatThrownBy(() -> badQuery.prepareStatement("update t set x = 1").executeQuery()).hasMessageContaining("relation");
+        assertThatThrownBy(() -> badQuery.prepareStatement("update t set x = 1").executeQuery())
+                .hasMessageContaining("relation");
 
         verify(nodes.pool(nodes.replica(2)), never()).getConnection();
         verify(nodes.pool(nodes.primary), times(1)).getConnection();
@@ -426,10 +438,14 @@ class RoutedConnectionTest {
         statement.setBinaryStream(1, new java.io.ByteArrayInputStream(new byte[1]));
         assertThatThrownBy(statement::executeQuery).hasMessageContaining("I/O error");
 
-        RoutedConnection retriesOff = new RoutedConnection(new ConnectionRouter(new Topology(nodes.snapshot(true)),
-                new RouteDecider(ReplicaSelector.roundRobin(), true), scopes, false));
+        RoutedConnection retriesOff = new RoutedConnection(new ConnectionRouter(
+                new Topology(nodes.snapshot(true)),
+                new RouteDecider(ReplicaSelector.roundRobin(), true),
+                scopes,
+                false));
         retriesOff.setReadOnly(true);
-        assertThatThrownBy(() -> retriesOff.prepareStatement("select ?").executeQuery()).hasMessageContaining("I/O error");
+        assertThatThrownBy(() -> retriesOff.prepareStatement("select ?").executeQuery())
+                .hasMessageContaining("I/O error");
         verify(nodes.pool(nodes.replica(2)), never()).getConnection();
     }
 
@@ -437,7 +453,9 @@ class RoutedConnectionTest {
     void aConnectionTheMonitorCutStaysOpenAndItsFirstReadRunsElsewhere() throws Exception {
         PreparedStatement[] statements = replica1BreaksReplica2Answers("select 1");
         // The driver's error after an abort need not carry a SQLSTATE: the cut itself says the connection broke.
-        doThrow(new SQLException("This connection has been closed.")).when(statements[0]).executeQuery();
+        doThrow(new SQLException("This connection has been closed."))
+                .when(statements[0])
+                .executeQuery();
         RoutedConnection connection = connection();
         connection.setReadOnly(true);
         PreparedStatement statement = connection.prepareStatement("select 1");
@@ -498,8 +516,8 @@ class RoutedConnectionTest {
 
     @Test
     void aReadThatFellBackToThePrimaryStaysForAWrite() throws Exception {
-        RoutedConnection connection = new RoutedConnection(new ConnectionRouter(new Topology(nodes.snapshot(false)),
-                new RouteDecider(ReplicaSelector.roundRobin(), true), scopes));
+        RoutedConnection connection = new RoutedConnection(new ConnectionRouter(
+                new Topology(nodes.snapshot(false)), new RouteDecider(ReplicaSelector.roundRobin(), true), scopes));
         connection.setReadOnly(true);
         connection.createStatement().close();
         connection.setReadOnly(false);

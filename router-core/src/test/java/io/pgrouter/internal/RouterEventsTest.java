@@ -27,8 +27,19 @@ class RouterEventsTest {
     private final RouterEvents events = new RouterEvents(List.of(recorder), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static NodeHealth health(String node, HealthState state, boolean inRotation, String reason) {
-        return new NodeHealth(node, state, inRotation, reason, !node.equals("primary"),
-                new ReplicaLag(0, 0, ReplicaLag.Basis.WAL_HISTORY), 1, false, 1, 1_000_000, 0, false);
+        return new NodeHealth(
+                node,
+                state,
+                inRotation,
+                reason,
+                !node.equals("primary"),
+                new ReplicaLag(0, 0, ReplicaLag.Basis.WAL_HISTORY),
+                1,
+                false,
+                1,
+                1_000_000,
+                0,
+                false);
     }
 
     private static HealthReport report(String primary, boolean roleChanged, NodeHealth... health) {
@@ -44,10 +55,14 @@ class RouterEventsTest {
 
     /** Every node probed healthy once; what that round fired is forgotten. */
     private TopologySnapshot allHealthy() {
-        TopologySnapshot after = round(nodes.snapshot(true), report("primary", false,
-                health("primary", HealthState.HEALTHY, true, null),
-                health("replica-1", HealthState.HEALTHY, true, null),
-                health("replica-2", HealthState.HEALTHY, true, null)));
+        TopologySnapshot after = round(
+                nodes.snapshot(true),
+                report(
+                        "primary",
+                        false,
+                        health("primary", HealthState.HEALTHY, true, null),
+                        health("replica-1", HealthState.HEALTHY, true, null),
+                        health("replica-2", HealthState.HEALTHY, true, null)));
         recorder.clear();
         return after;
     }
@@ -55,20 +70,30 @@ class RouterEventsTest {
     @Test
     void theFirstRoundReportsTheNodesThatWereNotProbedYet() {
         TopologySnapshot before = nodes.snapshot(true);
-        round(before, report("primary", false,
-                health("primary", HealthState.HEALTHY, true, null),
-                health("replica-1", HealthState.HEALTHY, true, null),
-                health("replica-2", HealthState.HEALTHY, true, null)));
-        assertThat(recorder.all()).singleElement().hasToString("Node primary (primary): UNKNOWN -> HEALTHY, back in rotation at "
-                + "2026-01-02T03:04:05Z");
+        round(
+                before,
+                report(
+                        "primary",
+                        false,
+                        health("primary", HealthState.HEALTHY, true, null),
+                        health("replica-1", HealthState.HEALTHY, true, null),
+                        health("replica-2", HealthState.HEALTHY, true, null)));
+        assertThat(recorder.all())
+                .singleElement()
+                .hasToString(
+                        "Node primary (primary): UNKNOWN -> HEALTHY, back in rotation at " + "2026-01-02T03:04:05Z");
     }
 
     @Test
     void aReplicaLeavingRotationIsOneStateChangeWithItsReason() {
-        round(allHealthy(), report("primary", false,
-                health("primary", HealthState.HEALTHY, true, null),
-                health("replica-1", HealthState.UNREACHABLE, false, "probe failed: refused"),
-                health("replica-2", HealthState.HEALTHY, true, null)));
+        round(
+                allHealthy(),
+                report(
+                        "primary",
+                        false,
+                        health("primary", HealthState.HEALTHY, true, null),
+                        health("replica-1", HealthState.UNREACHABLE, false, "probe failed: refused"),
+                        health("replica-2", HealthState.HEALTHY, true, null)));
 
         assertThat(recorder.all()).singleElement().isInstanceOfSatisfying(NodeStateChangeEvent.class, e -> {
             assertThat(e.node()).isEqualTo("replica-1");
@@ -78,91 +103,120 @@ class RouterEventsTest {
             assertThat(e.wasInRotation()).isTrue();
             assertThat(e.inRotation()).isFalse();
             assertThat(e.at()).isEqualTo(NOW);
-            assertThat(e).hasToString("Node replica-1 (replica): HEALTHY -> UNREACHABLE, out of rotation: probe failed: "
-                    + "refused at 2026-01-02T03:04:05Z");
+            assertThat(e)
+                    .hasToString("Node replica-1 (replica): HEALTHY -> UNREACHABLE, out of rotation: probe failed: "
+                            + "refused at 2026-01-02T03:04:05Z");
         });
     }
 
     @Test
     void fallbackStartsWhenTheLastReplicaLeavesAndEndsWhenOneReturns() {
-        TopologySnapshot after = round(allHealthy(), report("primary", false,
-                health("primary", HealthState.HEALTHY, true, null),
-                health("replica-1", HealthState.LAGGING, false, "lag 99 bytes > max-bytes 1"),
-                health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
-        assertThat(recorder.of(FallbackEvent.class)).singleElement()
-                .isInstanceOfSatisfying(FallbackEvent.class, e -> {
-                    assertThat(e.started()).isTrue();
-                    assertThat(e.eligibleReplicas()).isEmpty();
-                    assertThat(e.notEligible()).containsOnlyKeys("replica-1", "replica-2");
-                    assertThat(e.notEligible().get("replica-1")).contains("lag 99 bytes");
-                    assertThat(e.toString()).startsWith("Reads fall back to the primary: no eligible replica {replica-1=");
-                });
+        TopologySnapshot after = round(
+                allHealthy(),
+                report(
+                        "primary",
+                        false,
+                        health("primary", HealthState.HEALTHY, true, null),
+                        health("replica-1", HealthState.LAGGING, false, "lag 99 bytes > max-bytes 1"),
+                        health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
+        assertThat(recorder.of(FallbackEvent.class)).singleElement().isInstanceOfSatisfying(FallbackEvent.class, e -> {
+            assertThat(e.started()).isTrue();
+            assertThat(e.eligibleReplicas()).isEmpty();
+            assertThat(e.notEligible()).containsOnlyKeys("replica-1", "replica-2");
+            assertThat(e.notEligible().get("replica-1")).contains("lag 99 bytes");
+            assertThat(e.toString()).startsWith("Reads fall back to the primary: no eligible replica {replica-1=");
+        });
         assertThat(events.inFallback()).isTrue();
 
         recorder.clear();
-        round(after, report("primary", false,
-                health("primary", HealthState.HEALTHY, true, null),
-                health("replica-1", HealthState.LAGGING, false, "lag 99 bytes > max-bytes 1"),
-                health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
+        round(
+                after,
+                report(
+                        "primary",
+                        false,
+                        health("primary", HealthState.HEALTHY, true, null),
+                        health("replica-1", HealthState.LAGGING, false, "lag 99 bytes > max-bytes 1"),
+                        health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
         assertThat(recorder.all()).as("no change, no event").isEmpty();
 
-        round(after, report("primary", false,
-                health("primary", HealthState.HEALTHY, true, null),
-                health("replica-1", HealthState.HEALTHY, true, null),
-                health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
-        assertThat(recorder.of(FallbackEvent.class)).singleElement()
-                .isInstanceOfSatisfying(FallbackEvent.class, e -> {
-                    assertThat(e.started()).isFalse();
-                    assertThat(e.eligibleReplicas()).containsExactly("replica-1");
-                    assertThat(e).hasToString("Reads go to replicas again: [replica-1] eligible at 2026-01-02T03:04:05Z");
-                });
+        round(
+                after,
+                report(
+                        "primary",
+                        false,
+                        health("primary", HealthState.HEALTHY, true, null),
+                        health("replica-1", HealthState.HEALTHY, true, null),
+                        health("replica-2", HealthState.UNREACHABLE, false, "probe failed: refused")));
+        assertThat(recorder.of(FallbackEvent.class)).singleElement().isInstanceOfSatisfying(FallbackEvent.class, e -> {
+            assertThat(e.started()).isFalse();
+            assertThat(e.eligibleReplicas()).containsExactly("replica-1");
+            assertThat(e).hasToString("Reads go to replicas again: [replica-1] eligible at 2026-01-02T03:04:05Z");
+        });
         assertThat(events.inFallback()).isFalse();
     }
 
     @Test
     void noFallbackWhileReplicasAreSwitchedOff() {
-        events.checkFallback(nodes.snapshot(false).withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
+        events.checkFallback(nodes.snapshot(false)
+                .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
                 .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED)));
         assertThat(recorder.all()).isEmpty();
 
-        events.checkFallback(nodes.snapshot(true).withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
+        events.checkFallback(nodes.snapshot(true)
+                .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
                 .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED)));
-        assertThat(recorder.all()).singleElement().isInstanceOfSatisfying(FallbackEvent.class, e ->
-                assertThat(e.notEligible()).containsEntry("replica-1", "drained by an operator"));
+        assertThat(recorder.all())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        FallbackEvent.class,
+                        e -> assertThat(e.notEligible()).containsEntry("replica-1", "drained by an operator"));
     }
 
     @Test
     void aPromotionIsARoleChange() {
-        round(allHealthy(), report("replica-2", true,
-                health("primary", HealthState.UNREACHABLE, false, "probe failed: refused"),
-                health("replica-1", HealthState.HEALTHY, true, null),
-                health("replica-2", HealthState.HEALTHY, true, null)));
+        round(
+                allHealthy(),
+                report(
+                        "replica-2",
+                        true,
+                        health("primary", HealthState.UNREACHABLE, false, "probe failed: refused"),
+                        health("replica-1", HealthState.HEALTHY, true, null),
+                        health("replica-2", HealthState.HEALTHY, true, null)));
 
-        assertThat(recorder.of(RoleChangeEvent.class)).singleElement()
+        assertThat(recorder.of(RoleChangeEvent.class))
+                .singleElement()
                 .isInstanceOfSatisfying(RoleChangeEvent.class, e -> {
                     assertThat(e.oldPrimary()).isEqualTo("primary");
                     assertThat(e.newPrimary()).isEqualTo("replica-2");
                     assertThat(e).hasToString("Primary primary -> replica-2 at 2026-01-02T03:04:05Z");
                 });
-        assertThat(recorder.of(NodeStateChangeEvent.class)).extracting(NodeStateChangeEvent::node)
+        assertThat(recorder.of(NodeStateChangeEvent.class))
+                .extracting(NodeStateChangeEvent::node)
                 .containsExactly("primary");
     }
 
     @Test
     void aFailingListenerDoesNotStopTheOthers() {
-        RouterEvents withBadFirst = new RouterEvents(List.of(new RouterListener() {
-            @Override
-            public void onNodeStateChange(NodeStateChangeEvent event) {
-                throw new IllegalStateException("listener bug");
-            }
-        }, recorder), Clock.systemUTC());
+        RouterEvents withBadFirst = new RouterEvents(
+                List.of(
+                        new RouterListener() {
+                            @Override
+                            public void onNodeStateChange(NodeStateChangeEvent event) {
+                                throw new IllegalStateException("listener bug");
+                            }
+                        },
+                        recorder),
+                Clock.systemUTC());
         TopologySnapshot before = allHealthy();
-        HealthReport report = report("primary", false,
+        HealthReport report = report(
+                "primary",
+                false,
                 health("primary", HealthState.HEALTHY, true, null),
                 health("replica-1", HealthState.UNREACHABLE, false, "probe failed: refused"),
                 health("replica-2", HealthState.HEALTHY, true, null));
 
-        withBadFirst.afterRound(before, before.withHealth(report, List.of("primary", "replica-1", "replica-2")), report);
+        withBadFirst.afterRound(
+                before, before.withHealth(report, List.of("primary", "replica-1", "replica-2")), report);
 
         assertThat(recorder.all()).hasSize(1);
     }
@@ -170,7 +224,8 @@ class RouterEventsTest {
     @Test
     void removedListenersHearNothing() {
         events.remove(recorder);
-        events.checkFallback(nodes.snapshot(true).withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
+        events.checkFallback(nodes.snapshot(true)
+                .withReplica("replica-1", s -> s.withOperatorState(OperatorState.DRAINED))
                 .withReplica("replica-2", s -> s.withOperatorState(OperatorState.DRAINED)));
         assertThat(recorder.all()).isEmpty();
         assertThat(events.inFallback()).isTrue();

@@ -53,7 +53,9 @@ class ScopesTest {
         RouteScope inner = scopes.readOnly();
         inner.close();
         inner.close();
-        assertThat(scopes.request(false)).as("closing twice does not end the outer scope").isSameAs(RouteRequest.READ);
+        assertThat(scopes.request(false))
+                .as("closing twice does not end the outer scope")
+                .isSameAs(RouteRequest.READ);
         outer.close();
         assertThat(scopes.request(false)).isSameAs(RouteRequest.WRITE);
     }
@@ -61,7 +63,8 @@ class ScopesTest {
     @Test
     void scopesBelongToTheirThread() throws Exception {
         try (RouteScope ignored = scopes.readOnly()) {
-            RouteRequest elsewhere = CompletableFuture.supplyAsync(() -> scopes.request(false)).get();
+            RouteRequest elsewhere =
+                    CompletableFuture.supplyAsync(() -> scopes.request(false)).get();
             assertThat(elsewhere).isSameAs(RouteRequest.WRITE);
         }
     }
@@ -71,7 +74,8 @@ class ScopesTest {
         RouteScope scope = scopes.readOnly();
         CompletableFuture<Void> closing = CompletableFuture.runAsync(scope::close);
 
-        assertThatThrownBy(closing::join).hasCauseInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(closing::join)
+                .hasCauseInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("must be closed on it");
         scope.close();
     }

@@ -33,19 +33,22 @@ class SelectorsTest {
     void roundRobinTakesTurns() {
         ReplicaSelector selector = ReplicaSelector.roundRobin();
 
-        assertThat(List.of(selector.select(THREE), selector.select(THREE), selector.select(THREE), selector.select(THREE)))
+        assertThat(List.of(
+                        selector.select(THREE), selector.select(THREE), selector.select(THREE), selector.select(THREE)))
                 .containsExactly(0, 1, 2, 0);
         assertThat(spread(selector, THREE)).containsValues(PICKS / 3, PICKS / 3, PICKS / 3);
     }
 
     @Test
     void randomSpreadsEvenly() {
-        assertThat(spread(ReplicaSelector.random(), THREE).values()).allSatisfy(n -> assertThat(n).isBetween(9_000, 11_000));
+        assertThat(spread(ReplicaSelector.random(), THREE).values())
+                .allSatisfy(n -> assertThat(n).isBetween(9_000, 11_000));
     }
 
     @Test
     void weightedFollowsWeights() {
-        List<Candidate> candidates = List.of(new Candidate("light", 1, 0, -1, -1), new Candidate("heavy", 3, 0, -1, -1));
+        List<Candidate> candidates =
+                List.of(new Candidate("light", 1, 0, -1, -1), new Candidate("heavy", 3, 0, -1, -1));
 
         Map<String, Integer> counts = spread(ReplicaSelector.weighted(), candidates);
 
@@ -67,7 +70,9 @@ class SelectorsTest {
 
     @Test
     void leastInFlightNeverLetsTheBusiestWinWithThreeOrMore() {
-        List<Candidate> candidates = List.of(new Candidate("a", 1, 1, -1, -1), new Candidate("b", 1, 2, -1, -1),
+        List<Candidate> candidates = List.of(
+                new Candidate("a", 1, 1, -1, -1),
+                new Candidate("b", 1, 2, -1, -1),
                 new Candidate("busiest", 1, 50, -1, -1));
 
         assertThat(spread(ReplicaSelector.leastInFlight(), candidates)).doesNotContainKey("busiest");
@@ -75,8 +80,10 @@ class SelectorsTest {
 
     @Test
     void lowestLagPrefersTheFreshest() {
-        List<Candidate> candidates = List.of(new Candidate("behind", 1, 0, 10_000, 50),
-                new Candidate("fresh", 1, 5, 0, 0), new Candidate("further", 1, 0, 90_000, 400));
+        List<Candidate> candidates = List.of(
+                new Candidate("behind", 1, 0, 10_000, 50),
+                new Candidate("fresh", 1, 5, 0, 0),
+                new Candidate("further", 1, 0, 90_000, 400));
 
         assertThat(spread(ReplicaSelector.lowestLag(), candidates)).containsEntry("fresh", PICKS);
     }
@@ -87,12 +94,14 @@ class SelectorsTest {
         assertThat(spread(ReplicaSelector.lowestLag(), tiedBusy)).containsEntry("b", PICKS);
 
         List<Candidate> tied = List.of(new Candidate("a", 1, 0, 0, 0), new Candidate("b", 1, 0, 0, 0));
-        assertThat(spread(ReplicaSelector.lowestLag(), tied).values()).allSatisfy(n -> assertThat(n).isBetween(13_000, 17_000));
+        assertThat(spread(ReplicaSelector.lowestLag(), tied).values())
+                .allSatisfy(n -> assertThat(n).isBetween(13_000, 17_000));
     }
 
     @Test
     void lowestLagWithUnknownLagBehavesLikeLeastInFlight() {
-        List<Candidate> candidates = List.of(new Candidate("busy-fresh", 1, 9, 0, 0), new Candidate("idle-unknown", 1, 0, -1, -1));
+        List<Candidate> candidates =
+                List.of(new Candidate("busy-fresh", 1, 9, 0, 0), new Candidate("idle-unknown", 1, 0, -1, -1));
 
         assertThat(spread(ReplicaSelector.lowestLag(), candidates)).containsEntry("idle-unknown", PICKS);
     }
@@ -102,6 +111,7 @@ class SelectorsTest {
         for (String name : List.of("round-robin", "random", "weighted", "least-in-flight", "lowest-lag")) {
             assertThat(ReplicaSelector.named(name.toUpperCase())).hasToString(name);
         }
-        assertThat(ReplicaSelector.named("least-in-flight").select(List.of(Candidate.of("only")))).isZero();
+        assertThat(ReplicaSelector.named("least-in-flight").select(List.of(Candidate.of("only"))))
+                .isZero();
     }
 }

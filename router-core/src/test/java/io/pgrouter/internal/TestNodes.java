@@ -47,14 +47,28 @@ final class TestNodes {
     }
 
     TopologySnapshot snapshot(boolean replicasEnabled) {
-        return TopologySnapshot.of(NodeState.initial(primary), replicas.stream().map(TestNodes::healthy).toList(),
+        return TopologySnapshot.of(
+                NodeState.initial(primary),
+                replicas.stream().map(TestNodes::healthy).toList(),
                 replicasEnabled);
     }
 
     /** A replica the health monitor has found fresh and reachable. */
     static NodeState healthy(Node node) {
-        return NodeState.initial(node).withHealth(new NodeHealth(node.name(), HealthState.HEALTHY, true, null, true,
-                new ReplicaLag(0, 0, ReplicaLag.Basis.WAL_HISTORY), 1, false, 0, 0, 0, false));
+        return NodeState.initial(node)
+                .withHealth(new NodeHealth(
+                        node.name(),
+                        HealthState.HEALTHY,
+                        true,
+                        null,
+                        true,
+                        new ReplicaLag(0, 0, ReplicaLag.Basis.WAL_HISTORY),
+                        1,
+                        false,
+                        0,
+                        0,
+                        0,
+                        false));
     }
 
     /** The mock pool behind a node. */

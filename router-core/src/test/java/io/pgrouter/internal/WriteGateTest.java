@@ -47,8 +47,10 @@ class WriteGateTest {
     void aWriteHeldPastTheDeadlineFailsNamingTheSwitchoverAndItsStep() {
         WriteGate.Closure closure = gate.close("s2", "replica-1", in(Duration.ofMillis(50)));
         closure.step("CATCH_UP");
-        assertThatThrownBy(gate::awaitOpen).isInstanceOf(SQLTransientConnectionException.class)
-                .hasMessageContaining("switchover s2 to 'replica-1'").hasMessageContaining("CATCH_UP");
+        assertThatThrownBy(gate::awaitOpen)
+                .isInstanceOf(SQLTransientConnectionException.class)
+                .hasMessageContaining("switchover s2 to 'replica-1'")
+                .hasMessageContaining("CATCH_UP");
         assertThat(closure.stats().failed()).isEqualTo(1);
         assertThat(closure.stats().waited()).isZero();
     }

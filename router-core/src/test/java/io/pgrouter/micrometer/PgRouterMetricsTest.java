@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgrouter.FallbackEvent;
 import io.pgrouter.HealthState;
 import io.pgrouter.NodeStateChangeEvent;
-import io.pgrouter.RouteReason;
 import io.pgrouter.RecordingListener;
+import io.pgrouter.RouteReason;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.Unreachable;
 import java.time.Duration;
@@ -34,22 +34,30 @@ class PgRouterMetricsTest {
     }
 
     private long probes(String node, String outcome) {
-        Timer timer = registry.find(PgRouterMetrics.PROBE_LATENCY).tags("node", node, "outcome", outcome).timer();
+        Timer timer = registry.find(PgRouterMetrics.PROBE_LATENCY)
+                .tags("node", node, "outcome", outcome)
+                .timer();
         return timer == null ? 0 : timer.count();
     }
 
     @Test
     void theBuilderBindsEveryMeterAndTheMetersSayWhatTheMonitorFound() throws Exception {
         RecordingListener heard = new RecordingListener();
-        try (RoutingDataSource router = Unreachable.router().metrics(MicrometerMetrics.of(registry)).listener(heard).build()) {
+        try (RoutingDataSource router = Unreachable.router()
+                .metrics(MicrometerMetrics.of(registry))
+                .listener(heard)
+                .build()) {
             await("three failed probes of replica-1", () -> probes("replica-1", "failure") >= 3);
 
-            assertThat(registry.find(PgRouterMetrics.ROUTE_DECISIONS).functionCounters()).hasSize(3 * RouteReason.values().length);
+            assertThat(registry.find(PgRouterMetrics.ROUTE_DECISIONS).functionCounters())
+                    .hasSize(3 * RouteReason.values().length);
             FunctionCounter replicaReads = registry.get(PgRouterMetrics.ROUTE_DECISIONS)
-                    .tags("node", "replica-1", "route", "replica", "reason", "replica").functionCounter();
+                    .tags("node", "replica-1", "route", "replica", "reason", "replica")
+                    .functionCounter();
             assertThat(replicaReads.count()).isZero();
             assertThat(registry.get(PgRouterMetrics.ROUTE_DECISIONS)
-                    .tags("node", "primary", "route", "primary", "reason", "fallback_no_eligible_replica").functionCounter())
+                            .tags("node", "primary", "route", "primary", "reason", "fallback_no_eligible_replica")
+                            .functionCounter())
                     .isNotNull();
 
             assertThat(router.status().node("replica-1").health()).isEqualTo(HealthState.UNREACHABLE);
@@ -60,25 +68,43 @@ class PgRouterMetricsTest {
             assertThat(gauge(PgRouterMetrics.NODE_ROLE, "replica-2")).isZero();
             assertThat(gauge(PgRouterMetrics.REPLICA_LAG_BYTES, "replica-1")).isNaN();
             assertThat(gauge(PgRouterMetrics.REPLICA_LAG_SECONDS, "replica-1")).isNaN();
-            assertThat(gauge(PgRouterMetrics.NODE_BREAKER_STATE, "replica-1")).as("open").isEqualTo(1);
+            assertThat(gauge(PgRouterMetrics.NODE_BREAKER_STATE, "replica-1"))
+                    .as("open")
+                    .isEqualTo(1);
             assertThat(gauge(PgRouterMetrics.POOL_UTILIZATION, "replica-2")).isZero();
-            assertThat(registry.get(PgRouterMetrics.POOL_UTILIZATION).tags("node", "primary", "pool", "pgrouter-primary")
-                    .gauge()).isNotNull();
-            assertThat(registry.get(PgRouterMetrics.ROUTE_FALLBACK).gauge().value()).isEqualTo(1);
-            assertThat(registry.get(PgRouterMetrics.REPLICA_LAG_BYTES).gauge().getId().getBaseUnit()).isEqualTo("bytes");
-            assertThat(registry.getMeters()).filteredOn(m -> m.getId().getName().startsWith("pgrouter."))
+            assertThat(registry.get(PgRouterMetrics.POOL_UTILIZATION)
+                            .tags("node", "primary", "pool", "pgrouter-primary")
+                            .gauge())
+                    .isNotNull();
+            assertThat(registry.get(PgRouterMetrics.ROUTE_FALLBACK).gauge().value())
+                    .isEqualTo(1);
+            assertThat(registry.get(PgRouterMetrics.REPLICA_LAG_BYTES)
+                            .gauge()
+                            .getId()
+                            .getBaseUnit())
+                    .isEqualTo("bytes");
+            assertThat(registry.getMeters())
+                    .filteredOn(m -> m.getId().getName().startsWith("pgrouter."))
                     .allSatisfy(m -> assertThat(m.getId().getDescription()).isNotBlank());
 
-            assertThat(registry.get("hikaricp.connections.max").tag("pool", "pgrouter-replica-1").gauge().value())
-                    .as("HikariCP reports every pool from the start").isPositive();
+            assertThat(registry.get("hikaricp.connections.max")
+                            .tag("pool", "pgrouter-replica-1")
+                            .gauge()
+                            .value())
+                    .as("HikariCP reports every pool from the start")
+                    .isPositive();
             assertThat(registry.find("hikaricp.connections.active").gauges()).hasSize(3);
 
             assertThat(heard.of(FallbackEvent.class)).hasSize(1);
-            assertThat(heard.of(NodeStateChangeEvent.class)).extracting(NodeStateChangeEvent::to)
+            assertThat(heard.of(NodeStateChangeEvent.class))
+                    .extracting(NodeStateChangeEvent::to)
                     .contains(HealthState.UNREACHABLE);
         }
-        assertThat(registry.getMeters()).as("closing the router removes the meters").extracting(Meter::getId)
-                .noneMatch(id -> id.getName().startsWith("pgrouter.") || id.getName().startsWith("hikaricp."));
+        assertThat(registry.getMeters())
+                .as("closing the router removes the meters")
+                .extracting(Meter::getId)
+                .noneMatch(id ->
+                        id.getName().startsWith("pgrouter.") || id.getName().startsWith("hikaricp."));
     }
 
     @Test
@@ -87,10 +113,16 @@ class PgRouterMetricsTest {
             PgRouterMetrics metrics = new PgRouterMetrics(router, Tags.of("router", "orders"));
             metrics.bindTo(registry);
 
-            assertThat(registry.get(PgRouterMetrics.NODE_STATE).tags("router", "orders", "node", "replica-2").gauge()
-                    .value()).isEqualTo(4);
-            assertThat(registry.find("hikaricp.connections.max").tag("pool", "pgrouter-primary").gauge())
-                    .as("a pool without a tracker gets one").isNotNull();
+            assertThat(registry.get(PgRouterMetrics.NODE_STATE)
+                            .tags("router", "orders", "node", "replica-2")
+                            .gauge()
+                            .value())
+                    .isEqualTo(4);
+            assertThat(registry.find("hikaricp.connections.max")
+                            .tag("pool", "pgrouter-primary")
+                            .gauge())
+                    .as("a pool without a tracker gets one")
+                    .isNotNull();
             await("a probe timed after binding", () -> probes("primary", "failure") >= 1);
 
             metrics.close();
@@ -120,6 +152,8 @@ class PgRouterMetricsTest {
 
     @Test
     void healthStatesHaveFixedNumbers() {
-        assertThat(List.of(HealthState.values())).extracting(NodeReadings::stateCode).containsExactly(0, 1, 2, 3, 4);
+        assertThat(List.of(HealthState.values()))
+                .extracting(NodeReadings::stateCode)
+                .containsExactly(0, 1, 2, 3, 4);
     }
 }

@@ -69,7 +69,8 @@ public final class RouteAnnotationAdvisor extends AbstractPointcutAdvisor {
     @SuppressWarnings("try") // the scope is held for its effect on the thread
     private Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
-        Class<?> targetClass = target != null ? target.getClass() : invocation.getMethod().getDeclaringClass();
+        Class<?> targetClass =
+                target != null ? target.getClass() : invocation.getMethod().getDeclaringClass();
         Optional<Route> route = routeFor(invocation.getMethod(), targetClass);
         RoutingDataSource dataSource = route.isPresent() ? router.get() : null;
         if (dataSource == null) {
@@ -81,7 +82,8 @@ public final class RouteAnnotationAdvisor extends AbstractPointcutAdvisor {
     }
 
     private Optional<Route> routeFor(Method method, Class<?> targetClass) {
-        return routes.computeIfAbsent(new MethodClassKey(method, targetClass), key -> Optional.ofNullable(resolve(method, targetClass)));
+        return routes.computeIfAbsent(
+                new MethodClassKey(method, targetClass), key -> Optional.ofNullable(resolve(method, targetClass)));
     }
 
     /**
@@ -90,7 +92,8 @@ public final class RouteAnnotationAdvisor extends AbstractPointcutAdvisor {
      */
     private static Route resolve(Method method, Class<?> targetClass) {
         Method specific = targetClass != null ? AopUtils.getMostSpecificMethod(method, targetClass) : method;
-        for (AnnotatedElement element : new AnnotatedElement[] {specific, method, targetClass, method.getDeclaringClass()}) {
+        for (AnnotatedElement element :
+                new AnnotatedElement[] {specific, method, targetClass, method.getDeclaringClass()}) {
             Route route = element != null ? routeOn(element, method) : null;
             if (route != null) {
                 return route;
@@ -119,8 +122,10 @@ public final class RouteAnnotationAdvisor extends AbstractPointcutAdvisor {
             return new Route(false, maxStaleness);
         } catch (IllegalArgumentException e) {
             // Reached when the proxy is created, so a bad bound stops the application at startup.
-            throw new IllegalStateException("@ReadOnly(maxStaleness) on " + method.getDeclaringClass().getName() + "."
-                    + method.getName() + " must be a duration such as '500ms', '2s' or 'PT1S', was '" + bound + "'", e);
+            throw new IllegalStateException(
+                    "@ReadOnly(maxStaleness) on " + method.getDeclaringClass().getName() + "." + method.getName()
+                            + " must be a duration such as '500ms', '2s' or 'PT1S', was '" + bound + "'",
+                    e);
         }
     }
 

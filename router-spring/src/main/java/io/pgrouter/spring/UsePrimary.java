@@ -20,5 +20,4 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Documented
-public @interface UsePrimary {
-}
+public @interface UsePrimary {}

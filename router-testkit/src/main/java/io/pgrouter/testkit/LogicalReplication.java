@@ -84,7 +84,9 @@ public final class LogicalReplication implements AutoCloseable {
      * @throws IllegalStateException after {@code timeout}, with the state of every table
      */
     public void awaitReady(Duration timeout) {
-        Await.until(timeout, "every table of subscription " + name + " on " + where(target) + " to be ready",
+        Await.until(
+                timeout,
+                "every table of subscription " + name + " on " + where(target) + " to be ready",
                 () -> "0".equals(Sql.queryString(targetDb(), """
                         SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid
                          WHERE s.subname = ? AND r.srsubstate <> 'r'""", name)),
@@ -113,10 +115,15 @@ public final class LogicalReplication implements AutoCloseable {
     public void awaitCaughtUp(Duration timeout) {
         String position = Sql.queryString(sourceDb(), "SELECT pg_current_wal_lsn()::text");
         String confirmed = "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?";
-        Await.until(timeout, "subscription " + name + " to confirm source position " + position,
-                () -> "t".equals(Sql.queryString(sourceDb(),
-                        "SELECT coalesce(confirmed_flush_lsn >= ?::pg_lsn, false) FROM pg_replication_slots WHERE slot_name = ?",
-                        position, name)),
+        Await.until(
+                timeout,
+                "subscription " + name + " to confirm source position " + position,
+                () -> "t"
+                        .equals(Sql.queryString(
+                                sourceDb(),
+                                "SELECT coalesce(confirmed_flush_lsn >= ?::pg_lsn, false) FROM pg_replication_slots WHERE slot_name = ?",
+                                position,
+                                name)),
                 () -> "confirmed " + Sql.queryString(sourceDb(), confirmed, name) + ", tables " + tableStates());
     }
 
@@ -124,15 +131,21 @@ public final class LogicalReplication implements AutoCloseable {
     public long applyWorkerPid() {
         // Since PostgreSQL 16 parallel apply workers also have no relid; they name their leader.
         String leaderOnly = target.majorVersion() >= 16 ? " AND leader_pid IS NULL" : "";
-        String pid = Sql.queryString(targetDb(), "SELECT pid FROM pg_stat_subscription WHERE subname = ? AND relid IS NULL"
-                + " AND pid IS NOT NULL" + leaderOnly, name);
+        String pid = Sql.queryString(
+                targetDb(),
+                "SELECT pid FROM pg_stat_subscription WHERE subname = ? AND relid IS NULL" + " AND pid IS NOT NULL"
+                        + leaderOnly,
+                name);
         return pid == null ? -1 : Long.parseLong(pid);
     }
 
     /** {@code ALTER SUBSCRIPTION ... DISABLE}; returns once the apply worker has exited. */
     public void disable() {
         Sql.execute(targetDb(), "ALTER SUBSCRIPTION " + name + " DISABLE");
-        Await.until(CONTROL_TIMEOUT, "the apply worker of " + name + " to exit", () -> applyWorkerPid() < 0,
+        Await.until(
+                CONTROL_TIMEOUT,
+                "the apply worker of " + name + " to exit",
+                () -> applyWorkerPid() < 0,
                 () -> "pid " + applyWorkerPid());
     }
 
@@ -144,7 +157,10 @@ public final class LogicalReplication implements AutoCloseable {
 
     /** Waits until the subscription has an apply worker and returns its pid. */
     public long awaitApplyWorker(Duration timeout) {
-        Await.until(timeout, "an apply worker of " + name + " on " + where(target), () -> applyWorkerPid() > 0,
+        Await.until(
+                timeout,
+                "an apply worker of " + name + " on " + where(target),
+                () -> applyWorkerPid() > 0,
                 () -> "table states " + tableStates());
         return applyWorkerPid();
     }
@@ -169,7 +185,8 @@ public final class LogicalReplication implements AutoCloseable {
      */
     public void freezeApplyWorker() {
         if ("container".equals(target.provider())) {
-            throw new UnsupportedOperationException("freezeApplyWorker signals a server process of this host; the target runs in a container");
+            throw new UnsupportedOperationException(
+                    "freezeApplyWorker signals a server process of this host; the target runs in a container");
         }
         long pid = requireApplyWorker("freeze");
         Commands.signal("STOP", List.of(pid));
@@ -205,7 +222,8 @@ public final class LogicalReplication implements AutoCloseable {
             locks.add(lock);
             return lock;
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot lock " + checked + " on " + where(target) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot lock " + checked + " on " + where(target) + ": " + e.getMessage(), e);
         }
     }
 
@@ -242,16 +260,24 @@ public final class LogicalReplication implements AutoCloseable {
 
     private void dropSlotOnSource(String slot) {
         // The subscriber reconnects within wal_retrieve_retry_interval, so terminating and dropping may race.
-        Await.until(CONTROL_TIMEOUT, "slot " + slot + " to be dropped on " + where(source), () -> {
-            Sql.execute(sourceDb(), "SELECT pg_terminate_backend(active_pid, 5000) FROM pg_replication_slots"
-                    + " WHERE slot_name = '" + slot + "' AND active_pid IS NOT NULL");
-            try {
-                Sql.execute(sourceDb(), "SELECT pg_drop_replication_slot('" + slot + "')");
-                return true;
-            } catch (IllegalStateException e) {
-                return Sql.queryString(sourceDb(), "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot) == null;
-            }
-        }, () -> "slot still there");
+        Await.until(
+                CONTROL_TIMEOUT,
+                "slot " + slot + " to be dropped on " + where(source),
+                () -> {
+                    Sql.execute(
+                            sourceDb(),
+                            "SELECT pg_terminate_backend(active_pid, 5000) FROM pg_replication_slots"
+                                    + " WHERE slot_name = '" + slot + "' AND active_pid IS NOT NULL");
+                    try {
+                        Sql.execute(sourceDb(), "SELECT pg_drop_replication_slot('" + slot + "')");
+                        return true;
+                    } catch (IllegalStateException e) {
+                        return Sql.queryString(
+                                        sourceDb(), "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot)
+                                == null;
+                    }
+                },
+                () -> "slot still there");
     }
 
     private long requireApplyWorker(String action) {
@@ -286,7 +312,8 @@ public final class LogicalReplication implements AutoCloseable {
     private static String requireTable(String table) {
         Objects.requireNonNull(table, "table");
         if (!TABLE.matcher(table).matches()) {
-            throw new IllegalArgumentException("table must be a plain or schema-qualified table name, was '" + table + "'");
+            throw new IllegalArgumentException(
+                    "table must be a plain or schema-qualified table name, was '" + table + "'");
         }
         return table;
     }
@@ -363,8 +390,9 @@ public final class LogicalReplication implements AutoCloseable {
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
             if (!IDENTIFIER.matcher(name).matches()) {
-                throw new IllegalArgumentException("name must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), was '"
-                        + name + "'");
+                throw new IllegalArgumentException(
+                        "name must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), was '"
+                                + name + "'");
             }
             this.name = name;
             return this;
@@ -410,8 +438,9 @@ public final class LogicalReplication implements AutoCloseable {
             }
             for (ReplicaSet set : List.of(source, target)) {
                 if ("container".equals(set.provider())) {
-                    throw new IllegalStateException("logical replication between kit clusters needs servers on this host; "
-                            + where(set) + " runs in a container");
+                    throw new IllegalStateException(
+                            "logical replication between kit clusters needs servers on this host; " + where(set)
+                                    + " runs in a container");
                 }
             }
             String walLevel = Sql.queryString(source.primary().dataSource(), "SHOW wal_level");
@@ -425,11 +454,15 @@ public final class LogicalReplication implements AutoCloseable {
                     Sql.execute(source.primary().dataSource(), schema);
                     Sql.execute(target.primary().dataSource(), schema);
                 }
-                Sql.execute(source.primary().dataSource(), "CREATE PUBLICATION " + name
-                        + (tables.isEmpty() ? " FOR ALL TABLES" : " FOR TABLE " + String.join(", ", tables)));
-                Sql.execute(target.primary().dataSource(), "CREATE SUBSCRIPTION " + name
-                        + " CONNECTION '" + conninfo().replace("'", "''") + "' PUBLICATION " + name
-                        + " WITH (copy_data = " + copyData + ", enabled = " + enabled + ")");
+                Sql.execute(
+                        source.primary().dataSource(),
+                        "CREATE PUBLICATION " + name
+                                + (tables.isEmpty() ? " FOR ALL TABLES" : " FOR TABLE " + String.join(", ", tables)));
+                Sql.execute(
+                        target.primary().dataSource(),
+                        "CREATE SUBSCRIPTION " + name
+                                + " CONNECTION '" + conninfo().replace("'", "''") + "' PUBLICATION " + name
+                                + " WITH (copy_data = " + copyData + ", enabled = " + enabled + ")");
             } catch (RuntimeException e) {
                 replication.close();
                 throw e;
@@ -441,7 +474,8 @@ public final class LogicalReplication implements AutoCloseable {
         /** {@link #create()}, then waits until every table is ready (up to {@link #readyTimeout(Duration)}). */
         public LogicalReplication start() {
             if (!enabled) {
-                throw new IllegalStateException("start() waits for the copy, which a disabled subscription never does; use create()");
+                throw new IllegalStateException(
+                        "start() waits for the copy, which a disabled subscription never does; use create()");
             }
             LogicalReplication replication = create();
             try {

@@ -62,7 +62,9 @@ public final class PgBouncer implements AutoCloseable {
      */
     public static PgBouncer inFrontOf(PostgresNode node, ReplicaSet cluster) {
         if (!isAvailable()) {
-            throw new IllegalStateException("pgbouncer is not on the PATH (Debian: apt-get install pgbouncer); needed in front of " + node.name());
+            throw new IllegalStateException(
+                    "pgbouncer is not on the PATH (Debian: apt-get install pgbouncer); needed in front of "
+                            + node.name());
         }
         Path dir = null;
         Process process = null;
@@ -70,8 +72,11 @@ public final class PgBouncer implements AutoCloseable {
             dir = Files.createTempDirectory("pgrouter-pgbouncer-" + node.name() + "-");
             int port = freePort();
             // PgBouncer checks client passwords against this file and logs in to PostgreSQL with the same ones.
-            Files.writeString(dir.resolve("userlist.txt"), quote(cluster.user()) + " " + quote(cluster.password()) + "\n");
-            Files.writeString(dir.resolve("pgbouncer.ini"), """
+            Files.writeString(
+                    dir.resolve("userlist.txt"), quote(cluster.user()) + " " + quote(cluster.password()) + "\n");
+            Files.writeString(
+                    dir.resolve("pgbouncer.ini"),
+                    """
                     [databases]
                     %s = host=%s port=%d dbname=%s
                     [pgbouncer]
@@ -89,13 +94,23 @@ public final class PgBouncer implements AutoCloseable {
                     ignore_startup_parameters = extra_float_digits,options
                     logfile = %s
                     pidfile = %s
-                    """.formatted(cluster.database(), node.host(), node.port(), cluster.database(), port,
-                    dir.resolve("userlist.txt"), dir.resolve("pgbouncer.log"), dir.resolve("pgbouncer.pid")),
+                    """.formatted(
+                                    cluster.database(),
+                                    node.host(),
+                                    node.port(),
+                                    cluster.database(),
+                                    port,
+                                    dir.resolve("userlist.txt"),
+                                    dir.resolve("pgbouncer.log"),
+                                    dir.resolve("pgbouncer.pid")),
                     StandardCharsets.UTF_8);
             ServerUser user = ServerUser.detect();
             user.own(dir);
-            process = new ProcessBuilder(user.command(List.of("pgbouncer", dir.resolve("pgbouncer.ini").toString())))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("pgbouncer.out").toFile()).start();
+            process = new ProcessBuilder(user.command(
+                            List.of("pgbouncer", dir.resolve("pgbouncer.ini").toString())))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("pgbouncer.out").toFile())
+                    .start();
             PgBouncer bouncer = new PgBouncer(node, cluster.database(), dir, process, port);
             bouncer.awaitListening();
             return bouncer;
@@ -103,8 +118,10 @@ public final class PgBouncer implements AutoCloseable {
             stop(process);
             String log = dir == null ? "" : tail(dir.resolve("pgbouncer.log")) + tail(dir.resolve("pgbouncer.out"));
             delete(dir);
-            throw new IllegalStateException("could not start pgbouncer in front of " + node.name() + ": " + e.getMessage()
-                    + (log.isBlank() ? "" : "\n" + log), e);
+            throw new IllegalStateException(
+                    "could not start pgbouncer in front of " + node.name() + ": " + e.getMessage()
+                            + (log.isBlank() ? "" : "\n" + log),
+                    e);
         }
     }
 
@@ -119,7 +136,8 @@ public final class PgBouncer implements AutoCloseable {
                 return;
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("pgbouncer did not listen on port " + port + " within " + STARTUP_TIMEOUT);
+                    throw new IllegalStateException(
+                            "pgbouncer did not listen on port " + port + " within " + STARTUP_TIMEOUT);
                 }
             }
             try {

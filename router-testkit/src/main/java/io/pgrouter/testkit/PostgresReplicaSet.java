@@ -45,8 +45,7 @@ public final class PostgresReplicaSet {
     private boolean tls;
     private boolean clientCertificates;
 
-    private PostgresReplicaSet() {
-    }
+    private PostgresReplicaSet() {}
 
     /** {@return a builder with the defaults: PostgreSQL 18, one replica, database, user and password {@code postgres}} */
     public static PostgresReplicaSet builder() {
@@ -143,7 +142,8 @@ public final class PostgresReplicaSet {
      */
     public PostgresReplicaSet basePort(int basePort) {
         if (basePort != 0 && (basePort < 1024 || basePort > 65535 - 8)) {
-            throw new IllegalArgumentException("basePort must be 0 (free ports) or between 1024 and 65527, was " + basePort);
+            throw new IllegalArgumentException(
+                    "basePort must be 0 (free ports) or between 1024 and 65527, was " + basePort);
         }
         this.basePort = basePort;
         return this;
@@ -260,17 +260,32 @@ public final class PostgresReplicaSet {
         Provider chosen = provider != null ? provider : Provider.fromEnvironment();
         Map<String, String> serverSettings = new LinkedHashMap<>(settings);
         if (logicalReplication) {
-            // wal_level is reserved for users (setting() refuses it); this is the one value the kit allows besides its own.
+            // wal_level is reserved for users (setting() refuses it); this is the one value the kit allows besides its
+            // own.
             serverSettings.put("wal_level", "logical");
         }
-        return new ReplicaSetSpec(version, replicas, database, user, password,
-                basePort, chosen, startupTimeout, serverSettings, networkFaults, networkMechanism, tls, clientCertificates);
+        return new ReplicaSetSpec(
+                version,
+                replicas,
+                database,
+                user,
+                password,
+                basePort,
+                chosen,
+                startupTimeout,
+                serverSettings,
+                networkFaults,
+                networkMechanism,
+                tls,
+                clientCertificates);
     }
 
     private static String requireIdentifier(String what, String value) {
         Objects.requireNonNull(value, what);
         if (!value.matches("[a-z_][a-z0-9_]{0,62}")) {
-            throw new IllegalArgumentException(what + " must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), was '" + value + "'");
+            throw new IllegalArgumentException(
+                    what + " must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters), was '"
+                            + value + "'");
         }
         return value;
     }
@@ -291,14 +306,18 @@ public final class PostgresReplicaSet {
 
         /** {@return the provider named by {@code pgrouter.testkit.provider} or {@code PGROUTER_TESTKIT_PROVIDER}; default {@link #AUTO}} */
         public static Provider fromEnvironment() {
-            String value = io.pgrouter.testkit.internal.KitSettings.get("pgrouter.testkit.provider", "PGROUTER_TESTKIT_PROVIDER");
+            String value = io.pgrouter.testkit.internal.KitSettings.get(
+                    "pgrouter.testkit.provider", "PGROUTER_TESTKIT_PROVIDER");
             if (value == null) {
                 return AUTO;
             }
             try {
                 return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("pgrouter.testkit.provider must be one of auto, embedded, local, container; was '" + value + "'", e);
+                throw new IllegalArgumentException(
+                        "pgrouter.testkit.provider must be one of auto, embedded, local, container; was '" + value
+                                + "'",
+                        e);
             }
         }
     }

@@ -59,8 +59,9 @@ public interface ReplicaSet extends AutoCloseable {
      * @throws IllegalStateException when TLS is off
      */
     default TlsFiles tls() {
-        throw new IllegalStateException("TLS is off for this replica set: start it with PostgresReplicaSet.builder().tls(true)"
-                + " or @PostgresReplicaSet(tls = true)");
+        throw new IllegalStateException(
+                "TLS is off for this replica set: start it with PostgresReplicaSet.builder().tls(true)"
+                        + " or @PostgresReplicaSet(tls = true)");
     }
 
     /**

@@ -32,11 +32,20 @@ public final class UpgradePair implements AutoCloseable {
      */
     public static UpgradePair start(String sourceVersion, String targetVersion, String database) {
         Objects.requireNonNull(targetVersion, "targetVersion");
-        ReplicaSet source = PostgresReplicaSet.builder().version(sourceVersion).replicas(0).database(database)
-                .logicalReplication(true).start();
+        ReplicaSet source = PostgresReplicaSet.builder()
+                .version(sourceVersion)
+                .replicas(0)
+                .database(database)
+                .logicalReplication(true)
+                .start();
         try {
-            return new UpgradePair(source,
-                    PostgresReplicaSet.builder().version(targetVersion).replicas(0).database(database).start());
+            return new UpgradePair(
+                    source,
+                    PostgresReplicaSet.builder()
+                            .version(targetVersion)
+                            .replicas(0)
+                            .database(database)
+                            .start());
         } catch (RuntimeException e) {
             source.close();
             throw e;

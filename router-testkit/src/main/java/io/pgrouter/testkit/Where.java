@@ -32,7 +32,8 @@ public record Where(boolean inRecovery, int port, int backendPid) {
 
     /** Asks the server behind {@code connection}; runs one query on it. */
     public static Where of(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(QUERY)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(QUERY)) {
             rs.next();
             return from(rs);
         }
@@ -50,7 +51,10 @@ public record Where(boolean inRecovery, int port, int backendPid) {
 
     /** The name of the node of {@code cluster} with this port, or {@code "unknown port <port>"}. */
     public String node(ReplicaSet cluster) {
-        return cluster.nodes().stream().filter(n -> n.port() == port).map(PostgresNode::name).findFirst()
+        return cluster.nodes().stream()
+                .filter(n -> n.port() == port)
+                .map(PostgresNode::name)
+                .findFirst()
                 .orElse("unknown port " + port);
     }
 }

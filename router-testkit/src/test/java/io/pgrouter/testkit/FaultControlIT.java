@@ -48,7 +48,8 @@ class FaultControlIT {
         replica.start();
         assertThat(replica.port()).isEqualTo(port);
         cluster.awaitReplicated(DEADLINE);
-        assertThat(query(replica.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'while stopped'")).isEqualTo("1");
+        assertThat(query(replica.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'while stopped'"))
+                .isEqualTo("1");
     }
 
     @Test
@@ -61,7 +62,8 @@ class FaultControlIT {
 
         replica.start();
         cluster.awaitReplicated(DEADLINE);
-        assertThat(query(replica.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'while killed'")).isEqualTo("1");
+        assertThat(query(replica.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'while killed'"))
+                .isEqualTo("1");
     }
 
     @Test
@@ -74,7 +76,9 @@ class FaultControlIT {
         long started = System.nanoTime();
         // The kit's data source gives up after its login timeout (10 s) instead of hanging.
         assertThatThrownBy(() -> query(replica.dataSource(), "SELECT 1")).isInstanceOf(SQLException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(40));
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isGreaterThan(Duration.ofSeconds(1))
+                .isLessThan(Duration.ofSeconds(40));
 
         replica.thaw();
         assertThat(query(replica.dataSource(), "SELECT 1")).isEqualTo("1");
@@ -87,11 +91,16 @@ class FaultControlIT {
         replica.pauseReplay();
         execute(cluster.primary().dataSource(), "INSERT INTO faults(phase) VALUES ('while paused')");
         String target = query(cluster.primary().dataSource(), "SELECT pg_current_wal_lsn()");
-        await("replica-1 to receive WAL past the pause", () -> sql(replica,
-                "SELECT pg_last_wal_receive_lsn() >= '" + target + "'::pg_lsn").equals("t"));
+        await(
+                "replica-1 to receive WAL past the pause",
+                () -> sql(replica, "SELECT pg_last_wal_receive_lsn() >= '" + target + "'::pg_lsn")
+                        .equals("t"));
 
-        assertThat(query(replica.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'while paused'")).isEqualTo("0");
-        assertThat(query(replica.dataSource(), "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) > 0"))
+        assertThat(query(replica.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'while paused'"))
+                .isEqualTo("0");
+        assertThat(query(
+                        replica.dataSource(),
+                        "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) > 0"))
                 .isEqualTo("t");
         assertThatThrownBy(() -> cluster.awaitReplicated(Duration.ofMillis(500)))
                 .isInstanceOf(IllegalStateException.class)
@@ -100,7 +109,8 @@ class FaultControlIT {
 
         replica.resumeReplay();
         cluster.awaitReplicated(DEADLINE);
-        assertThat(query(replica.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'while paused'")).isEqualTo("1");
+        assertThat(query(replica.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'while paused'"))
+                .isEqualTo("1");
     }
 
     @Test
@@ -111,7 +121,10 @@ class FaultControlIT {
         try {
             long committed = System.nanoTime();
             execute(cluster.primary().dataSource(), "INSERT INTO faults(phase) VALUES ('delayed')");
-            await("the delayed row on replica-2", () -> sql(replica, "SELECT count(*) FROM faults WHERE phase = 'delayed'").equals("1"));
+            await(
+                    "the delayed row on replica-2",
+                    () -> sql(replica, "SELECT count(*) FROM faults WHERE phase = 'delayed'")
+                            .equals("1"));
             Duration lag = Duration.ofNanos(System.nanoTime() - committed);
             assertThat(lag).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
         } finally {
@@ -136,7 +149,8 @@ class FaultControlIT {
 
         // The other replica follows the new primary.
         cluster.awaitReplicated(DEADLINE);
-        assertThat(query(other.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'after promotion'")).isEqualTo("1");
+        assertThat(query(other.dataSource(), "SELECT count(*) FROM faults WHERE phase = 'after promotion'"))
+                .isEqualTo("1");
 
         cluster.rejoinAsStandby(oldPrimary);
         assertThat(oldPrimary.role()).isEqualTo(Role.REPLICA);
@@ -144,7 +158,9 @@ class FaultControlIT {
         assertThat(query(oldPrimary.dataSource(), "SELECT pg_is_in_recovery()")).isEqualTo("t");
         execute(promoted.dataSource(), "INSERT INTO faults(phase) VALUES ('after rejoin')");
         cluster.awaitReplicated(DEADLINE);
-        assertThat(query(oldPrimary.dataSource(), "SELECT count(*) FROM faults WHERE phase IN ('after promotion', 'after rejoin')"))
+        assertThat(query(
+                        oldPrimary.dataSource(),
+                        "SELECT count(*) FROM faults WHERE phase IN ('after promotion', 'after rejoin')"))
                 .isEqualTo("2");
     }
 
@@ -158,8 +174,7 @@ class FaultControlIT {
         assertThatThrownBy(() -> cluster.promote(cluster.primary()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a replica");
-        assertThatThrownBy(() -> cluster.node("nope"))
-                .hasMessageContaining("No node named 'nope'");
+        assertThatThrownBy(() -> cluster.node("nope")).hasMessageContaining("No node named 'nope'");
     }
 
     private static String sql(PostgresNode node, String sql) {
@@ -171,6 +186,9 @@ class FaultControlIT {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
+        Awaitility.await(what)
+                .atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 }

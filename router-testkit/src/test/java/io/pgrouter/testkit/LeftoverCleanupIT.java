@@ -16,15 +16,21 @@ class LeftoverCleanupIT {
         String[] ready = CrashedJvm.runUntilReady(CrashingRun.class).split(" ");
         Path runDir = Path.of(ready[0]);
         long postmaster = Long.parseLong(ready[1]);
-        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("the orphaned server").contains(true);
+        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive))
+                .as("the orphaned server")
+                .contains(true);
         assertThat(runDir).isDirectory();
 
         try (ReplicaSet next = PostgresReplicaSet.builder().replicas(0).start()) {
             assertThat(next.primary().isRunning()).isTrue();
         }
 
-        Awaitility.await("the orphaned server gone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(() -> !ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false));
+        Awaitility.await("the orphaned server gone")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !ProcessHandle.of(postmaster)
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false));
         assertThat(Files.exists(runDir)).as("the dead run's directory").isFalse();
     }
 
@@ -34,11 +40,23 @@ class LeftoverCleanupIT {
             ReplicaSet set = PostgresReplicaSet.builder().replicas(0).start();
             Path dataDir = io.pgrouter.testkit.internal.RunDirectory.base();
             long pid = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(dataDir.toString())).orElse(false))
-                    .filter(p -> p.parent().map(parent -> parent.pid() == ProcessHandle.current().pid()).orElse(false))
-                    .findFirst().orElseThrow().pid();
-            String arg = ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(a -> a[a.length - 1]).orElseThrow();
-            System.out.println("READY " + Path.of(arg).getParent() + " " + pid + " " + set.primary().port());
+                    .filter(p -> p.info()
+                            .arguments()
+                            .map(a -> String.join(" ", a).contains(dataDir.toString()))
+                            .orElse(false))
+                    .filter(p -> p.parent()
+                            .map(parent ->
+                                    parent.pid() == ProcessHandle.current().pid())
+                            .orElse(false))
+                    .findFirst()
+                    .orElseThrow()
+                    .pid();
+            String arg = ProcessHandle.of(pid)
+                    .flatMap(h -> h.info().arguments())
+                    .map(a -> a[a.length - 1])
+                    .orElseThrow();
+            System.out.println("READY " + Path.of(arg).getParent() + " " + pid + " "
+                    + set.primary().port());
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);
         }

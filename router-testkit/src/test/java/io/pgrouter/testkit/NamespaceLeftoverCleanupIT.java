@@ -29,10 +29,13 @@ class NamespaceLeftoverCleanupIT {
     @Test
     void theNextStartRemovesTheNamespacesOfADeadJvm() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), CrashingRun.class.getName())
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java.toString(), "-cp", System.getProperty("java.class.path"), CrashingRun.class.getName())
+                .redirectErrorStream(true)
+                .start();
         String link;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             do {
                 line = out.readLine();
@@ -45,12 +48,17 @@ class NamespaceLeftoverCleanupIT {
         }
         assertThat(namespaces()).as("namespaces the dead JVM left").contains(link, link + "-0");
 
-        try (ReplicaSet next = PostgresReplicaSet.builder().replicas(0).networkFaults(Mechanism.NAMESPACE).start()) {
+        try (ReplicaSet next = PostgresReplicaSet.builder()
+                .replicas(0)
+                .networkFaults(Mechanism.NAMESPACE)
+                .start()) {
             assertThat(next.primary().isRunning()).isTrue();
             String ours = "pgrouter-" + next.primary().host().split("\\.")[2];
             if (!ours.equals(link)) {
                 assertThat(namespaces()).as("namespaces after the next start").doesNotContain(link, link + "-0");
-                assertThat(Commands.run(List.of("ip", "link", "show", "dev", link), "look for the dead JVM's link").exitCode()).isNotZero();
+                assertThat(Commands.run(List.of("ip", "link", "show", "dev", link), "look for the dead JVM's link")
+                                .exitCode())
+                        .isNotZero();
             } else {
                 // The sweep freed the dead JVM's /24 and this start took it again: the link now names this JVM.
                 assertThat(Commands.output(List.of("ip", "-o", "link", "show", "dev", link), "read the link's owner"))
@@ -60,13 +68,19 @@ class NamespaceLeftoverCleanupIT {
     }
 
     private static List<String> namespaces() {
-        return Commands.output(List.of("ip", "netns", "list"), "list namespaces").lines().map(l -> l.strip().split(" ")[0]).toList();
+        return Commands.output(List.of("ip", "netns", "list"), "list namespaces")
+                .lines()
+                .map(l -> l.strip().split(" ")[0])
+                .toList();
     }
 
     /** Started in a child JVM: starts a cluster in namespaces, reports its address, and waits to be killed. */
     public static final class CrashingRun {
         public static void main(String[] args) throws Exception {
-            ReplicaSet set = PostgresReplicaSet.builder().replicas(0).networkFaults(Mechanism.NAMESPACE).start();
+            ReplicaSet set = PostgresReplicaSet.builder()
+                    .replicas(0)
+                    .networkFaults(Mechanism.NAMESPACE)
+                    .start();
             System.out.println("READY " + set.primary().host());
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);

@@ -26,11 +26,17 @@ class NamespaceNetworkFaultsIT extends AbstractNetworkFaultsIT {
     void assertNothingLeft(ReplicaSet closed) {
         String subnet = closed.primary().host().split("\\.")[2];
         String switchName = "pgrouter-" + subnet;
-        List<String> namespaces = Arrays.stream(Commands.output(List.of("ip", "netns", "list"), "list namespaces").split("\n"))
-                .map(line -> line.strip().split(" ")[0]).toList();
-        assertThat(namespaces).as("network namespaces after close").noneMatch(ns -> ns.equals(switchName) || ns.startsWith(switchName + "-"));
-        assertThat(Commands.run(List.of("ip", "link", "show", "dev", switchName), "look for the link").exitCode())
-                .as("the JVM's link to the replica set's network after close").isNotZero();
+        List<String> namespaces = Arrays.stream(Commands.output(List.of("ip", "netns", "list"), "list namespaces")
+                        .split("\n"))
+                .map(line -> line.strip().split(" ")[0])
+                .toList();
+        assertThat(namespaces)
+                .as("network namespaces after close")
+                .noneMatch(ns -> ns.equals(switchName) || ns.startsWith(switchName + "-"));
+        assertThat(Commands.run(List.of("ip", "link", "show", "dev", switchName), "look for the link")
+                        .exitCode())
+                .as("the JVM's link to the replica set's network after close")
+                .isNotZero();
     }
 
     @Override

@@ -26,7 +26,10 @@ class NetworkFaultsOptionTest {
         assertThat(PostgresReplicaSet.builder().networkFaults(Mechanism.PROXY).spec())
                 .satisfies(s -> assertThat(s.networkFaults()).isTrue())
                 .satisfies(s -> assertThat(s.networkMechanism()).isEqualTo(Mechanism.PROXY));
-        assertThat(PostgresReplicaSet.builder().networkFaults(Mechanism.PROXY).networkFaults(false).spec())
+        assertThat(PostgresReplicaSet.builder()
+                        .networkFaults(Mechanism.PROXY)
+                        .networkFaults(false)
+                        .spec())
                 .satisfies(s -> assertThat(s.networkFaults()).isFalse())
                 .satisfies(s -> assertThat(s.networkMechanism()).isNull());
     }
@@ -41,8 +44,10 @@ class NetworkFaultsOptionTest {
         String previous = System.getProperty("pgrouter.testkit.network-faults");
         System.setProperty("pgrouter.testkit.network-faults", "firewall");
         try {
-            assertThatThrownBy(() -> NetworkFaultSettings.choose(null)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("pgrouter.testkit.network-faults").hasMessageContaining("'firewall'");
+            assertThatThrownBy(() -> NetworkFaultSettings.choose(null))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("pgrouter.testkit.network-faults")
+                    .hasMessageContaining("'firewall'");
         } finally {
             if (previous == null) {
                 System.clearProperty("pgrouter.testkit.network-faults");
@@ -54,7 +59,8 @@ class NetworkFaultsOptionTest {
 
     @Test
     void aNullMechanismIsRejected() {
-        assertThatThrownBy(() -> PostgresReplicaSet.builder().networkFaults((Mechanism) null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> PostgresReplicaSet.builder().networkFaults((Mechanism) null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("network fault mechanism");
     }
 }

@@ -38,13 +38,16 @@ class PromotionIT {
                     cluster.promote(target);
                 }
                 assertThat(cluster.primary()).isSameAs(target);
-                assertThat(receiver(other)).as("round " + round + ": " + other.name() + " right after promote() returned")
+                assertThat(receiver(other))
+                        .as("round " + round + ": " + other.name() + " right after promote() returned")
                         .isEqualTo("streaming on timeline " + (round + 1));
                 execute(target.dataSource(), "INSERT INTO churn(pad) VALUES ('round " + round + "')");
                 cluster.awaitReplicated(DEADLINE);
-                assertThat(query(other.dataSource(), "SELECT count(*) FROM churn WHERE pad = 'round " + round + "'")).isEqualTo("1");
+                assertThat(query(other.dataSource(), "SELECT count(*) FROM churn WHERE pad = 'round " + round + "'"))
+                        .isEqualTo("1");
                 // The old primary still runs on the old timeline and takes writes: the split a failover test wants.
-                assertThat(query(oldPrimary.dataSource(), "SELECT pg_is_in_recovery()")).isEqualTo("f");
+                assertThat(query(oldPrimary.dataSource(), "SELECT pg_is_in_recovery()"))
+                        .isEqualTo("f");
                 cluster.rejoinAsStandby(oldPrimary);
             }
         }
@@ -62,7 +65,8 @@ class PromotionIT {
                 long id = 0;
                 while (writing.get()) {
                     id++;
-                    try (Connection c = oldPrimary.dataSource().getConnection(); Statement s = c.createStatement()) {
+                    try (Connection c = oldPrimary.dataSource().getConnection();
+                            Statement s = c.createStatement()) {
                         s.execute("INSERT INTO acked VALUES (" + id + ")");
                         acknowledged.add(id);
                     } catch (SQLException e) {
@@ -80,10 +84,14 @@ class PromotionIT {
             }
             assertThat(oldPrimary.isRunning()).isFalse();
             assertThat(acknowledged).isNotEmpty();
-            long missing = acknowledged.stream().filter(id -> !onNode(target, id)).count();
-            assertThat(missing).as("acknowledged writes missing on the new primary, of " + acknowledged.size()).isZero();
+            long missing =
+                    acknowledged.stream().filter(id -> !onNode(target, id)).count();
+            assertThat(missing)
+                    .as("acknowledged writes missing on the new primary, of " + acknowledged.size())
+                    .isZero();
             assertThat(receiver(cluster.replica(0))).isEqualTo("streaming on timeline 2");
-            System.out.printf("Promotion with the old primary stopped first: %d acknowledged writes, all on %s%n",
+            System.out.printf(
+                    "Promotion with the old primary stopped first: %d acknowledged writes, all on %s%n",
                     acknowledged.size(), target.name());
         }
     }
@@ -125,14 +133,17 @@ class PromotionIT {
                     .hasMessageContaining("OldPrimary.STOP");
 
             assertThat(cluster.primary()).isSameAs(oldPrimary);
-            assertThat(query(cluster.replica(0).dataSource(), "SELECT pg_is_in_recovery()")).isEqualTo("t");
+            assertThat(query(cluster.replica(0).dataSource(), "SELECT pg_is_in_recovery()"))
+                    .isEqualTo("t");
             assertThat(receiver(cluster.replica(0))).isEqualTo("streaming on timeline 1");
         }
     }
 
     private static String receiver(PostgresNode replica) throws SQLException {
-        return query(replica.dataSource(), "SELECT coalesce((SELECT status || ' on timeline ' || received_tli FROM pg_stat_wal_receiver),"
-                + " 'no WAL receiver')");
+        return query(
+                replica.dataSource(),
+                "SELECT coalesce((SELECT status || ' on timeline ' || received_tli FROM pg_stat_wal_receiver),"
+                        + " 'no WAL receiver')");
     }
 
     private static boolean onNode(PostgresNode node, long id) {
@@ -149,18 +160,22 @@ class PromotionIT {
         static Writer start(PostgresNode node) {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong rows = new AtomicLong();
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
+            Thread t = new Thread(
+                    () -> {
                         while (running.get()) {
-                            s.execute("INSERT INTO churn(pad) SELECT repeat('x', 200) FROM generate_series(1, 20)");
-                            rows.addAndGet(20);
+                            try (Connection c = node.dataSource().getConnection();
+                                    Statement s = c.createStatement()) {
+                                while (running.get()) {
+                                    s.execute(
+                                            "INSERT INTO churn(pad) SELECT repeat('x', 200) FROM generate_series(1, 20)");
+                                    rows.addAndGet(20);
+                                }
+                            } catch (SQLException e) {
+                                // keep trying until closed
+                            }
                         }
-                    } catch (SQLException e) {
-                        // keep trying until closed
-                    }
-                }
-            }, "writer-" + node.name());
+                    },
+                    "writer-" + node.name());
             t.start();
             return new Writer(t, running, rows);
         }

@@ -26,11 +26,14 @@ class ProxyNetworkFaultsIT extends AbstractNetworkFaultsIT {
     @Override
     void assertNothingLeft(ReplicaSet closed) {
         for (PostgresNode node : closed.nodes()) {
-            assertThatThrownBy(() -> new Socket(node.host(), node.port()).close()).as("a connect to " + node.name() + " after close")
+            assertThatThrownBy(() -> new Socket(node.host(), node.port()).close())
+                    .as("a connect to " + node.name() + " after close")
                     .isInstanceOf(IOException.class);
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-                .as("proxy threads after close").noneMatch(t -> t.getName().startsWith("pgrouter-proxy-")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .as("proxy threads after close")
+                        .noneMatch(t -> t.getName().startsWith("pgrouter-proxy-")));
     }
 
     @Override

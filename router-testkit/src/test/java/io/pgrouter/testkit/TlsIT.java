@@ -23,7 +23,10 @@ class TlsIT {
 
     @BeforeAll
     static void start() {
-        cluster = PostgresReplicaSet.builder().replicas(1).clientCertificates(true).start();
+        cluster = PostgresReplicaSet.builder()
+                .replicas(1)
+                .clientCertificates(true)
+                .start();
     }
 
     @AfterAll
@@ -39,9 +42,12 @@ class TlsIT {
         assertThat(cluster.tls().clientCertificatesRequired()).isTrue();
         for (PostgresNode node : cluster.nodes()) {
             assertThat(Sql.queryString(node.dataSource(), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
-                    .as(node.name()).isEqualTo("t");
-            assertThat(Sql.queryString(node.dataSource(), "SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
-                    .as(node.name()).isEqualTo("/CN=" + cluster.user());
+                    .as(node.name())
+                    .isEqualTo("t");
+            assertThat(Sql.queryString(
+                            node.dataSource(), "SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                    .as(node.name())
+                    .isEqualTo("/CN=" + cluster.user());
         }
         cluster.awaitReplicated(Duration.ofSeconds(30));
     }
@@ -50,26 +56,33 @@ class TlsIT {
     void serverKeysAreOwnedByTheServerAndReadableByItAlone() throws Exception {
         Path dataDir = Path.of(Sql.queryString(cluster.primary().dataSource(), "SHOW data_directory"));
         Path key = dataDir.resolve("server.key");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
         assertThat(Files.getOwner(key)).isEqualTo(Files.getOwner(dataDir));
     }
 
     @Test
     void aConnectionWithoutTlsIsRefused() {
-        assertThatThrownBy(() -> connect("disable", cluster.tls().caCertificate(), true).close())
-                .isInstanceOf(SQLException.class).hasMessageContaining("no encryption");
+        assertThatThrownBy(() ->
+                        connect("disable", cluster.tls().caCertificate(), true).close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("no encryption");
     }
 
     @Test
     void aConnectionWithoutAClientCertificateIsRefused() {
-        assertThatThrownBy(() -> connect("verify-full", cluster.tls().caCertificate(), false).close())
-                .isInstanceOf(SQLException.class).hasMessageContaining("certificate");
+        assertThatThrownBy(() -> connect("verify-full", cluster.tls().caCertificate(), false)
+                        .close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("certificate");
     }
 
     @Test
     void verificationAgainstAnotherCaFails() {
-        assertThatThrownBy(() -> connect("verify-full", cluster.tls().foreignCaCertificate(), true).close())
-                .isInstanceOf(SQLException.class).hasMessageContaining("SSL error");
+        assertThatThrownBy(() -> connect("verify-full", cluster.tls().foreignCaCertificate(), true)
+                        .close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("SSL error");
     }
 
     @Test
@@ -80,7 +93,8 @@ class TlsIT {
         props.setProperty("sslkey", cluster.tls().clientKeyStore().toString());
         props.setProperty("sslpassword", cluster.tls().clientKeyStorePassword());
         try (Connection c = DriverManager.getConnection(cluster.primary().jdbcUrl(), props)) {
-            assertThat(Sql.queryString(c, "SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo("/CN=" + cluster.user());
+            assertThat(Sql.queryString(c, "SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                    .isEqualTo("/CN=" + cluster.user());
         }
     }
 

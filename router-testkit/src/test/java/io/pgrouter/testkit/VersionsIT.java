@@ -14,12 +14,16 @@ class VersionsIT {
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(strings = {"15", "16", "17"})
     void streams(String version) throws Exception {
-        try (ReplicaSet cluster = PostgresReplicaSet.builder().version(version).database("app").start()) {
-            assertThat(query(cluster.primary().dataSource(), "SHOW server_version_num")).startsWith(version);
+        try (ReplicaSet cluster =
+                PostgresReplicaSet.builder().version(version).database("app").start()) {
+            assertThat(query(cluster.primary().dataSource(), "SHOW server_version_num"))
+                    .startsWith(version);
             execute(cluster.primary().dataSource(), "CREATE TABLE t AS SELECT 42 AS answer");
             cluster.awaitReplicated(Duration.ofSeconds(30));
-            assertThat(query(cluster.replica(0).dataSource(), "SELECT answer FROM t")).isEqualTo("42");
-            assertThat(query(cluster.replica(0).dataSource(), "SELECT current_database()")).isEqualTo("app");
+            assertThat(query(cluster.replica(0).dataSource(), "SELECT answer FROM t"))
+                    .isEqualTo("42");
+            assertThat(query(cluster.replica(0).dataSource(), "SELECT current_database()"))
+                    .isEqualTo("app");
         }
     }
 }

@@ -23,20 +23,35 @@ import picocli.CommandLine.Option;
  * The main job: an embedded PostgreSQL primary with a streaming replica, the orders sample service on them, a mixed
  * load over HTTP, a live table, scripted failures and a summary. Exits 0 only if no request failed.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs the orders service on an embedded primary + replica under load, breaks things on purpose, and reports.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Runs the orders service on an embedded primary + replica under load, breaks things on purpose, and reports.")
 public final class Demo implements Callable<Integer> {
 
-    @Option(names = "--duration", defaultValue = "60s", description = "How long the load runs (e.g. 20s, 2m). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--duration",
+            defaultValue = "60s",
+            description = "How long the load runs (e.g. 20s, 2m). Default: ${DEFAULT-VALUE}.")
     Duration duration;
 
-    @Option(names = "--ops-per-second", defaultValue = "50", description = "Writes per second; dashboard reads run at twice that. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--ops-per-second",
+            defaultValue = "50",
+            description = "Writes per second; dashboard reads run at twice that. Default: ${DEFAULT-VALUE}.")
     int opsPerSecond;
 
-    @Option(names = "--scenario", defaultValue = "all", description = "all, replica-stop, lag, flag or none. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--scenario",
+            defaultValue = "all",
+            description = "all, replica-stop, lag, flag or none. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
-    @Option(names = "--version-pg", defaultValue = "18", description = "PostgreSQL major version, 15 to 18. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--version-pg",
+            defaultValue = "18",
+            description = "PostgreSQL major version, 15 to 18. Default: ${DEFAULT-VALUE}.")
     String pgVersion;
 
     private final java.io.PrintStream out;
@@ -51,23 +66,33 @@ public final class Demo implements Callable<Integer> {
 
     /** Runs the demo with these arguments, printing to {@code out}; returns the exit code. */
     static int run(java.io.PrintStream out, String... args) {
-        return new CommandLine(new Demo(out)).registerConverter(Duration.class, Demo::duration).execute(args);
+        return new CommandLine(new Demo(out))
+                .registerConverter(Duration.class, Demo::duration)
+                .execute(args);
     }
 
     @Override
     public Integer call() throws Exception {
         if (opsPerSecond < 1 || opsPerSecond > 5000) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--ops-per-second must be between 1 and 5000, was " + opsPerSecond);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--ops-per-second must be between 1 and 5000, was " + opsPerSecond);
         }
         out.printf("Starting PostgreSQL %s primary + 1 streaming replica (embedded binaries)...%n", pgVersion);
-        try (ReplicaSet cluster = PostgresReplicaSet.builder().version(pgVersion).database("orders").user("app").password("app-secret").start()) {
+        try (ReplicaSet cluster = PostgresReplicaSet.builder()
+                .version(pgVersion)
+                .database("orders")
+                .user("app")
+                .password("app-secret")
+                .start()) {
             PostgresNode replica = cluster.replica(0);
             out.printf("  primary   %s%n  %s %s%n", cluster.primary().jdbcUrl(), replica.name(), replica.jdbcUrl());
             try (ConfigurableApplicationContext service = OrdersOnCluster.start(cluster, Map.of())) {
                 RoutingDataSource router = service.getBean(RoutingDataSource.class);
                 String baseUrl = OrdersOnCluster.baseUrl(service);
                 out.printf("Orders service on %s (dashboard reads @ReadOnly, order writes on the primary)%n", baseUrl);
-                out.printf("Status page: %s  (metrics: %s/actuator/prometheus)%n%n", OrdersOnCluster.statusPageUrl(service), baseUrl);
+                out.printf(
+                        "Status page: %s  (metrics: %s/actuator/prometheus)%n%n",
+                        OrdersOnCluster.statusPageUrl(service), baseUrl);
                 DemoRun run = new DemoRun(router, replica, baseUrl, opsPerSecond, duration, scenario, out);
                 long failed = run.run();
                 printRoutes(router.status(), out);
@@ -85,7 +110,10 @@ public final class Demo implements Callable<Integer> {
             for (RouteReason reason : RouteReason.values()) {
                 long n = node.routes(reason);
                 if (n > 0) {
-                    line.append(line.length() > 0 ? ", " : "").append(reason).append('=').append(n);
+                    line.append(line.length() > 0 ? ", " : "")
+                            .append(reason)
+                            .append('=')
+                            .append(n);
                 }
             }
             out.printf("  %-10s %s%n", node.name(), line.length() == 0 ? "none" : line);

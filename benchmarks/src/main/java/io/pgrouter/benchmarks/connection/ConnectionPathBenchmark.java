@@ -57,7 +57,7 @@ public class ConnectionPathBenchmark {
         Peers peers = backend.equals("stub") ? Peers.stubbed(endpoints, 2) : Peers.of(endpoints, 2);
         peer = switch (path) {
             case HIKARI -> peers.hikariOnPrimary();
-            case PGROUTER_WRITE, PGROUTER_READ -> peers.pgrouter(Duration.ofMillis(500), b -> { });
+            case PGROUTER_WRITE, PGROUTER_READ -> peers.pgrouter(Duration.ofMillis(500), b -> {});
             case SPRING_WRITE, SPRING_READ -> peers.springRouting();
             case PGJDBC_READ -> peers.pgjdbcMultiHost("preferSecondary", 10);
             default -> throw new IllegalArgumentException("unknown path " + path);
@@ -77,14 +77,16 @@ public class ConnectionPathBenchmark {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!router.status().replicas().get(0).eligible()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the replica never became eligible: " + router.status().toJson());
+                throw new IllegalStateException(
+                        "the replica never became eligible: " + router.status().toJson());
             }
             Thread.sleep(50);
         }
         selectOne();
         String expected = readIntent ? "replica-1" : "primary";
         if (router.status().node(expected).totalRoutes() == 0) {
-            throw new IllegalStateException(path + " did not reach " + expected + ": " + router.status().toJson());
+            throw new IllegalStateException(
+                    path + " did not reach " + expected + ": " + router.status().toJson());
         }
     }
 
@@ -109,7 +111,8 @@ public class ConnectionPathBenchmark {
             if (readIntent) {
                 c.setReadOnly(true);
             }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT 1")) {
                 rs.next();
                 return rs.getInt(1);
             }

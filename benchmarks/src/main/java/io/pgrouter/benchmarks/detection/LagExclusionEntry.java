@@ -57,7 +57,8 @@ public final class LagExclusionEntry implements Entry {
         int trials = context.trials(10, 2);
         Map<String, List<Outcome>> outcomes = new LinkedHashMap<>();
         try (ReplicaSet cluster = context.startCluster(1)) {
-            try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = cluster.primary().dataSource().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE bench_ticks (id bigserial PRIMARY KEY, at timestamptz NOT NULL)");
             }
             PostgresNode replica = cluster.replica(0);
@@ -83,29 +84,50 @@ public final class LagExclusionEntry implements Entry {
                             replica.resumeReplay();
                             cluster.awaitReplicated(Duration.ofSeconds(60));
                         }
-                        outcomes.computeIfAbsent(peerName, k -> new ArrayList<>()).add(outcome);
+                        outcomes.computeIfAbsent(peerName, k -> new ArrayList<>())
+                                .add(outcome);
                         context.log("lag, trial %d/%d, %s: %s", trial, trials, peerName, outcome);
                     }
                 }
             }
         }
-        var table = report.table("From the lag crossing " + MAX_DELAY.toMillis() + " ms to exclusion (probe interval "
-                + PROBE_INTERVAL.toMillis() + " ms)", "peer", "trials", "ms to exclusion median", "max",
+        var table = report.table(
+                "From the lag crossing " + MAX_DELAY.toMillis() + " ms to exclusion (probe interval "
+                        + PROBE_INTERVAL.toMillis() + " ms)",
+                "peer",
+                "trials",
+                "ms to exclusion median",
+                "max",
                 "reads on the lagging replica after the crossing (median share)");
         outcomes.forEach((peer, list) -> {
             boolean never = list.stream().allMatch(o -> o.msToExclusion() == null);
-            List<Long> ms = list.stream().map(Outcome::msToExclusion).filter(m -> m != null).toList();
-            table.row(peer, list.size(), never ? "never" : Stats.median(ms), never ? "never" : Stats.max(ms),
+            List<Long> ms = list.stream()
+                    .map(Outcome::msToExclusion)
+                    .filter(m -> m != null)
+                    .toList();
+            table.row(
+                    peer,
+                    list.size(),
+                    never ? "never" : Stats.median(ms),
+                    never ? "never" : Stats.max(ms),
                     Stats.median(list.stream().map(Outcome::share).toList()));
             report.value(peer + ".msToExclusion.median", never ? null : Stats.median(ms));
             report.value(peer + ".msToExclusion.max", never ? null : Stats.max(ms));
         });
         List<Outcome> pgrouter = outcomes.get("pgrouter");
         boolean allExcluded = pgrouter.stream().allMatch(o -> o.msToExclusion() != null);
-        double max = Stats.max(pgrouter.stream().map(Outcome::msToExclusion).filter(m -> m != null).toList());
-        report.goal("exclusion within 2 probe intervals of the crossing (pgrouter)",
+        double max = Stats.max(pgrouter.stream()
+                .map(Outcome::msToExclusion)
+                .filter(m -> m != null)
+                .toList());
+        report.goal(
+                "exclusion within 2 probe intervals of the crossing (pgrouter)",
                 allExcluded && max <= 2 * PROBE_INTERVAL.toMillis(),
-                String.format(Locale.ROOT, "max %.0f ms (limit %d ms)%s", max, 2 * PROBE_INTERVAL.toMillis(),
+                String.format(
+                        Locale.ROOT,
+                        "max %.0f ms (limit %d ms)%s",
+                        max,
+                        2 * PROBE_INTERVAL.toMillis(),
                         allExcluded ? "" : "; some trials never excluded"));
         report.note("A writer inserts a row every 10 ms; replay on the replica is paused with pg_wal_replay_pause(). "
                 + "The first change left unapplied was committed just after the pause, so the replica's lag in time "
@@ -155,7 +177,9 @@ public final class LagExclusionEntry implements Entry {
             long deadline = pausedAt + MAX_DELAY.toNanos() + 4 * PROBE_INTERVAL.toNanos() + 1_000_000_000L;
             RoutingDataSource router = peer.dataSource() instanceof RoutingDataSource r ? r : null;
             while (System.nanoTime() - deadline < 0) {
-                if (router != null && excludedAt < 0 && !router.status().replicas().get(0).eligible()) {
+                if (router != null
+                        && excludedAt < 0
+                        && !router.status().replicas().get(0).eligible()) {
                     excludedAt = System.nanoTime();
                 }
                 Thread.sleep(5);

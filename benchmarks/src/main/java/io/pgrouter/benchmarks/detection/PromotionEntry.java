@@ -34,8 +34,7 @@ public final class PromotionEntry implements Entry {
     private static final Duration GIVE_UP = Duration.ofSeconds(20);
 
     /** One trial; {@code msToFirstWrite} is {@code null} when no write succeeded within {@link #GIVE_UP}. */
-    private record Outcome(Long msToFirstWrite, long msPromotion, long failedWrites) {
-    }
+    private record Outcome(Long msToFirstWrite, long msPromotion, long failedWrites) {}
 
     @Override
     public String name() {
@@ -52,7 +51,8 @@ public final class PromotionEntry implements Entry {
         int trials = context.trials(10, 2);
         Map<String, List<Outcome>> outcomes = new LinkedHashMap<>();
         try (ReplicaSet cluster = context.startCluster(1)) {
-            try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = cluster.primary().dataSource().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE bench_writes (id bigserial PRIMARY KEY, at timestamptz NOT NULL)");
             }
             cluster.awaitReplicated(Duration.ofSeconds(30));
@@ -64,27 +64,47 @@ public final class PromotionEntry implements Entry {
                 }
             }
         }
-        var table = report.table("From promotion to the first successful write on the new primary", "peer", "trials",
-                "ms median", "max", "trials without a write within " + GIVE_UP.toSeconds() + " s",
-                "failed writes per trial (median)", "kill + promote took ms (median)");
+        var table = report.table(
+                "From promotion to the first successful write on the new primary",
+                "peer",
+                "trials",
+                "ms median",
+                "max",
+                "trials without a write within " + GIVE_UP.toSeconds() + " s",
+                "failed writes per trial (median)",
+                "kill + promote took ms (median)");
         outcomes.forEach((peer, list) -> {
-            List<Long> ms = list.stream().map(Outcome::msToFirstWrite).filter(m -> m != null).toList();
-            table.row(peer, list.size(), Stats.median(ms), Stats.max(ms), list.size() - ms.size(),
+            List<Long> ms = list.stream()
+                    .map(Outcome::msToFirstWrite)
+                    .filter(m -> m != null)
+                    .toList();
+            table.row(
+                    peer,
+                    list.size(),
+                    Stats.median(ms),
+                    Stats.max(ms),
+                    list.size() - ms.size(),
                     Stats.median(list.stream().map(Outcome::failedWrites).toList()),
                     Stats.median(list.stream().map(Outcome::msPromotion).toList()));
             report.value(peer + ".msToFirstWrite.median", Stats.median(ms));
             report.value(peer + ".msToFirstWrite.max", Stats.max(ms));
         });
         List<Outcome> pgrouter = outcomes.get("pgrouter");
-        List<Long> ms = pgrouter.stream().map(Outcome::msToFirstWrite).filter(m -> m != null).toList();
-        report.goal("writes resume within 1 s of promotion (pgrouter)", ms.size() == pgrouter.size() && Stats.max(ms) <= 1000,
+        List<Long> ms = pgrouter.stream()
+                .map(Outcome::msToFirstWrite)
+                .filter(m -> m != null)
+                .toList();
+        report.goal(
+                "writes resume within 1 s of promotion (pgrouter)",
+                ms.size() == pgrouter.size() && Stats.max(ms) <= 1000,
                 String.format(Locale.ROOT, "median %.0f ms, max %.0f ms", Stats.median(ms), Stats.max(ms)));
         report.note("One writer inserts a row every 5 ms (each on a connection from the peer) and records which server "
                 + "answered (inet_server_port()). The primary is killed (SIGKILL), then the replica promoted with the "
                 + "test kit (pg_promote, waits until it accepts writes); time runs from promote returning. pgrouter is "
                 + "configured with the old roles and follows the promotion through its probes (interval "
                 + PROBE_INTERVAL.toMillis() + " ms); pgjdbc is one HikariCP pool over a multi-host URL listing the old "
-                + "primary first, targetServerType=primary. Pool connection timeout " + Peers.CONNECTION_TIMEOUT.toMillis()
+                + "primary first, targetServerType=primary. Pool connection timeout "
+                + Peers.CONNECTION_TIMEOUT.toMillis()
                 + " ms everywhere.");
     }
 
@@ -98,11 +118,11 @@ public final class PromotionEntry implements Entry {
         LongAdder failed = new LongAdder();
         long promoteMs;
         try (Peer peer = switch (peerName) {
-                case "pgrouter" -> peers.pgrouter(PROBE_INTERVAL, b -> { });
-                case "pgjdbc-recheck10s" -> peers.pgjdbcMultiHost("primary", 10);
-                case "pgjdbc-recheck2s" -> peers.pgjdbcMultiHost("primary", 2);
-                default -> throw new IllegalArgumentException(peerName);
-            }) {
+            case "pgrouter" -> peers.pgrouter(PROBE_INTERVAL, b -> {});
+            case "pgjdbc-recheck10s" -> peers.pgjdbcMultiHost("primary", 10);
+            case "pgjdbc-recheck2s" -> peers.pgjdbcMultiHost("primary", 2);
+            default -> throw new IllegalArgumentException(peerName);
+        }) {
             awaitWrite(peer);
             try (Loops writer = Loops.start("writer", 1, thread -> {
                 try (Connection c = peer.dataSource().getConnection();
@@ -147,7 +167,8 @@ public final class PromotionEntry implements Entry {
     private static void awaitWrite(Peer peer) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            try (Connection c = peer.dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = peer.dataSource().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("INSERT INTO bench_writes (at) VALUES (clock_timestamp())");
                 return;
             } catch (SQLException e) {

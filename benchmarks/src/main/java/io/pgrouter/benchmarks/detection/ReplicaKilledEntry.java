@@ -32,8 +32,8 @@ public final class ReplicaKilledEntry implements Entry {
     private static final int READERS = 4;
 
     /** One trial's outcome. */
-    private record Outcome(long reads, long failed, long failedStartedAfterKill, long msToLastFailure, String firstError) {
-    }
+    private record Outcome(
+            long reads, long failed, long failedStartedAfterKill, long msToLastFailure, String firstError) {}
 
     @Override
     public String name() {
@@ -70,17 +70,37 @@ public final class ReplicaKilledEntry implements Entry {
                 }
             }
         }
-        var table = report.table("Reads failed when the replica was killed (" + READERS + " reader threads, "
-                + trials + " trials, window " + window.toSeconds() + " s after the kill)",
-                "peer", "failed reads median", "max", "failed reads started after the kill median", "max",
-                "kill → last failure ms median", "max", "reads per trial (median)", "first error seen");
+        var table = report.table(
+                "Reads failed when the replica was killed (" + READERS + " reader threads, " + trials
+                        + " trials, window " + window.toSeconds() + " s after the kill)",
+                "peer",
+                "failed reads median",
+                "max",
+                "failed reads started after the kill median",
+                "max",
+                "kill → last failure ms median",
+                "max",
+                "reads per trial (median)",
+                "first error seen");
         outcomes.forEach((peer, list) -> {
             List<Long> failed = list.stream().map(Outcome::failed).toList();
-            List<Long> after = list.stream().map(Outcome::failedStartedAfterKill).toList();
+            List<Long> after =
+                    list.stream().map(Outcome::failedStartedAfterKill).toList();
             List<Long> lastMs = list.stream().map(Outcome::msToLastFailure).toList();
-            String error = list.stream().map(Outcome::firstError).filter(e -> e != null).findFirst().orElse(null);
-            table.row(peer, Stats.median(failed), Stats.max(failed), Stats.median(after), Stats.max(after),
-                    Stats.median(lastMs), Stats.max(lastMs), Stats.median(list.stream().map(Outcome::reads).toList()),
+            String error = list.stream()
+                    .map(Outcome::firstError)
+                    .filter(e -> e != null)
+                    .findFirst()
+                    .orElse(null);
+            table.row(
+                    peer,
+                    Stats.median(failed),
+                    Stats.max(failed),
+                    Stats.median(after),
+                    Stats.max(after),
+                    Stats.median(lastMs),
+                    Stats.max(lastMs),
+                    Stats.median(list.stream().map(Outcome::reads).toList()),
                     error == null ? null : abbreviate(error));
             report.value(peer + ".failedReads.median", Stats.median(failed));
             report.value(peer + ".failedReads.max", Stats.max(failed));
@@ -88,9 +108,16 @@ public final class ReplicaKilledEntry implements Entry {
         });
         List<Outcome> pgrouter = outcomes.get("pgrouter");
         double maxFailed = Stats.max(pgrouter.stream().map(Outcome::failed).toList());
-        double maxAfter = Stats.max(pgrouter.stream().map(Outcome::failedStartedAfterKill).toList());
-        report.goal("0 failed reads when a replica is killed (pgrouter)", maxFailed == 0, String.format(Locale.ROOT,
-                "max %.0f failed per trial, of which %.0f started after the kill", maxFailed, maxAfter));
+        double maxAfter =
+                Stats.max(pgrouter.stream().map(Outcome::failedStartedAfterKill).toList());
+        report.goal(
+                "0 failed reads when a replica is killed (pgrouter)",
+                maxFailed == 0,
+                String.format(
+                        Locale.ROOT,
+                        "max %.0f failed per trial, of which %.0f started after the kill",
+                        maxFailed,
+                        maxAfter));
         report.note("pgrouter: primary + 1 replica, probe interval " + PROBE_INTERVAL.toMillis() + " ms; pgjdbc: one "
                 + "HikariCP pool over a multi-host URL with targetServerType=preferSecondary. " + READERS
                 + " connections per pool, each reader pauses 2 ms between reads (SELECT pg_is_in_recovery()). After "
@@ -101,7 +128,7 @@ public final class ReplicaKilledEntry implements Entry {
 
     static Peer open(Peers peers, String name) {
         return switch (name) {
-            case "pgrouter" -> peers.pgrouter(PROBE_INTERVAL, b -> { });
+            case "pgrouter" -> peers.pgrouter(PROBE_INTERVAL, b -> {});
             case "pgjdbc-recheck10s" -> peers.pgjdbcMultiHost("preferSecondary", 10);
             case "pgjdbc-recheck2s" -> peers.pgjdbcMultiHost("preferSecondary", 2);
             default -> throw new IllegalArgumentException(name);

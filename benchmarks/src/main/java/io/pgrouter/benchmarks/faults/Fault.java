@@ -9,7 +9,6 @@ import io.pgrouter.testkit.ReplicaSet;
  * of the new one, so the next trial starts from the same shape (another node may be the primary).
  */
 public enum Fault {
-
     REPLICA_KILLED("replica SIGKILL", false) {
         @Override
         void inject(ReplicaSet cluster, Hooks hooks) {
@@ -128,15 +127,12 @@ public enum Fault {
     /** What a fault needs from the trial around it. */
     interface Hooks {
         /** The old primary is gone; the promotion starts now. */
-        default void beforePromotion() {
-        }
+        default void beforePromotion() {}
 
         /** The new primary takes writes. */
-        default void promoted() {
-        }
+        default void promoted() {}
 
         /** Holds every connection of the primary's pool for a while. */
-        default void exhaustPrimaryPool() throws Exception {
-        }
+        default void exhaustPrimaryPool() throws Exception {}
     }
 }

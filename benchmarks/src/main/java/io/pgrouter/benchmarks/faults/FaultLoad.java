@@ -24,12 +24,10 @@ final class FaultLoad implements AutoCloseable {
     private static final String READ_ONLY_TRANSACTION = "25006";
 
     /** One call that failed. */
-    record Failure(boolean write, long startNanos, long endNanos, String error) {
-    }
+    record Failure(boolean write, long startNanos, long endNanos, String error) {}
 
     /** One write that succeeded: when it started and when it was acknowledged. */
-    record Ack(long id, long startNanos, long endNanos) {
-    }
+    record Ack(long id, long startNanos, long endNanos) {}
 
     private final Target target;
     private final List<Thread> threads = new ArrayList<>();
@@ -94,7 +92,8 @@ final class FaultLoad implements AutoCloseable {
 
     private void read(long id) throws SQLException {
         try (Connection c = target.read();
-                PreparedStatement ps = c.prepareStatement("SELECT count(*), pg_is_in_recovery() FROM " + TABLE + " WHERE id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*), pg_is_in_recovery() FROM " + TABLE + " WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

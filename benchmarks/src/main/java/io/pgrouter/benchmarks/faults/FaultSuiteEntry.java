@@ -45,49 +45,83 @@ public final class FaultSuiteEntry implements Entry {
         targets.put("pgrouter", Target.pgrouter(POOL_SIZE, CONNECTION_TIMEOUT, PROBE_INTERVAL));
         targets.put("pgjdbc-multihost-recheck2s", Target.pgjdbcMultiHost(POOL_SIZE, CONNECTION_TIMEOUT, 2));
         Map<Fault, Map<String, List<FaultTrial.Outcome>>> outcomes = new LinkedHashMap<>();
-        try (ReplicaSet cluster = context.startCluster(PostgresReplicaSet.builder().replicas(2).networkFaults(true))) {
-            report.note("network faults made with the test kit's " + cluster.primary().network().mechanism()
-                    + " mechanism");
+        try (ReplicaSet cluster =
+                context.startCluster(PostgresReplicaSet.builder().replicas(2).networkFaults(true))) {
+            report.note("network faults made with the test kit's "
+                    + cluster.primary().network().mechanism() + " mechanism");
             for (Fault fault : Fault.values()) {
                 for (int trial = 1; trial <= trials; trial++) {
                     for (Map.Entry<String, Target.Factory> target : targets.entrySet()) {
-                        FaultTrial.Outcome o = FaultTrial.run(cluster, fault, target.getValue(), THREADS, before, after);
+                        FaultTrial.Outcome o =
+                                FaultTrial.run(cluster, fault, target.getValue(), THREADS, before, after);
                         outcomes.computeIfAbsent(fault, f -> new LinkedHashMap<>())
-                                .computeIfAbsent(target.getKey(), t -> new ArrayList<>()).add(o);
-                        context.log("%s, trial %d/%d, %s: %d/%d reads failed, %d/%d writes failed, lost %d, slowest %d ms",
-                                fault, trial, trials, target.getKey(), o.failedReads(), o.reads(), o.failedWrites(),
-                                o.writes(), o.lostWrites(), o.slowestCallMs());
+                                .computeIfAbsent(target.getKey(), t -> new ArrayList<>())
+                                .add(o);
+                        context.log(
+                                "%s, trial %d/%d, %s: %d/%d reads failed, %d/%d writes failed, lost %d, slowest %d ms",
+                                fault,
+                                trial,
+                                trials,
+                                target.getKey(),
+                                o.failedReads(),
+                                o.reads(),
+                                o.failedWrites(),
+                                o.writes(),
+                                o.lostWrites(),
+                                o.slowestCallMs());
                     }
                 }
             }
         }
-        var table = report.table("Per fault and peer, over " + trials + " trials (median / max per trial); " + THREADS
+        var table = report.table(
+                "Per fault and peer, over " + trials + " trials (median / max per trial); " + THREADS
                         + " threads, 80% reads, pools of " + POOL_SIZE + ", connection timeout "
                         + CONNECTION_TIMEOUT.toSeconds() + " s",
-                "fault", "peer", "failed reads", "failed writes", "failed-write window ms", "writes on a replica",
-                "acknowledged writes lost", "writes failed after promotion", "longest write wait after promotion ms",
-                "slowest call ms", "trials with connections left out", "first read error");
+                "fault",
+                "peer",
+                "failed reads",
+                "failed writes",
+                "failed-write window ms",
+                "writes on a replica",
+                "acknowledged writes lost",
+                "writes failed after promotion",
+                "longest write wait after promotion ms",
+                "slowest call ms",
+                "trials with connections left out",
+                "first read error");
         outcomes.forEach((fault, byPeer) -> byPeer.forEach((peer, list) -> {
-            String error = list.stream().map(FaultTrial.Outcome::firstReadError).filter(e -> e != null).findFirst().orElse(null);
-            table.row(fault.title(), peer, medMax(list, FaultTrial.Outcome::failedReads),
-                    medMax(list, FaultTrial.Outcome::failedWrites), medMax(list, FaultTrial.Outcome::failedWindowMs),
-                    max(list, FaultTrial.Outcome::writesOnReplica), max(list, FaultTrial.Outcome::lostWrites),
+            String error = list.stream()
+                    .map(FaultTrial.Outcome::firstReadError)
+                    .filter(e -> e != null)
+                    .findFirst()
+                    .orElse(null);
+            table.row(
+                    fault.title(),
+                    peer,
+                    medMax(list, FaultTrial.Outcome::failedReads),
+                    medMax(list, FaultTrial.Outcome::failedWrites),
+                    medMax(list, FaultTrial.Outcome::failedWindowMs),
+                    max(list, FaultTrial.Outcome::writesOnReplica),
+                    max(list, FaultTrial.Outcome::lostWrites),
                     fault.promotes() ? medMax(list, FaultTrial.Outcome::writesFailedAfterPromotion) : "",
                     fault.promotes() ? medMax(list, FaultTrial.Outcome::writeWaitAfterPromotionMs) : "",
-                    medMax(list, FaultTrial.Outcome::slowestCallMs), list.stream().filter(FaultTrial.Outcome::leaked).count(),
+                    medMax(list, FaultTrial.Outcome::slowestCallMs),
+                    list.stream().filter(FaultTrial.Outcome::leaked).count(),
                     error == null ? null : error.length() > 120 ? error.substring(0, 120) + "..." : error);
             report.value(fault + "." + peer + ".failedReads.max", max(list, FaultTrial.Outcome::failedReads));
             report.value(fault + "." + peer + ".failedWrites.max", max(list, FaultTrial.Outcome::failedWrites));
             report.value(fault + "." + peer + ".lostWrites.max", max(list, FaultTrial.Outcome::lostWrites));
         }));
         goals(report, outcomes);
-        report.note("A trial: the load runs 1 s, the fault is injected (for a promotion: the primary is killed or cut off"
-                + " and replica-1 promoted with the test kit, which returns once the others follow it), the load runs on for"
-                + " the window, stops, and the final primary is asked for every acknowledged id. Then the cluster is healed"
-                + " (network restored, nodes started, old primary rejoined as a standby) for the next trial.");
-        report.note("pgjdbc: one HikariCP pool with targetServerType=primary for writes and one with preferSecondary for"
-                + " reads, hostRecheckSeconds=2, over the same three hosts; pgrouter probes every "
-                + PROBE_INTERVAL.toMillis() + " ms.");
+        report.note(
+                "A trial: the load runs 1 s, the fault is injected (for a promotion: the primary is killed or cut off"
+                        + " and replica-1 promoted with the test kit, which returns once the others follow it), the load runs on for"
+                        + " the window, stops, and the final primary is asked for every acknowledged id. Then the cluster is healed"
+                        + " (network restored, nodes started, old primary rejoined as a standby) for the next trial.");
+        report.note(
+                "pgjdbc: one HikariCP pool with targetServerType=primary for writes and one with preferSecondary for"
+                        + " reads, hostRecheckSeconds=2, over the same three hosts; pgrouter probes every "
+                        + PROBE_INTERVAL.toMillis() + " ms.");
     }
 
     private static void goals(EntryReport report, Map<Fault, Map<String, List<FaultTrial.Outcome>>> outcomes) {
@@ -96,20 +130,35 @@ public final class FaultSuiteEntry implements Entry {
             Fault fault = e.getKey();
             if (fault != Fault.ALL_REPLICAS_DOWN && fault != Fault.PRIMARY_POOL_EXHAUSTED) {
                 long failedReads = (long) max(pgrouter, FaultTrial.Outcome::failedReads);
-                long trialsClean = pgrouter.stream().filter(o -> o.failedReads() == 0).count();
-                report.goal("0 failed reads: " + fault.title(), failedReads == 0, String.format(Locale.ROOT,
-                        "%d of %d trials without a failed read; max %d", trialsClean, pgrouter.size(), failedReads));
+                long trialsClean =
+                        pgrouter.stream().filter(o -> o.failedReads() == 0).count();
+                report.goal(
+                        "0 failed reads: " + fault.title(),
+                        failedReads == 0,
+                        String.format(
+                                Locale.ROOT,
+                                "%d of %d trials without a failed read; max %d",
+                                trialsClean,
+                                pgrouter.size(),
+                                failedReads));
             }
             if (fault.promotes()) {
                 long failedAfter = (long) max(pgrouter, FaultTrial.Outcome::writesFailedAfterPromotion);
                 long wait = (long) max(pgrouter, FaultTrial.Outcome::writeWaitAfterPromotionMs);
-                report.goal("every write after the promotion succeeds within 1 s: " + fault.title(),
-                        failedAfter == 0 && wait < 1000, String.format(Locale.ROOT,
-                                "max %d failed after the promotion; longest wait %d ms", failedAfter, wait));
+                report.goal(
+                        "every write after the promotion succeeds within 1 s: " + fault.title(),
+                        failedAfter == 0 && wait < 1000,
+                        String.format(
+                                Locale.ROOT,
+                                "max %d failed after the promotion; longest wait %d ms",
+                                failedAfter,
+                                wait));
             }
             long lost = (long) max(pgrouter, FaultTrial.Outcome::lostWrites);
             long leaks = pgrouter.stream().filter(FaultTrial.Outcome::leaked).count();
-            report.goal("0 acknowledged writes lost, 0 connections left out: " + fault.title(), lost == 0 && leaks == 0,
+            report.goal(
+                    "0 acknowledged writes lost, 0 connections left out: " + fault.title(),
+                    lost == 0 && leaks == 0,
                     "lost " + lost + ", trials with connections left out " + leaks);
         }
     }

@@ -23,6 +23,7 @@ public final class FaultTrial {
 
     /** How long the primary's pool stays exhausted in {@link Fault#PRIMARY_POOL_EXHAUSTED}. */
     static final Duration EXHAUSTED_FOR = Duration.ofSeconds(3);
+
     private static final AtomicLong TRIALS = new AtomicLong();
 
     /**
@@ -33,9 +34,22 @@ public final class FaultTrial {
      * @param writeWaitAfterPromotionMs the longest a write waited after the new primary took writes (-1: no promotion)
      * @param activeAfter connections still handed out per pool once the load stopped
      */
-    public record Outcome(Fault fault, String target, long reads, long readsOnReplica, long failedReads, long writes,
-            long failedWrites, long failedWindowMs, long writesOnReplica, long lostWrites, long writesFailedAfterPromotion,
-            long writeWaitAfterPromotionMs, long slowestCallMs, Map<String, Integer> activeAfter, String firstReadError,
+    public record Outcome(
+            Fault fault,
+            String target,
+            long reads,
+            long readsOnReplica,
+            long failedReads,
+            long writes,
+            long failedWrites,
+            long failedWindowMs,
+            long writesOnReplica,
+            long lostWrites,
+            long writesFailedAfterPromotion,
+            long writeWaitAfterPromotionMs,
+            long slowestCallMs,
+            Map<String, Integer> activeAfter,
+            String firstReadError,
             String firstWriteError) {
 
         /** Whether any pool still had a connection out after the load stopped. */
@@ -44,8 +58,7 @@ public final class FaultTrial {
         }
     }
 
-    private FaultTrial() {
-    }
+    private FaultTrial() {}
 
     /**
      * Runs one trial.
@@ -53,8 +66,9 @@ public final class FaultTrial {
      * @param before how long the load runs before the fault
      * @param after how long it runs after the fault is in place
      */
-    public static Outcome run(ReplicaSet cluster, Fault fault, Target.Factory factory, int threads, Duration before,
-            Duration after) throws Exception {
+    public static Outcome run(
+            ReplicaSet cluster, Fault fault, Target.Factory factory, int threads, Duration before, Duration after)
+            throws Exception {
         createTable(cluster);
         fault.prepare(cluster);
         PostgresNode oldPrimary = cluster.primary();
@@ -86,18 +100,29 @@ public final class FaultTrial {
         }
     }
 
-    private static Outcome outcome(Fault fault, String target, FaultLoad load, long promotedAt, long lost,
-            Map<String, Integer> active) {
+    private static Outcome outcome(
+            Fault fault, String target, FaultLoad load, long promotedAt, long lost, Map<String, Integer> active) {
         List<FaultLoad.Failure> failures = load.failures();
-        List<FaultLoad.Failure> readFailures = failures.stream().filter(f -> !f.write()).toList();
-        List<FaultLoad.Failure> writeFailures = failures.stream().filter(FaultLoad.Failure::write).toList();
-        long window = writeFailures.isEmpty() ? 0 : TimeUnit.NANOSECONDS.toMillis(
-                writeFailures.stream().mapToLong(FaultLoad.Failure::endNanos).max().getAsLong()
-                        - writeFailures.stream().mapToLong(FaultLoad.Failure::startNanos).min().getAsLong());
+        List<FaultLoad.Failure> readFailures =
+                failures.stream().filter(f -> !f.write()).toList();
+        List<FaultLoad.Failure> writeFailures =
+                failures.stream().filter(FaultLoad.Failure::write).toList();
+        long window = writeFailures.isEmpty()
+                ? 0
+                : TimeUnit.NANOSECONDS.toMillis(writeFailures.stream()
+                                .mapToLong(FaultLoad.Failure::endNanos)
+                                .max()
+                                .getAsLong()
+                        - writeFailures.stream()
+                                .mapToLong(FaultLoad.Failure::startNanos)
+                                .min()
+                                .getAsLong());
         long failedAfterPromotion = -1;
         long waitAfterPromotion = -1;
         if (promotedAt > 0) {
-            failedAfterPromotion = writeFailures.stream().filter(f -> f.startNanos() >= promotedAt).count();
+            failedAfterPromotion = writeFailures.stream()
+                    .filter(f -> f.startNanos() >= promotedAt)
+                    .count();
             long longest = 0;
             for (FaultLoad.Ack ack : load.acks()) {
                 if (ack.endNanos() > promotedAt) {
@@ -111,9 +136,22 @@ public final class FaultTrial {
             }
             waitAfterPromotion = TimeUnit.NANOSECONDS.toMillis(longest);
         }
-        return new Outcome(fault, target, load.reads(), load.readsOnReplica(), readFailures.size(), load.acks().size(),
-                writeFailures.size(), window, load.writesOnReplica(), lost, failedAfterPromotion, waitAfterPromotion,
-                load.slowestMillis(), active, readFailures.isEmpty() ? null : readFailures.get(0).error(),
+        return new Outcome(
+                fault,
+                target,
+                load.reads(),
+                load.readsOnReplica(),
+                readFailures.size(),
+                load.acks().size(),
+                writeFailures.size(),
+                window,
+                load.writesOnReplica(),
+                lost,
+                failedAfterPromotion,
+                waitAfterPromotion,
+                load.slowestMillis(),
+                active,
+                readFailures.isEmpty() ? null : readFailures.get(0).error(),
                 writeFailures.isEmpty() ? null : writeFailures.get(0).error());
     }
 
@@ -157,8 +195,10 @@ public final class FaultTrial {
     }
 
     private static void createTable(ReplicaSet cluster) throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + FaultLoad.TABLE + " (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + FaultLoad.TABLE
+                    + " (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
         }
         cluster.awaitReplicated(Duration.ofSeconds(60));
     }
@@ -167,7 +207,8 @@ public final class FaultTrial {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String last = "no read yet";
         while (System.nanoTime() < deadline) {
-            try (Connection c = target.read(); Statement s = c.createStatement();
+            try (Connection c = target.read();
+                    Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
                 rs.next();
                 if (rs.getBoolean(1)) {

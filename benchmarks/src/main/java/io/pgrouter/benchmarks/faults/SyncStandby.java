@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Synchronous replication to one standby, switched on and off on a running primary. */
 final class SyncStandby {
 
-    private SyncStandby() {
-    }
+    private SyncStandby() {}
 
     /**
      * Makes every commit on {@code primary} wait until {@code standby} has flushed it (its application name is its
@@ -21,11 +20,14 @@ final class SyncStandby {
         execute(primary, "ALTER SYSTEM SET synchronous_standby_names = '\"" + standby.name() + "\"'");
         execute(primary, "SELECT pg_reload_conf()");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!"sync".equals(query(primary, "SELECT sync_state FROM pg_stat_replication WHERE application_name = '"
-                + standby.name() + "'"))) {
+        while (!"sync"
+                .equals(query(
+                        primary,
+                        "SELECT sync_state FROM pg_stat_replication WHERE application_name = '" + standby.name()
+                                + "'"))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(standby.name() + " did not become a synchronous standby of "
-                        + primary.name() + " within 30 s");
+                throw new IllegalStateException(
+                        standby.name() + " did not become a synchronous standby of " + primary.name() + " within 30 s");
             }
             pause();
         }
@@ -38,7 +40,8 @@ final class SyncStandby {
     }
 
     private static void execute(PostgresNode node, String sql) {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = node.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(node.name() + ": '" + sql + "' failed: " + e.getMessage(), e);
@@ -46,7 +49,9 @@ final class SyncStandby {
     }
 
     private static String query(PostgresNode node, String sql) {
-        try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = node.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         } catch (SQLException e) {
             throw new IllegalStateException(node.name() + ": '" + sql + "' failed: " + e.getMessage(), e);

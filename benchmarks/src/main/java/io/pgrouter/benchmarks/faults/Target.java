@@ -44,13 +44,21 @@ interface Target extends AutoCloseable {
     static Factory pgrouter(int poolSize, Duration connectionTimeout, Duration probeInterval) {
         return cluster -> {
             Endpoints endpoints = Endpoints.of(cluster);
-            PoolSettings pool = PoolSettings.custom().maximumPoolSize(poolSize).minimumIdle(poolSize)
-                    .connectionTimeout(connectionTimeout).build();
+            PoolSettings pool = PoolSettings.custom()
+                    .maximumPoolSize(poolSize)
+                    .minimumIdle(poolSize)
+                    .connectionTimeout(connectionTimeout)
+                    .build();
             RoutingDataSource.Builder builder = RoutingDataSource.builder()
                     .primary(cluster.primary().name(), endpoints.primaryUrl(), endpoints.user(), endpoints.password())
-                    .primaryPool(pool).replicaPool(pool).probeInterval(probeInterval);
+                    .primaryPool(pool)
+                    .replicaPool(pool)
+                    .probeInterval(probeInterval);
             for (int i = 0; i < cluster.replicas().size(); i++) {
-                builder.replica(cluster.replicas().get(i).name(), endpoints.replicaUrl(i), endpoints.user(),
+                builder.replica(
+                        cluster.replicas().get(i).name(),
+                        endpoints.replicaUrl(i),
+                        endpoints.user(),
                         endpoints.password());
             }
             RoutingDataSource router = builder.build();
@@ -101,10 +109,18 @@ interface Target extends AutoCloseable {
     static Factory pgjdbcMultiHost(int poolSize, Duration connectionTimeout, int hostRecheckSeconds) {
         return cluster -> {
             Endpoints endpoints = Endpoints.of(cluster);
-            HikariDataSource writes = hikari("pgjdbc-writes", endpoints.multiHostUrl("targetServerType=primary&hostRecheckSeconds="
-                    + hostRecheckSeconds), endpoints, poolSize, connectionTimeout);
-            HikariDataSource reads = hikari("pgjdbc-reads", endpoints.multiHostUrl("targetServerType=preferSecondary&hostRecheckSeconds="
-                    + hostRecheckSeconds), endpoints, poolSize, connectionTimeout);
+            HikariDataSource writes = hikari(
+                    "pgjdbc-writes",
+                    endpoints.multiHostUrl("targetServerType=primary&hostRecheckSeconds=" + hostRecheckSeconds),
+                    endpoints,
+                    poolSize,
+                    connectionTimeout);
+            HikariDataSource reads = hikari(
+                    "pgjdbc-reads",
+                    endpoints.multiHostUrl("targetServerType=preferSecondary&hostRecheckSeconds=" + hostRecheckSeconds),
+                    endpoints,
+                    poolSize,
+                    connectionTimeout);
             return new Target() {
                 @Override
                 public String name() {
@@ -123,8 +139,11 @@ interface Target extends AutoCloseable {
 
                 @Override
                 public Map<String, Integer> activeConnections() {
-                    return Map.of("writes", writes.getHikariPoolMXBean().getActiveConnections(),
-                            "reads", reads.getHikariPoolMXBean().getActiveConnections());
+                    return Map.of(
+                            "writes",
+                            writes.getHikariPoolMXBean().getActiveConnections(),
+                            "reads",
+                            reads.getHikariPoolMXBean().getActiveConnections());
                 }
 
                 @Override
@@ -141,7 +160,8 @@ interface Target extends AutoCloseable {
         };
     }
 
-    private static HikariDataSource hikari(String name, String url, Endpoints endpoints, int poolSize, Duration timeout) {
+    private static HikariDataSource hikari(
+            String name, String url, Endpoints endpoints, int poolSize, Duration timeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);

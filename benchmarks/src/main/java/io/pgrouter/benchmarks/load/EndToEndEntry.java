@@ -34,9 +34,13 @@ public final class EndToEndEntry implements Entry {
     private static final int READ_PERCENT = 80;
 
     /** One peer's run. */
-    private record Outcome(double opsPerSecond, double p50Micros, double p99Micros, double p999Micros, long errors,
-            double replicaShare) {
-    }
+    private record Outcome(
+            double opsPerSecond,
+            double p50Micros,
+            double p99Micros,
+            double p999Micros,
+            long errors,
+            double replicaShare) {}
 
     @Override
     public String name() {
@@ -52,11 +56,20 @@ public final class EndToEndEntry implements Entry {
     public void run(RunContext context, EntryReport report) throws Exception {
         Duration warmup = context.window(Duration.ofSeconds(5), Duration.ofSeconds(2));
         Duration measure = context.window(Duration.ofSeconds(20), Duration.ofSeconds(6));
-        var table = report.table("Throughput and latency, " + THREADS + " threads, pools of " + POOL_SIZE
-                + " per node, " + measure.toSeconds() + " s per peer", "peer", "ops/s", "vs hikari-primary",
-                "p50 µs", "p99 µs", "p99.9 µs", "errors", "reads answered by the replica");
+        var table = report.table(
+                "Throughput and latency, " + THREADS + " threads, pools of " + POOL_SIZE + " per node, "
+                        + measure.toSeconds() + " s per peer",
+                "peer",
+                "ops/s",
+                "vs hikari-primary",
+                "p50 µs",
+                "p99 µs",
+                "p99.9 µs",
+                "errors",
+                "reads answered by the replica");
         try (ReplicaSet cluster = context.startCluster(1)) {
-            try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = cluster.primary().dataSource().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE bench_kv (id int PRIMARY KEY, v bigint NOT NULL)");
                 s.execute("INSERT INTO bench_kv SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
                 s.execute("VACUUM ANALYZE bench_kv");
@@ -67,10 +80,10 @@ public final class EndToEndEntry implements Entry {
             for (String name : List.of("hikari-primary", "spring-routing", "pgrouter")) {
                 Outcome outcome;
                 try (Peer peer = switch (name) {
-                        case "hikari-primary" -> peers.hikariOnPrimary();
-                        case "spring-routing" -> peers.springRouting();
-                        default -> peers.pgrouter(Duration.ofMillis(500), b -> { });
-                    }) {
+                    case "hikari-primary" -> peers.hikariOnPrimary();
+                    case "spring-routing" -> peers.springRouting();
+                    default -> peers.pgrouter(Duration.ofMillis(500), b -> {});
+                }) {
                     if (!name.equals("hikari-primary")) {
                         peer.awaitReadsOnReplica(Duration.ofSeconds(30));
                     }
@@ -80,18 +93,31 @@ public final class EndToEndEntry implements Entry {
                     baseline = outcome.opsPerSecond();
                 }
                 context.log("end to end, %s: %s", name, outcome);
-                table.row(name, outcome.opsPerSecond(), outcome.opsPerSecond() / baseline, outcome.p50Micros(),
-                        outcome.p99Micros(), outcome.p999Micros(), outcome.errors(), outcome.replicaShare());
+                table.row(
+                        name,
+                        outcome.opsPerSecond(),
+                        outcome.opsPerSecond() / baseline,
+                        outcome.p50Micros(),
+                        outcome.p99Micros(),
+                        outcome.p999Micros(),
+                        outcome.errors(),
+                        outcome.replicaShare());
                 report.value(name + ".opsPerSecond", outcome.opsPerSecond());
                 report.value(name + ".p50Micros", outcome.p50Micros());
                 report.value(name + ".p99Micros", outcome.p99Micros());
             }
         }
-        report.note(String.format(Locale.ROOT, "Each operation takes a connection from the peer, runs one statement and "
-                + "closes it: %d%% `SELECT v FROM bench_kv WHERE id = ?` (read intent: setReadOnly(true) before first "
-                + "use for pgrouter and Spring), %d%% `UPDATE bench_kv SET v = v + 1 WHERE id = ?`, ids uniform over %d "
-                + "rows. Warm-up %d s, then measured %d s; latency recorded per operation with HdrHistogram.",
-                READ_PERCENT, 100 - READ_PERCENT, ROWS, warmup.toSeconds(), measure.toSeconds()));
+        report.note(String.format(
+                Locale.ROOT,
+                "Each operation takes a connection from the peer, runs one statement and "
+                        + "closes it: %d%% `SELECT v FROM bench_kv WHERE id = ?` (read intent: setReadOnly(true) before first "
+                        + "use for pgrouter and Spring), %d%% `UPDATE bench_kv SET v = v + 1 WHERE id = ?`, ids uniform over %d "
+                        + "rows. Warm-up %d s, then measured %d s; latency recorded per operation with HdrHistogram.",
+                READ_PERCENT,
+                100 - READ_PERCENT,
+                ROWS,
+                warmup.toSeconds(),
+                measure.toSeconds()));
         report.note("The machine has 2 cores shared by the client and both servers: the routed peers spread reads "
                 + "over two servers on the same 2 cores, so this shows overhead, not scale-out. Every pool has "
                 + POOL_SIZE + " connections (raw HikariCP has one pool, the routed peers one per node).");
@@ -112,8 +138,8 @@ public final class EndToEndEntry implements Entry {
             boolean onReplica = false;
             try (Connection c = read ? peer.readConnection() : peer.dataSource().getConnection()) {
                 if (read) {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "SELECT v, pg_is_in_recovery() FROM bench_kv WHERE id = ?")) {
+                    try (PreparedStatement s =
+                            c.prepareStatement("SELECT v, pg_is_in_recovery() FROM bench_kv WHERE id = ?")) {
                         s.setInt(1, id);
                         try (ResultSet rs = s.executeQuery()) {
                             rs.next();
@@ -149,8 +175,12 @@ public final class EndToEndEntry implements Entry {
             long measured = System.nanoTime() - measureFrom.get();
             measureFrom.set(Long.MAX_VALUE);
             Histogram histogram = recorder.getIntervalHistogram();
-            return new Outcome(ops.sum() / (measured / 1e9), histogram.getValueAtPercentile(50),
-                    histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9), errors.sum(),
+            return new Outcome(
+                    ops.sum() / (measured / 1e9),
+                    histogram.getValueAtPercentile(50),
+                    histogram.getValueAtPercentile(99),
+                    histogram.getValueAtPercentile(99.9),
+                    errors.sum(),
                     reads.sum() == 0 ? 0 : (double) readsOnReplica.sum() / reads.sum());
         }
     }

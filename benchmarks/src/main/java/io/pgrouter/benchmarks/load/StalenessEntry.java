@@ -50,18 +50,24 @@ public final class StalenessEntry implements Entry {
     @Override
     public void run(RunContext context, EntryReport report) throws Exception {
         Duration window = context.window(Duration.ofSeconds(20), Duration.ofSeconds(5));
-        var table = report.table("Reads that miss a row committed before they started (" + window.toSeconds()
-                + " s per condition)", "condition", "reads", "missed", "miss rate", "reads answered by the replica");
+        var table = report.table(
+                "Reads that miss a row committed before they started (" + window.toSeconds() + " s per condition)",
+                "condition",
+                "reads",
+                "missed",
+                "miss rate",
+                "reads answered by the replica");
         try (ReplicaSet cluster = context.startCluster(1)) {
-            try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = cluster.primary().dataSource().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE bench_seq (id bigint PRIMARY KEY, at timestamptz NOT NULL)");
             }
             PostgresNode replica = cluster.replica(0);
             AtomicLong committed = new AtomicLong();
             AtomicLong nextId = new AtomicLong();
             try (Connection writer = cluster.primary().dataSource().getConnection();
-                    PreparedStatement insert = writer.prepareStatement(
-                            "INSERT INTO bench_seq (id, at) VALUES (?, clock_timestamp())");
+                    PreparedStatement insert =
+                            writer.prepareStatement("INSERT INTO bench_seq (id, at) VALUES (?, clock_timestamp())");
                     Loops writes = Loops.start("writer", 1, thread -> {
                         long id = nextId.incrementAndGet();
                         insert.setLong(1, id);
@@ -70,22 +76,45 @@ public final class StalenessEntry implements Entry {
                         committed.set(id);
                         Loops.pause(5);
                     });
-                    Peer peer = Peers.of(Endpoints.of(cluster), READERS).pgrouter(Duration.ofMillis(500), b -> { })) {
+                    Peer peer = Peers.of(Endpoints.of(cluster), READERS).pgrouter(Duration.ofMillis(500), b -> {})) {
                 RoutingDataSource router = (RoutingDataSource) peer.dataSource();
                 peer.awaitReadsOnReplica(Duration.ofSeconds(30));
-                measure("no replay delay, pgrouter read (replica)", peer, null, committed, window, table, report, context);
+                measure(
+                        "no replay delay, pgrouter read (replica)",
+                        peer,
+                        null,
+                        committed,
+                        window,
+                        table,
+                        report,
+                        context);
                 replica.setReplayDelay(DELAY);
                 Thread.sleep(DELAY.toMillis() * 2);
                 peer.awaitReadsOnReplica(Duration.ofSeconds(30));
-                measure("replay delay " + DELAY.toMillis() + " ms, pgrouter read (replica)", peer, null, committed,
-                        window, table, report, context);
-                measure("replay delay " + DELAY.toMillis() + " ms, pgrouter readOnly(maxStaleness 100 ms)", peer,
-                        () -> router.readOnly(Duration.ofMillis(100)), committed, window, table, report, context);
+                measure(
+                        "replay delay " + DELAY.toMillis() + " ms, pgrouter read (replica)",
+                        peer,
+                        null,
+                        committed,
+                        window,
+                        table,
+                        report,
+                        context);
+                measure(
+                        "replay delay " + DELAY.toMillis() + " ms, pgrouter readOnly(maxStaleness 100 ms)",
+                        peer,
+                        () -> router.readOnly(Duration.ofMillis(100)),
+                        committed,
+                        window,
+                        table,
+                        report,
+                        context);
                 replica.setReplayDelay(Duration.ZERO);
             }
         }
         report.note("A writer commits one row every 5 ms on the primary and publishes its id after COMMIT returns. "
-                + READERS + " readers each take the last published id, then look it up through pgrouter with read intent; "
+                + READERS
+                + " readers each take the last published id, then look it up through pgrouter with read intent; "
                 + "a read that finds no row missed a write committed before it started.");
         report.note("The delay is recovery_min_apply_delay on the replica (PostgreSQL applies each commit no sooner "
                 + "than that after the primary made it). It stays under pgrouter's default max-delay (5 s), so the "
@@ -100,8 +129,16 @@ public final class StalenessEntry implements Entry {
         RouteScope open();
     }
 
-    private static void measure(String condition, Peer peer, ScopeOpener scope, AtomicLong committed, Duration window,
-            io.pgrouter.benchmarks.report.Table table, EntryReport report, RunContext context) throws Exception {
+    private static void measure(
+            String condition,
+            Peer peer,
+            ScopeOpener scope,
+            AtomicLong committed,
+            Duration window,
+            io.pgrouter.benchmarks.report.Table table,
+            EntryReport report,
+            RunContext context)
+            throws Exception {
         LongAdder reads = new LongAdder();
         LongAdder missed = new LongAdder();
         LongAdder onReplica = new LongAdder();
@@ -131,7 +168,11 @@ public final class StalenessEntry implements Entry {
         }
         Outcome outcome = new Outcome(reads.sum(), missed.sum(), onReplica.sum());
         context.log("staleness, %s: %s", condition, outcome);
-        table.row(condition, outcome.reads(), outcome.missed(), outcome.missRate(),
+        table.row(
+                condition,
+                outcome.reads(),
+                outcome.missed(),
+                outcome.missRate(),
                 outcome.reads() == 0 ? 0.0 : (double) outcome.onReplica() / outcome.reads());
         report.value(condition + ".missRate", outcome.missRate());
     }

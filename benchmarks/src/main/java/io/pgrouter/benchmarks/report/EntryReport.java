@@ -16,8 +16,7 @@ public final class EntryReport {
      *
      * @param met {@code null} when the run could not tell
      */
-    public record Goal(String goal, Boolean met, String measured) {
-    }
+    public record Goal(String goal, Boolean met, String measured) {}
 
     private final String name;
     private final String title;

@@ -11,8 +11,7 @@ import java.util.Optional;
 /** The machine a run measured on, read once at the start: results mean little without it. */
 public final class MachineInfo {
 
-    private MachineInfo() {
-    }
+    private MachineInfo() {}
 
     /** CPU model, cores, memory, JDK and OS, in the order RESULTS.md shows them. */
     public static Map<String, Object> read() {
@@ -20,10 +19,14 @@ public final class MachineInfo {
         info.put("cpu", cpuModel().orElse(System.getProperty("os.arch")));
         info.put("cores", Runtime.getRuntime().availableProcessors());
         info.put("memory", memory());
-        info.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.runtime.version"));
-        info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
-                + System.getProperty("os.arch") + ")");
+        info.put(
+                "jdk",
+                System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                        + System.getProperty("java.runtime.version"));
+        info.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                        + System.getProperty("os.arch") + ")");
         return info;
     }
 

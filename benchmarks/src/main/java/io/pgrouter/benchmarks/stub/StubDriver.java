@@ -29,8 +29,7 @@ public final class StubDriver implements Driver {
     private static final StubDriver INSTANCE = new StubDriver();
     private static boolean installed;
 
-    private StubDriver() {
-    }
+    private StubDriver() {}
 
     /**
      * Registers the stub ahead of every other driver: {@link DriverManager#getDriver} returns the first registered

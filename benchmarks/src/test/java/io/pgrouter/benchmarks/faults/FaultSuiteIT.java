@@ -41,21 +41,33 @@ class FaultSuiteIT {
     @ParameterizedTest
     @EnumSource(Fault.class)
     void noReadFailsNoAcknowledgedWriteIsLostAndNoConnectionLeaks(Fault fault) throws Exception {
-        FaultTrial.Outcome o = FaultTrial.run(cluster, fault, Target.pgrouter(8, CONNECTION_TIMEOUT, PROBE_INTERVAL), 8,
-                Duration.ofSeconds(1), Duration.ofSeconds(4));
+        FaultTrial.Outcome o = FaultTrial.run(
+                cluster,
+                fault,
+                Target.pgrouter(8, CONNECTION_TIMEOUT, PROBE_INTERVAL),
+                8,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(4));
         outcomes.add(o);
         System.out.println("fault suite: " + o);
         assertThat(o.reads()).as("reads served").isPositive();
-        assertThat(o.failedReads()).as("failed reads (first: %s)", o.firstReadError()).isZero();
+        assertThat(o.failedReads())
+                .as("failed reads (first: %s)", o.firstReadError())
+                .isZero();
         if (fault.promotes()) {
-            assertThat(o.writesFailedAfterPromotion()).as("writes started after the promotion that failed (first failure: %s)",
-                    o.firstWriteError()).isZero();
+            assertThat(o.writesFailedAfterPromotion())
+                    .as("writes started after the promotion that failed (first failure: %s)", o.firstWriteError())
+                    .isZero();
         }
         // No call hangs: the longest one a fault may cause is a pool's connection timeout plus the time the monitor
         // takes to cut a silent node's connections, far below this.
         assertThat(o.slowestCallMs()).as("slowest call, ms").isLessThan(30_000);
-        assertThat(o.lostWrites()).as("acknowledged writes missing on the final primary").isZero();
+        assertThat(o.lostWrites())
+                .as("acknowledged writes missing on the final primary")
+                .isZero();
         assertThat(o.writesOnReplica()).as("writes that reached a replica").isZero();
-        assertThat(o.activeAfter()).as("connections still out after the load stopped").allSatisfy((pool, n) -> assertThat(n).isZero());
+        assertThat(o.activeAfter())
+                .as("connections still out after the load stopped")
+                .allSatisfy((pool, n) -> assertThat(n).isZero());
     }
 }

@@ -19,8 +19,12 @@ class ReportWriterTest {
         run.add(entry);
 
         String md = ReportWriter.markdown(run);
-        assertThat(md).contains("| cores | 2 |", "| demo | fast enough | yes | 123 ns |", "| pgrouter | 123 |",
-                "| hikari | – |");
+        assertThat(md)
+                .contains(
+                        "| cores | 2 |",
+                        "| demo | fast enough | yes | 123 ns |",
+                        "| pgrouter | 123 |",
+                        "| hikari | – |");
         Map<String, Object> json = ReportWriter.asMap(run);
         assertThat((List<?>) json.get("entries")).hasSize(1);
     }

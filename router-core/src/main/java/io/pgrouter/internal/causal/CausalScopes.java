@@ -39,8 +39,9 @@ public final class CausalScopes {
                 return;
             }
             if (Thread.currentThread() != owner) {
-                throw new IllegalStateException("a causal scope opened on thread '" + owner.getName()
-                        + "' must be closed on it, not on '" + Thread.currentThread().getName() + "'");
+                throw new IllegalStateException(
+                        "a causal scope opened on thread '" + owner.getName() + "' must be closed on it, not on '"
+                                + Thread.currentThread().getName() + "'");
             }
             closed = true;
             if (previous == null) {

@@ -26,9 +26,13 @@ public record CausalState(WalPosition position, long pendingSinceNanos, boolean 
         }
         WalPosition merged = position == null ? incoming.position : position.newer(incoming.position);
         boolean anyPending = pending || incoming.pending;
-        long since = !pending ? incoming.pendingSinceNanos
-                : !incoming.pending ? pendingSinceNanos
-                : incoming.pendingSinceNanos - pendingSinceNanos > 0 ? incoming.pendingSinceNanos : pendingSinceNanos;
+        long since = !pending
+                ? incoming.pendingSinceNanos
+                : !incoming.pending
+                        ? pendingSinceNanos
+                        : incoming.pendingSinceNanos - pendingSinceNanos > 0
+                                ? incoming.pendingSinceNanos
+                                : pendingSinceNanos;
         return new CausalState(merged, anyPending ? since : 0, anyPending);
     }
 

@@ -31,11 +31,12 @@ public final class TokenCodec {
     public static final String VERSION = "1";
     /** No valid token is longer: "1", 3 dots, 16 + 8 + 16 hex digits, ".p". */
     public static final int MAX_LENGTH = 46;
+
     static final int WARN_INTERVAL_SECONDS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.consistency");
-    private static final Pattern POSITION = Pattern.compile(
-            "1\\.([0-9a-f]{1,16})\\.([0-9a-f]{1,8})\\.([0-9a-f]{1,16})(\\.p)?");
+    private static final Pattern POSITION =
+            Pattern.compile("1\\.([0-9a-f]{1,16})\\.([0-9a-f]{1,8})\\.([0-9a-f]{1,16})(\\.p)?");
     private static final String ONLY_PENDING = VERSION + ".p";
     private static final Map<Rejection, LongAdder> REJECTED = new EnumMap<>(Rejection.class);
     private static final AtomicLong LAST_WARN = new AtomicLong(Long.MIN_VALUE);
@@ -56,8 +57,7 @@ public final class TokenCodec {
         MALFORMED
     }
 
-    private TokenCodec() {
-    }
+    private TokenCodec() {}
 
     /** The token for {@code state}; the empty string for an empty state. */
     public static String encode(CausalState state) {
@@ -89,16 +89,17 @@ public final class TokenCodec {
         Matcher m = POSITION.matcher(token);
         if (!m.matches()) {
             int dot = token.indexOf('.');
-            boolean otherVersion = dot > 0 && !token.substring(0, dot).equals(VERSION) && token.substring(0, dot).chars()
-                    .allMatch(Character::isDigit);
+            boolean otherVersion = dot > 0
+                    && !token.substring(0, dot).equals(VERSION)
+                    && token.substring(0, dot).chars().allMatch(Character::isDigit);
             return reject(otherVersion ? Rejection.UNSUPPORTED_VERSION : Rejection.MALFORMED, token);
         }
         long timeline = Long.parseLong(m.group(2), 16);
         if (timeline < 1) {
             return reject(Rejection.MALFORMED, token);
         }
-        WalPosition position = new WalPosition(Long.parseUnsignedLong(m.group(1), 16), timeline,
-                Long.parseUnsignedLong(m.group(3), 16));
+        WalPosition position = new WalPosition(
+                Long.parseUnsignedLong(m.group(1), 16), timeline, Long.parseUnsignedLong(m.group(3), 16));
         boolean pending = m.group(4) != null;
         return new CausalState(position, pending ? nanoClock.getAsLong() : 0, pending);
     }
@@ -123,9 +124,14 @@ public final class TokenCodec {
         long last = LAST_WARN.get();
         if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_SECONDS * 1_000_000_000L)
                 && LAST_WARN.compareAndSet(last, now)) {
-            LOG.warn("Ignored a consistency token ({}, {} characters, starts '{}'); the read routes as without one. "
-                    + "Tokens rejected so far: {} (this message at most once per {} s)", kind.name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', ' '), token.length(), masked(token), rejected(), WARN_INTERVAL_SECONDS);
+            LOG.warn(
+                    "Ignored a consistency token ({}, {} characters, starts '{}'); the read routes as without one. "
+                            + "Tokens rejected so far: {} (this message at most once per {} s)",
+                    kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                    token.length(),
+                    masked(token),
+                    rejected(),
+                    WARN_INTERVAL_SECONDS);
         }
         return CausalState.EMPTY;
     }

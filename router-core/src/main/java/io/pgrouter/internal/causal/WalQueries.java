@@ -22,15 +22,13 @@ public final class WalQueries {
      * A standby's replay position and the timeline it receives. {@code received_tli} needs
      * {@code pg_read_all_stats} (or a superuser); without it, or while no WAL receiver runs, it is NULL.
      */
-    static final String REPLAY_POSITION = "SELECT pg_last_wal_replay_lsn()::text,"
-            + " (SELECT received_tli FROM pg_stat_wal_receiver)";
+    static final String REPLAY_POSITION =
+            "SELECT pg_last_wal_replay_lsn()::text," + " (SELECT received_tli FROM pg_stat_wal_receiver)";
 
-    private WalQueries() {
-    }
+    private WalQueries() {}
 
     /** Where a node is: a WAL position and a timeline (0 when the node did not tell). */
-    public record Reading(long timeline, long lsn) {
-    }
+    public record Reading(long timeline, long lsn) {}
 
     /** Asks the primary on {@code c}, right after a commit there, for its position. */
     public static WalPosition primaryPosition(Connection c, long systemIdentifier) throws SQLException {
@@ -47,14 +45,18 @@ public final class WalQueries {
     }
 
     private static Reading read(Connection c, String query) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
             rs.next();
             String lsn = rs.getString(1);
             long timeline = rs.getLong(2);
-            return new Reading(rs.wasNull() ? 0 : timeline, lsn == null ? -1 : LogSequenceNumber.valueOf(lsn).asLong());
+            return new Reading(
+                    rs.wasNull() ? 0 : timeline,
+                    lsn == null ? -1 : LogSequenceNumber.valueOf(lsn).asLong());
         } finally {
             // A pool may hand out connections with auto-commit off: end the transaction the query opened, so that
-            // the settings replayed next (read-only) apply to a fresh one and the application's commit covers only its own work.
+            // the settings replayed next (read-only) apply to a fresh one and the application's commit covers only its
+            // own work.
             if (!c.getAutoCommit()) {
                 c.rollback();
             }

@@ -39,14 +39,19 @@ final class ConfigChecks {
         String prefix = draft.keyPrefix + ".";
         String name = draft.name == null ? "" : draft.name.trim();
         if (!NODE_NAME.matcher(name).matches()) {
-            throw bad(prefix + "name", draft.name, "must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw bad(
+                    prefix + "name",
+                    draft.name,
+                    "must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         String url = url(draft, prefix);
         // Replicas without credentials of their own log in as the primary's user.
-        NodeDraft credentials = role == NodeRole.REPLICA && !draft.hasCredentials() && primary != null ? primary : draft;
+        NodeDraft credentials =
+                role == NodeRole.REPLICA && !draft.hasCredentials() && primary != null ? primary : draft;
         String username = credentials.username;
         if (username == null || username.isBlank()) {
-            throw new IllegalArgumentException(label(credentials.keyPrefix + ".username") + " is required for node '" + name + "'");
+            throw new IllegalArgumentException(
+                    label(credentials.keyPrefix + ".username") + " is required for node '" + name + "'");
         }
         String password = password(credentials);
         int weight = draft.weight == null ? 1 : integer(prefix + "weight", draft.weight);
@@ -73,7 +78,8 @@ final class ConfigChecks {
             String other = draft.host != null ? "host" : draft.port != null ? "port" : "database";
             String otherValue = draft.host != null ? draft.host : draft.port != null ? draft.port : draft.database;
             throw new IllegalArgumentException(label(prefix + "url") + " and " + label(prefix + other)
-                    + " are mutually exclusive (url, or host/port/database); set one, was url '" + Secrets.maskUrl(draft.url)
+                    + " are mutually exclusive (url, or host/port/database); set one, was url '"
+                    + Secrets.maskUrl(draft.url)
                     + "' and " + other + " '" + otherValue + "'");
         }
         if (draft.url != null) {
@@ -82,8 +88,11 @@ final class ConfigChecks {
                 throw bad(prefix + "url", Secrets.maskUrl(url), "must start with jdbc:postgresql:");
             }
             if (url.toLowerCase(Locale.ROOT).matches(".*[?&;]password=.*")) {
-                throw bad(prefix + "url", Secrets.maskUrl(url), "must not hold the password; use "
-                        + label(prefix + "password") + " or " + label(prefix + "password-file"));
+                throw bad(
+                        prefix + "url",
+                        Secrets.maskUrl(url),
+                        "must not hold the password; use " + label(prefix + "password") + " or "
+                                + label(prefix + "password-file"));
             }
             return url;
         }
@@ -124,8 +133,10 @@ final class ConfigChecks {
             if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith(label(prefix))) {
                 throw iae;
             }
-            throw bad(prefix + "password-file", draft.passwordFile, "must name a readable file ("
-                    + e.getClass().getSimpleName() + ")");
+            throw bad(
+                    prefix + "password-file",
+                    draft.passwordFile,
+                    "must name a readable file (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -137,8 +148,9 @@ final class ConfigChecks {
             return null;
         }
         if (draft.username == null || draft.username.isBlank()) {
-            throw new IllegalArgumentException(label(draft.keyPrefix + ".username") + " is required when "
-                    + label(draft.keyPrefix + ".password") + " or " + label(draft.keyPrefix + ".password-file") + " is set");
+            throw new IllegalArgumentException(
+                    label(draft.keyPrefix + ".username") + " is required when " + label(draft.keyPrefix + ".password")
+                            + " or " + label(draft.keyPrefix + ".password-file") + " is set");
         }
         return new ProbeLogin(draft.username.trim(), password(draft));
     }
@@ -160,22 +172,30 @@ final class ConfigChecks {
             throw bad(prefix + "maximum-pool-size", pool.maximumPoolSize(), "must be at least 1");
         }
         if (pool.minimumIdle() < 0 || pool.minimumIdle() > pool.maximumPoolSize()) {
-            throw bad(prefix + "minimum-idle", pool.minimumIdle(), "must be between 0 and "
-                    + label(prefix + "maximum-pool-size") + " (" + pool.maximumPoolSize() + ")");
+            throw bad(
+                    prefix + "minimum-idle",
+                    pool.minimumIdle(),
+                    "must be between 0 and " + label(prefix + "maximum-pool-size") + " (" + pool.maximumPoolSize()
+                            + ")");
         }
         // The lower bounds are HikariCP's; below them it would silently substitute its defaults.
         atLeast(prefix + "connection-timeout", pool.connectionTimeout(), Duration.ofMillis(250), false);
         atLeast(prefix + "max-lifetime", pool.maxLifetime(), Duration.ofSeconds(30), true);
         atLeast(prefix + "idle-timeout", pool.idleTimeout(), Duration.ofSeconds(10), true);
         atLeast(prefix + "leak-detection-threshold", pool.leakDetectionThreshold(), Duration.ofSeconds(2), true);
-        if (!pool.maxLifetime().isZero() && !pool.idleTimeout().isZero()
+        if (!pool.maxLifetime().isZero()
+                && !pool.idleTimeout().isZero()
                 && pool.idleTimeout().compareTo(pool.maxLifetime()) >= 0) {
-            throw bad(prefix + "idle-timeout", pool.idleTimeout(), "must be shorter than "
-                    + label(prefix + "max-lifetime") + " (" + pool.maxLifetime() + ")");
+            throw bad(
+                    prefix + "idle-timeout",
+                    pool.idleTimeout(),
+                    "must be shorter than " + label(prefix + "max-lifetime") + " (" + pool.maxLifetime() + ")");
         }
         if (!pool.maxLifetime().isZero() && pool.leakDetectionThreshold().compareTo(pool.maxLifetime()) >= 0) {
-            throw bad(prefix + "leak-detection-threshold", pool.leakDetectionThreshold(), "must be shorter than "
-                    + label(prefix + "max-lifetime") + " (" + pool.maxLifetime() + ")");
+            throw bad(
+                    prefix + "leak-detection-threshold",
+                    pool.leakDetectionThreshold(),
+                    "must be shorter than " + label(prefix + "max-lifetime") + " (" + pool.maxLifetime() + ")");
         }
     }
 
@@ -209,7 +229,8 @@ final class ConfigChecks {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("pgrouter\\.[a-z.-]+[a-z]").matcher(e.getMessage());
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("pgrouter\\.[a-z.-]+[a-z]").matcher(e.getMessage());
             StringBuilder relabeled = new StringBuilder();
             while (m.find()) {
                 m.appendReplacement(relabeled, java.util.regex.Matcher.quoteReplacement(label(m.group())));

@@ -89,7 +89,8 @@ public final class EnvironmentReader {
     private void translate() {
         String host = get("POSTGRES_HOST");
         if (host == null) {
-            throw new IllegalArgumentException("POSTGRES_HOST is required to configure the router from the environment");
+            throw new IllegalArgumentException(
+                    "POSTGRES_HOST is required to configure the router from the environment");
         }
         String port = get("POSTGRES_PORT");
         String database = get("POSTGRES_DATABASE");
@@ -100,14 +101,22 @@ public final class EnvironmentReader {
         put(PASSWORD.primaryKey(), env.apply("POSTGRES_PASSWORD"), "POSTGRES_PASSWORD");
         replicas(port, database);
         pool(NodeRole.PRIMARY, "DB_POOL_SIZE", "DB_MAX_OVERFLOW", "DB_POOL_TIMEOUT", PoolSettings.PRIMARY_DEFAULTS);
-        pool(NodeRole.REPLICA, "DB_REPLICA_POOL_SIZE", "DB_REPLICA_MAX_OVERFLOW", "DB_REPLICA_POOL_TIMEOUT",
+        pool(
+                NodeRole.REPLICA,
+                "DB_REPLICA_POOL_SIZE",
+                "DB_REPLICA_MAX_OVERFLOW",
+                "DB_REPLICA_POOL_TIMEOUT",
                 PoolSettings.REPLICA_DEFAULTS);
         put(REPLICAS_ENABLED.key(), get("USE_READ_REPLICA"), "USE_READ_REPLICA");
         put(FALLBACK_TO_PRIMARY.key(), get("REPLICA_FALLBACK_ENABLED"), "REPLICA_FALLBACK_ENABLED");
         for (RouterProperty tls : List.of(SSL_MODE, SSL_ROOT_CERT, SSL_CERT, SSL_KEY, SSL_KEY_PASSWORD)) {
             // pgrouter.ssl.root-cert -> POSTGRES_SSL_ROOT_CERT
-            String variable = "POSTGRES_" + tls.key().substring("pgrouter.".length()).replace('.', '_').replace('-', '_')
-                    .toUpperCase(Locale.ROOT);
+            String variable = "POSTGRES_"
+                    + tls.key()
+                            .substring("pgrouter.".length())
+                            .replace('.', '_')
+                            .replace('-', '_')
+                            .toUpperCase(Locale.ROOT);
             // Secrets are taken as they are: a password may begin or end with a space.
             put(tls.key(), tls.isSecret() ? env.apply(variable) : get(variable), variable);
         }
@@ -161,9 +170,14 @@ public final class EnvironmentReader {
             put(MAXIMUM_POOL_SIZE.poolKey(role), Integer.toString(minimumIdle + extra), sizeVar + " + " + overflowVar);
         }
         String timeout = get(timeoutVar);
-        put(CONNECTION_TIMEOUT.poolKey(role), timeout == null ? null : seconds(timeoutVar, timeout, false) + "ms", timeoutVar);
+        put(
+                CONNECTION_TIMEOUT.poolKey(role),
+                timeout == null ? null : seconds(timeoutVar, timeout, false) + "ms",
+                timeoutVar);
         String recycle = get("DB_POOL_RECYCLE");
-        put(MAX_LIFETIME.poolKey(role), recycle == null ? null : seconds("DB_POOL_RECYCLE", recycle, true) + "ms",
+        put(
+                MAX_LIFETIME.poolKey(role),
+                recycle == null ? null : seconds("DB_POOL_RECYCLE", recycle, true) + "ms",
                 "DB_POOL_RECYCLE");
     }
 
@@ -187,8 +201,8 @@ public final class EnvironmentReader {
             return 0;
         }
         if (value.signum() < 0) {
-            throw new IllegalArgumentException(name + " must not be negative" + (minusOneIsNone ? " (except -1 for no limit)" : "")
-                    + ", was '" + text + "'");
+            throw new IllegalArgumentException(name + " must not be negative"
+                    + (minusOneIsNone ? " (except -1 for no limit)" : "") + ", was '" + text + "'");
         }
         return value.movePointRight(3).longValue();
     }

@@ -3,8 +3,7 @@ package io.pgrouter.internal.config;
 /** Builds pgjdbc URLs from parts. */
 public final class JdbcUrls {
 
-    private JdbcUrls() {
-    }
+    private JdbcUrls() {}
 
     /**
      * {@code jdbc:postgresql://host:port/database}; an empty database lets pgjdbc use the user name, as libpq

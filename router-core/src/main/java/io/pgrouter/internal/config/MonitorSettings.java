@@ -19,8 +19,9 @@ public record MonitorSettings(Duration interval, Duration timeout, int historySi
             throw new IllegalArgumentException("pgrouter.probe.interval must be at least 50ms, was " + interval);
         }
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(interval) >= 0) {
-            throw new IllegalArgumentException("pgrouter.probe.timeout must be positive and below pgrouter.probe.interval ("
-                    + interval.toMillis() + "ms), was " + timeout);
+            throw new IllegalArgumentException(
+                    "pgrouter.probe.timeout must be positive and below pgrouter.probe.interval (" + interval.toMillis()
+                            + "ms), was " + timeout);
         }
         if (historySize < 2) {
             throw new IllegalArgumentException("history size must be at least 2, was " + historySize);

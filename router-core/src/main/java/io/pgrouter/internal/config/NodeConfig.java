@@ -40,7 +40,9 @@ public record NodeConfig(
     @Override
     public String toString() {
         StringBuilder props = new StringBuilder("{");
-        properties.forEach((key, value) -> props.append(props.length() > 1 ? ", " : "").append(key).append('=')
+        properties.forEach((key, value) -> props.append(props.length() > 1 ? ", " : "")
+                .append(key)
+                .append('=')
                 .append(Secrets.isSecretKey(key) ? Secrets.MASK : value));
         return "NodeConfig[name=" + name + ", role=" + role + ", jdbcUrl=" + Secrets.maskUrl(jdbcUrl)
                 + ", username=" + username + ", password=" + (password == null ? "<none>" : Secrets.MASK)

@@ -17,7 +17,8 @@ public record ProbeLogin(String username, String password) {
 
     /** The node as the health monitor connects to it: same address and TLS settings, this login. */
     NodeConfig applyTo(NodeConfig node) {
-        return new NodeConfig(node.name(), node.role(), node.jdbcUrl(), username, password, node.properties(), node.weight());
+        return new NodeConfig(
+                node.name(), node.role(), node.jdbcUrl(), username, password, node.properties(), node.weight());
     }
 
     @Override

@@ -20,9 +20,11 @@ public final class PropertiesReader {
 
     /** A node's key: the primary's or replica {@code group(2)}'s, its setting in {@code group(3)}. */
     private static final Pattern NODE_KEY = Pattern.compile("pgrouter\\.(primary|replicas\\[(\\d{1,3})])\\.(.+)");
+
     private static final Pattern POOL_KEY = Pattern.compile("pgrouter\\.pool\\.(primary|replica)\\..+");
     /** A replica index as keys spell it, and a free-form part; replaced by the forms {@link RouterProperty} uses. */
     private static final Pattern REPLICA_INDEX = Pattern.compile("\\.replicas\\[\\d{1,3}]\\.");
+
     private static final Pattern FREE_FORM = Pattern.compile("\\.properties\\..+");
     private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
 
@@ -30,11 +32,13 @@ public final class PropertiesReader {
     private static final Map<String, RouterProperty> BY_KEY = byKey();
 
     /** Every key without a free-form part, replica keys with index 0; the candidates for "did you mean". */
-    static final List<String> KNOWN_KEYS = BY_KEY.keySet().stream().filter(key -> !key.contains("<"))
-            .map(key -> key.replace("[i]", "[0]")).sorted().toList();
+    static final List<String> KNOWN_KEYS = BY_KEY.keySet().stream()
+            .filter(key -> !key.contains("<"))
+            .map(key -> key.replace("[i]", "[0]"))
+            .sorted()
+            .toList();
 
-    private PropertiesReader() {
-    }
+    private PropertiesReader() {}
 
     /** Reads and validates; errors name the key as it appears in {@code properties}. */
     public static RouterConfig read(Map<String, String> properties) {
@@ -58,7 +62,8 @@ public final class PropertiesReader {
             if (value == null) {
                 throw new IllegalArgumentException(label + " has no value");
             }
-            RouterProperty property = BY_KEY.get(FREE_FORM.matcher(REPLICA_INDEX.matcher(key).replaceFirst(".replicas[i]."))
+            RouterProperty property = BY_KEY.get(FREE_FORM
+                    .matcher(REPLICA_INDEX.matcher(key).replaceFirst(".replicas[i]."))
                     .replaceFirst(".properties.<name>"));
             if (property == null) {
                 throw unknownKey(key);
@@ -85,11 +90,13 @@ public final class PropertiesReader {
             }
         }
         checkNoGaps(replicaKeys, labels);
-        return config.primaryPool(primaryPool.build()).replicaPool(replicaPool.build()).build();
+        return config.primaryPool(primaryPool.build())
+                .replicaPool(replicaPool.build())
+                .build();
     }
 
-    private static void routerWide(RouterConfig.Builder config, RouterProperty property, String setting, String label,
-            String value) {
+    private static void routerWide(
+            RouterConfig.Builder config, RouterProperty property, String setting, String label, String value) {
         switch (property) {
             // Spring Boot's switch for the auto-configuration: known here so that a whole environment can be passed in.
             case ENABLED -> ValueParsers.bool(label, value);
@@ -104,9 +111,9 @@ public final class PropertiesReader {
             case LAG_MAX_DELAY -> config.lagMaxDelay(ValueParsers.duration(label, value));
             case LAG_REJOIN_AFTER -> config.rejoinAfter(ValueParsers.integer(label, value));
             case PROBE_USERNAME, PROBE_PASSWORD, PROBE_PASSWORD_FILE ->
-                    config.probeLogin(setting.substring("probe.".length()), value);
+                config.probeLogin(setting.substring("probe.".length()), value);
             case SSL_MODE, SSL_ROOT_CERT, SSL_CERT, SSL_KEY, SSL_KEY_PASSWORD ->
-                    config.ssl(setting.substring("ssl.".length()), value);
+                config.ssl(setting.substring("ssl.".length()), value);
             case CONSISTENCY_MODE -> {
                 try {
                     config.consistencyMode(io.pgrouter.ConsistencyMode.of(value));
@@ -125,8 +132,8 @@ public final class PropertiesReader {
                 try {
                     config.selector(Selection.of(value).newSelector());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(label + " must be one of " + String.join(", ", Selection.keys())
-                            + ", was '" + value + "'");
+                    throw new IllegalArgumentException(
+                            label + " must be one of " + String.join(", ", Selection.keys()) + ", was '" + value + "'");
                 }
             }
             default -> throw new IllegalStateException(property + " is not a router-wide setting");
@@ -170,7 +177,8 @@ public final class PropertiesReader {
             }
         }
         String hint = best != null && bestDistance <= Math.max(2, normalized.length() / 6)
-                ? "; did you mean '" + best.replace("[0]", found) + "'?" : "";
+                ? "; did you mean '" + best.replace("[0]", found) + "'?"
+                : "";
         return new IllegalArgumentException("unknown configuration key '" + key + "'" + hint);
     }
 

@@ -71,7 +71,9 @@ public record RouterConfig(
      * set, else as {@link #nodes()}.
      */
     public List<NodeConfig> probeNodes() {
-        return probeLogin == null ? nodes() : nodes().stream().map(probeLogin::applyTo).toList();
+        return probeLogin == null
+                ? nodes()
+                : nodes().stream().map(probeLogin::applyTo).toList();
     }
 
     /** A builder with every default. */
@@ -102,8 +104,7 @@ public record RouterConfig(
         private io.pgrouter.ConsistencyMode consistencyMode = ConsistencySettings.DEFAULTS.mode();
         private Duration consistencyMaxWait = ConsistencySettings.DEFAULT_MAX_WAIT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The primary's draft, created on first use. */
         public NodeDraft primary() {
@@ -116,8 +117,8 @@ public record RouterConfig(
         /** The draft of the replica at {@code index}, created (with the ones before it) on first use. */
         public NodeDraft replica(int index) {
             while (replicas.size() <= index) {
-                replicas.add(new NodeDraft("pgrouter.replicas[" + replicas.size() + "]",
-                        "replica-" + (replicas.size() + 1)));
+                replicas.add(new NodeDraft(
+                        "pgrouter.replicas[" + replicas.size() + "]", "replica-" + (replicas.size() + 1)));
             }
             return replicas.get(index);
         }
@@ -138,8 +139,11 @@ public record RouterConfig(
                 all.add(primary);
             }
             all.addAll(replicas);
-            return all.stream().filter(n -> Objects.equals(n.name, name)).findFirst()
-                    .orElseThrow(() -> UnknownNodeException.node(name, all.stream().map(NodeDraft::name).toList()));
+            return all.stream()
+                    .filter(n -> Objects.equals(n.name, name))
+                    .findFirst()
+                    .orElseThrow(() -> UnknownNodeException.node(
+                            name, all.stream().map(NodeDraft::name).toList()));
         }
 
         public Builder primaryPool(PoolSettings settings) {
@@ -265,8 +269,8 @@ public record RouterConfig(
         public RouterConfig build() {
             ConfigChecks checks = new ConfigChecks(keyLabels);
             if (primary == null) {
-                throw new IllegalArgumentException(checks.label("pgrouter.primary.url")
-                        + " is required: configure the primary's url (or host)");
+                throw new IllegalArgumentException(
+                        checks.label("pgrouter.primary.url") + " is required: configure the primary's url (or host)");
             }
             NodeConfig primaryNode = checks.node(primary, NodeRole.PRIMARY, null, ssl);
             List<NodeConfig> replicaNodes = new ArrayList<>();
@@ -288,9 +292,20 @@ public record RouterConfig(
                     rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter()));
             checks.notNegative("pgrouter.consistency.max-wait", consistencyMaxWait);
             checks.atMost("pgrouter.consistency.max-wait", consistencyMaxWait, ConsistencySettings.LONGEST_MAX_WAIT);
-            return new RouterConfig(primaryNode, replicaNodes, primaryPool, replicaPool,
-                    selector != null ? selector : ReplicaSelector.leastInFlight(), fallbackToPrimary,
-                    replicasEnabled, failedReplicaBackoff, monitor, lag, abortOnProbeTimeout, probe, retryReads,
+            return new RouterConfig(
+                    primaryNode,
+                    replicaNodes,
+                    primaryPool,
+                    replicaPool,
+                    selector != null ? selector : ReplicaSelector.leastInFlight(),
+                    fallbackToPrimary,
+                    replicasEnabled,
+                    failedReplicaBackoff,
+                    monitor,
+                    lag,
+                    abortOnProbeTimeout,
+                    probe,
+                    retryReads,
                     new ConsistencySettings(consistencyMode, consistencyMaxWait));
         }
     }

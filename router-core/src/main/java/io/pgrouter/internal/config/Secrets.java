@@ -12,8 +12,7 @@ public final class Secrets {
     // pgjdbc takes credentials as URL parameters too: password=..., sslpassword=..., sslkey passphrases.
     private static final Pattern URL_SECRET = Pattern.compile("(?i)((?:ssl)?password|sslkey\\w*)=[^&;]*");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** Whether a connection property's value must be masked. */
     public static boolean isSecretKey(String key) {

@@ -23,8 +23,17 @@ final class TlsChecks {
     /** pgjdbc's {@code sslmode} values, weakest first. */
     static final List<String> MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
-    private static final Map<String, String> PGJDBC_NAMES = Map.of("mode", "sslmode", "root-cert", "sslrootcert",
-            "cert", "sslcert", "key", "sslkey", "key-password", "sslpassword");
+    private static final Map<String, String> PGJDBC_NAMES = Map.of(
+            "mode",
+            "sslmode",
+            "root-cert",
+            "sslrootcert",
+            "cert",
+            "sslcert",
+            "key",
+            "sslkey",
+            "key-password",
+            "sslpassword");
 
     /** The mode when TLS files are given and the mode is not: full verification, never a silent downgrade. */
     static final String DEFAULT_MODE = "verify-full";
@@ -43,7 +52,10 @@ final class TlsChecks {
      * @param sharedSsl the settings for all nodes
      * @param extraProperties the node's free-form pgjdbc properties, which must not set the same thing
      */
-    Map<String, String> properties(String nodePrefix, Map<String, String> nodeSsl, Map<String, String> sharedSsl,
+    Map<String, String> properties(
+            String nodePrefix,
+            Map<String, String> nodeSsl,
+            Map<String, String> sharedSsl,
             Map<String, String> extraProperties) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> keys = new LinkedHashMap<>();
@@ -72,33 +84,43 @@ final class TlsChecks {
         String key = values.get("key");
         boolean keyStore = key != null && key.toLowerCase(Locale.ROOT).matches(".*\\.(p12|pfx)");
         if (values.containsKey("cert") && key == null) {
-            throw new IllegalArgumentException(label(keys.get("cert")) + " is set, was '" + values.get("cert") + "', but "
-                    + label(nodePrefix + ".ssl.key") + " (or " + label("pgrouter.ssl.key") + ") is not: a client certificate"
-                    + " needs its private key");
+            throw new IllegalArgumentException(
+                    label(keys.get("cert")) + " is set, was '" + values.get("cert") + "', but "
+                            + label(nodePrefix + ".ssl.key") + " (or " + label("pgrouter.ssl.key")
+                            + ") is not: a client certificate"
+                            + " needs its private key");
         }
         if (key != null && !keyStore && !values.containsKey("cert")) {
             throw new IllegalArgumentException(label(keys.get("key")) + " is set, was '" + key + "', but "
-                    + label(nodePrefix + ".ssl.cert") + " (or " + label("pgrouter.ssl.cert") + ") is not: name the client"
+                    + label(nodePrefix + ".ssl.cert") + " (or " + label("pgrouter.ssl.cert")
+                    + ") is not: name the client"
                     + " certificate too (or give a PKCS#12 key store, .p12 or .pfx, that holds both)");
         }
         if (values.containsKey("key-password") && key == null) {
             // The password itself is never shown.
-            throw new IllegalArgumentException(label(keys.get("key-password")) + " is set, but " + label(nodePrefix
-                    + ".ssl.key") + " (or " + label("pgrouter.ssl.key") + ") is not: the password unlocks the client key");
+            throw new IllegalArgumentException(
+                    label(keys.get("key-password")) + " is set, but " + label(nodePrefix + ".ssl.key") + " (or "
+                            + label("pgrouter.ssl.key") + ") is not: the password unlocks the client key");
         }
         if (mode.startsWith("verify-") && !values.containsKey("root-cert")) {
-            String why = keys.containsKey("mode") ? "with " + label(keys.get("mode")) + " " + mode
-                    : "as " + label(keys.values().iterator().next()) + " is set, which turns TLS on with mode " + DEFAULT_MODE;
-            throw new IllegalArgumentException(label(nodePrefix + ".ssl.root-cert") + " (or " + label("pgrouter.ssl.root-cert")
-                    + ") is required " + why + ": name the CA certificate that signed the servers' certificates");
+            String why = keys.containsKey("mode")
+                    ? "with " + label(keys.get("mode")) + " " + mode
+                    : "as " + label(keys.values().iterator().next()) + " is set, which turns TLS on with mode "
+                            + DEFAULT_MODE;
+            throw new IllegalArgumentException(
+                    label(nodePrefix + ".ssl.root-cert") + " (or " + label("pgrouter.ssl.root-cert") + ") is required "
+                            + why + ": name the CA certificate that signed the servers' certificates");
         }
         Map<String, String> properties = new LinkedHashMap<>();
         values.forEach((setting, value) -> {
             String pgjdbc = PGJDBC_NAMES.get(setting);
-            extraProperties.keySet().stream().filter(name -> name.equalsIgnoreCase(pgjdbc)).findFirst().ifPresent(name -> {
-                throw new IllegalArgumentException(label(nodePrefix + ".properties." + name) + " and " + label(keys.get(setting))
-                        + " set the same pgjdbc property; set one");
-            });
+            extraProperties.keySet().stream()
+                    .filter(name -> name.equalsIgnoreCase(pgjdbc))
+                    .findFirst()
+                    .ifPresent(name -> {
+                        throw new IllegalArgumentException(label(nodePrefix + ".properties." + name) + " and "
+                                + label(keys.get(setting)) + " set the same pgjdbc property; set one");
+                    });
             properties.put(pgjdbc, value);
         });
         return properties;

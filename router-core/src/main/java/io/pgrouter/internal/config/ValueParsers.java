@@ -12,8 +12,7 @@ final class ValueParsers {
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h|d)?");
 
-    private ValueParsers() {
-    }
+    private ValueParsers() {}
 
     /**
      * Spring Boot's forms: {@code 500ms}, {@code 5s}, {@code 2m}, {@code PT5S}; a bare number is milliseconds.
@@ -57,14 +56,14 @@ final class ValueParsers {
             if (e.getCause() instanceof NumberFormatException || e.getCause() instanceof ArithmeticException) {
                 throw outOfRange(label, text);
             }
-            throw new IllegalArgumentException(label + " must be a duration such as 500ms, 5s, 2m or PT5S, was '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    label + " must be a duration such as 500ms, 5s, 2m or PT5S, was '" + text + "'");
         }
     }
 
     private static IllegalArgumentException outOfRange(String label, String text) {
-        return new IllegalArgumentException(label + " is out of range: a duration must be within 292 years, was '"
-                + text + "'");
+        return new IllegalArgumentException(
+                label + " is out of range: a duration must be within 292 years, was '" + text + "'");
     }
 
     /** {@code true}, {@code on}, {@code yes}, {@code 1} or {@code false}, {@code off}, {@code no}, {@code 0}. */
@@ -94,8 +93,8 @@ final class ValueParsers {
     static long bytes(String label, String text) {
         Matcher m = DATA_SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException(label + " must be a size in bytes such as 1048576, 512kB, 16MB or 1GB, was '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    label + " must be a size in bytes such as 1048576, 512kB, 16MB or 1GB, was '" + text + "'");
         }
         long amount;
         try {
@@ -103,12 +102,14 @@ final class ValueParsers {
         } catch (NumberFormatException e) {
             throw tooLarge(label, text);
         }
-        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-            case "kb" -> 10;
-            case "mb" -> 20;
-            case "gb" -> 30;
-            default -> 0;
-        };
+        int shift = m.group(2) == null
+                ? 0
+                : switch (m.group(2)) {
+                    case "kb" -> 10;
+                    case "mb" -> 20;
+                    case "gb" -> 30;
+                    default -> 0;
+                };
         if (amount > (Long.MAX_VALUE >> shift)) {
             throw tooLarge(label, text);
         }

@@ -39,8 +39,9 @@ public final class Endpoint {
      */
     public static Endpoint of(String side, String url, String user, String password, Duration timeout) {
         if (url == null || Driver.parseURL(url, null) == null) {
-            throw new IllegalArgumentException(side + ".url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), was '"
-                    + Secrets.maskUrl(url) + "'");
+            throw new IllegalArgumentException(
+                    side + ".url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), was '"
+                            + Secrets.maskUrl(url) + "'");
         }
         Properties p = new Properties();
         if (user != null) {

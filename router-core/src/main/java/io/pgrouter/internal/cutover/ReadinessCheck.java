@@ -50,11 +50,24 @@ public final class ReadinessCheck {
         timeline.record(r.sourcePosition(), now);
         boolean stalled = stalls.observe(r.sourcePosition(), r.confirmedPosition());
         long lagBytes = r.sourcePosition() >= 0 && r.confirmedPosition() >= 0
-                ? Math.max(0, r.sourcePosition() - r.confirmedPosition()) : -1;
+                ? Math.max(0, r.sourcePosition() - r.confirmedPosition())
+                : -1;
         Duration lagTime = timeline.behind(r.confirmedPosition(), now);
         ReadinessLight.State state = light.next(now, failures(r, lagBytes, lagTime, stalled));
-        return new ReadinessReport(now, state.light(), state.reasons(), r.subscription(), r.enabled(), r.applyWorkerRunning(),
-                text(r.sourcePosition()), text(r.confirmedPosition()), lagBytes, lagTime, stalled, state.readyFor(), r.tables());
+        return new ReadinessReport(
+                now,
+                state.light(),
+                state.reasons(),
+                r.subscription(),
+                r.enabled(),
+                r.applyWorkerRunning(),
+                text(r.sourcePosition()),
+                text(r.confirmedPosition()),
+                lagBytes,
+                lagTime,
+                stalled,
+                state.readyFor(),
+                r.tables());
     }
 
     /** Every condition of GREEN that fails, one sentence each. */
@@ -70,7 +83,8 @@ public final class ReadinessCheck {
             if (r.slot() == null) {
                 failures.add("subscription " + sub + " has no replication slot (slot_name = NONE)");
             } else if (r.sourcePosition() >= 0 && !r.slotFound()) {
-                failures.add("replication slot " + r.slot() + " of subscription " + sub + " does not exist on the source");
+                failures.add(
+                        "replication slot " + r.slot() + " of subscription " + sub + " does not exist on the source");
             }
             if (r.tables().isEmpty()) {
                 failures.add("subscription " + sub + " has no tables");
@@ -78,25 +92,28 @@ public final class ReadinessCheck {
         }
         for (Table t : r.tables()) {
             if (t.state() == SyncState.NOT_SUBSCRIBED) {
-                failures.add("table " + t.qualifiedName() + " is published but not subscribed (ALTER SUBSCRIPTION " + sub
-                        + " REFRESH PUBLICATION)");
+                failures.add("table " + t.qualifiedName() + " is published but not subscribed (ALTER SUBSCRIPTION "
+                        + sub + " REFRESH PUBLICATION)");
             } else if (t.state() != SyncState.READY) {
-                failures.add("table " + t.qualifiedName() + " is not ready: " + t.state().name().toLowerCase(java.util.Locale.ROOT)
-                        + " (" + t.state().code() + ")");
+                failures.add("table " + t.qualifiedName() + " is not ready: "
+                        + t.state().name().toLowerCase(java.util.Locale.ROOT) + " ("
+                        + t.state().code() + ")");
             }
         }
         if (lagBytes > settings.maxLagBytes()) {
             failures.add("lag of " + lagBytes + " bytes is over the maximum of " + settings.maxLagBytes() + " bytes");
         }
         if (lagTime != null && lagTime.compareTo(settings.maxLagTime()) > 0) {
-            failures.add("lag of " + lagTime.toMillis() + " ms is over the maximum of " + settings.maxLagTime().toMillis() + " ms");
+            failures.add("lag of " + lagTime.toMillis() + " ms is over the maximum of "
+                    + settings.maxLagTime().toMillis() + " ms");
         }
         if (sub != null && r.slotFound() && (lagBytes < 0 || lagTime == null)) {
             failures.add("lag unknown");
         }
         if (stalled) {
-            failures.add("stalled: the subscriber has confirmed nothing past " + text(r.confirmedPosition()) + " over the last "
-                    + stalls.checksWithoutProgress() + " checks while the source moved on to " + text(r.sourcePosition()));
+            failures.add("stalled: the subscriber has confirmed nothing past " + text(r.confirmedPosition())
+                    + " over the last " + stalls.checksWithoutProgress() + " checks while the source moved on to "
+                    + text(r.sourcePosition()));
         }
         return failures;
     }

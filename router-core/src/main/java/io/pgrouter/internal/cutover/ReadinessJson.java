@@ -17,8 +17,7 @@ public final class ReadinessJson {
 
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-    private ReadinessJson() {
-    }
+    private ReadinessJson() {}
 
     /** {@code report} as one JSON object. */
     public static String of(ReadinessReport report) {

@@ -18,8 +18,7 @@ final class ReadinessLight {
      * @param reasons why it is not GREEN
      * @param readyFor how long every condition has held
      */
-    record State(Light light, List<String> reasons, Duration readyFor) {
-    }
+    record State(Light light, List<String> reasons, Duration readyFor) {}
 
     private final Duration stableFor;
     private Instant readySince;
@@ -41,7 +40,10 @@ final class ReadinessLight {
         if (held.compareTo(stableFor) >= 0) {
             return new State(Light.GREEN, List.of(), held);
         }
-        return new State(Light.YELLOW, List.of("ready for " + held.toMillis() + " ms of the " + stableFor.toMillis()
-                + " ms it must hold before GREEN"), held);
+        return new State(
+                Light.YELLOW,
+                List.of("ready for " + held.toMillis() + " ms of the " + stableFor.toMillis()
+                        + " ms it must hold before GREEN"),
+                held);
     }
 }

@@ -105,8 +105,16 @@ final class ReadinessProbe {
             countRows(s, t, tables);
             List<Table> result = new ArrayList<>();
             tables.forEach((key, f) -> result.add(new Table(f.schema, f.name, f.state, f.sourceRows, f.targetRows)));
-            return new Readings(problems, sub == null ? null : sub.name, sub != null && sub.enabled,
-                    sub != null && sub.workerRunning, sub == null ? null : sub.slot, slotFound, sourcePosition, confirmed, result);
+            return new Readings(
+                    problems,
+                    sub == null ? null : sub.name,
+                    sub != null && sub.enabled,
+                    sub != null && sub.workerRunning,
+                    sub == null ? null : sub.slot,
+                    slotFound,
+                    sourcePosition,
+                    confirmed,
+                    result);
         } finally {
             closed(t);
             closed(s);
@@ -141,7 +149,8 @@ final class ReadinessProbe {
             ps.setString(2, settings.subscription());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new Subscription(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getString(4), rs.getString(5), false));
+                    found.add(new Subscription(
+                            rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getString(4), rs.getString(5), false));
                 }
             }
         }
@@ -149,21 +158,27 @@ final class ReadinessProbe {
             return found.get(0);
         }
         if (found.isEmpty()) {
-            problems.add(settings.subscription() == null ? "no subscription in the target's database"
-                    : "no subscription '" + settings.subscription() + "' in the target's database");
+            problems.add(
+                    settings.subscription() == null
+                            ? "no subscription in the target's database"
+                            : "no subscription '" + settings.subscription() + "' in the target's database");
         } else {
-            problems.add("several subscriptions in the target's database " + found.stream().map(Subscription::name).toList()
-                    + ": name one with subscription(...)");
+            problems.add("several subscriptions in the target's database "
+                    + found.stream().map(Subscription::name).toList() + ": name one with subscription(...)");
         }
         return null;
     }
 
-    private void readSubscribedTables(Connection t, long subscriptionOid, Map<String, TableFacts> tables) throws SQLException {
+    private void readSubscribedTables(Connection t, long subscriptionOid, Map<String, TableFacts> tables)
+            throws SQLException {
         try (PreparedStatement ps = prepare(t, SUBSCRIBED_TABLES)) {
             ps.setLong(1, subscriptionOid);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    TableFacts f = new TableFacts(rs.getString(1), rs.getString(2), SyncState.of(rs.getString(3).charAt(0)));
+                    TableFacts f = new TableFacts(
+                            rs.getString(1),
+                            rs.getString(2),
+                            SyncState.of(rs.getString(3).charAt(0)));
                     f.targetEstimate = rs.getLong(4);
                     tables.put(f.key(), f);
                 }
@@ -171,12 +186,14 @@ final class ReadinessProbe {
         }
     }
 
-    private void readPublishedTables(Connection s, String publications, Map<String, TableFacts> tables) throws SQLException {
+    private void readPublishedTables(Connection s, String publications, Map<String, TableFacts> tables)
+            throws SQLException {
         try (PreparedStatement ps = prepare(s, PUBLISHED_TABLES)) {
             ps.setString(1, publications);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    TableFacts f = tables.computeIfAbsent(rs.getString(1) + "." + rs.getString(2),
+                    TableFacts f = tables.computeIfAbsent(
+                            rs.getString(1) + "." + rs.getString(2),
                             k -> new TableFacts(null, null, SyncState.NOT_SUBSCRIBED));
                     if (f.schema == null) {
                         f.schema = rs.getString(1);
@@ -206,7 +223,7 @@ final class ReadinessProbe {
     private RowCount count(Connection c, TableFacts f, boolean exact, long estimate) {
         if (c != null && exact) {
             try (PreparedStatement ps = prepare(c, "SELECT count(*) FROM " + quote(f.schema) + "." + quote(f.name));
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new RowCount(rs.getLong(1), RowCount.Kind.EXACT);
             } catch (SQLException e) {
@@ -239,7 +256,8 @@ final class ReadinessProbe {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
-    private record Subscription(long oid, String name, boolean enabled, String slot, String publications, boolean workerRunning) {
+    private record Subscription(
+            long oid, String name, boolean enabled, String slot, String publications, boolean workerRunning) {
         Subscription withWorker(boolean running) {
             return new Subscription(oid, name, enabled, slot, publications, running);
         }

@@ -20,5 +20,4 @@ public record ReadinessSettings(
         Duration stableFor,
         long exactCountRowLimit,
         int stalledAfterChecks,
-        Duration queryTimeout) {
-}
+        Duration queryTimeout) {}

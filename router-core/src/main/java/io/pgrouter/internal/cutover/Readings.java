@@ -25,5 +25,4 @@ record Readings(
         boolean slotFound,
         long sourcePosition,
         long confirmedPosition,
-        List<Table> tables) {
-}
+        List<Table> tables) {}

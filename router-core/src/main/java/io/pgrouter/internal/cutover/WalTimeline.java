@@ -13,8 +13,7 @@ import java.util.Deque;
  */
 final class WalTimeline {
 
-    private record Sample(long position, Instant at) {
-    }
+    private record Sample(long position, Instant at) {}
 
     private final int capacity;
     // Oldest first; a sample is kept only when the position moved.
@@ -32,7 +31,8 @@ final class WalTimeline {
         Sample newest = samples.peekLast();
         if (newest != null && position <= newest.position()) {
             if (position < newest.position()) {
-                // Another source (restored, or a new cluster behind the same URL): older samples describe another history.
+                // Another source (restored, or a new cluster behind the same URL): older samples describe another
+                // history.
                 samples.clear();
             } else {
                 return;

@@ -57,7 +57,8 @@ final class Assessor {
         primary = choosePrimary(results);
         ProbeResult primaryProbe = results.get(primary);
         String primaryForeign = foreignReason(primaryProbe);
-        boolean primaryAnswered = primaryProbe != null && primaryProbe.ok() && !primaryProbe.inRecovery() && primaryForeign == null;
+        boolean primaryAnswered =
+                primaryProbe != null && primaryProbe.ok() && !primaryProbe.inRecovery() && primaryForeign == null;
         if (!primary.equals(previousPrimary)) {
             history.clear();
         }
@@ -73,20 +74,37 @@ final class Assessor {
             ProbeResult r = results.get(name);
             NodeHealth before = last.getOrDefault(name, NodeHealth.unknown(name));
             int failures = r.ok() ? 0 : before.consecutiveFailures() + 1;
-            // Boxed on both sides: a mixed conditional would unbox a node that never answered (null) and fail the round.
+            // Boxed on both sides: a mixed conditional would unbox a node that never answered (null) and fail the
+            // round.
             Boolean inRecovery = r.ok() ? Boolean.valueOf(r.inRecovery()) : before.inRecovery();
             boolean timedOut = !r.ok() && r.error() != null && r.error().startsWith(TIMED_OUT);
             long timeline = r.ok() ? r.timeline() : before.timeline();
             long system = r.ok() && r.systemIdentifier() != 0 ? r.systemIdentifier() : before.systemIdentifier();
             NodeHealth h;
             if (name.equals(primary)) {
-                HealthState state = primaryAnswered ? HealthState.HEALTHY
+                HealthState state = primaryAnswered
+                        ? HealthState.HEALTHY
                         : primaryForeign != null ? HealthState.DISCONNECTED : HealthState.UNREACHABLE;
-                String reason = primaryAnswered ? null
-                        : primaryForeign != null ? primaryForeign
-                        : r.ok() ? "answers as a standby" : "probe failed: " + r.error();
-                h = new NodeHealth(name, state, primaryAnswered, reason, inRecovery, ReplicaLag.UNKNOWN, timeline, false,
-                        r.startedNanos(), r.latencyNanos(), failures, timedOut, system, primaryLsn);
+                String reason = primaryAnswered
+                        ? null
+                        : primaryForeign != null
+                                ? primaryForeign
+                                : r.ok() ? "answers as a standby" : "probe failed: " + r.error();
+                h = new NodeHealth(
+                        name,
+                        state,
+                        primaryAnswered,
+                        reason,
+                        inRecovery,
+                        ReplicaLag.UNKNOWN,
+                        timeline,
+                        false,
+                        r.startedNanos(),
+                        r.latencyNanos(),
+                        failures,
+                        timedOut,
+                        system,
+                        primaryLsn);
             } else {
                 HealthTracker tracker = trackers.get(name);
                 String foreign = foreignReason(r);
@@ -98,8 +116,20 @@ final class Assessor {
                     lag = r.ok() ? ReplicaLag.of(r, primaryLsn, history, nowNanos) : ReplicaLag.UNKNOWN;
                     tracker.update(r, lag, primaryTimeline, thresholds);
                 }
-                h = new NodeHealth(name, tracker.state(), tracker.inRotation(), tracker.reason(), inRecovery, lag, timeline,
-                        r.ok() && r.replayPaused(), r.startedNanos(), r.latencyNanos(), failures, timedOut, system,
+                h = new NodeHealth(
+                        name,
+                        tracker.state(),
+                        tracker.inRotation(),
+                        tracker.reason(),
+                        inRecovery,
+                        lag,
+                        timeline,
+                        r.ok() && r.replayPaused(),
+                        r.startedNanos(),
+                        r.latencyNanos(),
+                        failures,
+                        timedOut,
+                        system,
                         r.ok() && r.inRecovery() ? r.replayLsn() : -1);
             }
             logChange(before, h);
@@ -110,7 +140,11 @@ final class Assessor {
         if (changed) {
             LOG.warn("Role change: {} now answers as the primary (was {})", primary, previousPrimary);
         }
-        return new HealthReport(primary, health, changed, primaryAnswered ? primaryProbe.switchover() : null,
+        return new HealthReport(
+                primary,
+                health,
+                changed,
+                primaryAnswered ? primaryProbe.switchover() : null,
                 primaryProbe == null ? 0 : primaryProbe.startedNanos());
     }
 
@@ -122,8 +156,11 @@ final class Assessor {
         ProbeResult configured = results.get(names.get(0));
         if (configured != null && configured.ok() && configured.systemIdentifier() != 0) {
             if (clusterIdentifier != 0 && clusterIdentifier != configured.systemIdentifier()) {
-                LOG.warn("Cluster system identifier is now {}, the configured primary's (was {}, learned from another node"
-                        + " before the primary answered)", configured.systemIdentifier(), clusterIdentifier);
+                LOG.warn(
+                        "Cluster system identifier is now {}, the configured primary's (was {}, learned from another node"
+                                + " before the primary answered)",
+                        configured.systemIdentifier(),
+                        clusterIdentifier);
             }
             clusterIdentifier = configured.systemIdentifier();
             identifierSettled = true;
@@ -134,7 +171,10 @@ final class Assessor {
                 ProbeResult r = results.get(name);
                 if (r != null && r.ok() && r.systemIdentifier() != 0) {
                     clusterIdentifier = r.systemIdentifier();
-                    LOG.info("Cluster system identifier {} (from {}, until the configured primary answers)", clusterIdentifier, name);
+                    LOG.info(
+                            "Cluster system identifier {} (from {}, until the configured primary answers)",
+                            clusterIdentifier,
+                            name);
                     return;
                 }
             }
@@ -143,7 +183,10 @@ final class Assessor {
 
     /** Why the node of this probe is not part of the cluster, or {@code null} when it is (or cannot be told). */
     private String foreignReason(ProbeResult r) {
-        if (r == null || !r.ok() || r.systemIdentifier() == 0 || clusterIdentifier == 0
+        if (r == null
+                || !r.ok()
+                || r.systemIdentifier() == 0
+                || clusterIdentifier == 0
                 || r.systemIdentifier() == clusterIdentifier) {
             return null;
         }
@@ -174,10 +217,20 @@ final class Assessor {
 
     private static void logChange(NodeHealth before, NodeHealth now) {
         if (before.state() != now.state() || before.inRotation() != now.inRotation()) {
-            LOG.info("Node {}: {} -> {}{}{}", now.node(), before.state(), now.state(),
-                    now.inRotation() ? " (in rotation)" : " (out of rotation)", now.reason() == null ? "" : ": " + now.reason());
+            LOG.info(
+                    "Node {}: {} -> {}{}{}",
+                    now.node(),
+                    before.state(),
+                    now.state(),
+                    now.inRotation() ? " (in rotation)" : " (out of rotation)",
+                    now.reason() == null ? "" : ": " + now.reason());
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("Node {}: {} lag {} bytes / {} ms ({})", now.node(), now.state(), now.lag().bytes(), now.lag().millis(),
+            LOG.debug(
+                    "Node {}: {} lag {} bytes / {} ms ({})",
+                    now.node(),
+                    now.state(),
+                    now.lag().bytes(),
+                    now.lag().millis(),
                     now.lag().basis());
         }
     }

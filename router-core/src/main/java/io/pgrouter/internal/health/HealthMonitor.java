@@ -45,14 +45,16 @@ public final class HealthMonitor implements AutoCloseable {
     private final Map<String, Future<ProbeResult>> pending = new HashMap<>();
     private final Assessor assessor;
     private final ScheduledExecutorService scheduler;
-    private final java.util.concurrent.atomic.AtomicBoolean roundRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean roundRequested =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * A monitor over these nodes, the configured primary first; nothing runs until {@link #start()}.
      *
      * @param sink receives each round's report on the monitor thread; it must be quick and must not throw
      */
-    public HealthMonitor(List<NodeConfig> nodes, MonitorSettings settings, LagThresholds thresholds, Consumer<HealthReport> sink) {
+    public HealthMonitor(
+            List<NodeConfig> nodes, MonitorSettings settings, LagThresholds thresholds, Consumer<HealthReport> sink) {
         this.nodes = List.copyOf(nodes);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.thresholds = new AtomicReference<>(Objects.requireNonNull(thresholds, "thresholds"));
@@ -73,7 +75,8 @@ public final class HealthMonitor implements AutoCloseable {
      * counts a node as not answering.
      */
     public void start() {
-        Duration first = settings.timeout().compareTo(FIRST_ROUND_TIMEOUT) > 0 ? settings.timeout() : FIRST_ROUND_TIMEOUT;
+        Duration first =
+                settings.timeout().compareTo(FIRST_ROUND_TIMEOUT) > 0 ? settings.timeout() : FIRST_ROUND_TIMEOUT;
         try {
             scheduler.submit(() -> round(first)).get();
         } catch (InterruptedException e) {
@@ -107,8 +110,11 @@ public final class HealthMonitor implements AutoCloseable {
     /** Replaces the thresholds; they apply from the next probe on. */
     public void thresholds(LagThresholds next) {
         thresholds.set(Objects.requireNonNull(next, "thresholds"));
-        LOG.info("Lag thresholds now max-bytes={}, max-delay={}ms, rejoin-after={}", next.maxBytes(),
-                next.maxDelay().toMillis(), next.rejoinAfter());
+        LOG.info(
+                "Lag thresholds now max-bytes={}, max-delay={}ms, rejoin-after={}",
+                next.maxBytes(),
+                next.maxDelay().toMillis(),
+                next.rejoinAfter());
     }
 
     /** The probe settings. */
@@ -148,15 +154,15 @@ public final class HealthMonitor implements AutoCloseable {
         return results;
     }
 
-    private ProbeResult await(String node, NodeProbe probe, Future<ProbeResult> future, long started, long deadline,
-            Duration budget) {
+    private ProbeResult await(
+            String node, NodeProbe probe, Future<ProbeResult> future, long started, long deadline, Duration budget) {
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // Cut the connection so the probe thread is free by the next round; a new connection is made then.
             probe.abort();
-            return Assessor.timedOut(node, started, System.nanoTime() - started,
-                    "no answer within " + budget.toMillis() + " ms");
+            return Assessor.timedOut(
+                    node, started, System.nanoTime() - started, "no answer within " + budget.toMillis() + " ms");
         } catch (ExecutionException | CancellationException e) {
             return ProbeResult.failed(node, started, System.nanoTime() - started, String.valueOf(e.getCause()));
         } catch (InterruptedException e) {

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
  * @param probedAtNanos {@link System#nanoTime()} when the primary's probe was sent (what {@code switchover}'s
  *     remaining time counts from)
  */
-public record HealthReport(String primary, List<NodeHealth> nodes, boolean roleChanged, SwitchoverSignal switchover,
-        long probedAtNanos) {
+public record HealthReport(
+        String primary, List<NodeHealth> nodes, boolean roleChanged, SwitchoverSignal switchover, long probedAtNanos) {
 
     public HealthReport {
         nodes = List.copyOf(nodes);

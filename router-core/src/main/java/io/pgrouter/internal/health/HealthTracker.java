@@ -1,7 +1,7 @@
 package io.pgrouter.internal.health;
 
-import io.pgrouter.LagThresholds;
 import io.pgrouter.HealthState;
+import io.pgrouter.LagThresholds;
 
 /**
  * One replica's health with hysteresis: it leaves rotation at once when a probe shows it over a threshold,
@@ -85,7 +85,8 @@ final class HealthTracker {
         }
         if (lag.millis() < 0 || (lag.bytes() < 0 && lag.basis() != ReplicaLag.Basis.PRIMARY_UNREACHABLE_BOUND)) {
             state = HealthState.DISCONNECTED;
-            return !probe.streaming() ? "WAL receiver " + receiver(probe) + ": lag unknown"
+            return !probe.streaming()
+                    ? "WAL receiver " + receiver(probe) + ": lag unknown"
                     : "lag unknown (the primary could not be probed)";
         }
         if (lag.bytes() > t.maxBytes()) {
@@ -95,11 +96,15 @@ final class HealthTracker {
         if (lag.millis() > t.maxDelay().toMillis()) {
             state = HealthState.LAGGING;
             return switch (lag.basis()) {
-                case PRIMARY_UNREACHABLE_BOUND -> "staleness bound " + lag.millis() + " ms > max-delay " + t.maxDelay().toMillis()
-                        + " ms: the primary has not answered since it was last seen at or before this replica's position";
-                case RECEIVER_DOWN_BOUND -> "staleness bound " + lag.millis() + " ms > max-delay " + t.maxDelay().toMillis()
-                        + " ms: WAL receiver " + receiver(probe);
-                default -> "lag " + lag.millis() + " ms > max-delay " + t.maxDelay().toMillis() + " ms";
+                case PRIMARY_UNREACHABLE_BOUND ->
+                    "staleness bound " + lag.millis() + " ms > max-delay "
+                            + t.maxDelay().toMillis()
+                            + " ms: the primary has not answered since it was last seen at or before this replica's position";
+                case RECEIVER_DOWN_BOUND ->
+                    "staleness bound " + lag.millis() + " ms > max-delay "
+                            + t.maxDelay().toMillis() + " ms: WAL receiver " + receiver(probe);
+                default ->
+                    "lag " + lag.millis() + " ms > max-delay " + t.maxDelay().toMillis() + " ms";
             };
         }
         return null;

@@ -40,15 +40,39 @@ public record NodeHealth(
         long walLsn) {
 
     /** Without the positions read-your-writes uses (identifier and WAL position unknown). */
-    public NodeHealth(String node, HealthState state, boolean inRotation, String reason, Boolean inRecovery,
-            ReplicaLag lag, long timeline, boolean replayPaused, long lastProbeNanos, long lastProbeLatencyNanos,
-            int consecutiveFailures, boolean probeTimedOut) {
-        this(node, state, inRotation, reason, inRecovery, lag, timeline, replayPaused, lastProbeNanos,
-                lastProbeLatencyNanos, consecutiveFailures, probeTimedOut, 0, -1);
+    public NodeHealth(
+            String node,
+            HealthState state,
+            boolean inRotation,
+            String reason,
+            Boolean inRecovery,
+            ReplicaLag lag,
+            long timeline,
+            boolean replayPaused,
+            long lastProbeNanos,
+            long lastProbeLatencyNanos,
+            int consecutiveFailures,
+            boolean probeTimedOut) {
+        this(
+                node,
+                state,
+                inRotation,
+                reason,
+                inRecovery,
+                lag,
+                timeline,
+                replayPaused,
+                lastProbeNanos,
+                lastProbeLatencyNanos,
+                consecutiveFailures,
+                probeTimedOut,
+                0,
+                -1);
     }
 
     /** Before the first probe. */
     public static NodeHealth unknown(String node) {
-        return new NodeHealth(node, HealthState.UNKNOWN, false, "not probed yet", null, ReplicaLag.UNKNOWN, 0, false, 0, 0, 0, false);
+        return new NodeHealth(
+                node, HealthState.UNKNOWN, false, "not probed yet", null, ReplicaLag.UNKNOWN, 0, false, 0, 0, 0, false);
     }
 }

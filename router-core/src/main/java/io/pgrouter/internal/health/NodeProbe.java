@@ -93,7 +93,8 @@ final class NodeProbe implements AutoCloseable {
         long started = System.nanoTime();
         try {
             Open o = connection();
-            try (Statement s = o.connection().createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
+            try (Statement s = o.connection().createStatement();
+                    ResultSet rs = s.executeQuery(QUERY)) {
                 rs.next();
                 boolean inRecovery = rs.getBoolean(1);
                 String pause = rs.getString(5);
@@ -101,9 +102,21 @@ final class NodeProbe implements AutoCloseable {
                 if (rs.wasNull()) {
                     replayAge = -1;
                 }
-                return new ProbeResult(node.name(), true, inRecovery, lsn(rs.getString(2)), lsn(rs.getString(3)),
-                        lsn(rs.getString(4)), pause != null && !pause.equals("not paused"), rs.getString(6), rs.getLong(7),
-                        o.systemIdentifier(), replayAge, started, System.nanoTime() - started, null,
+                return new ProbeResult(
+                        node.name(),
+                        true,
+                        inRecovery,
+                        lsn(rs.getString(2)),
+                        lsn(rs.getString(3)),
+                        lsn(rs.getString(4)),
+                        pause != null && !pause.equals("not paused"),
+                        rs.getString(6),
+                        rs.getLong(7),
+                        o.systemIdentifier(),
+                        replayAge,
+                        started,
+                        System.nanoTime() - started,
+                        null,
                         SwitchoverSignal.parse(rs.getString(9), rs.getLong(10)));
             }
         } catch (SQLException | RuntimeException e) {
@@ -113,8 +126,7 @@ final class NodeProbe implements AutoCloseable {
     }
 
     /** A probe connection and what is read once per connection. */
-    private record Open(Connection connection, long systemIdentifier) {
-    }
+    private record Open(Connection connection, long systemIdentifier) {}
 
     private Open connection() throws SQLException {
         Open current = open;
@@ -124,8 +136,10 @@ final class NodeProbe implements AutoCloseable {
         Connection c;
         long now = System.nanoTime();
         if (connectFailures > 0 && now - nextConnectNanos < 0) {
-            throw new SQLException("not reconnecting for another " + (nextConnectNanos - now) / 1_000_000 + " ms after "
-                    + connectFailures + " failed attempts; last: " + lastConnectError, "08001");
+            throw new SQLException(
+                    "not reconnecting for another " + (nextConnectNanos - now) / 1_000_000 + " ms after "
+                            + connectFailures + " failed attempts; last: " + lastConnectError,
+                    "08001");
         }
         try {
             c = new Driver().connect(node.jdbcUrl(), properties);
@@ -151,7 +165,8 @@ final class NodeProbe implements AutoCloseable {
      * the node belongs to the cluster is skipped (said once, at WARN).
      */
     private long readSystemIdentifier(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(IDENTITY_QUERY)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(IDENTITY_QUERY)) {
             return rs.next() ? rs.getLong(1) : 0;
         } catch (SQLException e) {
             if (!"42501".equals(e.getSQLState())) {
@@ -160,8 +175,10 @@ final class NodeProbe implements AutoCloseable {
             }
             if (!identityWarned) {
                 identityWarned = true;
-                LOG.warn("Node '{}': cannot read its system identifier ({}); it is not checked to belong to the cluster",
-                        node.name(), describe(e));
+                LOG.warn(
+                        "Node '{}': cannot read its system identifier ({}); it is not checked to belong to the cluster",
+                        node.name(),
+                        describe(e));
             }
             return 0;
         }
@@ -211,7 +228,9 @@ final class NodeProbe implements AutoCloseable {
     }
 
     private static String describe(Exception e) {
-        String state = e instanceof SQLException sql && sql.getSQLState() != null ? " [SQLSTATE " + sql.getSQLState() + "]" : "";
+        String state = e instanceof SQLException sql && sql.getSQLState() != null
+                ? " [SQLSTATE " + sql.getSQLState() + "]"
+                : "";
         return tlsRejection(e) + e.getClass().getSimpleName() + ": " + e.getMessage() + state;
     }
 
@@ -222,8 +241,10 @@ final class NodeProbe implements AutoCloseable {
     static String tlsRejection(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
-            if (t instanceof java.security.cert.CertificateException || message.contains("hostnameverifier")
-                    || t instanceof javax.net.ssl.SSLHandshakeException && (message.contains("PKIX") || message.contains("certificate"))) {
+            if (t instanceof java.security.cert.CertificateException
+                    || message.contains("hostnameverifier")
+                    || t instanceof javax.net.ssl.SSLHandshakeException
+                            && (message.contains("PKIX") || message.contains("certificate"))) {
                 return "TLS: the server's certificate was not accepted (sslmode verification failed): ";
             }
         }

@@ -40,16 +40,43 @@ public record ProbeResult(
         SwitchoverSignal switchover) {
 
     /** A probe result without a switchover signal. */
-    public ProbeResult(String node, boolean ok, boolean inRecovery, long currentLsn, long receiveLsn, long replayLsn,
-            boolean replayPaused, String receiverStatus, long timeline, long systemIdentifier, long replayAgeMillis,
-            long startedNanos, long latencyNanos, String error) {
-        this(node, ok, inRecovery, currentLsn, receiveLsn, replayLsn, replayPaused, receiverStatus, timeline,
-                systemIdentifier, replayAgeMillis, startedNanos, latencyNanos, error, null);
+    public ProbeResult(
+            String node,
+            boolean ok,
+            boolean inRecovery,
+            long currentLsn,
+            long receiveLsn,
+            long replayLsn,
+            boolean replayPaused,
+            String receiverStatus,
+            long timeline,
+            long systemIdentifier,
+            long replayAgeMillis,
+            long startedNanos,
+            long latencyNanos,
+            String error) {
+        this(
+                node,
+                ok,
+                inRecovery,
+                currentLsn,
+                receiveLsn,
+                replayLsn,
+                replayPaused,
+                receiverStatus,
+                timeline,
+                systemIdentifier,
+                replayAgeMillis,
+                startedNanos,
+                latencyNanos,
+                error,
+                null);
     }
 
     /** A probe that got no answer. */
     public static ProbeResult failed(String node, long startedNanos, long latencyNanos, String error) {
-        return new ProbeResult(node, false, false, -1, -1, -1, false, null, 0, 0, -1, startedNanos, latencyNanos, error);
+        return new ProbeResult(
+                node, false, false, -1, -1, -1, false, null, 0, 0, -1, startedNanos, latencyNanos, error);
     }
 
     /** Whether the WAL receiver is connected and streaming. */

@@ -64,7 +64,8 @@ public record ReplicaLag(long bytes, long millis, Basis basis) {
         if (primaryLsn < 0 || !replica.streaming()) {
             long bound = history.stalenessBoundMillis(replay, nowNanos);
             if (bound >= 0) {
-                return new ReplicaLag(bytes, bound, primaryLsn < 0 ? Basis.PRIMARY_UNREACHABLE_BOUND : Basis.RECEIVER_DOWN_BOUND);
+                return new ReplicaLag(
+                        bytes, bound, primaryLsn < 0 ? Basis.PRIMARY_UNREACHABLE_BOUND : Basis.RECEIVER_DOWN_BOUND);
             }
         } else {
             long fromHistory = history.millisBehind(replay, nowNanos);

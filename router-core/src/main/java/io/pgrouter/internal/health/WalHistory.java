@@ -17,6 +17,7 @@ final class WalHistory {
     private final long[] nanos;
     /** When the primary was last seen at each sample's position: until it moved on, or the newest probe. */
     private final long[] lastSeen;
+
     private int size;
     private int head; // index of the newest sample
 

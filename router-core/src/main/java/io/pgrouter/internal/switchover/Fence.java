@@ -27,17 +27,18 @@ final class Fence {
      * Signals every other session to end and returns their process ids, comma-separated. Without waiting: the
      * waiting form of {@code pg_terminate_backend} looks every 100 ms, once per session, one after the other.
      */
-    static final String TERMINATE_OTHERS = "SELECT coalesce(string_agg(pid::text, ','), '') " + OTHER_SESSIONS
-            + " AND pg_terminate_backend(pid)";
+    static final String TERMINATE_OTHERS =
+            "SELECT coalesce(string_agg(pid::text, ','), '') " + OTHER_SESSIONS + " AND pg_terminate_backend(pid)";
 
     /** How many of the given sessions are still there. */
-    static final String STILL_THERE = "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(string_to_array(?, ',')::int[])";
+    static final String STILL_THERE =
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(string_to_array(?, ',')::int[])";
 
     /** The value the server's configuration gives, whatever this session set for itself. */
-    static final String CONFIGURED_READ_ONLY = "SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only'";
+    static final String CONFIGURED_READ_ONLY =
+            "SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only'";
 
-    private Fence() {
-    }
+    private Fence() {}
 
     /**
      * Withdraws the announcement and, when {@code fenced}, the fence, then reloads. Uses {@code session}, or a new
@@ -71,7 +72,8 @@ final class Fence {
      */
     static String liftStale(NodeSession promoted) throws SQLException {
         String readOnly = promoted.queryString(CONFIGURED_READ_ONLY);
-        String signal = promoted.queryString("SELECT coalesce(current_setting('" + SwitchoverSignal.SETTING + "', true), '')");
+        String signal =
+                promoted.queryString("SELECT coalesce(current_setting('" + SwitchoverSignal.SETTING + "', true), '')");
         if (!"on".equals(readOnly) && signal.isEmpty()) {
             return "";
         }

@@ -56,7 +56,12 @@ final class Prechecks {
 
     /** The names and findings of the checks that failed, for the report's reason. */
     String failures() {
-        return String.join("; ", checks.stream().filter(c -> !c.passed()).map(c -> c.name() + ": " + c.detail()).toList());
+        return String.join(
+                "; ",
+                checks.stream()
+                        .filter(c -> !c.passed())
+                        .map(c -> c.name() + ": " + c.detail())
+                        .toList());
     }
 
     /** The target's lag behind the primary in bytes as checked, -1 unknown. */
@@ -70,14 +75,29 @@ final class Prechecks {
 
     /** The checks on the router's own view of the nodes. */
     void onTopology(TopologySnapshot snapshot, NodeState target, boolean gateOpen) {
-        check("no-switchover-here", gateOpen, gateOpen ? "this router's write gate is open" : "this router's write gate is closed");
+        check(
+                "no-switchover-here",
+                gateOpen,
+                gateOpen ? "this router's write gate is open" : "this router's write gate is closed");
         String down = snapshot.primary().downReason();
-        check("primary-up", down == null, down == null ? "'" + snapshot.primary().name() + "' answers" : down);
+        check(
+                "primary-up",
+                down == null,
+                down == null ? "'" + snapshot.primary().name() + "' answers" : down);
         boolean replica = target.role() == NodeRole.REPLICA;
-        check("target-is-replica", replica, replica ? "'" + target.name() + "' is a replica" : "'" + target.name() + "' is the primary");
-        boolean healthy = target.health().state() == HealthState.HEALTHY && target.health().inRotation();
-        check("target-healthy", healthy, healthy ? "in rotation" : target.health().state().name().toLowerCase(java.util.Locale.ROOT)
-                + ": " + target.health().reason());
+        check(
+                "target-is-replica",
+                replica,
+                replica ? "'" + target.name() + "' is a replica" : "'" + target.name() + "' is the primary");
+        boolean healthy = target.health().state() == HealthState.HEALTHY
+                && target.health().inRotation();
+        check(
+                "target-healthy",
+                healthy,
+                healthy
+                        ? "in rotation"
+                        : target.health().state().name().toLowerCase(java.util.Locale.ROOT) + ": "
+                                + target.health().reason());
     }
 
     /** The checks on the primary's server; returns its timeline, 0 unknown. */
@@ -89,15 +109,30 @@ final class Prechecks {
         boolean unfenced = "off".equals(r[3]);
         check("primary-not-fenced", unfenced, "default_transaction_read_only is " + r[3] + " in its configuration");
         SwitchoverSignal other = SwitchoverSignal.parse(r[4], 0);
-        check("no-switchover-signalled", other == null, other == null ? "no announcement on the primary"
-                : "switchover " + other.id() + " to '" + other.target() + "' is announced on the primary (" + SwitchoverSignal.SETTING + ")");
+        check(
+                "no-switchover-signalled",
+                other == null,
+                other == null
+                        ? "no announcement on the primary"
+                        : "switchover " + other.id() + " to '" + other.target() + "' is announced on the primary ("
+                                + SwitchoverSignal.SETTING + ")");
         boolean superuser = "t".equals(r[5]);
         boolean settings = superuser || ("t".equals(r[6]) && "t".equals(r[7]));
-        check("privilege-fence", settings, superuser ? "superuser" : settings ? "ALTER SYSTEM on default_transaction_read_only, EXECUTE on pg_reload_conf()"
-                : "needs ALTER SYSTEM on default_transaction_read_only and pgrouter.switchover, and EXECUTE on pg_reload_conf()");
+        check(
+                "privilege-fence",
+                settings,
+                superuser
+                        ? "superuser"
+                        : settings
+                                ? "ALTER SYSTEM on default_transaction_read_only, EXECUTE on pg_reload_conf()"
+                                : "needs ALTER SYSTEM on default_transaction_read_only and pgrouter.switchover, and EXECUTE on pg_reload_conf()");
         boolean signal = superuser || "t".equals(r[8]);
-        check("privilege-terminate", signal, signal ? (superuser ? "superuser" : "member of pg_signal_backend")
-                : "needs pg_signal_backend to end the sessions left on the fenced primary");
+        check(
+                "privilege-terminate",
+                signal,
+                signal
+                        ? (superuser ? "superuser" : "member of pg_signal_backend")
+                        : "needs pg_signal_backend to end the sessions left on the fenced primary");
         return r[2] == null ? 0 : Long.parseLong(r[2]);
     }
 
@@ -111,16 +146,25 @@ final class Prechecks {
         check("target-streaming", streaming, "WAL receiver " + (r[2] == null ? "not running" : r[2]));
         long timeline = r[3] == null ? 0 : Long.parseLong(r[3]);
         boolean sameTimeline = timeline != 0 && timeline == primaryTimeline;
-        check("target-timeline", sameTimeline, "receives timeline " + timeline + ", the primary writes " + primaryTimeline);
+        check(
+                "target-timeline",
+                sameTimeline,
+                "receives timeline " + timeline + ", the primary writes " + primaryTimeline);
         boolean replaying = "not paused".equals(r[4]);
         check("target-replaying", replaying, "replay " + (r[4] == null ? "unknown" : r[4]));
         long lag = lagBytes();
         boolean close = lag >= 0 && lag <= options.maxLagBytes();
-        check("target-lag", close, (lag < 0 ? "lag unknown" : "lag " + lag + " bytes") + (close ? " <= " : " > ")
-                + "max-lag-bytes " + options.maxLagBytes());
+        check(
+                "target-lag",
+                close,
+                (lag < 0 ? "lag unknown" : "lag " + lag + " bytes") + (close ? " <= " : " > ") + "max-lag-bytes "
+                        + options.maxLagBytes());
         if (!options.externalPromoter()) {
             boolean promote = "t".equals(r[5]);
-            check("privilege-promote", promote, promote ? "may run pg_promote" : "needs EXECUTE on pg_promote(boolean, integer)");
+            check(
+                    "privilege-promote",
+                    promote,
+                    promote ? "may run pg_promote" : "needs EXECUTE on pg_promote(boolean, integer)");
         }
     }
 }

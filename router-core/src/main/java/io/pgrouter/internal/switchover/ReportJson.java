@@ -19,8 +19,7 @@ public final class ReportJson {
 
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     /** {@code report} as one JSON object. */
     public static String of(SwitchoverReport report) {

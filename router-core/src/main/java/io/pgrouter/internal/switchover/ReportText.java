@@ -10,14 +10,19 @@ import java.util.TreeMap;
 /** The text form of a {@link SwitchoverReport}: a few aligned lines for a terminal or a log. */
 public final class ReportText {
 
-    private ReportText() {
-    }
+    private ReportText() {}
 
     /** {@code report} as lines of text, ending with a line break. */
     public static String of(SwitchoverReport r) {
         StringBuilder out = new StringBuilder();
-        out.append("Switchover ").append(r.id()).append(": ").append(r.from()).append(" -> ").append(r.to())
-                .append(r.dryRun() ? " (dry run)" : "").append('\n');
+        out.append("Switchover ")
+                .append(r.id())
+                .append(": ")
+                .append(r.from())
+                .append(" -> ")
+                .append(r.to())
+                .append(r.dryRun() ? " (dry run)" : "")
+                .append('\n');
         out.append("  result: ").append(r.result());
         if (r.failedStep() != null) {
             out.append(" at ").append(r.failedStep()).append(": ").append(r.reason());
@@ -29,18 +34,29 @@ public final class ReportText {
             }
         }
         for (StepTiming s : r.steps()) {
-            out.append(String.format("  %-15s %6d ms  %-4s %s%n", s.step(), s.duration().toMillis(), s.ok() ? "ok" : "FAIL",
-                    s.detail()));
+            out.append(String.format(
+                    "  %-15s %6d ms  %-4s %s%n",
+                    s.step(), s.duration().toMillis(), s.ok() ? "ok" : "FAIL", s.detail()));
         }
         if (r.finalLsn() != null) {
-            out.append("  WAL: old primary final ").append(r.finalLsn()).append(", target replayed ")
-                    .append(r.targetReplayedLsn()).append('\n');
+            out.append("  WAL: old primary final ")
+                    .append(r.finalLsn())
+                    .append(", target replayed ")
+                    .append(r.targetReplayedLsn())
+                    .append('\n');
         }
         WritePause p = r.writePause();
         if (!r.dryRun()) {
-            out.append(String.format("  writes held %d ms: %d waited (max %d ms, p50 %d ms, p99 %d ms), %d failed;"
-                    + " %d session(s) ended by the fence%n", p.held().toMillis(), p.waited(), p.max().toMillis(),
-                    p.p50().toMillis(), p.p99().toMillis(), p.failed(), r.terminatedSessions()));
+            out.append(String.format(
+                    "  writes held %d ms: %d waited (max %d ms, p50 %d ms, p99 %d ms), %d failed;"
+                            + " %d session(s) ended by the fence%n",
+                    p.held().toMillis(),
+                    p.waited(),
+                    p.max().toMillis(),
+                    p.p50().toMillis(),
+                    p.p99().toMillis(),
+                    p.failed(),
+                    r.terminatedSessions()));
         }
         for (Map.Entry<String, Long> e : new TreeMap<>(r.estimatesMillis()).entrySet()) {
             out.append(String.format("  estimate %-28s %d%n", e.getKey(), e.getValue()));

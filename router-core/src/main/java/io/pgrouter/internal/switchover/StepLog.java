@@ -2,13 +2,13 @@ package io.pgrouter.internal.switchover;
 
 import io.pgrouter.SwitchoverReport.StepTiming;
 import io.pgrouter.SwitchoverStep;
-import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The steps of one switchover as they run: their times for the report, a log line each, the caller's progress hook. */
 final class StepLog {
@@ -42,13 +42,23 @@ final class StepLog {
     /** Ends the current step as done. */
     void end(String detail) {
         finish(true, detail);
-        LOG.info("Switchover {}: {} done in {} ms: {}", id, last().step(), last().duration().toMillis(), detail);
+        LOG.info(
+                "Switchover {}: {} done in {} ms: {}",
+                id,
+                last().step(),
+                last().duration().toMillis(),
+                detail);
     }
 
     /** Ends the current step as failed. */
     void fail(String reason) {
         finish(false, reason);
-        LOG.warn("Switchover {}: {} failed after {} ms: {}", id, last().step(), last().duration().toMillis(), reason);
+        LOG.warn(
+                "Switchover {}: {} failed after {} ms: {}",
+                id,
+                last().step(),
+                last().duration().toMillis(),
+                reason);
     }
 
     /** The step running now, or the last one when none is. */

@@ -7,7 +7,6 @@ import io.pgrouter.SwitchoverReport.WritePause;
 import io.pgrouter.SwitchoverStep;
 import io.pgrouter.UnknownNodeException;
 import io.pgrouter.internal.NodeState;
-import org.slf4j.LoggerFactory;
 import io.pgrouter.internal.RouterRuntime;
 import io.pgrouter.internal.TopologySnapshot;
 import io.pgrouter.internal.WriteGate;
@@ -25,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a planned switchover of one router's cluster, step by step (see {@link SwitchoverStep}): checks, holds the
@@ -79,7 +79,8 @@ public final class Switchover {
                 return node;
             }
         }
-        throw UnknownNodeException.node(name, runtime.config().nodes().stream().map(NodeConfig::name).toList());
+        throw UnknownNodeException.node(
+                name, runtime.config().nodes().stream().map(NodeConfig::name).toList());
     }
 
     private Duration probeInterval() {
@@ -102,6 +103,7 @@ public final class Switchover {
         private long closedAtNanos;
         /** When the steps before the promotion must have ended: half of max-pause, the rest is the promotion's. */
         private long deadlineNanos;
+
         private boolean fenced;
         private int terminated;
         private String finalLsn;
@@ -145,8 +147,13 @@ public final class Switchover {
                     String why = message(e);
                     log.fail(why);
                     openGate();
-                    LOG.error("Switchover {}: failed at {} after the promotion started: {}; '{}' stays fenced, writes go to"
-                            + " whichever node answers as the primary", id, failed, why, from.name());
+                    LOG.error(
+                            "Switchover {}: failed at {} after the promotion started: {}; '{}' stays fenced, writes go to"
+                                    + " whichever node answers as the primary",
+                            id,
+                            failed,
+                            why,
+                            from.name());
                     return report(Result.FAILED_AFTER_PROMOTION, failed, why);
                 }
                 openGate();
@@ -164,7 +171,8 @@ public final class Switchover {
         private boolean precheck() {
             log.begin(SwitchoverStep.PRECHECK);
             NodeState targetState = snapshot.node(targetConfig.name());
-            checks.onTopology(snapshot, targetState, runtime.router().writeGate().isOpen());
+            checks.onTopology(
+                    snapshot, targetState, runtime.router().writeGate().isOpen());
             Duration timeout = runtime.config().monitor().timeout().multipliedBy(4);
             long primaryTimeline = 0;
             try {
@@ -198,16 +206,23 @@ public final class Switchover {
                 String now = primary.queryString("SELECT pg_current_wal_lsn()::text");
                 estimates.put("round-trip-primary", millisSince(t0));
                 long t1 = System.nanoTime();
-                boolean reached = awaitReplay(now, System.nanoTime() + options.maxPause().toNanos());
+                boolean reached =
+                        awaitReplay(now, System.nanoTime() + options.maxPause().toNanos());
                 long catchUp = millisSince(t1);
                 estimates.put("catch-up", catchUp);
                 long inFlight = from.node().inFlight();
                 estimates.put("write-connections-in-flight", inFlight);
                 long pause = wait.toMillis() + catchUp + 4 * estimates.get("round-trip-primary");
                 estimates.put("pause-before-promotion", pause);
-                LOG.info("Switchover {} (dry run): estimated pause before the promotion {} ms (signal wait {} ms, catch-up {}"
-                        + " ms{}), {} write connection(s) in flight now", id, pause, wait.toMillis(), catchUp,
-                        reached ? "" : ", not reached within max-pause", inFlight);
+                LOG.info(
+                        "Switchover {} (dry run): estimated pause before the promotion {} ms (signal wait {} ms, catch-up {}"
+                                + " ms{}), {} write connection(s) in flight now",
+                        id,
+                        pause,
+                        wait.toMillis(),
+                        catchUp,
+                        reached ? "" : ", not reached within max-pause",
+                        inFlight);
             } catch (SQLException e) {
                 LOG.warn("Switchover {} (dry run): estimate failed: {}", id, e.getMessage());
             }
@@ -217,13 +232,23 @@ public final class Switchover {
             log.begin(SwitchoverStep.CLOSE_GATE);
             closedAtNanos = System.nanoTime();
             deadlineNanos = closedAtNanos + options.maxPause().toNanos() / 2;
-            closure = runtime.router().writeGate().close(id, targetConfig.name(), closedAtNanos + options.maxPause().toNanos());
+            closure = runtime.router()
+                    .writeGate()
+                    .close(
+                            id,
+                            targetConfig.name(),
+                            closedAtNanos + options.maxPause().toNanos());
             closure.step(SwitchoverStep.CLOSE_GATE.name());
-            int redirected = from.node().redirectWaiters("switchover " + id + " to '" + targetConfig.name() + "' holds writes");
+            int redirected =
+                    from.node().redirectWaiters("switchover " + id + " to '" + targetConfig.name() + "' holds writes");
             // The deadline on the server's clock: other routers count the remaining time from their probe on.
-            long serverNow = Long.parseLong(primary.queryString("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"));
+            long serverNow = Long.parseLong(
+                    primary.queryString("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"));
             primary.execute("ALTER SYSTEM SET " + SwitchoverSignal.SETTING + " = '"
-                    + SwitchoverSignal.value(id, targetConfig.name(), serverNow + options.maxPause().toMillis()) + "'");
+                    + SwitchoverSignal.value(
+                            id,
+                            targetConfig.name(),
+                            serverNow + options.maxPause().toMillis()) + "'");
             primary.execute("SELECT pg_reload_conf()");
             log.end("writes held" + (redirected > 0 ? " (" + redirected + " waiting in the pool sent to the gate)" : "")
                     + "; announced on '" + from.name() + "' as " + SwitchoverSignal.SETTING);
@@ -250,14 +275,16 @@ public final class Switchover {
                     String running = local + " connection(s) of this router still on '" + from.name() + "', " + remote
                             + " session(s) in a transaction there";
                     if (!options.cancelAfterDrain()) {
-                        throw new StepFailed(running + " after drain-timeout " + options.drainTimeout().toMillis() + " ms");
+                        throw new StepFailed(running + " after drain-timeout "
+                                + options.drainTimeout().toMillis() + " ms");
                     }
                     log.end(running + "; the fence ends them (cancel-after-drain)");
                     return;
                 }
                 pause();
             }
-            log.end("no write transaction running; other routers had " + signalWait().toMillis() + " ms to see the announcement");
+            log.end("no write transaction running; other routers had "
+                    + signalWait().toMillis() + " ms to see the announcement");
         }
 
         private void fence() throws SQLException, StepFailed {
@@ -272,7 +299,8 @@ public final class Switchover {
             }
             String pids = primary.queryString(Fence.TERMINATE_OTHERS);
             terminated = pids.isEmpty() ? 0 : pids.split(",").length;
-            // The pool's idle connections there are among them: retire them, so none is handed out dead after a rollback.
+            // The pool's idle connections there are among them: retire them, so none is handed out dead after a
+            // rollback.
             from.node().softEvict();
             while (terminated > 0 && !"0".equals(primary.queryString(Fence.STILL_THERE, pids))) {
                 checkDeadline("the sessions ended by the fence did not exit");
@@ -291,14 +319,16 @@ public final class Switchover {
             step(SwitchoverStep.CATCH_UP);
             if (!awaitReplay(finalLsn, deadlineNanos)) {
                 throw new StepFailed("'" + targetConfig.name() + "' replayed " + targetReplayed + " of " + finalLsn
-                        + " by half of max-pause (" + options.maxPause().toMillis() / 2 + " ms), the share of the steps before the promotion");
+                        + " by half of max-pause (" + options.maxPause().toMillis() / 2
+                        + " ms), the share of the steps before the promotion");
             }
             log.end("replayed " + targetReplayed);
         }
 
         private boolean awaitReplay(String lsn, long until) throws SQLException {
             while (true) {
-                String[] row = target.queryRow("SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn, pg_last_wal_replay_lsn()::text");
+                String[] row = target.queryRow(
+                        "SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn, pg_last_wal_replay_lsn()::text");
                 targetReplayed = row[1];
                 if ("t".equals(row[0])) {
                     return true;
@@ -358,10 +388,12 @@ public final class Switchover {
                 long until = System.nanoTime() + options.promoteTimeout().toNanos();
                 while (!runtime.router().topology().current().primary().name().equals(targetConfig.name())) {
                     runtime.probeNow();
-                    long left = Math.min(until - System.nanoTime(), probeInterval().toNanos());
+                    long left =
+                            Math.min(until - System.nanoTime(), probeInterval().toNanos());
                     if (until - System.nanoTime() <= 0) {
-                        throw new StepFailed("the health monitor did not take '" + targetConfig.name() + "' as the primary within "
-                                + options.promoteTimeout().toMillis() + " ms");
+                        throw new StepFailed(
+                                "the health monitor did not take '" + targetConfig.name() + "' as the primary within "
+                                        + options.promoteTimeout().toMillis() + " ms");
                     }
                     taken.await(left, TimeUnit.NANOSECONDS);
                 }
@@ -389,7 +421,11 @@ public final class Switchover {
             if (closure != null) {
                 from.node().softEvict();
                 try {
-                    Fence.lift(primary, from.node().config(), runtime.config().monitor().timeout().multipliedBy(4), fenced);
+                    Fence.lift(
+                            primary,
+                            from.node().config(),
+                            runtime.config().monitor().timeout().multipliedBy(4),
+                            fenced);
                 } catch (SQLException e) {
                     problem = "rollback on '" + from.name() + "' failed, lift the fence by hand (ALTER SYSTEM RESET"
                             + " default_transaction_read_only; ALTER SYSTEM RESET " + SwitchoverSignal.SETTING
@@ -412,24 +448,44 @@ public final class Switchover {
 
         private void checkDeadline(String what) throws StepFailed {
             if (System.nanoTime() - deadlineNanos >= 0) {
-                throw new StepFailed(what + " within half of max-pause (" + options.maxPause().toMillis() / 2
-                        + " ms), the share of the steps before the promotion");
+                throw new StepFailed(what + " within half of max-pause ("
+                        + options.maxPause().toMillis() / 2 + " ms), the share of the steps before the promotion");
             }
         }
 
         private Duration signalWait() {
-            return options.signalWait() != null ? options.signalWait() : probeInterval().multipliedBy(2);
+            return options.signalWait() != null
+                    ? options.signalWait()
+                    : probeInterval().multipliedBy(2);
         }
 
         private SwitchoverReport report(Result result, SwitchoverStep failedStep, String reason) {
             WritePause pause = WritePause.NONE;
             if (closure != null) {
                 WriteGate.PauseStats s = closure.stats();
-                pause = new WritePause(Duration.ofNanos(System.nanoTime() - closedAtNanos), s.waited(), s.failed(),
-                        Duration.ofNanos(s.maxNanos()), Duration.ofNanos(s.p50Nanos()), Duration.ofNanos(s.p99Nanos()));
+                pause = new WritePause(
+                        Duration.ofNanos(System.nanoTime() - closedAtNanos),
+                        s.waited(),
+                        s.failed(),
+                        Duration.ofNanos(s.maxNanos()),
+                        Duration.ofNanos(s.p50Nanos()),
+                        Duration.ofNanos(s.p99Nanos()));
             }
-            SwitchoverReport report = new SwitchoverReport(id, from.name(), targetConfig.name(), options.dryRun(), result,
-                    failedStep, reason, checks.checks(), log.steps(), finalLsn, targetReplayed, pause, terminated, estimates);
+            SwitchoverReport report = new SwitchoverReport(
+                    id,
+                    from.name(),
+                    targetConfig.name(),
+                    options.dryRun(),
+                    result,
+                    failedStep,
+                    reason,
+                    checks.checks(),
+                    log.steps(),
+                    finalLsn,
+                    targetReplayed,
+                    pause,
+                    terminated,
+                    estimates);
             LOG.info("Switchover {}: {}", id, report);
             return report;
         }

@@ -20,7 +20,8 @@ class CausalStateTest {
 
     @Test
     void positionsCompareAsUnsignedNumbers() {
-        assertThat(at(SYSTEM, 1, Long.MAX_VALUE).merge(at(SYSTEM, 1, Long.MIN_VALUE))).isEqualTo(at(SYSTEM, 1, Long.MIN_VALUE));
+        assertThat(at(SYSTEM, 1, Long.MAX_VALUE).merge(at(SYSTEM, 1, Long.MIN_VALUE)))
+                .isEqualTo(at(SYSTEM, 1, Long.MIN_VALUE));
     }
 
     @Test
@@ -45,7 +46,9 @@ class CausalStateTest {
         CausalState s = CausalState.EMPTY.pendingAt(100).pendingAt(50);
 
         assertThat(s.pendingSinceNanos()).isEqualTo(100);
-        assertThat(s.resolve(new WalPosition(SYSTEM, 1, 500), 90)).as("a probe sent before the commit").isEqualTo(s);
+        assertThat(s.resolve(new WalPosition(SYSTEM, 1, 500), 90))
+                .as("a probe sent before the commit")
+                .isEqualTo(s);
         assertThat(s.resolve(new WalPosition(SYSTEM, 1, 500), 101)).isEqualTo(at(SYSTEM, 1, 500));
     }
 
@@ -55,7 +58,9 @@ class CausalStateTest {
 
         assertThat(p.reachedBy(2, 1000)).isTrue();
         assertThat(p.reachedBy(2, 999)).isFalse();
-        assertThat(p.reachedBy(3, 5000)).as("a newer timeline may have forked before the position").isFalse();
+        assertThat(p.reachedBy(3, 5000))
+                .as("a newer timeline may have forked before the position")
+                .isFalse();
         assertThat(p.reachedBy(1, 5000)).isFalse();
         assertThat(p.reachedBy(2, -1)).as("unknown").isFalse();
     }

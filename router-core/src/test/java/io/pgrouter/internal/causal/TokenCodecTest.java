@@ -47,21 +47,23 @@ class TokenCodecTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', value = {
-        "MALFORMED|garbage",
-        "MALFORMED|1.f5a3.1",
-        "MALFORMED|1.f5a3.1.zz",
-        "MALFORMED|1.F5A3.1.100",
-        "MALFORMED|1.f5a3.0.100",
-        "MALFORMED|1.f5a3.1.100.q",
-        "MALFORMED|1.f5a3.123456789.100",
-        "MALFORMED|1.12345678901234567.1.100",
-        "MALFORMED|../../etc/passwd",
-        "MALFORMED|.1.1.1",
-        "UNSUPPORTED_VERSION|2.f5a3.1.100",
-        "UNSUPPORTED_VERSION|17.p",
-        "TOO_LONG|1.f5a38c2b1d044e77.3.10300014810300014810300014",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MALFORMED|garbage",
+                "MALFORMED|1.f5a3.1",
+                "MALFORMED|1.f5a3.1.zz",
+                "MALFORMED|1.F5A3.1.100",
+                "MALFORMED|1.f5a3.0.100",
+                "MALFORMED|1.f5a3.1.100.q",
+                "MALFORMED|1.f5a3.123456789.100",
+                "MALFORMED|1.12345678901234567.1.100",
+                "MALFORMED|../../etc/passwd",
+                "MALFORMED|.1.1.1",
+                "UNSUPPORTED_VERSION|2.f5a3.1.100",
+                "UNSUPPORTED_VERSION|17.p",
+                "TOO_LONG|1.f5a38c2b1d044e77.3.10300014810300014810300014",
+            })
     void aBadTokenIsNoTokenAndIsCounted(Rejection kind, String token) {
         long before = TokenCodec.rejected(kind);
 
@@ -74,7 +76,8 @@ class TokenCodecTest {
     void aTokenThatWouldForgeAHeaderOrALogLineIsRejected() {
         long before = TokenCodec.rejected(Rejection.MALFORMED);
 
-        assertThat(TokenCodec.decode("1.f5a3.1.100\r\nX-Injected: yes", () -> 0)).isEqualTo(CausalState.EMPTY);
+        assertThat(TokenCodec.decode("1.f5a3.1.100\r\nX-Injected: yes", () -> 0))
+                .isEqualTo(CausalState.EMPTY);
 
         assertThat(TokenCodec.rejected(Rejection.MALFORMED)).isEqualTo(before + 1);
     }

@@ -38,41 +38,103 @@ class ConfigValidationTest {
     static Stream<Arguments> badConfigurations() {
         return Stream.of(
                 Arguments.of(with("pgrouter.primary.url", null), "pgrouter.primary.url", "is required"),
-                Arguments.of(with("pgrouter.primary.url", "jdbc:mysql://db-1/app"), "pgrouter.primary.url", "'jdbc:mysql://db-1/app'"),
+                Arguments.of(
+                        with("pgrouter.primary.url", "jdbc:mysql://db-1/app"),
+                        "pgrouter.primary.url",
+                        "'jdbc:mysql://db-1/app'"),
                 Arguments.of(with("pgrouter.primary.host", "db-1"), "pgrouter.primary.url", "'db-1'"),
-                Arguments.of(with("pgrouter.replicas[0].url", null, "pgrouter.replicas[0].host", "db-2",
-                        "pgrouter.replicas[0].port", "70000"), "pgrouter.replicas[0].port", "'70000'"),
-                Arguments.of(with("pgrouter.replicas[0].url", null, "pgrouter.replicas[0].host", "db-2",
-                        "pgrouter.replicas[0].port", "five"), "pgrouter.replicas[0].port", "'five'"),
-                Arguments.of(with("pgrouter.replicas[0].name", "bad name!"), "pgrouter.replicas[0].name", "'bad name!'"),
+                Arguments.of(
+                        with(
+                                "pgrouter.replicas[0].url",
+                                null,
+                                "pgrouter.replicas[0].host",
+                                "db-2",
+                                "pgrouter.replicas[0].port",
+                                "70000"),
+                        "pgrouter.replicas[0].port",
+                        "'70000'"),
+                Arguments.of(
+                        with(
+                                "pgrouter.replicas[0].url",
+                                null,
+                                "pgrouter.replicas[0].host",
+                                "db-2",
+                                "pgrouter.replicas[0].port",
+                                "five"),
+                        "pgrouter.replicas[0].port",
+                        "'five'"),
+                Arguments.of(
+                        with("pgrouter.replicas[0].name", "bad name!"), "pgrouter.replicas[0].name", "'bad name!'"),
                 Arguments.of(with("pgrouter.replicas[0].name", "primary"), "pgrouter.replicas[0].name", "'primary'"),
                 Arguments.of(with("pgrouter.replicas[0].weight", "0"), "pgrouter.replicas[0].weight", "'0'"),
                 Arguments.of(with("pgrouter.replicas[0].weight", "heavy"), "pgrouter.replicas[0].weight", "'heavy'"),
-                Arguments.of(with("pgrouter.replicas[2].url", "jdbc:postgresql://db-4/app"), "pgrouter.replicas[2].url", "pgrouter.replicas[1]"),
-                Arguments.of(with("pgrouter.pool.replica.maximum-pool-size", "0"), "pgrouter.pool.replica.maximum-pool-size", "'0'"),
-                Arguments.of(with("pgrouter.pool.primary.minimum-idle", "20"), "pgrouter.pool.primary.minimum-idle", "'20'"),
-                Arguments.of(with("pgrouter.pool.primary.connection-timeout", "100ms"), "pgrouter.pool.primary.connection-timeout", "'PT0.1S'"),
-                Arguments.of(with("pgrouter.pool.replica.connection-timeout", "5 parsecs"), "pgrouter.pool.replica.connection-timeout", "'5 parsecs'"),
-                Arguments.of(with("pgrouter.pool.primary.max-lifetime", "10s"), "pgrouter.pool.primary.max-lifetime", "'PT10S'"),
-                Arguments.of(with("pgrouter.pool.primary.idle-timeout", "40m"), "pgrouter.pool.primary.idle-timeout", "'PT40M'"),
-                Arguments.of(with("pgrouter.pool.replica.leak-detection-threshold", "1s"), "pgrouter.pool.replica.leak-detection-threshold", "'PT1S'"),
+                Arguments.of(
+                        with("pgrouter.replicas[2].url", "jdbc:postgresql://db-4/app"),
+                        "pgrouter.replicas[2].url",
+                        "pgrouter.replicas[1]"),
+                Arguments.of(
+                        with("pgrouter.pool.replica.maximum-pool-size", "0"),
+                        "pgrouter.pool.replica.maximum-pool-size",
+                        "'0'"),
+                Arguments.of(
+                        with("pgrouter.pool.primary.minimum-idle", "20"), "pgrouter.pool.primary.minimum-idle", "'20'"),
+                Arguments.of(
+                        with("pgrouter.pool.primary.connection-timeout", "100ms"),
+                        "pgrouter.pool.primary.connection-timeout",
+                        "'PT0.1S'"),
+                Arguments.of(
+                        with("pgrouter.pool.replica.connection-timeout", "5 parsecs"),
+                        "pgrouter.pool.replica.connection-timeout",
+                        "'5 parsecs'"),
+                Arguments.of(
+                        with("pgrouter.pool.primary.max-lifetime", "10s"),
+                        "pgrouter.pool.primary.max-lifetime",
+                        "'PT10S'"),
+                Arguments.of(
+                        with("pgrouter.pool.primary.idle-timeout", "40m"),
+                        "pgrouter.pool.primary.idle-timeout",
+                        "'PT40M'"),
+                Arguments.of(
+                        with("pgrouter.pool.replica.leak-detection-threshold", "1s"),
+                        "pgrouter.pool.replica.leak-detection-threshold",
+                        "'PT1S'"),
                 Arguments.of(with("pgrouter.selection", "fastest"), "pgrouter.selection", "'fastest'"),
                 Arguments.of(with("pgrouter.fallback-to-primary", "maybe"), "pgrouter.fallback-to-primary", "'maybe'"),
-                Arguments.of(with("pgrouter.fallback-to-primari", "true"), "pgrouter.fallback-to-primari",
+                Arguments.of(
+                        with("pgrouter.fallback-to-primari", "true"),
+                        "pgrouter.fallback-to-primari",
                         "did you mean 'pgrouter.fallback-to-primary'"),
-                Arguments.of(with("pgrouter.replicas[1].pasword", "x"), "pgrouter.replicas[1].pasword",
+                Arguments.of(
+                        with("pgrouter.replicas[1].pasword", "x"),
+                        "pgrouter.replicas[1].pasword",
                         "did you mean 'pgrouter.replicas[1].password'"),
-                Arguments.of(with("pgrouter.primary.password-file", "/etc/pw"), "pgrouter.primary.password-file", "'/etc/pw'"),
-                Arguments.of(with("pgrouter.primary.properties.password", "x"), "pgrouter.primary.properties.password", "not allowed"),
-                Arguments.of(with("pgrouter.failed-replica-backoff", "-PT1S"), "pgrouter.failed-replica-backoff", "'PT-1S'"),
+                Arguments.of(
+                        with("pgrouter.primary.password-file", "/etc/pw"),
+                        "pgrouter.primary.password-file",
+                        "'/etc/pw'"),
+                Arguments.of(
+                        with("pgrouter.primary.properties.password", "x"),
+                        "pgrouter.primary.properties.password",
+                        "not allowed"),
+                Arguments.of(
+                        with("pgrouter.failed-replica-backoff", "-PT1S"), "pgrouter.failed-replica-backoff", "'PT-1S'"),
                 Arguments.of(with("pgrouter.primary.username", null), "pgrouter.primary.username", "is required"),
                 Arguments.of(with("pgrouter.probe.interval", "10ms"), "pgrouter.probe.interval", "PT0.01S"),
-                Arguments.of(with("pgrouter.probe.interval", "1s", "pgrouter.probe.timeout", "2s"), "pgrouter.probe.timeout", "PT2S"),
-                Arguments.of(with("pgrouter.probe.abort-on-timeout", "sometimes"), "pgrouter.probe.abort-on-timeout", "'sometimes'"),
+                Arguments.of(
+                        with("pgrouter.probe.interval", "1s", "pgrouter.probe.timeout", "2s"),
+                        "pgrouter.probe.timeout",
+                        "PT2S"),
+                Arguments.of(
+                        with("pgrouter.probe.abort-on-timeout", "sometimes"),
+                        "pgrouter.probe.abort-on-timeout",
+                        "'sometimes'"),
                 Arguments.of(with("pgrouter.lag.max-bytes", "16 megs"), "pgrouter.lag.max-bytes", "'16 megs'"),
                 Arguments.of(with("pgrouter.lag.max-delay", "-PT1S"), "pgrouter.lag.max-delay", "PT-1S"),
                 Arguments.of(with("pgrouter.lag.rejoin-after", "0"), "pgrouter.lag.rejoin-after", "was 0"),
-                Arguments.of(with("pgrouter.lag.max-dely", "1s"), "pgrouter.lag.max-dely", "did you mean 'pgrouter.lag.max-delay'"));
+                Arguments.of(
+                        with("pgrouter.lag.max-dely", "1s"),
+                        "pgrouter.lag.max-dely",
+                        "did you mean 'pgrouter.lag.max-delay'"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")
@@ -106,20 +168,42 @@ class ConfigValidationTest {
 
     @Test
     void healthKeysAreReadWithTheirUnits() {
-        RouterConfig config = PropertiesReader.read(with("pgrouter.lag.max-bytes", "512kB", "pgrouter.lag.max-delay", "2s",
-                "pgrouter.lag.rejoin-after", "5", "pgrouter.probe.interval", "250ms", "pgrouter.probe.abort-on-timeout", "off",
-                "pgrouter.enabled", "true"));
-        assertThat(config.lag()).isEqualTo(new io.pgrouter.LagThresholds(512 * 1024, java.time.Duration.ofSeconds(2), 5));
+        RouterConfig config = PropertiesReader.read(with(
+                "pgrouter.lag.max-bytes",
+                "512kB",
+                "pgrouter.lag.max-delay",
+                "2s",
+                "pgrouter.lag.rejoin-after",
+                "5",
+                "pgrouter.probe.interval",
+                "250ms",
+                "pgrouter.probe.abort-on-timeout",
+                "off",
+                "pgrouter.enabled",
+                "true"));
+        assertThat(config.lag())
+                .isEqualTo(new io.pgrouter.LagThresholds(512 * 1024, java.time.Duration.ofSeconds(2), 5));
         assertThat(config.monitor().timeout()).hasMillis(200);
         assertThat(config.abortOnProbeTimeout()).isFalse();
     }
 
     @Test
     void hostPortAndDatabaseBuildTheUrl() {
-        RouterConfig config = PropertiesReader.read(with("pgrouter.replicas[0].url", null,
-                "pgrouter.replicas[0].host", "db-2", "pgrouter.replicas[0].port", "6432",
-                "pgrouter.replicas[0].database", "app", "pgrouter.replicas[0].weight", "3",
-                "pgrouter.replicas[0].properties.ssl", "true", "pgrouter.selection", "weighted"));
+        RouterConfig config = PropertiesReader.read(with(
+                "pgrouter.replicas[0].url",
+                null,
+                "pgrouter.replicas[0].host",
+                "db-2",
+                "pgrouter.replicas[0].port",
+                "6432",
+                "pgrouter.replicas[0].database",
+                "app",
+                "pgrouter.replicas[0].weight",
+                "3",
+                "pgrouter.replicas[0].properties.ssl",
+                "true",
+                "pgrouter.selection",
+                "weighted"));
 
         assertThat(config.replicas().get(0).jdbcUrl()).isEqualTo("jdbc:postgresql://db-2:6432/app");
         assertThat(config.replicas().get(0).weight()).isEqualTo(3);
@@ -131,8 +215,8 @@ class ConfigValidationTest {
     void readsThePasswordFileAndKeepsItOutOfToString(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("pw");
         Files.writeString(file, "from-file-pw\n");
-        RouterConfig config = PropertiesReader.read(with("pgrouter.primary.password", null,
-                "pgrouter.primary.password-file", file.toString()));
+        RouterConfig config = PropertiesReader.read(
+                with("pgrouter.primary.password", null, "pgrouter.primary.password-file", file.toString()));
 
         assertThat(config.primary().password()).isEqualTo("from-file-pw");
         assertThat(config.primary().toString()).doesNotContain("from-file-pw").contains(Secrets.MASK);
@@ -142,13 +226,16 @@ class ConfigValidationTest {
     void masksSecretsInUrlsAndProperties() {
         assertThat(Secrets.maskUrl("jdbc:postgresql://h/db?ssl=true&sslpassword=abc"))
                 .isEqualTo("jdbc:postgresql://h/db?ssl=true&sslpassword=<masked>");
-        assertThatThrownBy(() -> PropertiesReader.read(with("pgrouter.primary.url", "jdbc:postgresql://h/db?password=leaky")))
+        assertThatThrownBy(() ->
+                        PropertiesReader.read(with("pgrouter.primary.url", "jdbc:postgresql://h/db?password=leaky")))
                 .hasMessageContaining("pgrouter.primary.url")
                 .hasMessageNotContaining("leaky");
     }
 
     @Test
     void ignoresKeysOutsideThePrefix() {
-        assertThat(PropertiesReader.read(with("spring.datasource.url", "whatever")).replicas()).hasSize(1);
+        assertThat(PropertiesReader.read(with("spring.datasource.url", "whatever"))
+                        .replicas())
+                .hasSize(1);
     }
 }

@@ -11,8 +11,15 @@ import org.junit.jupiter.api.Test;
 class EnvironmentReaderTest {
 
     private static Map<String, String> env(String... pairs) {
-        Map<String, String> map = new HashMap<>(Map.of("POSTGRES_HOST", "db-1", "POSTGRES_USER", "app",
-                "POSTGRES_PASSWORD", "env-secret", "POSTGRES_DATABASE", "shop"));
+        Map<String, String> map = new HashMap<>(Map.of(
+                "POSTGRES_HOST",
+                "db-1",
+                "POSTGRES_USER",
+                "app",
+                "POSTGRES_PASSWORD",
+                "env-secret",
+                "POSTGRES_DATABASE",
+                "shop"));
         for (int i = 0; i < pairs.length; i += 2) {
             map.put(pairs[i], pairs[i + 1]);
         }
@@ -21,12 +28,19 @@ class EnvironmentReaderTest {
 
     @Test
     void mapsHostsPortsAndCredentials() {
-        RouterConfig config = EnvironmentReader.read(env("POSTGRES_PORT", "5433",
-                "POSTGRES_REPLICA_HOST", "db-2, db-3:6000", "POSTGRES_REPLICA_PORT", "5444")::get);
+        RouterConfig config =
+                EnvironmentReader.read(env(
+                        "POSTGRES_PORT",
+                        "5433",
+                        "POSTGRES_REPLICA_HOST",
+                        "db-2, db-3:6000",
+                        "POSTGRES_REPLICA_PORT",
+                        "5444")::get);
 
         assertThat(config.primary().jdbcUrl()).isEqualTo("jdbc:postgresql://db-1:5433/shop");
         assertThat(config.replicas()).extracting(NodeConfig::name).containsExactly("replica-1", "replica-2");
-        assertThat(config.replicas()).extracting(NodeConfig::jdbcUrl)
+        assertThat(config.replicas())
+                .extracting(NodeConfig::jdbcUrl)
                 .containsExactly("jdbc:postgresql://db-2:5444/shop", "jdbc:postgresql://db-3:6000/shop");
         assertThat(config.replicas()).allSatisfy(r -> {
             assertThat(r.username()).isEqualTo("app");
@@ -36,30 +50,48 @@ class EnvironmentReaderTest {
 
     @Test
     void replicasUseThePrimaryPortWhenNoneIsGiven() {
-        RouterConfig config = EnvironmentReader.read(env("POSTGRES_PORT", "5433", "POSTGRES_REPLICA_HOST", "db-2")::get);
+        RouterConfig config =
+                EnvironmentReader.read(env("POSTGRES_PORT", "5433", "POSTGRES_REPLICA_HOST", "db-2")::get);
 
         assertThat(config.replicas().get(0).jdbcUrl()).isEqualTo("jdbc:postgresql://db-2:5433/shop");
     }
 
     @Test
     void mapsPoolVariables() {
-        RouterConfig config = EnvironmentReader.read(env("DB_POOL_SIZE", "5", "DB_MAX_OVERFLOW", "3",
-                "DB_POOL_TIMEOUT", "12", "DB_POOL_RECYCLE", "1800", "DB_REPLICA_POOL_SIZE", "4",
-                "DB_REPLICA_POOL_TIMEOUT", "1.5")::get);
+        RouterConfig config = EnvironmentReader.read(env(
+                "DB_POOL_SIZE",
+                "5",
+                "DB_MAX_OVERFLOW",
+                "3",
+                "DB_POOL_TIMEOUT",
+                "12",
+                "DB_POOL_RECYCLE",
+                "1800",
+                "DB_REPLICA_POOL_SIZE",
+                "4",
+                "DB_REPLICA_POOL_TIMEOUT",
+                "1.5")::get);
 
         assertThat(config.primaryPool().minimumIdle()).isEqualTo(5);
         assertThat(config.primaryPool().maximumPoolSize()).isEqualTo(8);
         assertThat(config.primaryPool().connectionTimeout()).isEqualTo(Duration.ofSeconds(12));
         assertThat(config.primaryPool().maxLifetime()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.replicaPool().minimumIdle()).isEqualTo(4);
-        assertThat(config.replicaPool().maximumPoolSize()).as("overflow defaults to 10").isEqualTo(14);
+        assertThat(config.replicaPool().maximumPoolSize())
+                .as("overflow defaults to 10")
+                .isEqualTo(14);
         assertThat(config.replicaPool().connectionTimeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(config.replicaPool().maxLifetime()).as("replicas share DB_POOL_RECYCLE").isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.replicaPool().maxLifetime())
+                .as("replicas share DB_POOL_RECYCLE")
+                .isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
     void recycleMinusOneMeansNoLimit() {
-        assertThat(EnvironmentReader.read(env("DB_POOL_RECYCLE", "-1")::get).primaryPool().maxLifetime()).isZero();
+        assertThat(EnvironmentReader.read(env("DB_POOL_RECYCLE", "-1")::get)
+                        .primaryPool()
+                        .maxLifetime())
+                .isZero();
     }
 
     @Test
@@ -72,7 +104,8 @@ class EnvironmentReaderTest {
 
     @Test
     void mapsSwitches() {
-        RouterConfig config = EnvironmentReader.read(env("USE_READ_REPLICA", "false", "REPLICA_FALLBACK_ENABLED", "0")::get);
+        RouterConfig config =
+                EnvironmentReader.read(env("USE_READ_REPLICA", "false", "REPLICA_FALLBACK_ENABLED", "0")::get);
 
         assertThat(config.replicasEnabled()).isFalse();
         assertThat(config.fallbackToPrimary()).isFalse();
@@ -90,18 +123,22 @@ class EnvironmentReaderTest {
     @Test
     void errorsNameTheVariable() {
         assertThatThrownBy(() -> EnvironmentReader.read(env("DB_POOL_SIZE", "ten")::get))
-                .hasMessageContaining("DB_POOL_SIZE").hasMessageContaining("'ten'");
+                .hasMessageContaining("DB_POOL_SIZE")
+                .hasMessageContaining("'ten'");
         assertThatThrownBy(() -> EnvironmentReader.read(env("DB_POOL_TIMEOUT", "0.1")::get))
                 .hasMessageContaining("pgrouter.pool.primary.connection-timeout (from DB_POOL_TIMEOUT)");
         assertThatThrownBy(() -> EnvironmentReader.read(env("POSTGRES_REPLICA_HOST", "db-2:http")::get))
-                .hasMessageContaining("pgrouter.replicas[0].port (from POSTGRES_REPLICA_HOST)").hasMessageContaining("'http'");
+                .hasMessageContaining("pgrouter.replicas[0].port (from POSTGRES_REPLICA_HOST)")
+                .hasMessageContaining("'http'");
         assertThatThrownBy(() -> EnvironmentReader.read(env("USE_READ_REPLICA", "sometimes")::get))
-                .hasMessageContaining("USE_READ_REPLICA").hasMessageContaining("'sometimes'");
+                .hasMessageContaining("USE_READ_REPLICA")
+                .hasMessageContaining("'sometimes'");
         assertThatThrownBy(() -> EnvironmentReader.read(Map.<String, String>of()::get))
                 .hasMessageContaining("POSTGRES_HOST");
         Map<String, String> noUser = env();
         noUser.remove("POSTGRES_USER");
         assertThatThrownBy(() -> EnvironmentReader.read(noUser::get))
-                .hasMessageContaining("POSTGRES_USER").hasMessageNotContaining("env-secret");
+                .hasMessageContaining("POSTGRES_USER")
+                .hasMessageNotContaining("env-secret");
     }
 }

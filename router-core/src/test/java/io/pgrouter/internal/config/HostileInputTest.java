@@ -19,12 +19,45 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest {
 
-    private static final List<String> EXTREMES = List.of("", " ", "-1", "0", "-0", "1", "2147483648", "-2147483649",
-            "9223372036854775807", "-9223372036854775808", "9223372036854775808", "99999999999999999999999999",
-            "9223372036854775807us", "9223372036854775807ns", "9223372036854775807d", "106751991167301d", "106751991167300d",
-            "PT-5S", "P99999999999999999D", "PT9223372036854775807S", "1e309", "NaN", "-Infinity", "0x10", "5 s", "5S",
-            "8796093022208MB", "9007199254740992GB", "ünïcödé", "\u0000", "\uD800", "日本語", "../../etc/passwd", "%s%n",
-            "${jndi:ldap://x}", "true", "verify-full", "x".repeat(100_000));
+    private static final List<String> EXTREMES = List.of(
+            "",
+            " ",
+            "-1",
+            "0",
+            "-0",
+            "1",
+            "2147483648",
+            "-2147483649",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "99999999999999999999999999",
+            "9223372036854775807us",
+            "9223372036854775807ns",
+            "9223372036854775807d",
+            "106751991167301d",
+            "106751991167300d",
+            "PT-5S",
+            "P99999999999999999D",
+            "PT9223372036854775807S",
+            "1e309",
+            "NaN",
+            "-Infinity",
+            "0x10",
+            "5 s",
+            "5S",
+            "8796093022208MB",
+            "9007199254740992GB",
+            "ünïcödé",
+            "\u0000",
+            "\uD800",
+            "日本語",
+            "../../etc/passwd",
+            "%s%n",
+            "${jndi:ldap://x}",
+            "true",
+            "verify-full",
+            "x".repeat(100_000));
 
     private static final long SEED = 16L;
 
@@ -51,23 +84,37 @@ class HostileInputTest {
                     rejected++;
                     // One key alone can leave its node incomplete: then the message names the key still required.
                     String named = e.getMessage().contains(" is required")
-                            ? key.replaceFirst("^(pgrouter\\.(primary|replicas\\[\\d+]|probe|ssl))\\..*", "$1") : key;
-                    assertThat(e.getMessage()).as("message for %s=%s", key, abbreviate(value)).contains(named);
-                    if (!Secrets.isSecretKey(key) && !value.isBlank() && value.length() < 1000 && namesValues(e.getMessage())) {
-                        assertThat(e.getMessage()).as("message for %s=%s", key, abbreviate(value)).contains(value.trim());
+                            ? key.replaceFirst("^(pgrouter\\.(primary|replicas\\[\\d+]|probe|ssl))\\..*", "$1")
+                            : key;
+                    assertThat(e.getMessage())
+                            .as("message for %s=%s", key, abbreviate(value))
+                            .contains(named);
+                    if (!Secrets.isSecretKey(key)
+                            && !value.isBlank()
+                            && value.length() < 1000
+                            && namesValues(e.getMessage())) {
+                        assertThat(e.getMessage())
+                                .as("message for %s=%s", key, abbreviate(value))
+                                .contains(value.trim());
                     }
                 } catch (RuntimeException e) {
                     fail("%s=%s threw %s instead of an IllegalArgumentException", key, abbreviate(value), e);
                 }
             }
         }
-        System.out.printf("hostile input: %d keys x %d values: %d accepted, %d rejected%n", keys.size(), values.size(), accepted, rejected);
+        System.out.printf(
+                "hostile input: %d keys x %d values: %d accepted, %d rejected%n",
+                keys.size(), values.size(), accepted, rejected);
     }
 
     @Test
     void overflowingDurationsAreRejectedNamingTheKey() {
-        for (String key : List.of("pgrouter.probe.interval", "pgrouter.lag.max-delay", "pgrouter.failed-replica-backoff",
-                "pgrouter.pool.primary.connection-timeout", "pgrouter.pool.replica.max-lifetime")) {
+        for (String key : List.of(
+                "pgrouter.probe.interval",
+                "pgrouter.lag.max-delay",
+                "pgrouter.failed-replica-backoff",
+                "pgrouter.pool.primary.connection-timeout",
+                "pgrouter.pool.replica.max-lifetime")) {
             Map<String, String> properties = base();
             properties.put(key, "9223372036854775807us");
             try {
@@ -84,15 +131,19 @@ class HostileInputTest {
      * e.g. a duration as PT596H31M23.648S; messages about a missing or conflicting setting name the keys.)
      */
     private static boolean namesValues(String message) {
-        return message.matches("(?s).*must be an? .*") || message.contains("out of range") || message.contains("too large")
-                || message.contains("must be one of") || message.contains("must be true or false");
+        return message.matches("(?s).*must be an? .*")
+                || message.contains("out of range")
+                || message.contains("too large")
+                || message.contains("must be one of")
+                || message.contains("must be true or false");
     }
 
     private static void checkNoWrapAround(RouterConfig config) {
         for (PoolSettings pool : List.of(config.primaryPool(), config.replicaPool())) {
             assertThat(pool.maximumPoolSize()).isPositive();
             assertThat(pool.minimumIdle()).isNotNegative();
-            for (Duration d : List.of(pool.connectionTimeout(), pool.maxLifetime(), pool.idleTimeout(), pool.leakDetectionThreshold())) {
+            for (Duration d : List.of(
+                    pool.connectionTimeout(), pool.maxLifetime(), pool.idleTimeout(), pool.leakDetectionThreshold())) {
                 assertThat(d.isNegative()).isFalse();
                 d.toNanos(); // fits the nanosecond timers it feeds
             }
@@ -119,7 +170,10 @@ class HostileInputTest {
         for (int i = 0; i < length; i++) {
             text.appendCodePoint(random.nextInt(4) == 0 ? random.nextInt(0x2FFFF) : 0x20 + random.nextInt(0x5F));
         }
-        return random.nextBoolean() ? text.toString() : random.nextLong() + List.of("", "ms", "s", "us", "d", "kB", "GB").get(random.nextInt(7));
+        return random.nextBoolean()
+                ? text.toString()
+                : random.nextLong()
+                        + List.of("", "ms", "s", "us", "d", "kB", "GB").get(random.nextInt(7));
     }
 
     private static String abbreviate(String value) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /** The judgement and the light's state machine, on readings made up here and a clock moved by hand. */
 class ReadinessCheckTest {
 
-    private static final ReadinessSettings SETTINGS = new ReadinessSettings(null, 1000, Duration.ofSeconds(2),
-            Duration.ofSeconds(10), 1000, 3, Duration.ofSeconds(5));
+    private static final ReadinessSettings SETTINGS = new ReadinessSettings(
+            null, 1000, Duration.ofSeconds(2), Duration.ofSeconds(10), 1000, 3, Duration.ofSeconds(5));
     private static final RowCount TEN = new RowCount(10, RowCount.Kind.EXACT);
 
     private final ReadinessCheck check = new ReadinessCheck(null, SETTINGS, Clock.systemUTC());
@@ -46,7 +46,8 @@ class ReadinessCheckTest {
         tick(Duration.ofSeconds(8));
         next(ready());
         tick(Duration.ofSeconds(1));
-        assertThat(next(readings(true, true, table(SyncState.DATA_COPY))).light()).isEqualTo(Light.RED);
+        assertThat(next(readings(true, true, table(SyncState.DATA_COPY))).light())
+                .isEqualTo(Light.RED);
         tick(Duration.ofSeconds(1));
         ReadinessReport again = next(ready());
         assertThat(again.light()).isEqualTo(Light.YELLOW);
@@ -57,17 +58,22 @@ class ReadinessCheckTest {
 
     @Test
     void redWhileATableIsStillCopyingNamingTheTableAndItsState() {
-        ReadinessReport report = next(readings(true, true, table(SyncState.READY), new Table("public", "items",
-                SyncState.DATA_COPY, TEN, RowCount.UNKNOWN)));
+        ReadinessReport report = next(readings(
+                true,
+                true,
+                table(SyncState.READY),
+                new Table("public", "items", SyncState.DATA_COPY, TEN, RowCount.UNKNOWN)));
         assertThat(report.light()).isEqualTo(Light.RED);
         assertThat(report.reasons()).containsExactly("table public.items is not ready: data_copy (d)");
         tick(Duration.ofMinutes(5));
-        assertThat(next(readings(true, true, table(SyncState.SYNC_DONE))).light()).isEqualTo(Light.RED);
+        assertThat(next(readings(true, true, table(SyncState.SYNC_DONE))).light())
+                .isEqualTo(Light.RED);
     }
 
     @Test
     void redWhileDisabledOrWithoutAnApplyWorker() {
-        assertThat(next(readings(false, false, table(SyncState.READY))).reasons()).containsExactly("subscription sub is disabled");
+        assertThat(next(readings(false, false, table(SyncState.READY))).reasons())
+                .containsExactly("subscription sub is disabled");
         assertThat(next(readings(true, false, table(SyncState.READY))).reasons())
                 .containsExactly("subscription sub has no apply worker running on the target");
     }
@@ -106,7 +112,9 @@ class ReadinessCheckTest {
         source += 100;
         ReadinessReport report = next(ready());
         assertThat(report.stalled()).isTrue();
-        assertThat(report.reasons()).anyMatch(r -> r.startsWith("stalled: the subscriber has confirmed nothing past 0/2710 over the last 3 checks"));
+        assertThat(report.reasons())
+                .anyMatch(r -> r.startsWith(
+                        "stalled: the subscriber has confirmed nothing past 0/2710 over the last 3 checks"));
         confirmed = source;
         assertThat(next(ready()).stalled()).isFalse();
     }
@@ -121,10 +129,19 @@ class ReadinessCheckTest {
 
     @Test
     void problemsReadingASideAndAMissingSlotAreReasons() {
-        Readings unreadable = new Readings(List.of("cannot connect to the target: refused"), null, false, false, null, false,
-                source, -1, List.of());
+        Readings unreadable = new Readings(
+                List.of("cannot connect to the target: refused"),
+                null,
+                false,
+                false,
+                null,
+                false,
+                source,
+                -1,
+                List.of());
         assertThat(next(unreadable).reasons()).containsExactly("cannot connect to the target: refused");
-        Readings noSlot = new Readings(List.of(), "sub", true, true, "sub", false, source, -1, List.of(table(SyncState.READY)));
+        Readings noSlot =
+                new Readings(List.of(), "sub", true, true, "sub", false, source, -1, List.of(table(SyncState.READY)));
         ReadinessReport report = next(noSlot);
         assertThat(report.reasons()).contains("replication slot sub of subscription sub does not exist on the source");
         assertThat(report.lagBytes()).isEqualTo(-1);
@@ -132,10 +149,14 @@ class ReadinessCheckTest {
 
     @Test
     void aPublishedTableMissingFromTheSubscriptionIsAReason() {
-        ReadinessReport report = next(readings(true, true, table(SyncState.READY),
+        ReadinessReport report = next(readings(
+                true,
+                true,
+                table(SyncState.READY),
                 new Table("public", "late", SyncState.NOT_SUBSCRIBED, TEN, RowCount.UNKNOWN)));
-        assertThat(report.reasons()).containsExactly(
-                "table public.late is published but not subscribed (ALTER SUBSCRIPTION sub REFRESH PUBLICATION)");
+        assertThat(report.reasons())
+                .containsExactly(
+                        "table public.late is published but not subscribed (ALTER SUBSCRIPTION sub REFRESH PUBLICATION)");
     }
 
     private Readings ready() {

@@ -25,7 +25,8 @@ class AssessorTest {
     @Test
     void replicasStayInRotationWhileThePrimaryIsAwayUntilTheBoundFromItsLastProbePassesMaxDelay() {
         // The primary is at 5000; both replicas replayed it.
-        HealthReport r = round(primary(5000), replica("replica-1", 5000, "streaming"), replica("replica-2", 5000, "streaming"));
+        HealthReport r =
+                round(primary(5000), replica("replica-1", 5000, "streaming"), replica("replica-2", 5000, "streaming"));
         assertThat(r.byName().get("replica-1").inRotation()).isTrue();
         long lastPrimaryProbe = nowMillis;
 
@@ -33,13 +34,20 @@ class AssessorTest {
         nowMillis += 500;
         r = round(down("primary"), replica("replica-1", 5000, "streaming"), replica("replica-2", 5000, null));
         NodeHealth one = r.byName().get("replica-1");
-        assertThat(one.inRotation()).as("one missed primary probe says nothing about a replica").isTrue();
-        assertThat(one.lag()).isEqualTo(new ReplicaLag(-1, nowMillis - lastPrimaryProbe, Basis.PRIMARY_UNREACHABLE_BOUND));
-        assertThat(r.byName().get("replica-2").inRotation()).as("receiver down while the bound holds").isTrue();
+        assertThat(one.inRotation())
+                .as("one missed primary probe says nothing about a replica")
+                .isTrue();
+        assertThat(one.lag())
+                .isEqualTo(new ReplicaLag(-1, nowMillis - lastPrimaryProbe, Basis.PRIMARY_UNREACHABLE_BOUND));
+        assertThat(r.byName().get("replica-2").inRotation())
+                .as("receiver down while the bound holds")
+                .isTrue();
 
         nowMillis = lastPrimaryProbe + 2000;
         r = round(down("primary"), replica("replica-1", 5000, null), replica("replica-2", 5000, null));
-        assertThat(r.byName().get("replica-1").inRotation()).as("at max-delay exactly").isTrue();
+        assertThat(r.byName().get("replica-1").inRotation())
+                .as("at max-delay exactly")
+                .isTrue();
         assertThat(r.byName().get("replica-1").lag().millis()).isEqualTo(2000);
 
         nowMillis += 1;
@@ -47,7 +55,8 @@ class AssessorTest {
         NodeHealth out = r.byName().get("replica-1");
         assertThat(out.inRotation()).isFalse();
         assertThat(out.state()).isEqualTo(HealthState.LAGGING);
-        assertThat(out.reason()).startsWith("staleness bound 2001 ms > max-delay 2000 ms: the primary has not answered");
+        assertThat(out.reason())
+                .startsWith("staleness bound 2001 ms > max-delay 2000 ms: the primary has not answered");
         assertThat(r.byName().get("primary").state()).isEqualTo(HealthState.UNREACHABLE);
     }
 
@@ -62,8 +71,10 @@ class AssessorTest {
         long lastSeenAt3000 = nowMillis;
 
         nowMillis += 400;
-        HealthReport r = round(down("primary"), replica("replica-1", 2000, "streaming"), replica("replica-2", 3500, null));
-        // replica-1 replayed up to 2000: the primary was last seen at or before that at 1000, when it was last probed there.
+        HealthReport r =
+                round(down("primary"), replica("replica-1", 2000, "streaming"), replica("replica-2", 3500, null));
+        // replica-1 replayed up to 2000: the primary was last seen at or before that at 1000, when it was last probed
+        // there.
         assertThat(r.byName().get("replica-1").lag().millis()).isEqualTo(nowMillis - lastSeenAt1000);
         // replica-2 is past everything the primary reported: bounded by the last good primary probe.
         assertThat(r.byName().get("replica-2").lag().millis()).isEqualTo(nowMillis - lastSeenAt3000);
@@ -74,10 +85,12 @@ class AssessorTest {
     void aReplicaOutOfRotationDoesNotJoinWhileThePrimaryIsAway() {
         round(primary(1000), replica("replica-1", 1000, "streaming"), down("replica-2"));
         nowMillis += 100;
-        HealthReport r = round(down("primary"), replica("replica-1", 1000, null), replica("replica-2", 1000, "streaming"));
+        HealthReport r =
+                round(down("primary"), replica("replica-1", 1000, null), replica("replica-2", 1000, "streaming"));
         NodeHealth two = r.byName().get("replica-2");
         assertThat(two.inRotation()).isFalse();
-        assertThat(two.reason()).isEqualTo("the primary does not answer: a replica joins only while the primary's position is known");
+        assertThat(two.reason())
+                .isEqualTo("the primary does not answer: a replica joins only while the primary's position is known");
         assertThat(r.byName().get("replica-1").inRotation()).isTrue();
     }
 
@@ -88,46 +101,64 @@ class AssessorTest {
         for (int i = 1; i <= 4; i++) {
             nowMillis += 400;
             // The primary writes on; replica-1's receiver is down, so its replay position stays where it was.
-            HealthReport r = round(primary(1000 + i * 100), replica("replica-1", 1000, "stopping"),
+            HealthReport r = round(
+                    primary(1000 + i * 100),
+                    replica("replica-1", 1000, "stopping"),
                     replica("replica-2", 1000 + i * 100, "streaming"));
             NodeHealth one = r.byName().get("replica-1");
-            assertThat(one.lag()).isEqualTo(new ReplicaLag(i * 100L, nowMillis - stuckSince, Basis.RECEIVER_DOWN_BOUND));
+            assertThat(one.lag())
+                    .isEqualTo(new ReplicaLag(i * 100L, nowMillis - stuckSince, Basis.RECEIVER_DOWN_BOUND));
             assertThat(one.inRotation()).isTrue();
         }
         nowMillis += 100;
-        HealthReport r = round(primary(2_000_000), replica("replica-1", 1000, "stopping"), replica("replica-2", 2_000_000, "streaming"));
+        HealthReport r = round(
+                primary(2_000_000),
+                replica("replica-1", 1000, "stopping"),
+                replica("replica-2", 2_000_000, "streaming"));
         assertThat(r.byName().get("replica-1").reason()).isEqualTo("lag 1999000 bytes > max-bytes 1000000");
 
         // Out of rotation, it does not come back before it streams again.
         for (int i = 0; i < 4; i++) {
             nowMillis += 100;
-            r = round(primary(2_000_000), replica("replica-1", 2_000_000, null), replica("replica-2", 2_000_000, "streaming"));
+            r = round(
+                    primary(2_000_000),
+                    replica("replica-1", 2_000_000, null),
+                    replica("replica-2", 2_000_000, "streaming"));
         }
-        assertThat(r.byName().get("replica-1").reason()).isEqualTo("WAL receiver not running: a replica joins only while it streams");
+        assertThat(r.byName().get("replica-1").reason())
+                .isEqualTo("WAL receiver not running: a replica joins only while it streams");
     }
 
     @Test
     void aNodeOfAnotherClusterAnsweringAsPrimaryOnAHigherTimelineNeverBecomesThePrimary() {
-        HealthReport r = round(primary(1000), replica("replica-1", 1000, "streaming"),
+        HealthReport r = round(
+                primary(1000),
+                replica("replica-1", 1000, "streaming"),
                 probe("replica-2", false, 9000, -1, null, 2, OTHER_CLUSTER));
         assertThat(r.primary()).isEqualTo("primary");
         assertThat(r.roleChanged()).isFalse();
         NodeHealth foreign = r.byName().get("replica-2");
         assertThat(foreign.inRotation()).isFalse();
         assertThat(foreign.state()).isEqualTo(HealthState.DISCONNECTED);
-        assertThat(foreign.reason()).isEqualTo("belongs to another cluster (system identifier " + OTHER_CLUSTER + ", expected "
-                + CLUSTER + ")");
+        assertThat(foreign.reason())
+                .isEqualTo("belongs to another cluster (system identifier " + OTHER_CLUSTER + ", expected " + CLUSTER
+                        + ")");
 
         // Nor when the real primary goes away: the primary stays what it was, down.
         nowMillis += 100;
-        r = round(down("primary"), replica("replica-1", 1000, "streaming"), probe("replica-2", false, 9000, -1, null, 2, OTHER_CLUSTER));
+        r = round(
+                down("primary"),
+                replica("replica-1", 1000, "streaming"),
+                probe("replica-2", false, 9000, -1, null, 2, OTHER_CLUSTER));
         assertThat(r.primary()).isEqualTo("primary");
         assertThat(r.byName().get("replica-2").inRotation()).isFalse();
     }
 
     @Test
     void aForeignStandbyNeverServesReads() {
-        HealthReport r = round(primary(1000), replica("replica-1", 1000, "streaming"),
+        HealthReport r = round(
+                primary(1000),
+                replica("replica-1", 1000, "streaming"),
                 probe("replica-2", true, -1, 1000, "streaming", 1, OTHER_CLUSTER));
         assertThat(r.byName().get("replica-2").inRotation()).isFalse();
         assertThat(r.byName().get("replica-2").reason()).startsWith("belongs to another cluster");
@@ -140,7 +171,9 @@ class AssessorTest {
         assertThat(assessor.clusterIdentifier()).isEqualTo(OTHER_CLUSTER);
 
         nowMillis += 100;
-        HealthReport r = round(primary(1000), probe("replica-1", false, 500, -1, null, 1, OTHER_CLUSTER),
+        HealthReport r = round(
+                primary(1000),
+                probe("replica-1", false, 500, -1, null, 1, OTHER_CLUSTER),
                 replica("replica-2", 1000, "streaming"));
         assertThat(assessor.clusterIdentifier()).isEqualTo(CLUSTER);
         assertThat(r.primary()).isEqualTo("primary");
@@ -152,7 +185,9 @@ class AssessorTest {
     void thePrimaryReplacedByAServerOfAnotherClusterIsNotTakenAsAnsweringPrimary() {
         round(primary(1000), replica("replica-1", 1000, "streaming"), replica("replica-2", 1000, "streaming"));
         nowMillis += 100;
-        HealthReport r = round(probe("primary", false, 10, -1, null, 1, OTHER_CLUSTER), replica("replica-1", 1000, "streaming"),
+        HealthReport r = round(
+                probe("primary", false, 10, -1, null, 1, OTHER_CLUSTER),
+                replica("replica-1", 1000, "streaming"),
                 replica("replica-2", 1000, "streaming"));
         NodeHealth primary = r.byName().get("primary");
         assertThat(primary.inRotation()).isFalse();
@@ -163,7 +198,9 @@ class AssessorTest {
 
     @Test
     void anUnknownIdentifierIsNotChecked() {
-        HealthReport r = round(primary(1000), replica("replica-1", 1000, "streaming"),
+        HealthReport r = round(
+                primary(1000),
+                replica("replica-1", 1000, "streaming"),
                 probe("replica-2", true, -1, 1000, "streaming", 1, 0));
         assertThat(r.byName().get("replica-2").inRotation()).isTrue();
     }
@@ -189,9 +226,28 @@ class AssessorTest {
     }
 
     /** A probe answered at {@link #nowMillis} in no time, so that its middle is exactly now. */
-    private ProbeResult probe(String name, boolean inRecovery, long current, long replay, String receiver, long timeline,
+    private ProbeResult probe(
+            String name,
+            boolean inRecovery,
+            long current,
+            long replay,
+            String receiver,
+            long timeline,
             long systemIdentifier) {
-        return new ProbeResult(name, true, inRecovery, current, replay, replay, false, receiver, timeline, systemIdentifier, -1,
-                nowMillis * MS, 0, null);
+        return new ProbeResult(
+                name,
+                true,
+                inRecovery,
+                current,
+                replay,
+                replay,
+                false,
+                receiver,
+                timeline,
+                systemIdentifier,
+                -1,
+                nowMillis * MS,
+                0,
+                null);
     }
 }

@@ -1,5 +1,7 @@
 package io.pgrouter.internal.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pgrouter.HealthState;
 import io.pgrouter.LagThresholds;
 import io.pgrouter.NodeRole;
@@ -25,8 +27,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The monitor against a real primary and replicas that are broken on purpose. */
 @PostgresReplicaSet(replicas = 2, isolated = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -38,6 +38,7 @@ class HealthMonitorIT {
      * for a second or more, so assertions allow that much (detection times are measured in the benchmarks).
      */
     private static final Duration DETECTED_WITHIN = Duration.ofSeconds(5);
+
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private ReplicaSet cluster;
@@ -47,10 +48,20 @@ class HealthMonitorIT {
     @BeforeEach
     void startMonitor() {
         List<NodeConfig> nodes = cluster.nodes().stream()
-                .map(n -> new NodeConfig(n.name(), n == cluster.primary() ? NodeRole.PRIMARY : NodeRole.REPLICA, n.jdbcUrl(),
-                        cluster.user(), cluster.password(), Map.of(), 1))
+                .map(n -> new NodeConfig(
+                        n.name(),
+                        n == cluster.primary() ? NodeRole.PRIMARY : NodeRole.REPLICA,
+                        n.jdbcUrl(),
+                        cluster.user(),
+                        cluster.password(),
+                        Map.of(),
+                        1))
                 .toList();
-        monitor = new HealthMonitor(nodes, MonitorSettings.every(INTERVAL), new LagThresholds(1024 * 1024, Duration.ofSeconds(1), 3), latest::set);
+        monitor = new HealthMonitor(
+                nodes,
+                MonitorSettings.every(INTERVAL),
+                new LagThresholds(1024 * 1024, Duration.ofSeconds(1), 3),
+                latest::set);
         monitor.start();
         awaitReport("both replicas in rotation", r -> inRotation(r, "replica-1") && inRotation(r, "replica-2"));
     }
@@ -69,7 +80,9 @@ class HealthMonitorIT {
             HealthReport r = latest.get();
             for (String replica : List.of("replica-1", "replica-2")) {
                 NodeHealth h = r.byName().get(replica);
-                assertThat(h.inRotation()).as(replica + " stays in rotation while the primary is idle: " + h).isTrue();
+                assertThat(h.inRotation())
+                        .as(replica + " stays in rotation while the primary is idle: " + h)
+                        .isTrue();
                 maxMillis = Math.max(maxMillis, h.lag().millis());
             }
             Thread.sleep(INTERVAL.toMillis());
@@ -110,7 +123,8 @@ class HealthMonitorIT {
         long resumed = System.nanoTime();
         awaitReport("replica-1 back in rotation", r -> inRotation(r, "replica-1"));
         Duration back = Duration.ofNanos(System.nanoTime() - resumed);
-        System.out.println("replica-1 back in rotation " + back.toMillis() + " ms after resume (rejoin-after 3 x " + INTERVAL.toMillis() + " ms)");
+        System.out.println("replica-1 back in rotation " + back.toMillis() + " ms after resume (rejoin-after 3 x "
+                + INTERVAL.toMillis() + " ms)");
         assertThat(back).isGreaterThanOrEqualTo(INTERVAL.multipliedBy(2));
     }
 
@@ -140,7 +154,9 @@ class HealthMonitorIT {
         PostgresNode replica = cluster.node("replica-2");
         replica.stop();
         try {
-            HealthReport r = awaitReport("replica-2 unreachable", rep -> rep.byName().get("replica-2").state() == HealthState.UNREACHABLE);
+            HealthReport r = awaitReport(
+                    "replica-2 unreachable",
+                    rep -> rep.byName().get("replica-2").state() == HealthState.UNREACHABLE);
             assertThat(r.byName().get("replica-2").consecutiveFailures()).isPositive();
         } finally {
             replica.start();
@@ -157,7 +173,9 @@ class HealthMonitorIT {
         long promotedAt = System.nanoTime();
         HealthReport r = awaitReport("replica-1 primary", rep -> rep.primary().equals("replica-1"));
         Duration seen = Duration.ofNanos(System.nanoTime() - promotedAt);
-        System.out.println("Promotion (" + Duration.ofNanos(promotedAt - started).toMillis() + " ms) seen " + seen.toMillis() + " ms after it finished");
+        System.out.println(
+                "Promotion (" + Duration.ofNanos(promotedAt - started).toMillis() + " ms) seen " + seen.toMillis()
+                        + " ms after it finished");
         assertThat(seen).isLessThan(DETECTED_WITHIN);
         assertThat(r.byName().get("replica-1").inRecovery()).isFalse();
         assertThat(r.byName().get("replica-1").timeline()).isEqualTo(2);
@@ -166,7 +184,9 @@ class HealthMonitorIT {
     }
 
     private HealthReport awaitReport(String what, Predicate<HealthReport> condition) {
-        return Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+        return Awaitility.await(what)
+                .atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(10))
                 .until(latest::get, r -> r != null && condition.test(r));
     }
 
@@ -175,7 +195,8 @@ class HealthMonitorIT {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -1,9 +1,9 @@
 package io.pgrouter.internal.health;
 
-import io.pgrouter.LagThresholds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrouter.HealthState;
+import io.pgrouter.LagThresholds;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +61,11 @@ class HealthTrackerTest {
 
     @Test
     void unreachableDisconnectedUnknownAndAnotherTimelineAllKeepAReplicaOut() {
-        tracker.update(ProbeResult.failed("r", 0, 0, "SocketTimeoutException: Read timed out"), ReplicaLag.UNKNOWN, 1, THRESHOLDS);
+        tracker.update(
+                ProbeResult.failed("r", 0, 0, "SocketTimeoutException: Read timed out"),
+                ReplicaLag.UNKNOWN,
+                1,
+                THRESHOLDS);
         assertThat(tracker.state()).isEqualTo(HealthState.UNREACHABLE);
         assertThat(tracker.reason()).isEqualTo("probe failed: SocketTimeoutException: Read timed out");
 
@@ -76,7 +80,8 @@ class HealthTrackerTest {
         assertThat(tracker.reason()).isEqualTo("lag unknown (the primary could not be probed)");
 
         tracker.update(probe(false, null, 2), lag(0, 0), 1, THRESHOLDS);
-        assertThat(tracker.reason()).isEqualTo("not in recovery: it answers as a primary, but another node is the primary");
+        assertThat(tracker.reason())
+                .isEqualTo("not in recovery: it answers as a primary, but another node is the primary");
         assertThat(tracker.inRotation()).isFalse();
     }
 

@@ -25,7 +25,8 @@ class NodeProbeIT {
 
     @BeforeAll
     static void monitoringUser(ReplicaSet cluster) throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'probe_only') THEN "
                     + "CREATE ROLE probe_only LOGIN PASSWORD 'probe-secret' IN ROLE pg_monitor; END IF; END $$");
         }
@@ -50,7 +51,7 @@ class NodeProbeIT {
     @Test
     void aReplicaReportsReceiveAndReplayPositionsToAMonitoringOnlyUser(ReplicaSet cluster) {
         try (NodeProbe primary = probe(cluster.primary(), "probe_only", "probe-secret");
-             NodeProbe replica = probe(cluster.replica(0), "probe_only", "probe-secret")) {
+                NodeProbe replica = probe(cluster.replica(0), "probe_only", "probe-secret")) {
             long primaryLsn = primary.probe().currentLsn();
             cluster.awaitReplicated(Duration.ofSeconds(30));
             ProbeResult r = replica.probe();
@@ -67,11 +68,13 @@ class NodeProbeIT {
     @Test
     void everyNodeOfTheClusterReportsTheSameSystemIdentifierToAMonitoringOnlyUser(ReplicaSet cluster) {
         try (NodeProbe primary = probe(cluster.primary(), "probe_only", "probe-secret");
-             NodeProbe replica = probe(cluster.replica(0), "probe_only", "probe-secret")) {
+                NodeProbe replica = probe(cluster.replica(0), "probe_only", "probe-secret")) {
             long identifier = primary.probe().systemIdentifier();
             assertThat(identifier).isNotZero();
             assertThat(replica.probe().systemIdentifier()).isEqualTo(identifier);
-            assertThat(primary.probe().systemIdentifier()).as("cached per connection").isEqualTo(identifier);
+            assertThat(primary.probe().systemIdentifier())
+                    .as("cached per connection")
+                    .isEqualTo(identifier);
         }
     }
 
@@ -84,13 +87,16 @@ class NodeProbeIT {
             replica.freeze();
             Future<ProbeResult> blocked = probeThread.submit(probe::probe);
             // The probe stays blocked on the frozen server; the socket timeout (the backstop) is 2 s away.
-            Awaitility.await("probe blocked").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+            Awaitility.await("probe blocked")
+                    .during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(1))
                     .until(() -> !blocked.isDone());
             long aborted = System.nanoTime();
             probe.abort();
             ProbeResult r = blocked.get(1500, TimeUnit.MILLISECONDS);
             long cutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - aborted);
-            System.out.println("A probe blocked on a frozen node ended " + cutMillis + " ms after abort(): " + r.error());
+            System.out.println(
+                    "A probe blocked on a frozen node ended " + cutMillis + " ms after abort(): " + r.error());
             assertThat(r.ok()).isFalse();
         } finally {
             replica.thaw();

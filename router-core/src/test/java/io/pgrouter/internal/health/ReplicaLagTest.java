@@ -21,17 +21,20 @@ class ReplicaLagTest {
     @Test
     void aReplicaAheadOfTheLastPrimarySampleIsNotBehind() {
         history.record(1000, 0);
-        assertThat(ReplicaLag.of(probe(1200, 1200, 0), 1000, history, 5000 * MS)).isEqualTo(new ReplicaLag(0, 0, Basis.WAL_HISTORY));
+        assertThat(ReplicaLag.of(probe(1200, 1200, 0), 1000, history, 5000 * MS))
+                .isEqualTo(new ReplicaLag(0, 0, Basis.WAL_HISTORY));
     }
 
     @Test
     void withoutHistoryAStreamingReplicaThatReplayedAllItReceivedIsCurrent() {
-        assertThat(ReplicaLag.of(probe(500, 500, 60_000), -1, history, 0)).isEqualTo(new ReplicaLag(-1, 0, Basis.CAUGHT_UP));
+        assertThat(ReplicaLag.of(probe(500, 500, 60_000), -1, history, 0))
+                .isEqualTo(new ReplicaLag(-1, 0, Basis.CAUGHT_UP));
     }
 
     @Test
     void withoutHistoryOtherwiseTheReplayTimestampIsUsed() {
-        assertThat(ReplicaLag.of(probe(900, 500, 1234), -1, history, 0)).isEqualTo(new ReplicaLag(-1, 1234, Basis.REPLAY_TIMESTAMP));
+        assertThat(ReplicaLag.of(probe(900, 500, 1234), -1, history, 0))
+                .isEqualTo(new ReplicaLag(-1, 1234, Basis.REPLAY_TIMESTAMP));
         assertThat(ReplicaLag.of(probe(900, 500, -1), -1, history, 0)).isEqualTo(new ReplicaLag(-1, -1, Basis.UNKNOWN));
     }
 
@@ -41,6 +44,7 @@ class ReplicaLagTest {
     }
 
     private static ProbeResult probe(long receive, long replay, long replayAgeMillis) {
-        return new ProbeResult("r", true, true, -1, receive, replay, false, "streaming", 1, 0, replayAgeMillis, 0, 1000, null);
+        return new ProbeResult(
+                "r", true, true, -1, receive, replay, false, "streaming", 1, 0, replayAgeMillis, 0, 1000, null);
     }
 }

@@ -54,11 +54,14 @@ public class PgRouterEndpoint {
      * @param undrain a drained replica to put back
      */
     @WriteOperation
-    public Map<String, Object> update(@Nullable Boolean replicasEnabled, @Nullable Boolean forcePrimary,
-            @Nullable String drain, @Nullable String undrain) {
+    public Map<String, Object> update(
+            @Nullable Boolean replicasEnabled,
+            @Nullable Boolean forcePrimary,
+            @Nullable String drain,
+            @Nullable String undrain) {
         if (replicasEnabled == null && forcePrimary == null && drain == null && undrain == null) {
-            throw new InvalidEndpointRequestException("no switch given",
-                    "give at least one of replicasEnabled, forcePrimary, drain, undrain");
+            throw new InvalidEndpointRequestException(
+                    "no switch given", "give at least one of replicasEnabled, forcePrimary, drain, undrain");
         }
         checkReplica(drain);
         checkReplica(undrain);
@@ -79,10 +82,14 @@ public class PgRouterEndpoint {
 
     /** Checked before any switch moves, so that a bad request changes nothing. */
     private void checkReplica(@Nullable String node) {
-        if (node != null && router.status().replicas().stream().noneMatch(r -> r.name().equals(node))) {
-            throw new InvalidEndpointRequestException("no replica named '" + node + "'",
+        if (node != null
+                && router.status().replicas().stream().noneMatch(r -> r.name().equals(node))) {
+            throw new InvalidEndpointRequestException(
+                    "no replica named '" + node + "'",
                     "no replica named '" + node + "'; replicas: "
-                            + router.status().replicas().stream().map(r -> r.name()).toList());
+                            + router.status().replicas().stream()
+                                    .map(r -> r.name())
+                                    .toList());
         }
     }
 }

@@ -44,7 +44,9 @@ public class PgRouterHealthIndicator implements HealthIndicator {
         }
         return health.withDetail("primary", node(primary))
                 .withDetail("replicas", replicas)
-                .withDetail("eligibleReplicas", status.replicas().stream().filter(NodeStatus::eligible).count())
+                .withDetail(
+                        "eligibleReplicas",
+                        status.replicas().stream().filter(NodeStatus::eligible).count())
                 .withDetail("replicasEnabled", status.replicasEnabled())
                 .withDetail("forcePrimary", status.forcePrimary())
                 .build();

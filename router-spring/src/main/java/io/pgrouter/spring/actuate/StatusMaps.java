@@ -17,8 +17,7 @@ final class StatusMaps {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private StatusMaps() {
-    }
+    private StatusMaps() {}
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> parse(String json) {

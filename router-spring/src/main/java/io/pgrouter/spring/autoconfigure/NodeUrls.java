@@ -10,8 +10,7 @@ final class NodeUrls {
 
     static final int DEFAULT_PORT = 5432;
 
-    private NodeUrls() {
-    }
+    private NodeUrls() {}
 
     /**
      * The node's URL, or {@code null} when it sets neither a URL nor a host.
@@ -30,8 +29,8 @@ final class NodeUrls {
                     + ".host/port/database are mutually exclusive; set one, was host '" + node.getHost() + "'");
         }
         if (!StringUtils.hasText(node.getHost())) {
-            throw new IllegalArgumentException(keyPrefix + ".host is required when " + keyPrefix + ".port or "
-                    + keyPrefix + ".database is set");
+            throw new IllegalArgumentException(
+                    keyPrefix + ".host is required when " + keyPrefix + ".port or " + keyPrefix + ".database is set");
         }
         int port = node.getPort() != null ? node.getPort() : DEFAULT_PORT;
         if (port < 1 || port > 65535) {

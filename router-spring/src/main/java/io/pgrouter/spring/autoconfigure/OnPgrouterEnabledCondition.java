@@ -14,8 +14,11 @@ class OnPgrouterEnabledCondition extends SpringBootCondition {
 
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-        boolean enabled = Binder.get(context.getEnvironment()).bind("pgrouter.enabled", Boolean.class).orElse(true);
-        return enabled ? ConditionOutcome.match("pgrouter.enabled is not false")
+        boolean enabled = Binder.get(context.getEnvironment())
+                .bind("pgrouter.enabled", Boolean.class)
+                .orElse(true);
+        return enabled
+                ? ConditionOutcome.match("pgrouter.enabled is not false")
                 : ConditionOutcome.noMatch("pgrouter.enabled is false");
     }
 }

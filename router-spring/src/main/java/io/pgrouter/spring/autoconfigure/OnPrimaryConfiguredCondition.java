@@ -24,13 +24,11 @@ class OnPrimaryConfiguredCondition extends AnyNestedCondition {
     }
 
     @Conditional(PrimaryInPropertiesCondition.class)
-    static class PrimaryInProperties {
-    }
+    static class PrimaryInProperties {}
 
     /** Boot's own details bean is created with its DataSource, after this runs: only the application's are seen. */
     @ConditionalOnBean(JdbcConnectionDetails.class)
-    static class ConnectionDetailsBean {
-    }
+    static class ConnectionDetailsBean {}
 
     static class PrimaryInPropertiesCondition extends SpringBootCondition {
 

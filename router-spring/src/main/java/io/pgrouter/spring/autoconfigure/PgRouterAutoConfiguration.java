@@ -45,12 +45,17 @@ public class PgRouterAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(DataSource.class)
-    public RoutingDataSource dataSource(PgRouterProperties properties, DataSourceProperties dataSourceProperties,
-            ObjectProvider<JdbcConnectionDetails> connectionDetails, ObjectProvider<ReplicaSelector> selector,
+    public RoutingDataSource dataSource(
+            PgRouterProperties properties,
+            DataSourceProperties dataSourceProperties,
+            ObjectProvider<JdbcConnectionDetails> connectionDetails,
+            ObjectProvider<ReplicaSelector> selector,
             ObjectProvider<RouterConfigCustomizer> customizers) {
         try {
-            RoutingDataSource.Builder builder = RouterBuilderFactory.builder(properties,
-                    connectionDetails.getIfAvailable(() -> new DataSourcePropertiesConnectionDetails(dataSourceProperties)),
+            RoutingDataSource.Builder builder = RouterBuilderFactory.builder(
+                    properties,
+                    connectionDetails.getIfAvailable(
+                            () -> new DataSourcePropertiesConnectionDetails(dataSourceProperties)),
                     selector.getIfAvailable());
             customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             return builder.build();
@@ -70,8 +75,10 @@ public class PgRouterAutoConfiguration {
             String[] dataSources = beanFactory.getBeanNamesForType(DataSource.class, false, false);
             if (dataSources.length > 0) {
                 Logger log = LoggerFactory.getLogger(PgRouterAutoConfiguration.class);
-                log.info("pgrouter steps aside: the application defines its own DataSource {}; remove it to route"
-                        + " through pgrouter, or set pgrouter.enabled=false to silence this", Arrays.toString(dataSources));
+                log.info(
+                        "pgrouter steps aside: the application defines its own DataSource {}; remove it to route"
+                                + " through pgrouter, or set pgrouter.enabled=false to silence this",
+                        Arrays.toString(dataSources));
             }
         };
     }

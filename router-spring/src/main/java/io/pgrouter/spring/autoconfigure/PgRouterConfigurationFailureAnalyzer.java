@@ -24,13 +24,16 @@ class PgRouterConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<PgRou
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, PgRouterConfigurationException cause) {
         StringBuilder description = new StringBuilder("pgrouter's configuration is invalid:\n\n")
-                .append("    Property: ").append(cause.key()).append('\n');
+                .append("    Property: ")
+                .append(cause.key())
+                .append('\n');
         String origin = origin(cause.key());
         if (origin != null) {
             description.append("    Origin: ").append(origin).append('\n');
         }
         description.append("    Reason: ").append(cause.getMessage());
-        String action = cause.action() != null ? cause.action()
+        String action = cause.action() != null
+                ? cause.action()
                 : "Correct " + cause.key() + " in the application's configuration (properties, environment or a"
                         + " RouterConfigCustomizer); docs/configuration.md lists every pgrouter key and its valid"
                         + " values. To leave the DataSource to Spring Boot, set pgrouter.enabled=false.";

@@ -35,8 +35,8 @@ public class PgRouterConsistencyAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "pgrouterConsistencyFilter")
-        FilterRegistrationBean<CausalConsistencyFilter> pgrouterConsistencyFilter(RoutingDataSource router,
-                PgRouterProperties properties) {
+        FilterRegistrationBean<CausalConsistencyFilter> pgrouterConsistencyFilter(
+                RoutingDataSource router, PgRouterProperties properties) {
             PgRouterProperties.Consistency c = properties.getConsistency();
             FilterRegistrationBean<CausalConsistencyFilter> registration =
                     new FilterRegistrationBean<>(new CausalConsistencyFilter(router, c.getHeader(), c.getCookie()));

@@ -1,7 +1,6 @@
 package io.pgrouter.spring.autoconfigure;
 
 import io.pgrouter.Selection;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -388,8 +387,8 @@ public class PgRouterProperties {
 
         @Override
         public String toString() {
-            return "Ssl[mode=" + mode + ", rootCert=" + rootCert + ", cert=" + cert + ", key=" + key
-                    + ", keyPassword=" + (keyPassword == null ? "<none>" : "<masked>") + "]";
+            return "Ssl[mode=" + mode + ", rootCert=" + rootCert + ", cert=" + cert + ", key=" + key + ", keyPassword="
+                    + (keyPassword == null ? "<none>" : "<masked>") + "]";
         }
     }
 

@@ -3,8 +3,8 @@ package io.pgrouter.spring.autoconfigure;
 import io.pgrouter.LagThresholds;
 import io.pgrouter.PoolSettings;
 import io.pgrouter.ReplicaSelector;
-import io.pgrouter.Selection;
 import io.pgrouter.RoutingDataSource;
+import io.pgrouter.Selection;
 import io.pgrouter.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,16 +23,15 @@ final class RouterBuilderFactory {
 
     private static final String POSTGRES_URL_PREFIX = "jdbc:postgresql:";
 
-    private RouterBuilderFactory() {
-    }
+    private RouterBuilderFactory() {}
 
     /**
      * @param connectionDetails the primary's defaults
      * @param selectorBean the application's {@link ReplicaSelector} bean, or {@code null}
      * @throws IllegalArgumentException naming the key, for what the router's validation cannot see
      */
-    static RoutingDataSource.Builder builder(PgRouterProperties properties, JdbcConnectionDetails connectionDetails,
-            ReplicaSelector selectorBean) {
+    static RoutingDataSource.Builder builder(
+            PgRouterProperties properties, JdbcConnectionDetails connectionDetails, ReplicaSelector selectorBean) {
         RoutingDataSource.Builder builder = RoutingDataSource.builder();
         PgRouterProperties.Node primary = properties.getPrimary();
         String primaryName = primary.getName() != null ? primary.getName() : "primary";
@@ -41,7 +40,8 @@ final class RouterBuilderFactory {
             url = postgresUrl(connectionDetails);
         }
         String username = primary.getUsername() != null ? primary.getUsername() : connectionDetails.getUsername();
-        String password = primary.getPasswordFile() != null ? null
+        String password = primary.getPasswordFile() != null
+                ? null
                 : primary.getPassword() != null ? primary.getPassword() : connectionDetails.getPassword();
         builder.primary(primaryName, url, username, password);
         node(builder, primaryName, primary);
@@ -51,7 +51,10 @@ final class RouterBuilderFactory {
             PgRouterProperties.Replica replica = replicas.get(i);
             String name = replica.getName() != null ? replica.getName() : "replica-" + (i + 1);
             // Null credentials make the router use the primary's.
-            builder.replica(name, NodeUrls.of(replica, "pgrouter.replicas[" + i + "]"), replica.getUsername(),
+            builder.replica(
+                    name,
+                    NodeUrls.of(replica, "pgrouter.replicas[" + i + "]"),
+                    replica.getUsername(),
                     replica.getPassword());
             node(builder, name, replica);
             builder.weight(name, replica.getWeight());
@@ -81,8 +84,10 @@ final class RouterBuilderFactory {
         builder.lagThresholds(new LagThresholds(lag.getMaxBytes().toBytes(), lag.getMaxDelay(), lag.getRejoinAfter()));
         builder.consistencyMode(properties.getConsistency().getMode())
                 .consistencyMaxWait(properties.getConsistency().getMaxWait());
-        builder.primaryPool(pool(PoolSettings.PRIMARY_DEFAULTS, properties.getPool().getPrimary()));
-        builder.replicaPool(pool(PoolSettings.REPLICA_DEFAULTS, properties.getPool().getReplica()));
+        builder.primaryPool(
+                pool(PoolSettings.PRIMARY_DEFAULTS, properties.getPool().getPrimary()));
+        builder.replicaPool(
+                pool(PoolSettings.REPLICA_DEFAULTS, properties.getPool().getReplica()));
         return builder;
     }
 
@@ -96,18 +101,24 @@ final class RouterBuilderFactory {
             // Only the scheme: the rest of a URL may hold credentials.
             int end = url.indexOf(':', "jdbc:".length());
             String scheme = end > 0 ? url.substring(0, end + 1) : "a non-JDBC URL";
-            throw new PgRouterConfigurationException("pgrouter.primary.url", "pgrouter.primary.url is not set and the"
-                    + " primary's URL from " + source(connectionDetails) + " is not a PostgreSQL URL (" + POSTGRES_URL_PREFIX
-                    + "), was '" + scheme + "...'", "Set pgrouter.primary.url (or pgrouter.primary.host) to the"
-                    + " PostgreSQL primary, or set pgrouter.enabled=false to leave the DataSource to Spring Boot.");
+            throw new PgRouterConfigurationException(
+                    "pgrouter.primary.url",
+                    "pgrouter.primary.url is not set and the"
+                            + " primary's URL from " + source(connectionDetails) + " is not a PostgreSQL URL ("
+                            + POSTGRES_URL_PREFIX
+                            + "), was '" + scheme + "...'",
+                    "Set pgrouter.primary.url (or pgrouter.primary.host) to the"
+                            + " PostgreSQL primary, or set pgrouter.enabled=false to leave the DataSource to Spring Boot.");
         }
         return url;
     }
 
     /** By type, not toString(): an application's own connection details might print their password. */
     private static String source(JdbcConnectionDetails connectionDetails) {
-        return connectionDetails instanceof DataSourcePropertiesConnectionDetails ? "spring.datasource.url"
-                : "the JdbcConnectionDetails bean (" + connectionDetails.getClass().getName() + ")";
+        return connectionDetails instanceof DataSourcePropertiesConnectionDetails
+                ? "spring.datasource.url"
+                : "the JdbcConnectionDetails bean ("
+                        + connectionDetails.getClass().getName() + ")";
     }
 
     private static ReplicaSelector selector(Selection selection, ReplicaSelector selectorBean) {
@@ -115,9 +126,11 @@ final class RouterBuilderFactory {
             return (selection != null ? selection : Selection.LEAST_IN_FLIGHT).newSelector();
         }
         if (selection != null) {
-            throw new PgRouterConfigurationException("pgrouter.selection", "pgrouter.selection is set, was '"
-                    + selection.key() + "', and the application defines a ReplicaSelector bean ("
-                    + selectorBean.getClass().getName() + "): one of them would be ignored",
+            throw new PgRouterConfigurationException(
+                    "pgrouter.selection",
+                    "pgrouter.selection is set, was '"
+                            + selection.key() + "', and the application defines a ReplicaSelector bean ("
+                            + selectorBean.getClass().getName() + "): one of them would be ignored",
                     "Remove pgrouter.selection to use the ReplicaSelector bean, or remove the bean.");
         }
         return selectorBean;
@@ -147,7 +160,8 @@ final class RouterBuilderFactory {
             any = true;
         }
         if (ssl.getKey() != null || ssl.getCert() != null) {
-            tls = tls.clientCertificate(ssl.getCert() == null ? null : Path.of(ssl.getCert()),
+            tls = tls.clientCertificate(
+                    ssl.getCert() == null ? null : Path.of(ssl.getCert()),
                     ssl.getKey() == null ? null : Path.of(ssl.getKey()));
             any = true;
         }

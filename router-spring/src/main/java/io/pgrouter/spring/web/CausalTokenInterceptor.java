@@ -34,7 +34,8 @@ public class CausalTokenInterceptor implements ClientHttpRequestInterceptor {
     public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
             throws IOException {
         Optional<CausalSession> session = router.currentSession();
-        session.map(CausalSession::toToken).filter(t -> !t.isEmpty())
+        session.map(CausalSession::toToken)
+                .filter(t -> !t.isEmpty())
                 .ifPresent(token -> request.getHeaders().set(header, token));
         ClientHttpResponse response = execution.execute(request, body);
         String answered = response.getHeaders().getFirst(header);

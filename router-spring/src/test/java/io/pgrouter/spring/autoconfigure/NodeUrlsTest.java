@@ -16,7 +16,8 @@ class NodeUrlsTest {
 
     @Test
     void neitherUrlNorHostIsNull() {
-        assertThat(NodeUrls.of(new PgRouterProperties.Node(), "pgrouter.primary")).isNull();
+        assertThat(NodeUrls.of(new PgRouterProperties.Node(), "pgrouter.primary"))
+                .isNull();
     }
 
     @Test
@@ -41,15 +42,17 @@ class NodeUrlsTest {
 
     @Test
     void aPortOrDatabaseWithoutHostNamesTheHostKey() {
-        assertThatIllegalArgumentException().isThrownBy(() -> NodeUrls.of(node(null, null, 5433, null),
-                "pgrouter.replicas[1]")).withMessage("pgrouter.replicas[1].host is required when"
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> NodeUrls.of(node(null, null, 5433, null), "pgrouter.replicas[1]"))
+                .withMessage("pgrouter.replicas[1].host is required when"
                         + " pgrouter.replicas[1].port or pgrouter.replicas[1].database is set");
     }
 
     @Test
     void aPortOutOfRangeNamesTheKeyAndValue() {
-        assertThatIllegalArgumentException().isThrownBy(() -> NodeUrls.of(node(null, "db-1", 0, null),
-                "pgrouter.primary")).withMessage("pgrouter.primary.port must be between 1 and 65535, was '0'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> NodeUrls.of(node(null, "db-1", 0, null), "pgrouter.primary"))
+                .withMessage("pgrouter.primary.port must be between 1 and 65535, was '0'");
     }
 
     private static PgRouterProperties.Node node(String url, String host, Integer port, String database) {

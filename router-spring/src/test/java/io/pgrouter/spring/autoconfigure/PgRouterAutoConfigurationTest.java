@@ -47,14 +47,19 @@ class PgRouterAutoConfigurationTest {
     private static final String CLOSED_URL = "jdbc:postgresql://127.0.0.1:" + CLOSED_PORT + "/app";
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgRouterAutoConfiguration.class,
-                    PgRouterAnnotationsAutoConfiguration.class, PgRouterHealthAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(
+                    PgRouterAutoConfiguration.class,
+                    PgRouterAnnotationsAutoConfiguration.class,
+                    PgRouterHealthAutoConfiguration.class,
                     PgRouterEndpointAutoConfiguration.class))
-            .withPropertyValues("pgrouter.probe.interval=100ms", "pgrouter.pool.primary.minimum-idle=0",
+            .withPropertyValues(
+                    "pgrouter.probe.interval=100ms",
+                    "pgrouter.pool.primary.minimum-idle=0",
                     "pgrouter.pool.replica.minimum-idle=0");
 
     private final ApplicationContextRunner configured = contextRunner.withPropertyValues(
-            "pgrouter.primary.url=" + CLOSED_URL, "pgrouter.primary.username=app",
+            "pgrouter.primary.url=" + CLOSED_URL,
+            "pgrouter.primary.username=app",
             "pgrouter.replicas[0].url=" + CLOSED_URL);
 
     @Test
@@ -69,39 +74,53 @@ class PgRouterAutoConfigurationTest {
 
     @Test
     void aNonPostgresSpringDatasourceUrlLeavesBootsDataSourceInPlace() {
-        contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:test")
+        contextRunner
+                .withPropertyValues("spring.datasource.url=jdbc:h2:mem:test")
                 .run(context -> assertThat(context).doesNotHaveBean(RoutingDataSource.class));
     }
 
     @Test
     void aConfiguredPrimaryMakesTheRouterTheDataSource() {
-        configured.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class)).run(context -> {
-            assertThat(context).hasSingleBean(RoutingDataSource.class);
-            assertThat(context).hasSingleBean(DataSource.class);
-            assertThat(context).hasSingleBean(RouteAnnotationAdvisor.class);
-            RoutingDataSource router = context.getBean(RoutingDataSource.class);
-            assertThat(router.status().nodes()).extracting(n -> n.name()).containsExactly("primary", "replica-1");
-            assertThat(router.status().replicasEnabled()).isTrue();
-        });
+        configured
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .run(context -> {
+                    assertThat(context).hasSingleBean(RoutingDataSource.class);
+                    assertThat(context).hasSingleBean(DataSource.class);
+                    assertThat(context).hasSingleBean(RouteAnnotationAdvisor.class);
+                    RoutingDataSource router = context.getBean(RoutingDataSource.class);
+                    assertThat(router.status().nodes())
+                            .extracting(n -> n.name())
+                            .containsExactly("primary", "replica-1");
+                    assertThat(router.status().replicasEnabled()).isTrue();
+                });
     }
 
     @Test
     void aPostgresSpringDatasourceUrlIsTheDefaultPrimary() {
-        contextRunner.withPropertyValues("spring.datasource.url=" + CLOSED_URL, "spring.datasource.username=app")
+        contextRunner
+                .withPropertyValues("spring.datasource.url=" + CLOSED_URL, "spring.datasource.username=app")
                 .run(context -> assertThat(context).hasSingleBean(RoutingDataSource.class));
     }
 
     @Test
     void pgrouterEnabledFalseTurnsItOff() {
-        configured.withPropertyValues("pgrouter.enabled=false")
+        configured
+                .withPropertyValues("pgrouter.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(RoutingDataSource.class));
     }
 
     @Test
     void propertiesReachTheRouter() {
-        configured.withPropertyValues("pgrouter.replicas-enabled=false", "pgrouter.fallback-to-primary=off",
-                "pgrouter.selection=round-robin", "pgrouter.lag.max-bytes=1MB", "pgrouter.lag.max-delay=2s",
-                "pgrouter.replicas[0].name=east", "pgrouter.replicas[0].weight=7").run(context -> {
+        configured
+                .withPropertyValues(
+                        "pgrouter.replicas-enabled=false",
+                        "pgrouter.fallback-to-primary=off",
+                        "pgrouter.selection=round-robin",
+                        "pgrouter.lag.max-bytes=1MB",
+                        "pgrouter.lag.max-delay=2s",
+                        "pgrouter.replicas[0].name=east",
+                        "pgrouter.replicas[0].weight=7")
+                .run(context -> {
                     var status = context.getBean(RoutingDataSource.class).status();
                     assertThat(status.replicasEnabled()).isFalse();
                     assertThat(status.fallbackToPrimary()).isFalse();
@@ -114,8 +133,10 @@ class PgRouterAutoConfigurationTest {
 
     @Test
     void theUsersOwnDataSourceWinsAndPgrouterSaysSo(CapturedOutput output) {
-        configured.withUserConfiguration(UserDataSource.class)
-                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class)).run(context -> {
+        configured
+                .withUserConfiguration(UserDataSource.class)
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .run(context -> {
                     assertThat(context).hasSingleBean(DataSource.class);
                     assertThat(context).doesNotHaveBean(RoutingDataSource.class);
                     assertThat(context).getBean(DataSource.class).isSameAs(context.getBean("userDataSource"));
@@ -125,18 +146,23 @@ class PgRouterAutoConfigurationTest {
 
     @Test
     void aBadValueStopsStartupNamingTheKeyAndValue() {
-        configured.withPropertyValues("pgrouter.pool.replica.maximum-pool-size=0").run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause()
-                    .hasMessageContaining("pgrouter.pool.replica.maximum-pool-size").hasMessageContaining("0");
-        });
+        configured
+                .withPropertyValues("pgrouter.pool.replica.maximum-pool-size=0")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("pgrouter.pool.replica.maximum-pool-size")
+                            .hasMessageContaining("0");
+                });
     }
 
     @Test
     void aMalformedDurationStopsStartupNamingTheKeyAndValue() {
         configured.withPropertyValues("pgrouter.lag.max-delay=5 parsecs").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.lag.max-delay")
+            assertThat(context.getStartupFailure())
+                    .hasStackTraceContaining("pgrouter.lag.max-delay")
                     .hasStackTraceContaining("5 parsecs");
         });
     }
@@ -145,7 +171,8 @@ class PgRouterAutoConfigurationTest {
     void anUnknownSelectionStopsStartupNamingTheKeyAndValue() {
         configured.withPropertyValues("pgrouter.selection=fastest").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.selection")
+            assertThat(context.getStartupFailure())
+                    .hasStackTraceContaining("pgrouter.selection")
                     .hasStackTraceContaining("fastest");
         });
     }
@@ -153,35 +180,49 @@ class PgRouterAutoConfigurationTest {
     @Test
     void everySelectionNameBinds() {
         for (Selection selection : Selection.values()) {
-            configured.withPropertyValues("pgrouter.selection=" + selection.key()).run(context -> {
-                String name = context.getBean(RoutingDataSource.class).status().selection();
-                assertThat(name).isEqualTo(selection.newSelector().toString());
-            });
+            configured
+                    .withPropertyValues("pgrouter.selection=" + selection.key())
+                    .run(context -> {
+                        String name = context.getBean(RoutingDataSource.class)
+                                .status()
+                                .selection();
+                        assertThat(name).isEqualTo(selection.newSelector().toString());
+                    });
         }
     }
 
     @Test
     void aReplicaSelectorBeanReplacesTheBuiltInSelection() {
-        configured.withBean(ReplicaSelector.class, FirstReplica::new).run(context -> assertThat(
-                context.getBean(RoutingDataSource.class).status().selection()).isEqualTo("first-replica"));
+        configured
+                .withBean(ReplicaSelector.class, FirstReplica::new)
+                .run(context -> assertThat(context.getBean(RoutingDataSource.class)
+                                .status()
+                                .selection())
+                        .isEqualTo("first-replica"));
     }
 
     @Test
     void aReplicaSelectorBeanAndPgrouterSelectionTogetherStopStartup() {
-        configured.withBean(ReplicaSelector.class, FirstReplica::new).withPropertyValues("pgrouter.selection=random")
+        configured
+                .withBean(ReplicaSelector.class, FirstReplica::new)
+                .withPropertyValues("pgrouter.selection=random")
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause()
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
                             .isInstanceOf(PgRouterConfigurationException.class)
-                            .hasMessageContaining("pgrouter.selection").hasMessageContaining("'random'")
+                            .hasMessageContaining("pgrouter.selection")
+                            .hasMessageContaining("'random'")
                             .hasMessageContaining(FirstReplica.class.getName());
                 });
     }
 
     @Test
     void aJdbcConnectionDetailsBeanAloneConfiguresThePrimary() {
-        contextRunner.withBean(JdbcConnectionDetails.class, () -> details(CLOSED_URL))
-                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class)).run(context -> {
+        contextRunner
+                .withBean(JdbcConnectionDetails.class, () -> details(CLOSED_URL))
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .run(context -> {
                     assertThat(context).hasSingleBean(RoutingDataSource.class);
                     assertThat(context).hasSingleBean(DataSource.class);
                 });
@@ -190,14 +231,17 @@ class PgRouterAutoConfigurationTest {
     @Test
     void theConnectionDetailsBeanWinsOverSpringDatasource() {
         // Its URL is not PostgreSQL's: the failure shows that the bean, not spring.datasource.url, was read.
-        contextRunner.withPropertyValues("spring.datasource.url=" + CLOSED_URL, "spring.datasource.username=app")
+        contextRunner
+                .withPropertyValues("spring.datasource.url=" + CLOSED_URL, "spring.datasource.username=app")
                 .withBean(JdbcConnectionDetails.class, () -> details("jdbc:mysql://db:3306/app?password=s3cret"))
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause()
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
                             .isInstanceOf(PgRouterConfigurationException.class)
                             .hasMessageContaining("pgrouter.primary.url is not set")
-                            .hasMessageContaining("JdbcConnectionDetails bean").hasMessageContaining("'jdbc:mysql:...'")
+                            .hasMessageContaining("JdbcConnectionDetails bean")
+                            .hasMessageContaining("'jdbc:mysql:...'")
                             .hasMessageNotContaining("s3cret");
                 });
     }
@@ -205,24 +249,34 @@ class PgRouterAutoConfigurationTest {
     @Test
     void pgrouterPrimaryKeysWinOverTheConnectionDetails() {
         // The details' URL would fail; only their username (needed: none is set here) is taken.
-        contextRunner.withPropertyValues("pgrouter.primary.url=" + CLOSED_URL)
+        contextRunner
+                .withPropertyValues("pgrouter.primary.url=" + CLOSED_URL)
                 .withBean(JdbcConnectionDetails.class, () -> details("jdbc:mysql://db:3306/app"))
                 .run(context -> assertThat(context).hasSingleBean(RoutingDataSource.class));
     }
 
     @Test
     void pgrouterEnabledOffTurnsItOffDespiteConnectionDetails() {
-        contextRunner.withPropertyValues("pgrouter.enabled=off")
+        contextRunner
+                .withPropertyValues("pgrouter.enabled=off")
                 .withBean(JdbcConnectionDetails.class, () -> details(CLOSED_URL))
                 .run(context -> assertThat(context).doesNotHaveBean(RoutingDataSource.class));
     }
 
     @Test
     void nodesCanBeGivenByHostPortAndDatabase() {
-        contextRunner.withPropertyValues("pgrouter.primary.host=127.0.0.1", "pgrouter.primary.port=" + CLOSED_PORT,
-                "pgrouter.primary.database=app", "pgrouter.primary.username=app", "pgrouter.replicas[0].host=::1",
-                "pgrouter.replicas[0].name=east").run(context -> assertThat(
-                        context.getBean(RoutingDataSource.class).status().nodes()).extracting(n -> n.name())
+        contextRunner
+                .withPropertyValues(
+                        "pgrouter.primary.host=127.0.0.1",
+                        "pgrouter.primary.port=" + CLOSED_PORT,
+                        "pgrouter.primary.database=app",
+                        "pgrouter.primary.username=app",
+                        "pgrouter.replicas[0].host=::1",
+                        "pgrouter.replicas[0].name=east")
+                .run(context -> assertThat(context.getBean(RoutingDataSource.class)
+                                .status()
+                                .nodes())
+                        .extracting(n -> n.name())
                         .containsExactly("primary", "east"));
     }
 
@@ -230,7 +284,8 @@ class PgRouterAutoConfigurationTest {
     void aUrlAndAHostForOneNodeStopStartupNamingBothKeys() {
         configured.withPropertyValues("pgrouter.replicas[0].host=db-2").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause()
+            assertThat(context.getStartupFailure())
+                    .rootCause()
                     .hasMessageContaining("pgrouter.replicas[0].url and pgrouter.replicas[0].host/port/database")
                     .hasMessageContaining("'db-2'");
         });
@@ -238,10 +293,13 @@ class PgRouterAutoConfigurationTest {
 
     @Test
     void aPortOutOfRangeStopsStartupNamingTheKey() {
-        contextRunner.withPropertyValues("pgrouter.primary.host=db-1", "pgrouter.primary.port=70000",
-                "pgrouter.primary.username=app").run(context -> {
+        contextRunner
+                .withPropertyValues(
+                        "pgrouter.primary.host=db-1", "pgrouter.primary.port=70000", "pgrouter.primary.username=app")
+                .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause()
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
                             .hasMessageContaining("pgrouter.primary.port must be between 1 and 65535, was '70000'");
                 });
     }
@@ -264,7 +322,9 @@ class PgRouterAutoConfigurationTest {
 
     @Test
     void customizersRunInOrderAfterTheProperties() {
-        configured.withPropertyValues("pgrouter.fallback-to-primary=true").withUserConfiguration(Customizers.class)
+        configured
+                .withPropertyValues("pgrouter.fallback-to-primary=true")
+                .withUserConfiguration(Customizers.class)
                 .run(context -> {
                     var status = context.getBean(RoutingDataSource.class).status();
                     assertThat(status.fallbackToPrimary()).isFalse();
@@ -278,7 +338,8 @@ class PgRouterAutoConfigurationTest {
             assertThat(context).hasSingleBean(PgRouterHealthIndicator.class);
             assertThat(context).hasBean("pgrouterHealthIndicator");
             HealthIndicator health = context.getBean(PgRouterHealthIndicator.class);
-            Awaitility.await().atMost(Duration.ofSeconds(30))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> health.health().getStatus(), status -> !status.equals(Status.UNKNOWN));
             assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
             assertThat(health.health().getDetails()).containsKeys("primary", "replicas", "replicasEnabled");
@@ -287,21 +348,25 @@ class PgRouterAutoConfigurationTest {
 
     @Test
     void theHealthIndicatorCanBeSwitchedOff() {
-        configured.withPropertyValues("management.health.pgrouter.enabled=false")
+        configured
+                .withPropertyValues("management.health.pgrouter.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(PgRouterHealthIndicator.class));
     }
 
     @Test
     void theEndpointExistsOnlyWhenExposed() {
         configured.run(context -> assertThat(context).doesNotHaveBean(PgRouterEndpoint.class));
-        configured.withPropertyValues("management.endpoints.web.exposure.include=pgrouter")
+        configured
+                .withPropertyValues("management.endpoints.web.exposure.include=pgrouter")
                 .run(context -> assertThat(context).hasSingleBean(PgRouterEndpoint.class));
     }
 
     @Test
     void withoutTheActuatorOnlyTheRoutingRemains() {
-        configured.withPropertyValues("management.endpoints.web.exposure.include=pgrouter")
-                .withClassLoader(new FilteredClassLoader(Endpoint.class, HealthIndicator.class)).run(context -> {
+        configured
+                .withPropertyValues("management.endpoints.web.exposure.include=pgrouter")
+                .withClassLoader(new FilteredClassLoader(Endpoint.class, HealthIndicator.class))
+                .run(context -> {
                     assertThat(context).hasSingleBean(RoutingDataSource.class);
                     assertThat(context).hasSingleBean(RouteAnnotationAdvisor.class);
                     assertThat(context).doesNotHaveBean(PgRouterHealthIndicator.class);
@@ -311,7 +376,8 @@ class PgRouterAutoConfigurationTest {
 
     @Test
     void withoutMicrometerTheRouterStillStarts() {
-        configured.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+        configured
+                .withClassLoader(new FilteredClassLoader(MeterRegistry.class))
                 .run(context -> assertThat(context).hasSingleBean(RoutingDataSource.class));
     }
 
@@ -320,8 +386,14 @@ class PgRouterAutoConfigurationTest {
         configured.withBean(SimpleMeterRegistry.class).run(context -> {
             context.getBean(RoutingDataSource.class);
             MeterRegistry registry = context.getBean(MeterRegistry.class);
-            assertThat(registry.find("pgrouter.route.decisions").tag("node", "primary").meters()).isNotEmpty();
-            assertThat(registry.find("hikaricp.connections.max").tag("pool", "pgrouter-replica-1").gauge()).isNotNull();
+            assertThat(registry.find("pgrouter.route.decisions")
+                            .tag("node", "primary")
+                            .meters())
+                    .isNotEmpty();
+            assertThat(registry.find("hikaricp.connections.max")
+                            .tag("pool", "pgrouter-replica-1")
+                            .gauge())
+                    .isNotNull();
         });
     }
 

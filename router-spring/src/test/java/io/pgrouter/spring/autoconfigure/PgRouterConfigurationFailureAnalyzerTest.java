@@ -23,17 +23,21 @@ class PgRouterConfigurationFailureAnalyzerTest {
 
     @Test
     void aBadPropertyFailsStartupWithBootsReportNamingTheKeyAndTheAction(CapturedOutput output) {
-        SpringApplicationBuilder application = new SpringApplicationBuilder(Application.class)
-                .web(WebApplicationType.NONE);
-        assertThatException().isThrownBy(() -> application.run(
-                "--pgrouter.primary.url=jdbc:postgresql://127.0.0.1:" + closedPort() + "/app",
-                "--pgrouter.primary.username=app", "--pgrouter.primary.password=s3cret",
-                "--pgrouter.pool.replica.maximum-pool-size=0"));
-        assertThat(output).contains("APPLICATION FAILED TO START")
+        SpringApplicationBuilder application =
+                new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE);
+        assertThatException()
+                .isThrownBy(() -> application.run(
+                        "--pgrouter.primary.url=jdbc:postgresql://127.0.0.1:" + closedPort() + "/app",
+                        "--pgrouter.primary.username=app",
+                        "--pgrouter.primary.password=s3cret",
+                        "--pgrouter.pool.replica.maximum-pool-size=0"));
+        assertThat(output)
+                .contains("APPLICATION FAILED TO START")
                 .contains("Description:")
                 .contains("pgrouter's configuration is invalid")
                 .contains("Property: pgrouter.pool.replica.maximum-pool-size")
-                .contains("Origin: \"pgrouter.pool.replica.maximum-pool-size\" from property source \"commandLineArgs\"")
+                .contains(
+                        "Origin: \"pgrouter.pool.replica.maximum-pool-size\" from property source \"commandLineArgs\"")
                 .contains("Reason: pgrouter.pool.replica.maximum-pool-size must be at least 1, was '0'")
                 .contains("Action:")
                 .contains("Correct pgrouter.pool.replica.maximum-pool-size in the application's configuration")
@@ -42,13 +46,16 @@ class PgRouterConfigurationFailureAnalyzerTest {
 
     @Test
     void aSpringSideErrorCarriesItsOwnAction() {
-        PgRouterConfigurationException error = new PgRouterConfigurationException("pgrouter.selection",
+        PgRouterConfigurationException error = new PgRouterConfigurationException(
+                "pgrouter.selection",
                 "pgrouter.selection is set, was 'random', and the application defines a ReplicaSelector bean",
                 "Remove pgrouter.selection to use the ReplicaSelector bean, or remove the bean.");
         FailureAnalysis analysis = new PgRouterConfigurationFailureAnalyzer(new StandardEnvironment())
                 .analyze(new BeanCreationException("dataSource", "creation failed", error));
-        assertThat(analysis.getDescription()).contains("Property: pgrouter.selection")
-                .contains("Reason: pgrouter.selection is set, was 'random'").doesNotContain("Origin:");
+        assertThat(analysis.getDescription())
+                .contains("Property: pgrouter.selection")
+                .contains("Reason: pgrouter.selection is set, was 'random'")
+                .doesNotContain("Origin:");
         assertThat(analysis.getAction()).isEqualTo(error.action());
         assertThat(analysis.getCause()).isSameAs(error);
     }
@@ -57,7 +64,8 @@ class PgRouterConfigurationFailureAnalyzerTest {
     void errorsThatNameNoPgrouterKeyAreNotClaimed() {
         IllegalArgumentException other = new IllegalArgumentException("something else");
         assertThat(PgRouterConfigurationException.of(other)).isSameAs(other);
-        assertThat(new PgRouterConfigurationFailureAnalyzer(new StandardEnvironment()).analyze(other)).isNull();
+        assertThat(new PgRouterConfigurationFailureAnalyzer(new StandardEnvironment()).analyze(other))
+                .isNull();
     }
 
     @Test
@@ -70,8 +78,7 @@ class PgRouterConfigurationFailureAnalyzerTest {
 
     @SpringBootConfiguration
     @ImportAutoConfiguration(PgRouterAutoConfiguration.class)
-    static class Application {
-    }
+    static class Application {}
 
     private static int closedPort() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -13,9 +13,17 @@ class PgRouterPropertiesTest {
 
     @Test
     void bindsRelaxedKeysDurationsAndSizes() {
-        PgRouterProperties properties = bind(Map.of("pgrouter.replicas[0].password-file", "/run/secret",
-                "pgrouter.lag.max-bytes", "512KB", "pgrouter.lag.max-delay", "1500", "pgrouter.probe.timeout", "PT0.3S",
-                "pgrouter.pool.replica.connection-timeout", "2s"));
+        PgRouterProperties properties = bind(Map.of(
+                "pgrouter.replicas[0].password-file",
+                "/run/secret",
+                "pgrouter.lag.max-bytes",
+                "512KB",
+                "pgrouter.lag.max-delay",
+                "1500",
+                "pgrouter.probe.timeout",
+                "PT0.3S",
+                "pgrouter.pool.replica.connection-timeout",
+                "2s"));
         assertThat(properties.getReplicas().get(0).getPasswordFile()).isEqualTo("/run/secret");
         assertThat(properties.getLag().getMaxBytes().toBytes()).isEqualTo(512 * 1024);
         assertThat(properties.getLag().getMaxDelay()).isEqualTo(Duration.ofMillis(1500));
@@ -26,10 +34,14 @@ class PgRouterPropertiesTest {
 
     @Test
     void jdbcPropertyNamesKeepTheirCase() {
-        PgRouterProperties properties = bind(Map.of("pgrouter.primary.properties.ApplicationName", "orders",
-                "pgrouter.primary.properties[sslmode]", "require"));
+        PgRouterProperties properties = bind(Map.of(
+                "pgrouter.primary.properties.ApplicationName",
+                "orders",
+                "pgrouter.primary.properties[sslmode]",
+                "require"));
         assertThat(properties.getPrimary().getProperties())
-                .containsEntry("ApplicationName", "orders").containsEntry("sslmode", "require");
+                .containsEntry("ApplicationName", "orders")
+                .containsEntry("sslmode", "require");
     }
 
     @Test
@@ -39,6 +51,7 @@ class PgRouterPropertiesTest {
     }
 
     private static PgRouterProperties bind(Map<String, String> values) {
-        return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate("pgrouter", PgRouterProperties.class);
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bindOrCreate("pgrouter", PgRouterProperties.class);
     }
 }

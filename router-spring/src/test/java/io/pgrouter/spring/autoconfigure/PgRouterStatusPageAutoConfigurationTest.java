@@ -19,10 +19,14 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class PgRouterStatusPageAutoConfigurationTest {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgRouterAutoConfiguration.class,
-                    PgRouterEndpointAutoConfiguration.class, PgRouterStatusPageAutoConfiguration.class))
-            .withPropertyValues("pgrouter.primary.url=jdbc:postgresql://127.0.0.1:" + closedPort() + "/app",
-                    "pgrouter.primary.username=app", "pgrouter.probe.interval=100ms",
+            .withConfiguration(AutoConfigurations.of(
+                    PgRouterAutoConfiguration.class,
+                    PgRouterEndpointAutoConfiguration.class,
+                    PgRouterStatusPageAutoConfiguration.class))
+            .withPropertyValues(
+                    "pgrouter.primary.url=jdbc:postgresql://127.0.0.1:" + closedPort() + "/app",
+                    "pgrouter.primary.username=app",
+                    "pgrouter.probe.interval=100ms",
                     "pgrouter.pool.primary.minimum-idle=0",
                     "management.endpoints.web.exposure.include=pgrouter,pgrouterpage");
 
@@ -33,34 +37,45 @@ class PgRouterStatusPageAutoConfigurationTest {
 
     @Test
     void grantedAndExposedThePageShowsNoSwitchesByDefault() {
-        contextRunner.withPropertyValues("management.endpoint.pgrouterpage.access=READ_ONLY").run(context -> {
-            assertThat(context).hasSingleBean(PgRouterStatusPageEndpoint.class);
-            String page = context.getBean(PgRouterStatusPageEndpoint.class).page();
-            assertThat(page).contains("<meta name=\"pgrouter-write-access\" content=\"false\">")
-                    .contains("const STATUS_URL = \"pgrouter\"");
-        });
+        contextRunner
+                .withPropertyValues("management.endpoint.pgrouterpage.access=READ_ONLY")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(PgRouterStatusPageEndpoint.class);
+                    String page =
+                            context.getBean(PgRouterStatusPageEndpoint.class).page();
+                    assertThat(page)
+                            .contains("<meta name=\"pgrouter-write-access\" content=\"false\">")
+                            .contains("const STATUS_URL = \"pgrouter\"");
+                });
     }
 
     @Test
     void withWriteAccessToThePgrouterEndpointThePageShowsTheSwitches() {
-        contextRunner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
-                .withPropertyValues("management.endpoint.pgrouterpage.access=READ_ONLY",
+        contextRunner
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+                .withPropertyValues(
+                        "management.endpoint.pgrouterpage.access=READ_ONLY",
                         "management.endpoint.pgrouter.access=UNRESTRICTED")
-                .run(context -> assertThat(context.getBean(PgRouterStatusPageEndpoint.class).page())
+                .run(context -> assertThat(context.getBean(PgRouterStatusPageEndpoint.class)
+                                .page())
                         .contains("<meta name=\"pgrouter-write-access\" content=\"true\">"));
     }
 
     @Test
     void notExposedThereIsNoPage() {
-        contextRunner.withPropertyValues("management.endpoint.pgrouterpage.access=READ_ONLY",
-                "management.endpoints.web.exposure.include=pgrouter")
+        contextRunner
+                .withPropertyValues(
+                        "management.endpoint.pgrouterpage.access=READ_ONLY",
+                        "management.endpoints.web.exposure.include=pgrouter")
                 .run(context -> assertThat(context).doesNotHaveBean(PgRouterStatusPageEndpoint.class));
     }
 
     @Test
     void withoutThePgrouterEndpointThereIsNoPage() {
-        contextRunner.withPropertyValues("management.endpoint.pgrouterpage.access=READ_ONLY",
-                "management.endpoints.web.exposure.include=pgrouterpage")
+        contextRunner
+                .withPropertyValues(
+                        "management.endpoint.pgrouterpage.access=READ_ONLY",
+                        "management.endpoints.web.exposure.include=pgrouterpage")
                 .run(context -> assertThat(context).doesNotHaveBean(PgRouterStatusPageEndpoint.class));
     }
 

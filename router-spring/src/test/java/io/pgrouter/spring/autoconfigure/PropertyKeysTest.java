@@ -26,9 +26,15 @@ class PropertyKeysTest {
             coreKeys.addAll(property.keys());
         }
         // A few of each kind first, so that a walk that finds nothing cannot pass.
-        assertThat(springKeys()).contains("pgrouter.primary.host", "pgrouter.replicas[i].password-file",
-                "pgrouter.replicas[i].properties.<name>", "pgrouter.pool.replica.idle-timeout", "pgrouter.selection",
-                "pgrouter.enabled").hasSizeGreaterThan(40);
+        assertThat(springKeys())
+                .contains(
+                        "pgrouter.primary.host",
+                        "pgrouter.replicas[i].password-file",
+                        "pgrouter.replicas[i].properties.<name>",
+                        "pgrouter.pool.replica.idle-timeout",
+                        "pgrouter.selection",
+                        "pgrouter.enabled")
+                .hasSizeGreaterThan(40);
         assertThat(springKeys()).containsExactlyElementsOf(coreKeys);
     }
 

@@ -18,8 +18,8 @@ class SelectionPropertyTest {
     @Test
     void propertiesSpellThemAsTheCoreDoes() {
         for (Selection selection : Selection.values()) {
-            PgRouterProperties properties = new Binder(new MapConfigurationPropertySource(
-                    Map.of("pgrouter.selection", selection.key())))
+            PgRouterProperties properties = new Binder(
+                            new MapConfigurationPropertySource(Map.of("pgrouter.selection", selection.key())))
                     .bindOrCreate("pgrouter", PgRouterProperties.class);
             assertThat(properties.getSelection()).isEqualTo(selection);
         }
@@ -29,8 +29,7 @@ class SelectionPropertyTest {
     void theIdeHintsListEveryValue() throws IOException {
         try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             assertThat(metadata).as("generated configuration metadata").isNotNull();
-            List<String> hinted = JsonPath.read(metadata,
-                    "$.hints[?(@.name == 'pgrouter.selection')].values[*].value");
+            List<String> hinted = JsonPath.read(metadata, "$.hints[?(@.name == 'pgrouter.selection')].values[*].value");
             assertThat(hinted).containsExactlyInAnyOrderElementsOf(Selection.keys());
         }
     }

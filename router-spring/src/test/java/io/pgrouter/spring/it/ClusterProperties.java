@@ -8,8 +8,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /** Points the application at a test kit cluster; the cluster is read lazily, once JUnit has injected it. */
 final class ClusterProperties {
 
-    private ClusterProperties() {
-    }
+    private ClusterProperties() {}
 
     /** The primary as most applications configure it, through {@code spring.datasource.*}. */
     static void viaSpringDatasource(DynamicPropertyRegistry registry, Supplier<ReplicaSet> cluster) {

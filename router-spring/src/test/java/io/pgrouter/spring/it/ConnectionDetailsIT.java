@@ -1,12 +1,12 @@
 package io.pgrouter.spring.it;
 
-import io.pgrouter.testkit.Where;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -32,8 +32,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the replica is given by host, port and database. The session's own server says where each call ran.
  */
 @PostgresReplicaSet(replicas = 1)
-@SpringBootTest(classes = ItApplication.class, properties = {"spring.jpa.hibernate.ddl-auto=none",
-        "spring.jpa.open-in-view=false", "pgrouter.probe.interval=200ms"})
+@SpringBootTest(
+        classes = ItApplication.class,
+        properties = {
+            "spring.jpa.hibernate.ddl-auto=none",
+            "spring.jpa.open-in-view=false",
+            "pgrouter.probe.interval=200ms"
+        })
 @Import(ConnectionDetailsIT.ConnectionDetails.class)
 @DirtiesContext
 class ConnectionDetailsIT {
@@ -64,7 +69,8 @@ class ConnectionDetailsIT {
 
     @BeforeEach
     void replicaInRotation() {
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
     }
 

@@ -17,8 +17,13 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 /** Exposed but not granted: the endpoint reads, and its write operation does not exist. */
 @PostgresReplicaSet(replicas = 1)
-@SpringBootTest(classes = ItApplication.class, properties = {"spring.jpa.hibernate.ddl-auto=update",
-        "spring.jpa.open-in-view=false", "management.endpoints.web.exposure.include=pgrouter"})
+@SpringBootTest(
+        classes = ItApplication.class,
+        properties = {
+            "spring.jpa.hibernate.ddl-auto=update",
+            "spring.jpa.open-in-view=false",
+            "management.endpoints.web.exposure.include=pgrouter"
+        })
 @AutoConfigureMockMvc
 @DirtiesContext
 class EndpointAccessIT {
@@ -39,8 +44,11 @@ class EndpointAccessIT {
     @Test
     void writesAreUnavailableUntilGranted() {
         assertThat(mvc.get().uri("/actuator/pgrouter")).hasStatusOk();
-        assertThat(mvc.post().uri("/actuator/pgrouter").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"replicasEnabled\": false}")).hasStatus4xxClientError();
+        assertThat(mvc.post()
+                        .uri("/actuator/pgrouter")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"replicasEnabled\": false}"))
+                .hasStatus4xxClientError();
         assertThat(router.isReplicasEnabled()).isTrue();
     }
 }

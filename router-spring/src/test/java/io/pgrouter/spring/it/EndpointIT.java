@@ -25,10 +25,16 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
  * runtime switches changing where reads go.
  */
 @PostgresReplicaSet(replicas = 1)
-@SpringBootTest(classes = ItApplication.class, properties = {"spring.jpa.hibernate.ddl-auto=update",
-        "spring.jpa.open-in-view=false", "pgrouter.probe.interval=200ms",
-        "management.endpoints.web.exposure.include=health,pgrouter",
-        "management.endpoint.pgrouter.access=unrestricted", "management.endpoint.health.show-details=always"})
+@SpringBootTest(
+        classes = ItApplication.class,
+        properties = {
+            "spring.jpa.hibernate.ddl-auto=update",
+            "spring.jpa.open-in-view=false",
+            "pgrouter.probe.interval=200ms",
+            "management.endpoints.web.exposure.include=health,pgrouter",
+            "management.endpoint.pgrouter.access=unrestricted",
+            "management.endpoint.health.show-details=always"
+        })
 @AutoConfigureMockMvc
 @DirtiesContext
 class EndpointIT {
@@ -52,7 +58,8 @@ class EndpointIT {
 
     @BeforeEach
     void replicaInRotation() {
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
     }
 
@@ -65,11 +72,14 @@ class EndpointIT {
 
     @Test
     void readShowsTheRoutersStatus() {
-        assertThat(mvc.get().uri("/actuator/pgrouter")).hasStatusOk().bodyJson()
+        assertThat(mvc.get().uri("/actuator/pgrouter"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.replicasEnabled", v -> v.assertThat().isEqualTo(true))
                 .hasPathSatisfying("$.forcePrimary", v -> v.assertThat().isEqualTo(false))
                 .hasPathSatisfying("$.selection", v -> v.assertThat().isEqualTo("least-in-flight"))
-                .hasPathSatisfying("$.lagThresholds.maxDelayMillis", v -> v.assertThat().isEqualTo(5000))
+                .hasPathSatisfying(
+                        "$.lagThresholds.maxDelayMillis", v -> v.assertThat().isEqualTo(5000))
                 .hasPathSatisfying("$.nodes[0].name", v -> v.assertThat().isEqualTo("primary"))
                 .hasPathSatisfying("$.nodes[0].role", v -> v.assertThat().isEqualTo("primary"))
                 .hasPathSatisfying("$.nodes[1].name", v -> v.assertThat().isEqualTo("east"))
@@ -79,7 +89,9 @@ class EndpointIT {
 
     @Test
     void readShowsOneNodeOrNotFound() {
-        assertThat(mvc.get().uri("/actuator/pgrouter/east")).hasStatusOk().bodyJson()
+        assertThat(mvc.get().uri("/actuator/pgrouter/east"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.role", v -> v.assertThat().isEqualTo("replica"))
                 .hasPathSatisfying("$.poolName", v -> v.assertThat().isEqualTo("pgrouter-east"));
         assertThat(mvc.get().uri("/actuator/pgrouter/west")).hasStatus(404);
@@ -88,7 +100,9 @@ class EndpointIT {
     @Test
     void theFeatureFlagTogglesAtRunTime() {
         assertThat(service.readOnlyTransaction().inRecovery()).isTrue();
-        assertThat(post("{\"replicasEnabled\": false}")).hasStatusOk().bodyJson()
+        assertThat(post("{\"replicasEnabled\": false}"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.replicasEnabled", v -> v.assertThat().isEqualTo(false));
         assertThat(router.isReplicasEnabled()).isFalse();
         assertThat(service.readOnlyTransaction().inRecovery()).isFalse();
@@ -100,14 +114,20 @@ class EndpointIT {
 
     @Test
     void drainUndrainAndForcePrimary() {
-        assertThat(post("{\"drain\": \"east\"}")).hasStatusOk().bodyJson()
+        assertThat(post("{\"drain\": \"east\"}"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.nodes[1].state", v -> v.assertThat().isEqualTo("drained"));
         assertThat(service.readOnlyTransaction().inRecovery()).isFalse();
         assertThat(post("{\"undrain\": \"east\"}")).hasStatusOk();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> router.status().node("east").eligible());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> router.status().node("east").eligible());
         assertThat(service.readOnlyTransaction().inRecovery()).isTrue();
 
-        assertThat(post("{\"forcePrimary\": true}")).hasStatusOk().bodyJson()
+        assertThat(post("{\"forcePrimary\": true}"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.forcePrimary", v -> v.assertThat().isEqualTo(true));
         assertThat(service.readOnlyAnnotation().inRecovery()).isFalse();
     }
@@ -121,14 +141,22 @@ class EndpointIT {
 
     @Test
     void healthIsUpWithTheReplicasInTheDetails() {
-        assertThat(mvc.get().uri("/actuator/health/pgrouter")).hasStatusOk().bodyJson()
+        assertThat(mvc.get().uri("/actuator/health/pgrouter"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.status", v -> v.assertThat().isEqualTo("UP"))
-                .hasPathSatisfying("$.details.primary.health", v -> v.assertThat().isEqualTo("healthy"))
-                .hasPathSatisfying("$.details.replicas.east.eligible", v -> v.assertThat().isEqualTo(true))
-                .hasPathSatisfying("$.details.eligibleReplicas", v -> v.assertThat().isEqualTo(1));
+                .hasPathSatisfying(
+                        "$.details.primary.health", v -> v.assertThat().isEqualTo("healthy"))
+                .hasPathSatisfying(
+                        "$.details.replicas.east.eligible", v -> v.assertThat().isEqualTo(true))
+                .hasPathSatisfying(
+                        "$.details.eligibleReplicas", v -> v.assertThat().isEqualTo(1));
     }
 
     private MockMvcTester.MockMvcRequestBuilder post(String json) {
-        return mvc.post().uri("/actuator/pgrouter").contentType(MediaType.APPLICATION_JSON).content(json);
+        return mvc.post()
+                .uri("/actuator/pgrouter")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json);
     }
 }

@@ -25,9 +25,14 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 /** The health contributor as nodes stop and start, on a cluster of this class's own. */
 @PostgresReplicaSet(replicas = 1, isolated = true)
-@SpringBootTest(classes = ItApplication.class, properties = {"spring.jpa.hibernate.ddl-auto=none",
-        "spring.jpa.open-in-view=false", "pgrouter.probe.interval=200ms",
-        "management.endpoint.health.show-details=always"})
+@SpringBootTest(
+        classes = ItApplication.class,
+        properties = {
+            "spring.jpa.hibernate.ddl-auto=none",
+            "spring.jpa.open-in-view=false",
+            "pgrouter.probe.interval=200ms",
+            "management.endpoint.health.show-details=always"
+        })
 @AutoConfigureMockMvc
 @DirtiesContext
 class HealthIT {
@@ -52,7 +57,8 @@ class HealthIT {
 
     @BeforeEach
     void allUp() {
-        Awaitility.await().atMost(DEADLINE)
+        Awaitility.await()
+                .atMost(DEADLINE)
                 .until(() -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
     }
 
@@ -65,33 +71,53 @@ class HealthIT {
 
     @Test
     void aStoppedReplicaLeavesHealthUpWithTheReplicaDown() {
-        assertThat(mvc.get().uri("/actuator/health/pgrouter")).hasStatusOk().bodyJson()
+        assertThat(mvc.get().uri("/actuator/health/pgrouter"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.status", v -> v.assertThat().isEqualTo("UP"))
-                .hasPathSatisfying("$.details.replicas.replica-1.health", v -> v.assertThat().isEqualTo("healthy"));
+                .hasPathSatisfying(
+                        "$.details.replicas.replica-1.health",
+                        v -> v.assertThat().isEqualTo("healthy"));
 
         cluster.replica(0).stop();
-        Awaitility.await().atMost(DEADLINE).until(() -> !router.status().node("replica-1").eligible());
+        Awaitility.await()
+                .atMost(DEADLINE)
+                .until(() -> !router.status().node("replica-1").eligible());
         assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-        assertThat(mvc.get().uri("/actuator/health/pgrouter")).hasStatusOk().bodyJson()
+        assertThat(mvc.get().uri("/actuator/health/pgrouter"))
+                .hasStatusOk()
+                .bodyJson()
                 .hasPathSatisfying("$.status", v -> v.assertThat().isEqualTo("UP"))
-                .hasPathSatisfying("$.details.replicas.replica-1.eligible", v -> v.assertThat().isEqualTo(false))
-                .hasPathSatisfying("$.details.eligibleReplicas", v -> v.assertThat().isEqualTo(0));
+                .hasPathSatisfying(
+                        "$.details.replicas.replica-1.eligible",
+                        v -> v.assertThat().isEqualTo(false))
+                .hasPathSatisfying(
+                        "$.details.eligibleReplicas", v -> v.assertThat().isEqualTo(0));
 
         cluster.replica(0).start();
-        Awaitility.await().atMost(DEADLINE).until(() -> router.status().node("replica-1").eligible());
+        Awaitility.await()
+                .atMost(DEADLINE)
+                .until(() -> router.status().node("replica-1").eligible());
         assertThat(replicaDetails().get("health")).isEqualTo("healthy");
     }
 
     @Test
     void anUnreachablePrimaryIsDown() {
         cluster.primary().stop();
-        Awaitility.await().atMost(DEADLINE).until(() -> health.health().getStatus().equals(Status.DOWN));
-        assertThat(mvc.get().uri("/actuator/health/pgrouter")).hasStatus(503).bodyJson()
+        Awaitility.await()
+                .atMost(DEADLINE)
+                .until(() -> health.health().getStatus().equals(Status.DOWN));
+        assertThat(mvc.get().uri("/actuator/health/pgrouter"))
+                .hasStatus(503)
+                .bodyJson()
                 .hasPathSatisfying("$.status", v -> v.assertThat().isEqualTo("DOWN"))
-                .hasPathSatisfying("$.details.primary.health", v -> v.assertThat().isEqualTo("unreachable"));
+                .hasPathSatisfying(
+                        "$.details.primary.health", v -> v.assertThat().isEqualTo("unreachable"));
 
         cluster.primary().start();
-        Awaitility.await().atMost(DEADLINE).until(() -> health.health().getStatus().equals(Status.UP));
+        Awaitility.await()
+                .atMost(DEADLINE)
+                .until(() -> health.health().getStatus().equals(Status.UP));
     }
 
     @SuppressWarnings("unchecked")

@@ -29,10 +29,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * primary, no error.
  */
 @PostgresReplicaSet(replicas = 1)
-@SpringBootTest(classes = ItApplication.class, properties = {"spring.jpa.hibernate.ddl-auto=update",
-        "spring.jpa.open-in-view=true",
-        "spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_HOLD",
-        "pgrouter.probe.interval=200ms"})
+@SpringBootTest(
+        classes = ItApplication.class,
+        properties = {
+            "spring.jpa.hibernate.ddl-auto=update",
+            "spring.jpa.open-in-view=true",
+            "spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_HOLD",
+            "pgrouter.probe.interval=200ms"
+        })
 @DirtiesContext
 class HeldConnectionIT {
 
@@ -55,7 +59,8 @@ class HeldConnectionIT {
     @BeforeEach
     void replicaInRotation() {
         cluster.awaitReplicated(Duration.ofSeconds(30));
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
     }
 
@@ -70,10 +75,16 @@ class HeldConnectionIT {
             assertThat(notes.whereReadWrite()).as("read-write repository call").startsWith("false:");
             assertThat(notes.whereReadOnly()).as("read-only again").startsWith("true:");
 
-            assertThat(heldConnection(entityManager)).as("one JDBC connection for the whole request").isSameAs(held);
+            assertThat(heldConnection(entityManager))
+                    .as("one JDBC connection for the whole request")
+                    .isSameAs(held);
         });
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(router.status().nodes())
-                .allSatisfy(n -> assertThat(n.inFlight()).as("in flight on %s", n.name()).isZero()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(router.status().nodes())
+                        .allSatisfy(n -> assertThat(n.inFlight())
+                                .as("in flight on %s", n.name())
+                                .isZero()));
     }
 
     private static Connection heldConnection(EntityManager entityManager) {

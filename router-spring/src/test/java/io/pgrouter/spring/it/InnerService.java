@@ -1,8 +1,8 @@
 package io.pgrouter.spring.it;
 
-import io.pgrouter.testkit.Where;
 import io.pgrouter.spring.ReadOnly;
 import io.pgrouter.spring.UsePrimary;
+import io.pgrouter.testkit.Where;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;

@@ -8,6 +8,8 @@ import org.springframework.data.repository.Repository;
 @ReadOnly
 public interface ReplicaNoteRepository extends Repository<Note, Long> {
 
-    @Query(value = "select cast(pg_is_in_recovery() as text) || ':' || cast(inet_server_port() as text)", nativeQuery = true)
+    @Query(
+            value = "select cast(pg_is_in_recovery() as text) || ':' || cast(inet_server_port() as text)",
+            nativeQuery = true)
     String where();
 }

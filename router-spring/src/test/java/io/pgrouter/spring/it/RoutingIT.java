@@ -1,12 +1,12 @@
 package io.pgrouter.spring.it;
 
-import io.pgrouter.testkit.Where;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouteReason;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.testkit.ReplicaSet;
+import io.pgrouter.testkit.Where;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +31,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code spring.datasource.*}, as most applications already have it.
  */
 @PostgresReplicaSet(replicas = 1)
-@SpringBootTest(classes = ItApplication.class, properties = {"spring.jpa.hibernate.ddl-auto=update",
-        "spring.jpa.open-in-view=false", "pgrouter.probe.interval=200ms"})
+@SpringBootTest(
+        classes = ItApplication.class,
+        properties = {
+            "spring.jpa.hibernate.ddl-auto=update",
+            "spring.jpa.open-in-view=false",
+            "pgrouter.probe.interval=200ms"
+        })
 @DirtiesContext
 class RoutingIT {
 
@@ -65,7 +70,8 @@ class RoutingIT {
     void replicaInRotation() {
         jdbc.execute("create table if not exists note_log(id serial primary key, text text)");
         cluster.awaitReplicated(Duration.ofSeconds(30));
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
     }
 
@@ -77,8 +83,8 @@ class RoutingIT {
 
     @Test
     void aReadOnlyTransactionOfTheJdbcTransactionManagersGoesToAReplica() {
-        for (DataSourceTransactionManager manager : List.of(new JdbcTransactionManager(router),
-                new DataSourceTransactionManager(router))) {
+        for (DataSourceTransactionManager manager :
+                List.of(new JdbcTransactionManager(router), new DataSourceTransactionManager(router))) {
             TransactionTemplate readOnly = new TransactionTemplate(manager);
             readOnly.setReadOnly(true);
             assertReplica(readOnly.execute(status -> service.where()));

@@ -1,8 +1,8 @@
 package io.pgrouter.spring.it;
 
-import io.pgrouter.testkit.Where;
 import io.pgrouter.spring.ReadOnly;
 import io.pgrouter.spring.UsePrimary;
+import io.pgrouter.testkit.Where;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -102,6 +102,7 @@ public class WhereService {
     }
 
     private Where jpaWhere() {
-        return Where.from((Object[]) entityManager.createNativeQuery(Where.QUERY).getSingleResult());
+        return Where.from(
+                (Object[]) entityManager.createNativeQuery(Where.QUERY).getSingleResult());
     }
 }

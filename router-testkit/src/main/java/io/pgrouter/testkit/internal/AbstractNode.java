@@ -44,8 +44,9 @@ abstract class AbstractNode implements PostgresNode {
     public final NetworkFaults network() {
         NetworkFaults faults = networkFaults();
         if (faults == null) {
-            throw new IllegalStateException("Network faults are off for the replica set of " + name + ": enable them with"
-                    + " PostgresReplicaSet.builder().networkFaults(true) or @PostgresReplicaSet(networkFaults = true)");
+            throw new IllegalStateException(
+                    "Network faults are off for the replica set of " + name + ": enable them with"
+                            + " PostgresReplicaSet.builder().networkFaults(true) or @PostgresReplicaSet(networkFaults = true)");
         }
         return faults;
     }
@@ -86,8 +87,9 @@ abstract class AbstractNode implements PostgresNode {
             }
         }
         kill();
-        throw new IllegalStateException("PostgreSQL node " + name() + " did not accept connections on port " + port() + " within "
-                + timeout.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage()) + ")" + diagnostics());
+        throw new IllegalStateException("PostgreSQL node " + name() + " did not accept connections on port " + port()
+                + " within " + timeout.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage())
+                + ")" + diagnostics());
     }
 
     @Override
@@ -115,7 +117,9 @@ abstract class AbstractNode implements PostgresNode {
                 : "ALTER SYSTEM SET recovery_min_apply_delay = '" + ServerConfig.delayValue(delay) + "'";
         Sql.execute(adminDataSource(), sql);
         Sql.execute(adminDataSource(), "SELECT pg_reload_conf()");
-        awaitValue("SELECT setting FROM pg_settings WHERE name = 'recovery_min_apply_delay'", Long.toString(delay.toMillis()),
+        awaitValue(
+                "SELECT setting FROM pg_settings WHERE name = 'recovery_min_apply_delay'",
+                Long.toString(delay.toMillis()),
                 "the replay delay to apply");
     }
 
@@ -131,8 +135,10 @@ abstract class AbstractNode implements PostgresNode {
     /** Creates the physical replication slot {@code node} streams through on this node, if it is missing. */
     void ensureSlotFor(PostgresNode node) {
         String slot = ServerConfig.slotName(node.name());
-        Sql.execute(adminDataSource(), "SELECT pg_create_physical_replication_slot('" + slot + "', true) "
-                + "WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + slot + "')");
+        Sql.execute(
+                adminDataSource(),
+                "SELECT pg_create_physical_replication_slot('" + slot + "', true) "
+                        + "WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + slot + "')");
     }
 
     private void awaitValue(String sql, String expected, String what) {
@@ -145,7 +151,8 @@ abstract class AbstractNode implements PostgresNode {
             }
             Sleeper.pause(20);
         }
-        throw new IllegalStateException("Waited 10 s for " + what + " on " + name + ": '" + sql + "' still answers '" + value + "'");
+        throw new IllegalStateException(
+                "Waited 10 s for " + what + " on " + name + ": '" + sql + "' still answers '" + value + "'");
     }
 
     private void requireReplica(String control) {

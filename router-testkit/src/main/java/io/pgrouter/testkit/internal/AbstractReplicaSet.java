@@ -37,8 +37,11 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
 
     @Override
     public List<PostgresNode> replicas() {
-        return nodes.stream().filter(n -> n.role() == Role.REPLICA).sorted(Comparator.comparing(PostgresNode::name))
-                .map(PostgresNode.class::cast).toList();
+        return nodes.stream()
+                .filter(n -> n.role() == Role.REPLICA)
+                .sorted(Comparator.comparing(PostgresNode::name))
+                .map(PostgresNode.class::cast)
+                .toList();
     }
 
     @Override
@@ -55,7 +58,9 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
 
     @Override
     public PostgresNode node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+        return nodes.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No node named '" + name + "'; nodes are "
                         + nodes.stream().map(PostgresNode::name).toList()));
     }
@@ -84,23 +89,30 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
     public void awaitReplicated(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         String target = Sql.queryString(primary.dataSource(), "SELECT pg_current_wal_lsn()");
-        List<PostgresNode> waiting = new ArrayList<>(replicas().stream().filter(PostgresNode::isRunning).toList());
+        List<PostgresNode> waiting = new ArrayList<>(
+                replicas().stream().filter(PostgresNode::isRunning).toList());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            waiting.removeIf(r -> "t".equals(Sql.queryString(r.dataSource(), "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn", target)));
+            waiting.removeIf(r -> "t"
+                    .equals(Sql.queryString(r.dataSource(), "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn", target)));
             if (waiting.isEmpty()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                StringBuilder msg = new StringBuilder("Replicas did not replay the primary's position " + target + " within "
-                        + timeout.toMillis() + " ms:");
+                StringBuilder msg = new StringBuilder("Replicas did not replay the primary's position " + target
+                        + " within " + timeout.toMillis() + " ms:");
                 for (PostgresNode r : waiting) {
-                    msg.append("\n  ").append(r.name()).append(": ").append(Sql.queryString(r.dataSource(),
-                            "SELECT 'replayed ' || coalesce(pg_last_wal_replay_lsn()::text, 'nothing') || ', received '"
-                                    + " || coalesce(pg_last_wal_receive_lsn()::text, 'nothing') || ', replay '"
-                                    + " || pg_get_wal_replay_pause_state() || ', receiver '"
-                                    + " || coalesce((SELECT status FROM pg_stat_wal_receiver), 'not running')"
-                                    + " || ', recovery_min_apply_delay ' || current_setting('recovery_min_apply_delay')"));
+                    msg.append("\n  ")
+                            .append(r.name())
+                            .append(": ")
+                            .append(
+                                    Sql.queryString(
+                                            r.dataSource(),
+                                            "SELECT 'replayed ' || coalesce(pg_last_wal_replay_lsn()::text, 'nothing') || ', received '"
+                                                    + " || coalesce(pg_last_wal_receive_lsn()::text, 'nothing') || ', replay '"
+                                                    + " || pg_get_wal_replay_pause_state() || ', receiver '"
+                                                    + " || coalesce((SELECT status FROM pg_stat_wal_receiver), 'not running')"
+                                                    + " || ', recovery_min_apply_delay ' || current_setting('recovery_min_apply_delay')"));
                 }
                 throw new IllegalStateException(msg.toString());
             }
@@ -115,8 +127,9 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
             String status = null;
             while (!"streaming".equals(status)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(r.name() + " did not start streaming from " + primary.name() + " within "
-                            + timeout.toSeconds() + " s (WAL receiver: " + (status == null ? "not running" : status) + ")" + logHint(r));
+                    throw new IllegalStateException(r.name() + " did not start streaming from " + primary.name()
+                            + " within " + timeout.toSeconds() + " s (WAL receiver: "
+                            + (status == null ? "not running" : status) + ")" + logHint(r));
                 }
                 status = Sql.queryString(r.dataSource(), "SELECT status FROM pg_stat_wal_receiver");
                 if (!"streaming".equals(status)) {
@@ -135,18 +148,22 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
         Objects.requireNonNull(oldPrimary, "oldPrimary");
         PostgresNode target = node(replica.name());
         if (target.role() != Role.REPLICA) {
-            throw new IllegalArgumentException("Cannot promote " + target.name() + ": it is not a replica but " + target.role());
+            throw new IllegalArgumentException(
+                    "Cannot promote " + target.name() + ": it is not a replica but " + target.role());
         }
         PostgresNode old = primary;
-        List<PostgresNode> others = replicas().stream().filter(r -> r != target && r.isRunning()).toList();
+        List<PostgresNode> others =
+                replicas().stream().filter(r -> r != target && r.isRunning()).toList();
         if (oldPrimary == OldPrimary.STOP) {
             old.stop();
         } else if (old.isRunning()) {
             for (PostgresNode other : others) {
                 if (Wal.replayPaused(other)) {
-                    throw new IllegalStateException("Cannot promote " + target.name() + " while " + old.name() + " keeps running: "
-                            + other.name() + " has its replay paused, and PostgreSQL re-points a standby's WAL receiver only"
-                            + " while it replays. Resume its replay first, or promote with OldPrimary.STOP");
+                    throw new IllegalStateException(
+                            "Cannot promote " + target.name() + " while " + old.name() + " keeps running: "
+                                    + other.name()
+                                    + " has its replay paused, and PostgreSQL re-points a standby's WAL receiver only"
+                                    + " while it replays. Resume its replay first, or promote with OldPrimary.STOP");
                 }
             }
         }
@@ -184,8 +201,13 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
         for (PostgresNode other : others) {
             String end = Wal.end(other);
             if (Wal.isBefore(forkPoint, end)) {
-                log.info("{} received WAL up to {}, past the start of {}'s timeline {} at {}: making it again from a copy",
-                        other.name(), end, target.name(), timeline, forkPoint);
+                log.info(
+                        "{} received WAL up to {}, past the start of {}'s timeline {} at {}: making it again from a copy",
+                        other.name(),
+                        end,
+                        target.name(),
+                        timeline,
+                        forkPoint);
                 rejoinNode(other);
             } else {
                 followNode(other, target);
@@ -207,9 +229,11 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
             return;
         }
         if (!"false".equals(Sql.queryString(target.dataSource(), "SELECT pg_is_in_recovery()::text"))) {
-            throw new IllegalStateException("Cannot adopt " + target.name() + " as the primary: it is still in recovery");
+            throw new IllegalStateException(
+                    "Cannot adopt " + target.name() + " as the primary: it is still in recovery");
         }
-        List<PostgresNode> others = replicas().stream().filter(r -> r != target && r.isRunning()).toList();
+        List<PostgresNode> others =
+                replicas().stream().filter(r -> r != target && r.isRunning()).toList();
         ((AbstractNode) target).role(Role.PRIMARY);
         primary = target;
         int timeline = Wal.timeline(target);
@@ -225,7 +249,8 @@ public abstract class AbstractReplicaSet implements ReplicaSet {
     public final synchronized void rejoinAsStandby(PostgresNode node) {
         PostgresNode target = node(node.name());
         if (target == primary) {
-            throw new IllegalArgumentException("Cannot rejoin " + target.name() + " as a standby: it is the current primary");
+            throw new IllegalArgumentException(
+                    "Cannot rejoin " + target.name() + " as a standby: it is the current primary");
         }
         rejoinNode(target);
     }

@@ -9,8 +9,7 @@ public final class Await {
 
     private static final long POLL_MILLIS = 50;
 
-    private Await() {
-    }
+    private Await() {}
 
     /**
      * Polls {@code condition} until it holds.
@@ -23,7 +22,8 @@ public final class Await {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("Waited " + timeout.toMillis() + " ms for " + what + "; " + diagnostics.get());
+                throw new IllegalStateException(
+                        "Waited " + timeout.toMillis() + " ms for " + what + "; " + diagnostics.get());
             }
             Sleeper.pause(POLL_MILLIS);
         }

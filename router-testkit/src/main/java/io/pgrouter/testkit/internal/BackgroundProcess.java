@@ -37,8 +37,13 @@ public final class BackgroundProcess {
      * @param environment added to the JVM's environment, from which {@code PG*} variables are removed
      * @param logFile where standard output and error are appended
      */
-    public static BackgroundProcess start(String name, List<String> command, Map<String, String> environment, Path logFile,
-            ServerUser user, Path runDir) {
+    public static BackgroundProcess start(
+            String name,
+            List<String> command,
+            Map<String, String> environment,
+            Path logFile,
+            ServerUser user,
+            Path runDir) {
         List<String> full = new ArrayList<>();
         // A session of its own: Ctrl-C in a terminal must reach the JVM, not the servers (see LocalNode).
         if (Commands.onPath("setsid")) {
@@ -57,7 +62,8 @@ public final class BackgroundProcess {
             RunDirectory.recordProcess(runDir, name, process.toHandle());
             return new BackgroundProcess(name, process, logFile);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + name + " ('" + command.get(0) + "'): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot start " + name + " ('" + command.get(0) + "'): " + e.getMessage(), e);
         }
     }
 
@@ -117,7 +123,8 @@ public final class BackgroundProcess {
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return "Last lines of " + logFile + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+            return "Last lines of " + logFile + ":\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
         } catch (IOException e) {
             return "(no log in " + logFile + ": " + e.getMessage() + ")";
         }

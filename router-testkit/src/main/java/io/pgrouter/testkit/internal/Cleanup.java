@@ -18,8 +18,7 @@ public final class Cleanup {
         Runtime.getRuntime().addShutdownHook(new Thread(Cleanup::closeAll, "pgrouter-testkit-cleanup"));
     }
 
-    private Cleanup() {
-    }
+    private Cleanup() {}
 
     /** Closes {@code set} at JVM exit unless it is {@linkplain #unregister unregistered} first. */
     public static void register(AutoCloseable set) {

@@ -15,15 +15,14 @@ public final class Commands {
 
     private static final long TIMEOUT_SECONDS = 120;
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /** Runs a command and returns its standard output; fails with its output when it exits non-zero. */
     public static String output(List<String> command, String purpose) {
         Result r = run(command, purpose);
         if (r.exitCode != 0) {
-            throw new IllegalStateException("Could not " + purpose + ": '" + String.join(" ", command) + "' exited with "
-                    + r.exitCode + ": " + r.output.strip());
+            throw new IllegalStateException("Could not " + purpose + ": '" + String.join(" ", command)
+                    + "' exited with " + r.exitCode + ": " + r.output.strip());
         }
         return r.output;
     }
@@ -39,11 +38,13 @@ public final class Commands {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("Could not " + purpose + ": '" + String.join(" ", command) + "' did not finish in " + TIMEOUT_SECONDS + " s");
+                throw new IllegalStateException("Could not " + purpose + ": '" + String.join(" ", command)
+                        + "' did not finish in " + TIMEOUT_SECONDS + " s");
             }
             return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IllegalStateException("Could not " + purpose + ": cannot run '" + command.get(0) + "': " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not " + purpose + ": cannot run '" + command.get(0) + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while trying to " + purpose, e);
@@ -52,7 +53,9 @@ public final class Commands {
 
     /** Sends a signal ({@code "INT"}, {@code "STOP"}, ...) to processes; those already gone are ignored. */
     public static void signal(String signal, List<Long> pids) {
-        List<Long> alive = pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
+        List<Long> alive = pids.stream()
+                .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .toList();
         if (alive.isEmpty()) {
             return;
         }
@@ -86,6 +89,5 @@ public final class Commands {
      * @param exitCode its exit code
      * @param output standard output and error, interleaved
      */
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 }

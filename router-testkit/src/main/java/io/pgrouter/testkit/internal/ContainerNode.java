@@ -56,8 +56,10 @@ final class ContainerNode extends AbstractNode {
                 .withUsername(spec.user())
                 .withPassword(spec.password());
         primary.withEnv("PGDATA", PGDATA)
-                .withCopyToContainer(Transferable.of(
-                        "#!/bin/bash\necho 'host replication all all scram-sha-256' >> \"$PGDATA/pg_hba.conf\"\n", 0755),
+                .withCopyToContainer(
+                        Transferable.of(
+                                "#!/bin/bash\necho 'host replication all all scram-sha-256' >> \"$PGDATA/pg_hba.conf\"\n",
+                                0755),
                         "/docker-entrypoint-initdb.d/10-replication.sh")
                 .withCommand(serverArgs().toArray(String[]::new));
         launch(primary);
@@ -67,21 +69,28 @@ final class ContainerNode extends AbstractNode {
     void startAsReplicaOf(ContainerNode upstream) {
         String slot = ServerConfig.slotName(name());
         String conninfo = ServerConfig.primaryConninfo(upstream.name(), PG_PORT, spec.user(), spec.password(), name());
-        String script = String.join("\n",
+        String script = String.join(
+                "\n",
                 "set -e",
                 "mkdir -p " + PGDATA + " && chown postgres:postgres " + PGDATA + " && chmod 700 " + PGDATA,
                 "if [ ! -s " + PGDATA + "/PG_VERSION ]; then",
                 "  until gosu postgres pg_basebackup -h " + upstream.name() + " -p " + PG_PORT + " -U " + spec.user()
                         + " -D " + PGDATA + " -X stream -c fast; do sleep 1; done",
-                "  echo " + shellQuote(ServerConfig.confLine("primary_conninfo", conninfo)) + " >> " + PGDATA + "/postgresql.auto.conf",
-                "  echo " + shellQuote(ServerConfig.confLine("primary_slot_name", slot)) + " >> " + PGDATA + "/postgresql.auto.conf",
+                "  echo " + shellQuote(ServerConfig.confLine("primary_conninfo", conninfo)) + " >> " + PGDATA
+                        + "/postgresql.auto.conf",
+                "  echo " + shellQuote(ServerConfig.confLine("primary_slot_name", slot)) + " >> " + PGDATA
+                        + "/postgresql.auto.conf",
                 "  touch " + PGDATA + "/standby.signal && chown -R postgres:postgres " + PGDATA,
                 "fi",
-                "exec gosu postgres postgres -D " + PGDATA + " " + serverArgs().stream().map(ContainerNode::shellQuote).collect(java.util.stream.Collectors.joining(" ")));
+                "exec gosu postgres postgres -D " + PGDATA + " "
+                        + serverArgs().stream()
+                                .map(ContainerNode::shellQuote)
+                                .collect(java.util.stream.Collectors.joining(" ")));
         GenericContainer<?> replica = new GenericContainer<>(image(spec))
                 .withEnv("PGPASSWORD", spec.password())
                 .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("bash", "-c", script))
-                .waitingFor(Wait.forLogMessage(".*ready to accept read-only connections.*", 1).withStartupTimeout(spec.startupTimeout()));
+                .waitingFor(Wait.forLogMessage(".*ready to accept read-only connections.*", 1)
+                        .withStartupTimeout(spec.startupTimeout()));
         launch(replica);
     }
 
@@ -89,8 +98,9 @@ final class ContainerNode extends AbstractNode {
         c.withNetwork(network)
                 .withNetworkAliases(name())
                 .withExposedPorts(PG_PORT)
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                        new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), ExposedPort.tcp(PG_PORT))))
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                        .withPortBindings(new PortBinding(
+                                Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), ExposedPort.tcp(PG_PORT))))
                 .withStartupTimeout(spec.startupTimeout());
         container = c;
         c.start();
@@ -159,7 +169,10 @@ final class ContainerNode extends AbstractNode {
         if (c == null || c.getContainerId() == null) {
             return false;
         }
-        Boolean running = docker().inspectContainerCmd(c.getContainerId()).exec().getState().getRunning();
+        Boolean running = docker().inspectContainerCmd(c.getContainerId())
+                .exec()
+                .getState()
+                .getRunning();
         return Boolean.TRUE.equals(running);
     }
 
@@ -230,7 +243,7 @@ final class ContainerNode extends AbstractNode {
         }
         String logs = c.getLogs();
         String[] lines = logs.split("\n");
-        return ". Last container log lines:\n" + String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 15), lines.length));
+        return ". Last container log lines:\n"
+                + String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 15), lines.length));
     }
-
 }

@@ -28,7 +28,9 @@ final class ContainerReplicaSet extends AbstractReplicaSet {
     /** Why no Docker engine can be used, or {@code null} when one answers. */
     static String dockerUnavailableReason() {
         try {
-            return DockerClientFactory.instance().isDockerAvailable() ? null : "no Docker engine answers (Testcontainers found none)";
+            return DockerClientFactory.instance().isDockerAvailable()
+                    ? null
+                    : "no Docker engine answers (Testcontainers found none)";
         } catch (RuntimeException | LinkageError e) {
             return "no Docker engine answers: " + e.getMessage();
         }
@@ -52,8 +54,11 @@ final class ContainerReplicaSet extends AbstractReplicaSet {
                 replica.startAsReplicaOf(primary);
             }
             set.awaitStreaming(nodes.subList(1, nodes.size()), spec.startupTimeout());
-            log.info("PostgreSQL {} primary and {} replicas streaming in containers after {} ms", ContainerNode.image(spec),
-                    spec.replicas(), (System.nanoTime() - started) / 1_000_000);
+            log.info(
+                    "PostgreSQL {} primary and {} replicas streaming in containers after {} ms",
+                    ContainerNode.image(spec),
+                    spec.replicas(),
+                    (System.nanoTime() - started) / 1_000_000);
             return set;
         } catch (RuntimeException e) {
             set.close();

@@ -8,8 +8,7 @@ import io.pgrouter.testkit.ReplicaSet;
  */
 public final class ContainerSupport {
 
-    private ContainerSupport() {
-    }
+    private ContainerSupport() {}
 
     /** Why containers cannot be used here, or {@code null} when they can. */
     public static String unavailableReason() {
@@ -23,10 +22,12 @@ public final class ContainerSupport {
 
     static ReplicaSet start(ReplicaSetSpec spec) {
         if (spec.networkFaults()) {
-            throw new ProviderUnavailableException("network faults need servers on this machine (the embedded or local provider)");
+            throw new ProviderUnavailableException(
+                    "network faults need servers on this machine (the embedded or local provider)");
         }
         if (spec.tls()) {
-            throw new ProviderUnavailableException("TLS needs servers on this machine (the embedded or local provider)");
+            throw new ProviderUnavailableException(
+                    "TLS needs servers on this machine (the embedded or local provider)");
         }
         String reason = unavailableReason();
         if (reason != null) {

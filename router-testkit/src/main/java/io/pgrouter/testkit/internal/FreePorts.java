@@ -11,8 +11,7 @@ public final class FreePorts {
     /** The address servers of the kit listen on. */
     public static final String HOST = "127.0.0.1";
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /**
      * A port nothing listens on right now. Another process may take it before the caller binds it; a server that

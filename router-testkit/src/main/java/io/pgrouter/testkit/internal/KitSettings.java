@@ -6,8 +6,7 @@ package io.pgrouter.testkit.internal;
  */
 public final class KitSettings {
 
-    private KitSettings() {
-    }
+    private KitSettings() {}
 
     /** The value of system property {@code property}, else of environment variable {@code env}, else {@code null}. */
     public static String get(String property, String env) {

@@ -11,8 +11,7 @@ public final class LocalInstallation {
 
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
 
-    private LocalInstallation() {
-    }
+    private LocalInstallation() {}
 
     /**
      * The local installation's binaries of the major version asked for.
@@ -26,14 +25,16 @@ public final class LocalInstallation {
                 throw new ProviderUnavailableException("no executable " + program + " in " + bin);
             }
         }
-        String out = Commands.output(List.of(bin.resolve("postgres").toString(), "--version"), "ask " + bin + "/postgres for its version");
+        String out = Commands.output(
+                List.of(bin.resolve("postgres").toString(), "--version"), "ask " + bin + "/postgres for its version");
         Matcher m = VERSION.matcher(out);
         if (!m.find()) {
             throw new ProviderUnavailableException(bin + "/postgres --version printed no version: " + out.strip());
         }
         int found = Integer.parseInt(m.group(1));
         if (found != major) {
-            throw new ProviderUnavailableException("the local installation in " + bin + " is PostgreSQL " + found + ", not " + major);
+            throw new ProviderUnavailableException(
+                    "the local installation in " + bin + " is PostgreSQL " + found + ", not " + major);
         }
         return new PostgresBinaries(bin, found, "local installation " + bin);
     }
@@ -46,6 +47,7 @@ public final class LocalInstallation {
         if (!Commands.onPath("pg_config")) {
             throw new ProviderUnavailableException("PG_BIN is not set and pg_config is not on the PATH");
         }
-        return Path.of(Commands.output(List.of("pg_config", "--bindir"), "ask pg_config for the binary directory").trim());
+        return Path.of(Commands.output(List.of("pg_config", "--bindir"), "ask pg_config for the binary directory")
+                .trim());
     }
 }

@@ -39,7 +39,14 @@ final class LocalNode extends AbstractNode {
     private volatile Process process;
     private volatile boolean frozen;
 
-    LocalNode(String name, Role role, NodeNetwork network, Path runDir, PostgresBinaries binaries, ServerUser user, ReplicaSetSpec spec,
+    LocalNode(
+            String name,
+            Role role,
+            NodeNetwork network,
+            Path runDir,
+            PostgresBinaries binaries,
+            ServerUser user,
+            ReplicaSetSpec spec,
             TlsMaterial tls) {
         super(name, role);
         this.network = network;
@@ -49,8 +56,10 @@ final class LocalNode extends AbstractNode {
         this.user = user;
         this.spec = spec;
         this.tls = tls;
-        this.dataSource = Sql.dataSource(network.host(), network.port(), spec.database(), spec.user(), spec.password(), tls);
-        this.adminDataSource = Sql.dataSource(network.host(), network.port(), "postgres", spec.user(), spec.password(), tls);
+        this.dataSource =
+                Sql.dataSource(network.host(), network.port(), spec.database(), spec.user(), spec.password(), tls);
+        this.adminDataSource =
+                Sql.dataSource(network.host(), network.port(), "postgres", spec.user(), spec.password(), tls);
     }
 
     @Override
@@ -89,7 +98,10 @@ final class LocalNode extends AbstractNode {
 
     @Override
     public boolean isRunning() {
-        return PostmasterPid.read(dataDir).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+        return PostmasterPid.read(dataDir)
+                .flatMap(ProcessHandle::of)
+                .map(ProcessHandle::isAlive)
+                .orElse(false);
     }
 
     /** Creates an empty cluster in the data directory, with the kit's superuser and password. */
@@ -102,19 +114,37 @@ final class LocalNode extends AbstractNode {
             Files.setPosixFilePermissions(pwFile, PosixFilePermissions.fromString("rw-------"));
             user.own(dataDir);
             user.own(pwFile);
-            Commands.output(user.command(List.of(binaries.program("initdb"), "-D", dataDir.toString(), "-U", spec.user(),
-                    "--pwfile=" + pwFile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
-                    "--no-sync", "--no-instructions")), "initialize the data directory of " + name() + " in " + dataDir + " as " + user);
+            Commands.output(
+                    user.command(List.of(
+                            binaries.program("initdb"),
+                            "-D",
+                            dataDir.toString(),
+                            "-U",
+                            spec.user(),
+                            "--pwfile=" + pwFile,
+                            "--auth-local=trust",
+                            "--auth-host=scram-sha-256",
+                            "-E",
+                            "UTF8",
+                            "--locale=C",
+                            "--no-sync",
+                            "--no-instructions")),
+                    "initialize the data directory of " + name() + " in " + dataDir + " as " + user);
             if (network.clientNetwork() != null) {
-                // Clients and replicas come from the kit's namespace network, not from loopback. Replicas copy this file.
-                Files.writeString(dataDir.resolve("pg_hba.conf"), "\nhost all all " + network.clientNetwork() + " scram-sha-256\n"
-                        + "host replication all " + network.clientNetwork() + " scram-sha-256\n", java.nio.file.StandardOpenOption.APPEND);
+                // Clients and replicas come from the kit's namespace network, not from loopback. Replicas copy this
+                // file.
+                Files.writeString(
+                        dataDir.resolve("pg_hba.conf"),
+                        "\nhost all all " + network.clientNetwork() + " scram-sha-256\n" + "host replication all "
+                                + network.clientNetwork() + " scram-sha-256\n",
+                        java.nio.file.StandardOpenOption.APPEND);
             }
             if (tls != null) {
                 requireTls(dataDir.resolve("pg_hba.conf"));
             }
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot prepare the data directory of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot prepare the data directory of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
         } finally {
             try {
                 Files.deleteIfExists(pwFile);
@@ -134,7 +164,8 @@ final class LocalNode extends AbstractNode {
         for (String line : Files.readAllLines(hba)) {
             String[] fields = line.trim().split("\\s+");
             if (fields.length >= 5 && fields[0].equals("host") && !fields[1].equals("replication")) {
-                line = "hostssl" + line.trim().substring(4) + (tls.clientCertificatesRequired() ? " clientcert=verify-full" : "");
+                line = "hostssl" + line.trim().substring(4)
+                        + (tls.clientCertificatesRequired() ? " clientcert=verify-full" : "");
             }
             lines.add(line);
         }
@@ -144,7 +175,9 @@ final class LocalNode extends AbstractNode {
     /** Writes this node's certificate, key and the CA into its data directory, mode 0600, and the settings that use them. */
     private void writeTlsFiles(List<String> settings) throws IOException {
         TlsMaterial.ServerFiles files = tls.serverFiles(name(), network.host());
-        for (var file : Map.of("server.crt", files.certificate(), "server.key", files.key(), "root.crt", files.caCertificate()).entrySet()) {
+        for (var file : Map.of(
+                        "server.crt", files.certificate(), "server.key", files.key(), "root.crt", files.caCertificate())
+                .entrySet()) {
             Path path = dataDir.resolve(file.getKey());
             Files.writeString(path, file.getValue(), StandardCharsets.US_ASCII);
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
@@ -173,12 +206,15 @@ final class LocalNode extends AbstractNode {
             lines.add(ServerConfig.confLine("port", Integer.toString(network.listenPort())));
             lines.add(ServerConfig.confLine("unix_socket_directories", ""));
             if (tls != null) {
-                // Again at each (re)configuration: a replica's data directory is a copy of the primary's, its files too.
+                // Again at each (re)configuration: a replica's data directory is a copy of the primary's, its files
+                // too.
                 writeTlsFiles(lines);
             }
             if (upstream != null) {
-                lines.add(ServerConfig.confLine("primary_conninfo",
-                        ServerConfig.primaryConninfo(upstream.host(), upstream.port(), spec.user(), spec.password(), name())));
+                lines.add(ServerConfig.confLine(
+                        "primary_conninfo",
+                        ServerConfig.primaryConninfo(
+                                upstream.host(), upstream.port(), spec.user(), spec.password(), name())));
                 lines.add(ServerConfig.confLine("primary_slot_name", ServerConfig.slotName(name())));
                 lines.add(ServerConfig.confLine("recovery_target_timeline", "latest"));
             }
@@ -198,7 +234,8 @@ final class LocalNode extends AbstractNode {
             }
             user.own(dataDir);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot write the configuration of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot write the configuration of " + name() + " in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -251,16 +288,19 @@ final class LocalNode extends AbstractNode {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(InetAddress.getByName(network.listenHost()), network.listenPort()));
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + name() + ": port " + network.listenPort() + " on " + network.listenHost()
-                    + " is in use by another process"
-                    + " (leave basePort unset to use free ports, or stop what listens there)");
+            throw new IllegalStateException(
+                    "Cannot start " + name() + ": port " + network.listenPort() + " on " + network.listenHost()
+                            + " is in use by another process"
+                            + " (leave basePort unset to use free ports, or stop what listens there)");
         }
     }
 
     @Override
     String deathWhileStarting() {
         Process p = process;
-        return p != null && !p.isAlive() && !isRunning() ? "exited while starting (exit code " + p.exitValue() + ")" : null;
+        return p != null && !p.isAlive() && !isRunning()
+                ? "exited while starting (exit code " + p.exitValue() + ")"
+                : null;
     }
 
     @Override
@@ -316,11 +356,16 @@ final class LocalNode extends AbstractNode {
     }
 
     private ProcessHandle postmaster() {
-        return PostmasterPid.read(dataDir).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).orElse(null);
+        return PostmasterPid.read(dataDir)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .orElse(null);
     }
 
     private static List<Long> tree(ProcessHandle root) {
-        return Stream.concat(Stream.of(root), root.descendants()).map(ProcessHandle::pid).toList();
+        return Stream.concat(Stream.of(root), root.descendants())
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     private static boolean awaitExit(ProcessHandle handle, Duration timeout) {

@@ -22,7 +22,13 @@ final class LocalReplicaSet extends AbstractReplicaSet {
     private final NetworkLayout network;
     private final TlsMaterial tls;
 
-    private LocalReplicaSet(ReplicaSetSpec spec, Path runDir, List<LocalNode> nodes, String provider, ServerUser user, NetworkLayout network,
+    private LocalReplicaSet(
+            ReplicaSetSpec spec,
+            Path runDir,
+            List<LocalNode> nodes,
+            String provider,
+            ServerUser user,
+            NetworkLayout network,
             TlsMaterial tls) {
         super(spec, nodes);
         this.tls = tls;
@@ -45,7 +51,15 @@ final class LocalReplicaSet extends AbstractReplicaSet {
             List<Integer> ports = ports(spec);
             for (int i = 0; i <= spec.replicas(); i++) {
                 String name = i == 0 ? "primary" : "replica-" + i;
-                nodes.add(new LocalNode(name, i == 0 ? Role.PRIMARY : Role.REPLICA, network.node(name, i, ports.get(i)), runDir, binaries, user, spec, tls));
+                nodes.add(new LocalNode(
+                        name,
+                        i == 0 ? Role.PRIMARY : Role.REPLICA,
+                        network.node(name, i, ports.get(i)),
+                        runDir,
+                        binaries,
+                        user,
+                        spec,
+                        tls));
             }
         } catch (RuntimeException e) {
             // Not a replica set yet: free what was made so far here.
@@ -95,8 +109,15 @@ final class LocalReplicaSet extends AbstractReplicaSet {
             replica.start();
         }
         awaitStreaming(replicas, spec.startupTimeout());
-        log.info("PostgreSQL {}: primary on port {} and {} streaming replica(s) ready after {} ms ({} binaries, servers run as {}, in {})",
-                spec.version(), primary.port(), replicas.size(), (System.nanoTime() - started) / 1_000_000, provider, user, runDir);
+        log.info(
+                "PostgreSQL {}: primary on port {} and {} streaming replica(s) ready after {} ms ({} binaries, servers run as {}, in {})",
+                spec.version(),
+                primary.port(),
+                replicas.size(),
+                (System.nanoTime() - started) / 1_000_000,
+                provider,
+                user,
+                runDir);
     }
 
     /** Empties {@code node}'s data directory, copies the primary into it and configures it as a standby. */

@@ -20,6 +20,7 @@ final class NamespaceFaults implements NetworkFaults {
     private final String node;
     /** Each end of the node's veth pair: namespace and device. */
     private final List<List<String>> ends;
+
     private final String namespace;
 
     NamespaceFaults(String node, String switchNamespace, String switchDevice, String namespace) {
@@ -48,8 +49,9 @@ final class NamespaceFaults implements NetworkFaults {
             return;
         }
         if (!NetworkFaultSettings.netemAvailable()) {
-            throw new UnsupportedOperationException("Cannot add latency to " + node + ": the kernel has no netem queueing discipline"
-                    + " (sch_netem); use the proxy mechanism for latency (PostgresReplicaSet.builder().networkFaults(Mechanism.PROXY))");
+            throw new UnsupportedOperationException(
+                    "Cannot add latency to " + node + ": the kernel has no netem queueing discipline"
+                            + " (sch_netem); use the proxy mechanism for latency (PostgresReplicaSet.builder().networkFaults(Mechanism.PROXY))");
         }
         // Half on each end: a round trip crosses both.
         long halfMicros = delay.toNanos() / 2 / 1000;
@@ -61,11 +63,13 @@ final class NamespaceFaults implements NetworkFaults {
     public synchronized void resetConnections() {
         Set<String> before = connections();
         // ss -K destroys each socket: the kernel sends the peer a reset, the local process gets ECONNABORTED.
-        Commands.output(List.of("ss", "-N", namespace, "-K", "-t", "-n", "state", "connected", "exclude", "time-wait"), "reset the connections of " + node);
+        Commands.output(
+                List.of("ss", "-N", namespace, "-K", "-t", "-n", "state", "connected", "exclude", "time-wait"),
+                "reset the connections of " + node);
         before.retainAll(connections());
         if (!before.isEmpty()) {
-            throw new UnsupportedOperationException("Cannot reset the connections of " + node + ": 'ss -K' left " + before
-                    + " open; the kernel needs CONFIG_INET_DIAG_DESTROY. Use the proxy mechanism instead");
+            throw new UnsupportedOperationException("Cannot reset the connections of " + node + ": 'ss -K' left "
+                    + before + " open; the kernel needs CONFIG_INET_DIAG_DESTROY. Use the proxy mechanism instead");
         }
         log.debug("{}: reset its connections ({})", node, namespace);
     }
@@ -74,13 +78,16 @@ final class NamespaceFaults implements NetworkFaults {
     public synchronized void restore() {
         for (List<String> end : ends) {
             // Deleting a root queue that is not there fails harmlessly: the default queue is back either way.
-            Commands.run(List.of("tc", "-n", end.get(0), "qdisc", "del", "dev", end.get(1), "root"), "restore the network of " + node);
+            Commands.run(
+                    List.of("tc", "-n", end.get(0), "qdisc", "del", "dev", end.get(1), "root"),
+                    "restore the network of " + node);
         }
     }
 
     private void rootQueue(String purpose, String... queue) {
         for (List<String> end : ends) {
-            List<String> command = new ArrayList<>(List.of("tc", "-n", end.get(0), "qdisc", "replace", "dev", end.get(1), "root"));
+            List<String> command =
+                    new ArrayList<>(List.of("tc", "-n", end.get(0), "qdisc", "replace", "dev", end.get(1), "root"));
             command.addAll(List.of(queue));
             Commands.output(command, purpose);
         }
@@ -89,7 +96,9 @@ final class NamespaceFaults implements NetworkFaults {
     /** The node's established TCP connections, as local and peer address. */
     private Set<String> connections() {
         Set<String> found = new HashSet<>();
-        String out = Commands.output(List.of("ss", "-N", namespace, "-H", "-t", "-n", "state", "established"), "list the connections of " + node);
+        String out = Commands.output(
+                List.of("ss", "-N", namespace, "-H", "-t", "-n", "state", "established"),
+                "list the connections of " + node);
         for (String line : out.split("\n")) {
             String[] fields = line.strip().split("\\s+");
             if (fields.length >= 4) {

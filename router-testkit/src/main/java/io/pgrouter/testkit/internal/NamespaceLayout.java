@@ -49,7 +49,14 @@ final class NamespaceLayout implements NetworkLayout {
         for (int i = 0; i < 256; i++) {
             int candidate = (start + i) % 256;
             if (taken.contains(candidate)
-                    || ip("make the network namespace " + switchName(candidate), false, "netns", "add", switchName(candidate)).exitCode() != 0) {
+                    || ip(
+                                            "make the network namespace " + switchName(candidate),
+                                            false,
+                                            "netns",
+                                            "add",
+                                            switchName(candidate))
+                                    .exitCode()
+                            != 0) {
                 continue;
             }
             NamespaceLayout layout = new NamespaceLayout(candidate);
@@ -61,19 +68,44 @@ final class NamespaceLayout implements NetworkLayout {
                 throw e;
             }
         }
-        throw new IllegalStateException("No free /24 in " + NETWORK_PREFIX + "0.0/16 for the kit's network namespaces: every one is"
-                + " used by this machine's addresses or routes, or by other test runs");
+        throw new IllegalStateException(
+                "No free /24 in " + NETWORK_PREFIX + "0.0/16 for the kit's network namespaces: every one is"
+                        + " used by this machine's addresses or routes, or by other test runs");
     }
 
     private void connectSwitch() {
         String sw = switchName(subnet);
         ip("make the bridge of " + sw, true, "-n", sw, "link", "add", "name", "switch", "type", "bridge");
         ip("start the bridge of " + sw, true, "-n", sw, "link", "set", "dev", "switch", "up");
-        ip("link this JVM to " + sw, true, "link", "add", "name", sw, "type", "veth", "peer", "name", "uplink", "netns", sw);
+        ip(
+                "link this JVM to " + sw,
+                true,
+                "link",
+                "add",
+                "name",
+                sw,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "uplink",
+                "netns",
+                sw);
         ip("record the owner of " + sw, true, "link", "set", "dev", sw, "alias", OWNER_TAG + RunDirectory.ownerToken());
         ip("address the link to " + sw, true, "addr", "add", address(1) + "/24", "dev", sw);
         ip("start the link to " + sw, true, "link", "set", "dev", sw, "up");
-        ip("attach the link to the bridge of " + sw, true, "-n", sw, "link", "set", "dev", "uplink", "master", "switch", "up");
+        ip(
+                "attach the link to the bridge of " + sw,
+                true,
+                "-n",
+                sw,
+                "link",
+                "set",
+                "dev",
+                "uplink",
+                "master",
+                "switch",
+                "up");
     }
 
     @Override
@@ -84,7 +116,22 @@ final class NamespaceLayout implements NetworkLayout {
         ip("make the network namespace of " + name, true, "netns", "add", ns);
         NamespaceFaults faults = new NamespaceFaults(name, sw, device, ns);
         nodes.add(faults);
-        ip("link " + name + " to the bridge", true, "-n", sw, "link", "add", "name", device, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip(
+                "link " + name + " to the bridge",
+                true,
+                "-n",
+                sw,
+                "link",
+                "add",
+                "name",
+                device,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "eth0",
+                "netns",
+                ns);
         ip("attach " + name + " to the bridge", true, "-n", sw, "link", "set", "dev", device, "master", "switch", "up");
         String address = address(10 + index);
         ip("address " + name, true, "-n", ns, "addr", "add", address + "/24", "dev", "eth0");
@@ -145,7 +192,9 @@ final class NamespaceLayout implements NetworkLayout {
             int subnet = Integer.parseInt(m.group(2));
             String alias = m.group(3) == null ? "" : m.group(3).strip();
             if (alias.startsWith(OWNER_TAG) && !RunDirectory.isAlive(alias.substring(OWNER_TAG.length()))) {
-                log.info("Removing the network namespaces of an earlier run that did not shut down: {}", switchName(subnet));
+                log.info(
+                        "Removing the network namespaces of an earlier run that did not shut down: {}",
+                        switchName(subnet));
                 remove(subnet);
             } else {
                 owned.add(subnet);
@@ -153,7 +202,9 @@ final class NamespaceLayout implements NetworkLayout {
         }
         for (String ns : namespaces()) {
             Matcher m = OUR_NAMESPACE.matcher(ns);
-            if (m.matches() && !owned.contains(Integer.parseInt(m.group(1))) && !RunDirectory.isYoung(Path.of("/run/netns", ns))) {
+            if (m.matches()
+                    && !owned.contains(Integer.parseInt(m.group(1)))
+                    && !RunDirectory.isYoung(Path.of("/run/netns", ns))) {
                 log.info("Removing the network namespace {} of an earlier run that did not shut down", ns);
                 ip("remove " + ns, false, "netns", "del", ns);
             }
@@ -162,7 +213,8 @@ final class NamespaceLayout implements NetworkLayout {
 
     private static List<String> namespaces() {
         List<String> names = new ArrayList<>();
-        for (String line : ip("list network namespaces", true, "netns", "list").output().split("\n")) {
+        for (String line :
+                ip("list network namespaces", true, "netns", "list").output().split("\n")) {
             if (!line.isBlank()) {
                 names.add(line.strip().split(" ")[0]);
             }
@@ -204,8 +256,9 @@ final class NamespaceLayout implements NetworkLayout {
         command.addAll(List.of(args));
         Commands.Result result = Commands.run(command, purpose);
         if (required && result.exitCode() != 0) {
-            throw new IllegalStateException("Could not " + purpose + ": '" + String.join(" ", command) + "' exited with "
-                    + result.exitCode() + ": " + result.output().strip());
+            throw new IllegalStateException(
+                    "Could not " + purpose + ": '" + String.join(" ", command) + "' exited with " + result.exitCode()
+                            + ": " + result.output().strip());
         }
         return result;
     }

@@ -18,8 +18,7 @@ public final class NetworkFaultSettings {
 
     private static volatile Probe probe;
 
-    private NetworkFaultSettings() {
-    }
+    private NetworkFaultSettings() {}
 
     /**
      * The mechanism for a replica set: {@code requested} if not {@code null}, else the one named by
@@ -60,7 +59,8 @@ public final class NetworkFaultSettings {
         try {
             return Mechanism.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + " must be one of auto, namespace, proxy; was '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    PROPERTY + " must be one of auto, namespace, proxy; was '" + value + "'", e);
         }
     }
 
@@ -77,7 +77,8 @@ public final class NetworkFaultSettings {
     /** Rejects a negative or absurd latency, naming the node. */
     static Duration checkedLatency(String node, Duration delay) {
         if (delay == null || delay.isNegative() || delay.compareTo(MAX_LATENCY) > 0) {
-            throw new IllegalArgumentException("latency of " + node + " must be between zero and " + MAX_LATENCY.toSeconds() + " s, was " + delay);
+            throw new IllegalArgumentException(
+                    "latency of " + node + " must be between zero and " + MAX_LATENCY.toSeconds() + " s, was " + delay);
         }
         return delay;
     }
@@ -103,8 +104,9 @@ public final class NetworkFaultSettings {
                 return new Probe("network namespaces exist on Linux only", false);
             }
             if (!ServerUser.isRoot()) {
-                return new Probe("making network namespaces needs root, and the JVM runs as "
-                        + System.getProperty("user.name"), false);
+                return new Probe(
+                        "making network namespaces needs root, and the JVM runs as " + System.getProperty("user.name"),
+                        false);
             }
             for (String tool : List.of("ip", "tc", "ss")) {
                 if (!Commands.onPath(tool)) {
@@ -117,13 +119,22 @@ public final class NetworkFaultSettings {
                 return new Probe("'ip netns add' failed: " + made.output().strip(), false);
             }
             try {
-                Commands.Result dropQueue = Commands.run(List.of("tc", "-n", ns, "qdisc", "replace", "dev", "lo", "root", "pfifo", "limit", "0"),
+                Commands.Result dropQueue = Commands.run(
+                        List.of("tc", "-n", ns, "qdisc", "replace", "dev", "lo", "root", "pfifo", "limit", "0"),
                         "make a dropping queue");
                 if (dropQueue.exitCode() != 0) {
-                    return new Probe("'tc qdisc replace ... pfifo limit 0' failed: " + dropQueue.output().strip(), false);
+                    return new Probe(
+                            "'tc qdisc replace ... pfifo limit 0' failed: "
+                                    + dropQueue.output().strip(),
+                            false);
                 }
-                boolean netem = Commands.run(List.of("tc", "-n", ns, "qdisc", "replace", "dev", "lo", "root", "netem", "delay", "1ms"),
-                        "make a netem queue").exitCode() == 0;
+                boolean netem = Commands.run(
+                                        List.of(
+                                                "tc", "-n", ns, "qdisc", "replace", "dev", "lo", "root", "netem",
+                                                "delay", "1ms"),
+                                        "make a netem queue")
+                                .exitCode()
+                        == 0;
                 return new Probe(null, netem);
             } finally {
                 Commands.run(List.of("ip", "netns", "del", ns), "remove the probe namespace");

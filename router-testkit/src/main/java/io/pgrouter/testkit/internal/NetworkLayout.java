@@ -23,11 +23,9 @@ interface NetworkLayout extends AutoCloseable {
         }
 
         @Override
-        public void restoreAll() {
-        }
+        public void restoreAll() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 }

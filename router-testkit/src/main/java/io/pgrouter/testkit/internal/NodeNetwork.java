@@ -15,8 +15,14 @@ import java.util.List;
  * @param clientNetwork a network (CIDR) the server must let clients and replicas in from besides loopback, or {@code null}
  * @param faults the node's network faults, or {@code null} when the replica set has none
  */
-record NodeNetwork(String host, int port, String listenHost, int listenPort, List<String> launcher, String clientNetwork,
-                   NetworkFaults faults) {
+record NodeNetwork(
+        String host,
+        int port,
+        String listenHost,
+        int listenPort,
+        List<String> launcher,
+        String clientNetwork,
+        NetworkFaults faults) {
 
     NodeNetwork {
         launcher = List.copyOf(launcher);

@@ -29,17 +29,30 @@ final class OnlineCopy {
 
     /** Directories whose contents a backup leaves out (PostgreSQL docs, "Backing Up the Data Directory"). */
     private static final Set<String> EMPTY_DIRS = Set.of(
-            "pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
+            "pg_wal",
+            "pg_replslot",
+            "pg_dynshmem",
+            "pg_notify",
+            "pg_serial",
+            "pg_snapshots",
+            "pg_stat_tmp",
+            "pg_subtrans");
+
     private static final Set<String> SKIPPED_FILES = Set.of(
-            "postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map", "standby.signal", "recovery.signal",
+            "postmaster.pid",
+            "postmaster.opts",
+            "backup_label",
+            "tablespace_map",
+            "standby.signal",
+            "recovery.signal",
             "postgresql.auto.conf");
 
-    private OnlineCopy() {
-    }
+    private OnlineCopy() {}
 
     /** Copies {@code source}'s data directory into the empty directory {@code target}. */
     static void copy(LocalNode source, Path target) {
-        try (Connection c = source.adminDataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = source.adminDataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("SELECT pg_backup_start('pgrouter-testkit', true)");
             boolean stopped = false;
             try {
@@ -62,7 +75,9 @@ final class OnlineCopy {
             // ALTER SYSTEM settings of the source (a replay delay, say) must not carry over to the copy.
             Files.writeString(target.resolve("postgresql.auto.conf"), "# Reset by the pgrouter test kit\n");
         } catch (SQLException | IOException e) {
-            throw new IllegalStateException("Cannot copy the data directory of " + source.name() + " into " + target + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot copy the data directory of " + source.name() + " into " + target + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -74,7 +89,9 @@ final class OnlineCopy {
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 Path dest = to.resolve(from.relativize(dir).toString());
                 Files.createDirectories(dest);
-                boolean keepEmpty = !dir.equals(from) && EMPTY_DIRS.contains(dir.getFileName().toString()) && dir.getParent().equals(from);
+                boolean keepEmpty = !dir.equals(from)
+                        && EMPTY_DIRS.contains(dir.getFileName().toString())
+                        && dir.getParent().equals(from);
                 return keepEmpty ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 

@@ -9,8 +9,7 @@ import java.util.Optional;
 /** Reads the postmaster's pid from {@code postmaster.pid}, the lock file PostgreSQL keeps in its data directory. */
 public final class PostmasterPid {
 
-    private PostmasterPid() {
-    }
+    private PostmasterPid() {}
 
     /** The pid the lock file names, when there is a lock file and it names a living postgres process. */
     public static Optional<Long> read(Path dataDir) {

@@ -24,7 +24,8 @@ final class ProxyLayout implements NetworkLayout {
     public NodeNetwork node(String name, int index, int port) {
         String serverHost = secondLoopback ? SERVER_HOST : LocalNode.HOST;
         int serverPort = secondLoopback ? port : FreePorts.next();
-        FaultProxy proxy = new FaultProxy(name, new InetSocketAddress(LocalNode.HOST, port), new InetSocketAddress(serverHost, serverPort));
+        FaultProxy proxy = new FaultProxy(
+                name, new InetSocketAddress(LocalNode.HOST, port), new InetSocketAddress(serverHost, serverPort));
         proxies.add(proxy.start());
         return new NodeNetwork(LocalNode.HOST, port, serverHost, serverPort, List.of(), null, proxy);
     }

@@ -47,10 +47,24 @@ public record ReplicaSetSpec(
 
     /** Settings the replica set owns: overriding them would break replication or the kit's control. */
     private static final Set<String> RESERVED = Set.of(
-            "port", "listen_addresses", "unix_socket_directories", "wal_level", "hot_standby",
-            "max_wal_senders", "max_replication_slots", "primary_conninfo", "primary_slot_name",
-            "data_directory", "hba_file", "ident_file", "config_file", "restore_command",
-            "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file");
+            "port",
+            "listen_addresses",
+            "unix_socket_directories",
+            "wal_level",
+            "hot_standby",
+            "max_wal_senders",
+            "max_replication_slots",
+            "primary_conninfo",
+            "primary_slot_name",
+            "data_directory",
+            "hba_file",
+            "ident_file",
+            "config_file",
+            "restore_command",
+            "ssl",
+            "ssl_cert_file",
+            "ssl_key_file",
+            "ssl_ca_file");
 
     private static final Pattern VERSION = Pattern.compile("(\\d+)(?:\\.(\\d+)\\.(\\d+))?");
 
@@ -62,11 +76,32 @@ public record ReplicaSetSpec(
     }
 
     /** The spec without TLS, as existing callers make it. */
-    public ReplicaSetSpec(Version version, int replicas, String database, String user, String password, int basePort,
-            Provider provider, Duration startupTimeout, Map<String, String> settings, boolean networkFaults,
+    public ReplicaSetSpec(
+            Version version,
+            int replicas,
+            String database,
+            String user,
+            String password,
+            int basePort,
+            Provider provider,
+            Duration startupTimeout,
+            Map<String, String> settings,
+            boolean networkFaults,
             Mechanism networkMechanism) {
-        this(version, replicas, database, user, password, basePort, provider, startupTimeout, settings, networkFaults,
-                networkMechanism, false, false);
+        this(
+                version,
+                replicas,
+                database,
+                user,
+                password,
+                basePort,
+                provider,
+                startupTimeout,
+                settings,
+                networkFaults,
+                networkMechanism,
+                false,
+                false);
     }
 
     /** Rejects a server setting the replica set controls itself. */
@@ -75,8 +110,9 @@ public record ReplicaSetSpec(
             throw new IllegalArgumentException("setting name must be a PostgreSQL parameter name, was '" + name + "'");
         }
         if (RESERVED.contains(name)) {
-            throw new IllegalArgumentException("setting '" + name + "' is managed by the replica set and cannot be overridden; reserved: "
-                    + RESERVED.stream().sorted().toList());
+            throw new IllegalArgumentException(
+                    "setting '" + name + "' is managed by the replica set and cannot be overridden; reserved: "
+                            + RESERVED.stream().sorted().toList());
         }
     }
 
@@ -84,12 +120,13 @@ public record ReplicaSetSpec(
     public static Version parseVersion(String text) {
         Matcher m = VERSION.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("version must be a major version (\"18\") or an exact release (\"18.4.0\"), was '" + text + "'");
+            throw new IllegalArgumentException(
+                    "version must be a major version (\"18\") or an exact release (\"18.4.0\"), was '" + text + "'");
         }
         int major = Integer.parseInt(m.group(1));
         if (major < MIN_MAJOR || major > MAX_MAJOR) {
-            throw new IllegalArgumentException("PostgreSQL version " + text + " is not supported: use a major version from "
-                    + MIN_MAJOR + " to " + MAX_MAJOR);
+            throw new IllegalArgumentException("PostgreSQL version " + text
+                    + " is not supported: use a major version from " + MIN_MAJOR + " to " + MAX_MAJOR);
         }
         return new Version(major, m.group(2) == null ? null : text.trim());
     }
@@ -97,7 +134,8 @@ public record ReplicaSetSpec(
     @Override
     public String toString() {
         // The password stays out: specs appear in logs and JUnit store keys.
-        return "ReplicaSetSpec[version=" + version + ", replicas=" + replicas + ", database=" + database + ", user=" + user
+        return "ReplicaSetSpec[version=" + version + ", replicas=" + replicas + ", database=" + database + ", user="
+                + user
                 + ", basePort=" + basePort + ", provider=" + provider + ", settings=" + settings
                 + (networkFaults ? ", networkFaults=" + (networkMechanism == null ? "auto" : networkMechanism) : "")
                 + (tls ? ", tls" + (clientCertificates ? " with client certificates" : "") : "") + "]";

@@ -12,8 +12,7 @@ public final class ReplicaSetStarter {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaSetStarter.class);
 
-    private ReplicaSetStarter() {
-    }
+    private ReplicaSetStarter() {}
 
     /**
      * Starts {@code spec}.
@@ -33,15 +32,19 @@ public final class ReplicaSetStarter {
                 reasons.add(provider.name().toLowerCase() + ": " + e.getMessage());
             }
         }
-        throw new IllegalStateException("No provider could start PostgreSQL " + spec.version() + ":\n  " + String.join("\n  ", reasons)
-                + "\nFix one of them: let the embedded binaries download from Maven Central (or set PGROUTER_TESTKIT_MAVEN_REPOSITORY),"
-                + " set PG_BIN to a local PostgreSQL " + spec.version().major() + " bin directory, or start a Docker engine.");
+        throw new IllegalStateException(
+                "No provider could start PostgreSQL " + spec.version() + ":\n  " + String.join("\n  ", reasons)
+                        + "\nFix one of them: let the embedded binaries download from Maven Central (or set PGROUTER_TESTKIT_MAVEN_REPOSITORY),"
+                        + " set PG_BIN to a local PostgreSQL " + spec.version().major()
+                        + " bin directory, or start a Docker engine.");
     }
 
     private static ReplicaSet startWith(Provider provider, ReplicaSetSpec spec) {
         return switch (provider) {
             case EMBEDDED -> LocalReplicaSet.start(spec, EmbeddedBinaries.resolve(spec.version()), "embedded");
-            case LOCAL -> LocalReplicaSet.start(spec, LocalInstallation.find(spec.version().major()), "local");
+            case LOCAL ->
+                LocalReplicaSet.start(
+                        spec, LocalInstallation.find(spec.version().major()), "local");
             case CONTAINER -> ContainerSupport.start(spec);
             case AUTO -> throw new IllegalArgumentException("AUTO is not a provider of its own");
         };

@@ -34,8 +34,7 @@ public final class RunDirectory {
     private static final String OWNER_FILE = "owner";
     private static final String PROCESS_SUFFIX = ".process";
 
-    private RunDirectory() {
-    }
+    private RunDirectory() {}
 
     /** The kit's base directory, shared by run directories and extracted binaries. */
     public static Path base() {
@@ -54,8 +53,10 @@ public final class RunDirectory {
         } catch (UnsupportedOperationException ignored) {
             // not a POSIX file system: nothing to open up
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot create the test kit directory " + base + ": " + e.getMessage()
-                    + " (set PGROUTER_TESTKIT_DIR to a writable directory)", e);
+            throw new IllegalStateException(
+                    "Cannot create the test kit directory " + base + ": " + e.getMessage()
+                            + " (set PGROUTER_TESTKIT_DIR to a writable directory)",
+                    e);
         }
         return base;
     }
@@ -68,14 +69,17 @@ public final class RunDirectory {
     public static Path create() {
         Path base = base();
         sweepLeftovers(base);
-        Path dir = base.resolve("run-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Path dir = base.resolve("run-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectory(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(dir.resolve(OWNER_FILE), ownerToken());
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot create run directory " + dir + ": " + e.getMessage()
-                    + " (set PGROUTER_TESTKIT_DIR to a writable directory)", e);
+            throw new IllegalStateException(
+                    "Cannot create run directory " + dir + ": " + e.getMessage()
+                            + " (set PGROUTER_TESTKIT_DIR to a writable directory)",
+                    e);
         }
         return dir;
     }
@@ -112,7 +116,8 @@ public final class RunDirectory {
 
     /** This JVM as the owner of something the kit made: its pid and start time. */
     static String ownerToken() {
-        return ProcessHandle.current().pid() + " " + startInstant(ProcessHandle.current()).orElse("");
+        return ProcessHandle.current().pid() + " "
+                + startInstant(ProcessHandle.current()).orElse("");
     }
 
     /** Whether the JVM an {@link #ownerToken()} names still runs. */
@@ -121,8 +126,10 @@ public final class RunDirectory {
             String[] owner = ownerToken.trim().split(" ", 2);
             Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(owner[0]));
             // The start time guards against a recycled pid.
-            return handle.isPresent() && handle.get().isAlive()
-                    && (owner.length < 2 || owner[1].equals(startInstant(handle.get()).orElse("")));
+            return handle.isPresent()
+                    && handle.get().isAlive()
+                    && (owner.length < 2
+                            || owner[1].equals(startInstant(handle.get()).orElse("")));
         } catch (RuntimeException e) {
             return false;
         }
@@ -130,7 +137,9 @@ public final class RunDirectory {
 
     static boolean isYoung(Path run) {
         try {
-            return Files.getLastModifiedTime(run).toInstant().isAfter(Instant.now().minusSeconds(60));
+            return Files.getLastModifiedTime(run)
+                    .toInstant()
+                    .isAfter(Instant.now().minusSeconds(60));
         } catch (IOException e) {
             return false;
         }
@@ -156,22 +165,27 @@ public final class RunDirectory {
      */
     static void killServersIn(Path run) throws IOException {
         try (Stream<Path> files = Files.list(run)) {
-            for (Path record : files.filter(p -> p.getFileName().toString().endsWith(PROCESS_SUFFIX)).toList()) {
+            for (Path record : files.filter(p -> p.getFileName().toString().endsWith(PROCESS_SUFFIX))
+                    .toList()) {
                 recordedProcess(record).ifPresent(RunDirectory::killTree);
             }
         }
         try (Stream<Path> files = Files.walk(run, 3)) {
-            for (Path pidFile : files.filter(p -> p.getFileName().toString().equals("postmaster.pid")).toList()) {
-                PostmasterPid.read(pidFile.getParent()).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(RunDirectory::killTree));
+            for (Path pidFile : files.filter(p -> p.getFileName().toString().equals("postmaster.pid"))
+                    .toList()) {
+                PostmasterPid.read(pidFile.getParent())
+                        .ifPresent(pid -> ProcessHandle.of(pid).ifPresent(RunDirectory::killTree));
             }
         }
     }
 
     private static Optional<ProcessHandle> recordedProcess(Path record) {
         try {
-            String[] fields = Files.readString(record, StandardCharsets.UTF_8).trim().split(" ", 2);
+            String[] fields =
+                    Files.readString(record, StandardCharsets.UTF_8).trim().split(" ", 2);
             return ProcessHandle.of(Long.parseLong(fields[0]))
-                    .filter(h -> fields.length < 2 || fields[1].equals(startInstant(h).orElse("")));
+                    .filter(h -> fields.length < 2
+                            || fields[1].equals(startInstant(h).orElse("")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -179,7 +193,8 @@ public final class RunDirectory {
 
     /** SIGKILLs a process and its descendants and waits (bounded) until they are gone. */
     public static void killTree(ProcessHandle root) {
-        List<ProcessHandle> all = Stream.concat(Stream.of(root), root.descendants()).toList();
+        List<ProcessHandle> all =
+                Stream.concat(Stream.of(root), root.descendants()).toList();
         all.forEach(h -> Commands.signal("CONT", List.of(h.pid())));
         all.forEach(ProcessHandle::destroyForcibly);
         long deadline = System.nanoTime() + 10_000_000_000L;

@@ -11,8 +11,7 @@ import java.util.Map;
  */
 public final class ServerConfig {
 
-    private ServerConfig() {
-    }
+    private ServerConfig() {}
 
     /**
      * Settings for every node: streaming replication with hot standby, and test-friendly durability

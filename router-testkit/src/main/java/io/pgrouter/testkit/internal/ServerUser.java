@@ -38,17 +38,25 @@ public final class ServerUser {
         if (!isRoot()) {
             return new ServerUser(ProcessHandle.current().info().user().orElse("current user"), null, null, List.of());
         }
-        String name = Optional.ofNullable(KitSettings.get("pgrouter.testkit.os-user", "PGROUTER_TESTKIT_OS_USER")).orElse("nobody");
-        int uid = Integer.parseInt(Commands.output(List.of("id", "-u", name), "look up user '" + name + "' to run PostgreSQL as (PostgreSQL refuses root)").trim());
-        int gid = Integer.parseInt(Commands.output(List.of("id", "-g", name), "look up the group of user '" + name + "'").trim());
+        String name = Optional.ofNullable(KitSettings.get("pgrouter.testkit.os-user", "PGROUTER_TESTKIT_OS_USER"))
+                .orElse("nobody");
+        int uid = Integer.parseInt(Commands.output(
+                        List.of("id", "-u", name),
+                        "look up user '" + name + "' to run PostgreSQL as (PostgreSQL refuses root)")
+                .trim());
+        int gid =
+                Integer.parseInt(Commands.output(List.of("id", "-g", name), "look up the group of user '" + name + "'")
+                        .trim());
         List<String> launcher;
         if (Commands.onPath("setpriv")) {
             launcher = List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--");
         } else if (Commands.onPath("runuser")) {
             launcher = List.of("runuser", "-u", name, "--");
         } else {
-            throw new IllegalStateException("The JVM runs as root and PostgreSQL refuses root, but neither setpriv nor runuser "
-                    + "(util-linux) is on the PATH to start it as user '" + name + "': install util-linux or run the tests as a normal user");
+            throw new IllegalStateException(
+                    "The JVM runs as root and PostgreSQL refuses root, but neither setpriv nor runuser "
+                            + "(util-linux) is on the PATH to start it as user '" + name
+                            + "': install util-linux or run the tests as a normal user");
         }
         return new ServerUser(name, uid, gid, launcher);
     }

@@ -1,19 +1,18 @@
 package io.pgrouter.testkit.internal;
 
+import io.pgrouter.testkit.TlsFiles;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import io.pgrouter.testkit.TlsFiles;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** Small JDBC helpers for the kit's own queries; every connection has connect and socket timeouts. */
 public final class Sql {
 
-    private Sql() {
-    }
+    private Sql() {}
 
     /** An unpooled data source with short timeouts, so that a frozen server fails a call instead of hanging it. */
     public static DataSource dataSource(String host, int port, String database, String user, String password) {
@@ -35,7 +34,8 @@ public final class Sql {
      * As {@link #dataSource(String, int, String, String, String)}, over TLS with full verification against the
      * kit's CA (and its client certificate where the servers require one) when {@code tls} is not {@code null}.
      */
-    public static DataSource dataSource(String host, int port, String database, String user, String password, TlsFiles tls) {
+    public static DataSource dataSource(
+            String host, int port, String database, String user, String password, TlsFiles tls) {
         PGSimpleDataSource ds = (PGSimpleDataSource) dataSource(host, port, database, user, password);
         if (tls != null) {
             ds.setSslMode("verify-full");
@@ -50,7 +50,8 @@ public final class Sql {
 
     /** Runs one statement. */
     public static void execute(DataSource ds, String sql) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("'" + sql + "' failed: " + e.getMessage(), e);

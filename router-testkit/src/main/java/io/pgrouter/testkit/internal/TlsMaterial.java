@@ -75,7 +75,10 @@ public final class TlsMaterial implements TlsFiles {
             caPem = pem(ca);
             write(caCertificate(), caPem.getBytes(StandardCharsets.US_ASCII));
             KeyPair foreignKeys = keyPair();
-            write(foreignCaCertificate(), pem(caCertificate("pgrouter test kit foreign CA", foreignKeys)).getBytes(StandardCharsets.US_ASCII));
+            write(
+                    foreignCaCertificate(),
+                    pem(caCertificate("pgrouter test kit foreign CA", foreignKeys))
+                            .getBytes(StandardCharsets.US_ASCII));
             KeyPair clientKeys = keyPair();
             X509Certificate client = sign(new X500Name("CN=" + user), clientKeys, null, KeyPurposeId.id_kp_clientAuth);
             write(clientCertificate(), pem(client).getBytes(StandardCharsets.US_ASCII));
@@ -83,13 +86,17 @@ public final class TlsMaterial implements TlsFiles {
             clientKeyStorePassword = HexFormat.of().formatHex(random.generateSeed(12));
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry(KEY_STORE_ALIAS, clientKeys.getPrivate(), clientKeyStorePassword.toCharArray(), new Certificate[] {client, ca});
+            store.setKeyEntry(
+                    KEY_STORE_ALIAS, clientKeys.getPrivate(), clientKeyStorePassword.toCharArray(), new Certificate[] {
+                        client, ca
+                    });
             try (OutputStream out = Files.newOutputStream(clientKeyStore())) {
                 store.store(out, clientKeyStorePassword.toCharArray());
             }
             Files.setPosixFilePermissions(clientKeyStore(), PosixFilePermissions.fromString("rw-------"));
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
-            throw new IllegalStateException("Cannot make the test kit's TLS certificates in " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot make the test kit's TLS certificates in " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -103,17 +110,23 @@ public final class TlsMaterial implements TlsFiles {
             List<GeneralName> names = new ArrayList<>();
             for (String address : List.of(host, "127.0.0.1")) {
                 GeneralName name = IP_LITERAL.matcher(address).matches()
-                        ? new GeneralName(GeneralName.iPAddress, InetAddress.getByName(address).getHostAddress())
+                        ? new GeneralName(
+                                GeneralName.iPAddress,
+                                InetAddress.getByName(address).getHostAddress())
                         : new GeneralName(GeneralName.dNSName, address);
                 if (!names.contains(name)) {
                     names.add(name);
                 }
             }
-            X509Certificate certificate = sign(new X500Name("CN=" + nodeName), keys,
-                    new GeneralNames(names.toArray(GeneralName[]::new)), KeyPurposeId.id_kp_serverAuth);
+            X509Certificate certificate = sign(
+                    new X500Name("CN=" + nodeName),
+                    keys,
+                    new GeneralNames(names.toArray(GeneralName[]::new)),
+                    KeyPurposeId.id_kp_serverAuth);
             return new ServerFiles(pem(certificate), pem(keys.getPrivate()), caPem);
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
-            throw new IllegalStateException("Cannot make the TLS certificate of " + nodeName + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot make the TLS certificate of " + nodeName + ": " + e.getMessage(), e);
         }
     }
 
@@ -176,33 +189,48 @@ public final class TlsMaterial implements TlsFiles {
         return generator.generateKeyPair();
     }
 
-    private X509Certificate caCertificate(String name, KeyPair keys) throws IOException, GeneralSecurityException, OperatorCreationException {
+    private X509Certificate caCertificate(String name, KeyPair keys)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
         X500Name subject = new X500Name("CN=" + name);
         X509v3CertificateBuilder builder = builder(subject, subject, keys);
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
     }
 
     private X509Certificate sign(X500Name subject, KeyPair keys, GeneralNames altNames, KeyPurposeId purpose)
             throws IOException, GeneralSecurityException, OperatorCreationException {
-        X509v3CertificateBuilder builder = builder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), subject, keys);
+        X509v3CertificateBuilder builder =
+                builder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), subject, keys);
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        builder.addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
-        builder.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
+        builder.addExtension(
+                Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
         if (altNames != null) {
             builder.addExtension(Extension.subjectAlternativeName, false, altNames);
         }
-        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
     }
 
-    private X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) throws GeneralSecurityException, IOException {
+    private X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys)
+            throws GeneralSecurityException, IOException {
         // Valid from an hour ago: a server whose clock is slightly behind still accepts it.
         Instant now = Instant.now();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(63, random).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, keys.getPublic());
-        builder.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                issuer,
+                new BigInteger(63, random).add(BigInteger.ONE),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(VALIDITY)),
+                subject,
+                keys.getPublic());
+        builder.addExtension(
+                Extension.subjectKeyIdentifier,
+                false,
+                new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
         return builder;
     }
 

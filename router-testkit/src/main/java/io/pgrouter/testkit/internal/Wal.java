@@ -6,20 +6,24 @@ import java.time.Duration;
 /** WAL positions and WAL receiver states of the kit's nodes, asked over SQL, for promotions. */
 final class Wal {
 
-    private Wal() {
-    }
+    private Wal() {}
 
     /** Whether the node is a standby whose replay is paused (or being paused). */
     static boolean replayPaused(PostgresNode node) {
-        return !"not paused".equals(Sql.queryString(node.dataSource(),
-                "SELECT CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() ELSE 'not paused' END"));
+        return !"not paused"
+                .equals(
+                        Sql.queryString(
+                                node.dataSource(),
+                                "SELECT CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() ELSE 'not paused' END"));
     }
 
     /** The end of the WAL a standby has: what it received, or what it replayed if that is further. */
     static String end(PostgresNode node) {
-        return Sql.queryString(node.dataSource(), "SELECT CASE WHEN pg_last_wal_receive_lsn() IS NULL"
-                + " OR pg_last_wal_replay_lsn() > pg_last_wal_receive_lsn() THEN pg_last_wal_replay_lsn()"
-                + " ELSE pg_last_wal_receive_lsn() END::text");
+        return Sql.queryString(
+                node.dataSource(),
+                "SELECT CASE WHEN pg_last_wal_receive_lsn() IS NULL"
+                        + " OR pg_last_wal_replay_lsn() > pg_last_wal_receive_lsn() THEN pg_last_wal_replay_lsn()"
+                        + " ELSE pg_last_wal_receive_lsn() END::text");
     }
 
     /** The later of two WAL positions in their text form ({@code 0/3000148}). */
@@ -68,7 +72,9 @@ final class Wal {
         if (timeline <= 1) {
             return "0/0";
         }
-        String history = Sql.queryString(primary.dataSource(), "SELECT pg_read_file('pg_wal/' || ? || '.history')",
+        String history = Sql.queryString(
+                primary.dataSource(),
+                "SELECT pg_read_file('pg_wal/' || ? || '.history')",
                 String.format("%08X", timeline));
         String[] lines = history.strip().split("\n");
         return lines[lines.length - 1].split("\t")[1].strip();
@@ -76,16 +82,20 @@ final class Wal {
 
     /** Waits until the standby streams from its upstream on {@code timeline} or a later one. */
     static void awaitStreamingOnTimeline(PostgresNode node, int timeline, Duration timeout) {
-        await(node, "SELECT coalesce(bool_or(status = 'streaming' AND received_tli >= " + timeline + "), false)"
-                + " FROM pg_stat_wal_receiver", timeout, "its WAL receiver to stream on timeline " + timeline);
+        await(
+                node,
+                "SELECT coalesce(bool_or(status = 'streaming' AND received_tli >= " + timeline + "), false)"
+                        + " FROM pg_stat_wal_receiver",
+                timeout,
+                "its WAL receiver to stream on timeline " + timeline);
     }
 
     private static void await(PostgresNode node, String condition, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!"t".equals(Sql.queryString(node.dataSource(), condition))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Waited " + timeout.toSeconds() + " s for " + what + " on " + node.name()
-                        + "; WAL end " + end(node) + diagnostics(node));
+                throw new IllegalStateException("Waited " + timeout.toSeconds() + " s for " + what + " on "
+                        + node.name() + "; WAL end " + end(node) + diagnostics(node));
             }
             Sleeper.pause(10);
         }

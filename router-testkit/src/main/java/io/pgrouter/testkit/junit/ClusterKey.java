@@ -10,12 +10,25 @@ import java.util.List;
  *     because JUnit's stores look up their parents: without it an isolated class would find, and break, the
  *     shared cluster of the same shape.
  */
-record ClusterKey(int replicas, String version, String database, List<String> settings, boolean networkFaults, boolean tls,
-        boolean clientCertificates, String owner) {
+record ClusterKey(
+        int replicas,
+        String version,
+        String database,
+        List<String> settings,
+        boolean networkFaults,
+        boolean tls,
+        boolean clientCertificates,
+        String owner) {
 
     static ClusterKey of(PostgresReplicaSet annotation, Class<?> testClass) {
-        return new ClusterKey(annotation.replicas(), annotation.version(), annotation.database(), List.of(annotation.settings()), annotation.networkFaults(),
-                annotation.tls(), annotation.clientCertificates(),
+        return new ClusterKey(
+                annotation.replicas(),
+                annotation.version(),
+                annotation.database(),
+                List.of(annotation.settings()),
+                annotation.networkFaults(),
+                annotation.tls(),
+                annotation.clientCertificates(),
                 annotation.isolated() ? testClass.getName() : null);
     }
 
@@ -33,7 +46,8 @@ record ClusterKey(int replicas, String version, String database, List<String> se
                 throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
                         "@PostgresReplicaSet settings must be name=value pairs, was '" + setting + "'");
             }
-            builder.setting(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+            builder.setting(
+                    setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
         }
         return builder.start();
     }

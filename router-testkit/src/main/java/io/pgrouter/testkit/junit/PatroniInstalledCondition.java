@@ -29,7 +29,8 @@ final class PatroniInstalledCondition implements ExecutionCondition {
             reason = HaproxyFrontend.unavailableReason();
         }
         if (reason == null) {
-            return ConditionEvaluationResult.enabled("Patroni, etcd and PostgreSQL" + (haproxy ? " and HAProxy" : "") + " are installed");
+            return ConditionEvaluationResult.enabled(
+                    "Patroni, etcd and PostgreSQL" + (haproxy ? " and HAProxy" : "") + " are installed");
         }
         String message = "Skipped: " + reason;
         if (PRINTED.add(reason)) {

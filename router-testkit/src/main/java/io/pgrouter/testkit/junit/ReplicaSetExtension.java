@@ -18,7 +18,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public final class ReplicaSetExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ReplicaSetExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(ReplicaSetExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -38,14 +39,16 @@ public final class ReplicaSetExtension implements BeforeAllCallback, BeforeEachC
     }
 
     @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) throws ParameterResolutionException {
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
+            throws ParameterResolutionException {
         return replicaSet(context);
     }
 
     private void injectFields(ExtensionContext context, Object instance, Class<?> type) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
-                if (field.getType() != ReplicaSet.class || Modifier.isStatic(field.getModifiers()) == (instance != null)) {
+                if (field.getType() != ReplicaSet.class
+                        || Modifier.isStatic(field.getModifiers()) == (instance != null)) {
                     continue;
                 }
                 if (Modifier.isFinal(field.getModifiers())) {
@@ -56,8 +59,10 @@ public final class ReplicaSetExtension implements BeforeAllCallback, BeforeEachC
                     field.setAccessible(true);
                     field.set(instance, replicaSet(context));
                 } catch (IllegalAccessException e) {
-                    throw new ExtensionConfigurationException("Cannot inject the ReplicaSet into field " + c.getSimpleName() + "."
-                            + field.getName() + ": " + e.getMessage(), e);
+                    throw new ExtensionConfigurationException(
+                            "Cannot inject the ReplicaSet into field " + c.getSimpleName() + "." + field.getName()
+                                    + ": " + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -67,7 +72,9 @@ public final class ReplicaSetExtension implements BeforeAllCallback, BeforeEachC
         PostgresReplicaSet annotation = findAnnotation(context);
         ExtensionContext owner = annotation.isolated() ? classContext(context) : context.getRoot();
         ClusterKey key = ClusterKey.of(annotation, classContext(context).getRequiredTestClass());
-        return owner.getStore(NAMESPACE).computeIfAbsent(key, k -> new StartedReplicaSet(k.start()), StartedReplicaSet.class).replicaSet();
+        return owner.getStore(NAMESPACE)
+                .computeIfAbsent(key, k -> new StartedReplicaSet(k.start()), StartedReplicaSet.class)
+                .replicaSet();
     }
 
     private static ExtensionContext classContext(ExtensionContext context) {
@@ -85,8 +92,8 @@ public final class ReplicaSetExtension implements BeforeAllCallback, BeforeEachC
                 return found.get();
             }
         }
-        throw new ExtensionConfigurationException("ReplicaSetExtension needs @PostgresReplicaSet on " + context.getRequiredTestClass().getName()
-                + " or an enclosing class");
+        throw new ExtensionConfigurationException("ReplicaSetExtension needs @PostgresReplicaSet on "
+                + context.getRequiredTestClass().getName() + " or an enclosing class");
     }
 
     /** A cluster in the store; JUnit closes it when the store's context ends. */

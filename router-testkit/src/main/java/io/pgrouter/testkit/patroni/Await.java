@@ -10,8 +10,7 @@ final class Await {
 
     private static final long POLL_MILLIS = 100;
 
-    private Await() {
-    }
+    private Await() {}
 
     /**
      * Polls {@code probe} until it yields a value.
@@ -28,7 +27,8 @@ final class Await {
                 return value.get();
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s waiting for " + what + ". " + state.get());
+                throw new IllegalStateException(
+                        "Timed out after " + timeout.toSeconds() + " s waiting for " + what + ". " + state.get());
             }
             Sleeper.pause(POLL_MILLIS);
         }

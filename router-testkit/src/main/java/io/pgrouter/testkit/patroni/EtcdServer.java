@@ -26,7 +26,13 @@ final class EtcdServer implements AutoCloseable {
     }
 
     /** Starts etcd with its data in {@code runDir/etcd} and waits until {@code /health} says it is healthy. */
-    static EtcdServer start(PatroniPrograms programs, Path runDir, ServerUser user, String clusterToken, PatroniRest rest, Duration timeout) {
+    static EtcdServer start(
+            PatroniPrograms programs,
+            Path runDir,
+            ServerUser user,
+            String clusterToken,
+            PatroniRest rest,
+            Duration timeout) {
         URI clientUrl = URI.create("http://" + FreePorts.HOST + ":" + FreePorts.next());
         String peerUrl = "http://" + FreePorts.HOST + ":" + FreePorts.next();
         Path dataDir = runDir.resolve(NAME);
@@ -35,24 +41,47 @@ final class EtcdServer implements AutoCloseable {
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
             user.own(dataDir);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot create etcd's data directory " + dataDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot create etcd's data directory " + dataDir + ": " + e.getMessage(), e);
         }
-        BackgroundProcess process = BackgroundProcess.start(NAME, List.of(programs.etcd().toString(),
-                "--name", NAME,
-                "--data-dir", dataDir.resolve("data").toString(),
-                "--listen-client-urls", clientUrl.toString(),
-                "--advertise-client-urls", clientUrl.toString(),
-                "--listen-peer-urls", peerUrl,
-                "--initial-advertise-peer-urls", peerUrl,
-                "--initial-cluster", NAME + "=" + peerUrl,
-                "--initial-cluster-token", clusterToken,
-                "--initial-cluster-state", "new"), Map.of(), runDir.resolve(NAME + ".log"), user, runDir);
+        BackgroundProcess process = BackgroundProcess.start(
+                NAME,
+                List.of(
+                        programs.etcd().toString(),
+                        "--name",
+                        NAME,
+                        "--data-dir",
+                        dataDir.resolve("data").toString(),
+                        "--listen-client-urls",
+                        clientUrl.toString(),
+                        "--advertise-client-urls",
+                        clientUrl.toString(),
+                        "--listen-peer-urls",
+                        peerUrl,
+                        "--initial-advertise-peer-urls",
+                        peerUrl,
+                        "--initial-cluster",
+                        NAME + "=" + peerUrl,
+                        "--initial-cluster-token",
+                        clusterToken,
+                        "--initial-cluster-state",
+                        "new"),
+                Map.of(),
+                runDir.resolve(NAME + ".log"),
+                user,
+                runDir);
         EtcdServer etcd = new EtcdServer(clientUrl, process);
         try {
-            Await.until(timeout, "etcd to report itself healthy at " + clientUrl + "/health", () -> {
-                etcd.failIfExited();
-                return rest.get(clientUrl.resolve("/health")).filter(r -> r.status() == 200 && r.body().contains("true")).isPresent();
-            }, process::logTail);
+            Await.until(
+                    timeout,
+                    "etcd to report itself healthy at " + clientUrl + "/health",
+                    () -> {
+                        etcd.failIfExited();
+                        return rest.get(clientUrl.resolve("/health"))
+                                .filter(r -> r.status() == 200 && r.body().contains("true"))
+                                .isPresent();
+                    },
+                    process::logTail);
             return etcd;
         } catch (RuntimeException e) {
             etcd.close();

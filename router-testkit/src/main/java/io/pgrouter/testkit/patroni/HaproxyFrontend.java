@@ -38,6 +38,7 @@ public final class HaproxyFrontend implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HaproxyFrontend.class);
     /** Patroni's documentation: check every 3 s, down after 3 failed checks, up after 2 good ones. */
     public static final Duration RECOMMENDED_CHECK_INTERVAL = Duration.ofSeconds(3);
+
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path runDir;
@@ -49,7 +50,8 @@ public final class HaproxyFrontend implements AutoCloseable {
     private final PatroniRest http = new PatroniRest();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HaproxyFrontend(Path runDir, BackgroundProcess process, int primaryPort, int replicaPort, URI statsUrl, String database) {
+    private HaproxyFrontend(
+            Path runDir, BackgroundProcess process, int primaryPort, int replicaPort, URI statsUrl, String database) {
         this.runDir = runDir;
         this.process = process;
         this.primaryPort = primaryPort;
@@ -72,12 +74,14 @@ public final class HaproxyFrontend implements AutoCloseable {
         String configured = KitSettings.get("pgrouter.testkit.haproxy", "PGROUTER_TESTKIT_HAPROXY");
         if (configured != null) {
             if (!Files.isExecutable(Path.of(configured))) {
-                throw new IllegalStateException("pgrouter.testkit.haproxy / PGROUTER_TESTKIT_HAPROXY names " + configured + ", which is not an executable file");
+                throw new IllegalStateException("pgrouter.testkit.haproxy / PGROUTER_TESTKIT_HAPROXY names "
+                        + configured + ", which is not an executable file");
             }
             return Path.of(configured);
         }
         // Debian installs it in /usr/sbin, which a normal user's PATH may lack.
-        return Commands.locate("haproxy").or(() -> Optional.of(Path.of("/usr/sbin/haproxy")).filter(Files::isExecutable))
+        return Commands.locate("haproxy")
+                .or(() -> Optional.of(Path.of("/usr/sbin/haproxy")).filter(Files::isExecutable))
                 .orElseThrow(() -> new IllegalStateException("'haproxy' is not on the PATH nor in /usr/sbin"
                         + " (Debian: apt-get install haproxy, or set PGROUTER_TESTKIT_HAPROXY)"));
     }
@@ -107,23 +111,40 @@ public final class HaproxyFrontend implements AutoCloseable {
         int statsPort = FreePorts.next();
         Path config = runDir.resolve("haproxy.cfg");
         try {
-            Files.writeString(config, configuration(members, primaryPort, replicaPort, statsPort, checkInterval), StandardCharsets.UTF_8);
+            Files.writeString(
+                    config,
+                    configuration(members, primaryPort, replicaPort, statsPort, checkInterval),
+                    StandardCharsets.UTF_8);
             user.own(config);
         } catch (IOException e) {
             RunDirectory.delete(runDir);
             throw new IllegalStateException("Cannot write " + config + ": " + e.getMessage(), e);
         }
         // -db: stay in the foreground, so that the kit owns the process; no daemon, no master-worker.
-        BackgroundProcess process = BackgroundProcess.start("haproxy", List.of(haproxy.toString(), "-db", "-f", config.toString()),
-                Map.of(), runDir.resolve("haproxy.log"), user, runDir);
-        HaproxyFrontend frontend = new HaproxyFrontend(runDir, process, primaryPort, replicaPort,
-                URI.create("http://" + FreePorts.HOST + ":" + statsPort + "/"), cluster.database());
+        BackgroundProcess process = BackgroundProcess.start(
+                "haproxy",
+                List.of(haproxy.toString(), "-db", "-f", config.toString()),
+                Map.of(),
+                runDir.resolve("haproxy.log"),
+                user,
+                runDir);
+        HaproxyFrontend frontend = new HaproxyFrontend(
+                runDir,
+                process,
+                primaryPort,
+                replicaPort,
+                URI.create("http://" + FreePorts.HOST + ":" + statsPort + "/"),
+                cluster.database());
         Cleanup.register(frontend);
         try {
             PatroniMember leader = cluster.leader();
             frontend.awaitPrimary(leader.name(), STARTUP_TIMEOUT);
-            log.info("HAProxy in front of Patroni cluster {}: primary port {}, replica port {}, checks every {} ms",
-                    cluster.scope(), primaryPort, replicaPort, checkInterval.toMillis());
+            log.info(
+                    "HAProxy in front of Patroni cluster {}: primary port {}, replica port {}, checks every {} ms",
+                    cluster.scope(),
+                    primaryPort,
+                    replicaPort,
+                    checkInterval.toMillis());
             return frontend;
         } catch (RuntimeException e) {
             frontend.close();
@@ -132,7 +153,8 @@ public final class HaproxyFrontend implements AutoCloseable {
     }
 
     /** The configuration; each server is named after its member. */
-    static String configuration(List<PatroniMember> members, int primaryPort, int replicaPort, int statsPort, Duration checkInterval) {
+    static String configuration(
+            List<PatroniMember> members, int primaryPort, int replicaPort, int statsPort, Duration checkInterval) {
         List<String> lines = new ArrayList<>(List.of(
                 "# Written by the pgrouter test kit: Patroni's recommended HAProxy configuration",
                 "global",
@@ -154,15 +176,23 @@ public final class HaproxyFrontend implements AutoCloseable {
         return String.join("\n", lines) + "\n";
     }
 
-    private static void listen(List<String> lines, String name, int port, String check, List<PatroniMember> members, Duration checkInterval) {
+    private static void listen(
+            List<String> lines,
+            String name,
+            int port,
+            String check,
+            List<PatroniMember> members,
+            Duration checkInterval) {
         lines.add("listen " + name);
         lines.add("    bind " + FreePorts.HOST + ":" + port);
         lines.add("    balance roundrobin");
         lines.add("    option httpchk OPTIONS " + check);
         lines.add("    http-check expect status 200");
-        lines.add("    default-server inter " + checkInterval.toMillis() + "ms fall 3 rise 2 on-marked-down shutdown-sessions");
+        lines.add("    default-server inter " + checkInterval.toMillis()
+                + "ms fall 3 rise 2 on-marked-down shutdown-sessions");
         for (PatroniMember m : members) {
-            lines.add("    server " + m.name() + " " + m.host() + ":" + m.pgPort() + " maxconn 100 check port " + m.restUrl().getPort());
+            lines.add("    server " + m.name() + " " + m.host() + ":" + m.pgPort() + " maxconn 100 check port "
+                    + m.restUrl().getPort());
         }
     }
 
@@ -201,13 +231,20 @@ public final class HaproxyFrontend implements AutoCloseable {
     }
 
     private List<String> serversUp(String proxy) {
-        String csv = http.get(statsUrl.resolve("/;csv")).filter(r -> r.status() == 200).map(PatroniRest.Response::body)
-                .orElseThrow(() -> new IllegalStateException("HAProxy's statistics page " + statsUrl + " does not answer. " + process.logTail()));
+        String csv = http.get(statsUrl.resolve("/;csv"))
+                .filter(r -> r.status() == 200)
+                .map(PatroniRest.Response::body)
+                .orElseThrow(() -> new IllegalStateException(
+                        "HAProxy's statistics page " + statsUrl + " does not answer. " + process.logTail()));
         List<String> up = new ArrayList<>();
         for (String line : csv.split("\n")) {
             // pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,...
             String[] f = line.split(",", -1);
-            if (f.length > 17 && f[0].equals(proxy) && !f[1].equals("FRONTEND") && !f[1].equals("BACKEND") && f[17].startsWith("UP")) {
+            if (f.length > 17
+                    && f[0].equals(proxy)
+                    && !f[1].equals("FRONTEND")
+                    && !f[1].equals("BACKEND")
+                    && f[17].startsWith("UP")) {
                 up.add(f[1]);
             }
         }
@@ -221,13 +258,19 @@ public final class HaproxyFrontend implements AutoCloseable {
      * @throws IllegalStateException after {@code timeout}, with the servers up then
      */
     public void awaitPrimary(String member, Duration timeout) {
-        Await.until(timeout, "HAProxy to route its primary port to " + member + " alone", () -> {
-            String exit = process.exitDescription();
-            if (exit != null) {
-                throw new IllegalStateException(exit + ". " + process.logTail());
-            }
-            return http.get(statsUrl.resolve("/;csv")).isPresent() && primaryServersUp().equals(List.of(member));
-        }, () -> "Servers up behind the primary port: " + (process.isAlive() ? primaryServersUp() : "(HAProxy exited)"));
+        Await.until(
+                timeout,
+                "HAProxy to route its primary port to " + member + " alone",
+                () -> {
+                    String exit = process.exitDescription();
+                    if (exit != null) {
+                        throw new IllegalStateException(exit + ". " + process.logTail());
+                    }
+                    return http.get(statsUrl.resolve("/;csv")).isPresent()
+                            && primaryServersUp().equals(List.of(member));
+                },
+                () -> "Servers up behind the primary port: "
+                        + (process.isAlive() ? primaryServersUp() : "(HAProxy exited)"));
     }
 
     /** Kills HAProxy and deletes its directory; repeated calls do nothing. */

@@ -54,11 +54,13 @@ public final class PatroniCluster implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
     /** A switchover, a member leaving the listing. */
     private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(60);
+
     private static final String USER = "postgres";
     private static final String PASSWORD = "postgres";
     private static final String DATABASE = "postgres";
     /** The timeline a primary writes on: the first 8 hex digits of its current WAL file's name. */
-    private static final String CURRENT_TIMELINE = "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int";
+    private static final String CURRENT_TIMELINE =
+            "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int";
 
     private final Path runDir;
     private final ServerUser user;
@@ -115,7 +117,13 @@ public final class PatroniCluster implements AutoCloseable {
         long started = System.nanoTime();
         String scope = "pgrouter-" + runDir.getFileName().toString().replace("run-", "");
         etcd = EtcdServer.start(programs, runDir, user, scope, rest, STARTUP_TIMEOUT);
-        config = new PatroniConfig.Cluster(scope, etcd.clientHostPort(), programs.pgBin(), USER, PASSWORD, UUID.randomUUID().toString());
+        config = new PatroniConfig.Cluster(
+                scope,
+                etcd.clientHostPort(),
+                programs.pgBin(),
+                USER,
+                PASSWORD,
+                UUID.randomUUID().toString());
         // The first member alone, so that it is the one that bootstraps (runs initdb) and leads.
         newNode().start();
         awaitLeader(STARTUP_TIMEOUT);
@@ -123,8 +131,15 @@ public final class PatroniCluster implements AutoCloseable {
             newNode().start();
         }
         awaitStreaming(STARTUP_TIMEOUT);
-        log.info("Patroni cluster {}: {} member(s) ready after {} ms (Patroni {}, PostgreSQL {}, processes run as {}, in {})",
-                scope, members, (System.nanoTime() - started) / 1_000_000, programs.patroni(), programs.pgBin(), user, runDir);
+        log.info(
+                "Patroni cluster {}: {} member(s) ready after {} ms (Patroni {}, PostgreSQL {}, processes run as {}, in {})",
+                scope,
+                members,
+                (System.nanoTime() - started) / 1_000_000,
+                programs.patroni(),
+                programs.pgBin(),
+                user,
+                runDir);
     }
 
     private synchronized PatroniNode newNode() {
@@ -160,7 +175,9 @@ public final class PatroniCluster implements AutoCloseable {
      * @throws IllegalStateException when no member's REST API answers
      */
     public List<PatroniMember> members() {
-        return listing().orElseThrow(() -> new IllegalStateException("No Patroni REST API answers " + restUrls() + ". " + describeNodes()));
+        return listing()
+                .orElseThrow(() -> new IllegalStateException(
+                        "No Patroni REST API answers " + restUrls() + ". " + describeNodes()));
     }
 
     private Optional<List<PatroniMember>> listing() {
@@ -184,7 +201,9 @@ public final class PatroniCluster implements AutoCloseable {
      */
     public PatroniMember leader() {
         List<PatroniMember> members = members();
-        return members.stream().filter(PatroniMember::isLeader).findFirst()
+        return members.stream()
+                .filter(PatroniMember::isLeader)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("Patroni lists no leader now; members: " + members));
     }
 
@@ -195,7 +214,9 @@ public final class PatroniCluster implements AutoCloseable {
      */
     public PatroniMember member(String name) {
         List<PatroniMember> members = members();
-        return members.stream().filter(m -> m.name().equals(name)).findFirst()
+        return members.stream()
+                .filter(m -> m.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Patroni lists no member '" + name + "'; it lists "
                         + members.stream().map(PatroniMember::name).toList()));
     }
@@ -216,7 +237,10 @@ public final class PatroniCluster implements AutoCloseable {
 
     /** The base URLs of the REST APIs of the members whose Patroni runs, such as {@code http://127.0.0.1:8008/}. */
     public List<URI> restUrls() {
-        return nodes.stream().filter(PatroniNode::isRunning).map(PatroniNode::restUrl).toList();
+        return nodes.stream()
+                .filter(PatroniNode::isRunning)
+                .map(PatroniNode::restUrl)
+                .toList();
     }
 
     /**
@@ -232,12 +256,19 @@ public final class PatroniCluster implements AutoCloseable {
     }
 
     private PatroniMember awaitLeader(Duration timeout, String what, Predicate<PatroniMember> wanted) {
-        return Await.value(timeout, what, () -> {
-            failOnUnexpectedExit();
-            return listing().flatMap(members -> members.stream().filter(m -> m.isLeader() && m.isRunning()).findFirst())
-                    .filter(wanted)
-                    .filter(leader -> rest.healthy(leader.restUrl(), "/primary") && outOfRecovery(leader));
-        }, this::describeNodes);
+        return Await.value(
+                timeout,
+                what,
+                () -> {
+                    failOnUnexpectedExit();
+                    return listing()
+                            .flatMap(members -> members.stream()
+                                    .filter(m -> m.isLeader() && m.isRunning())
+                                    .findFirst())
+                            .filter(wanted)
+                            .filter(leader -> rest.healthy(leader.restUrl(), "/primary") && outOfRecovery(leader));
+                },
+                this::describeNodes);
     }
 
     private boolean outOfRecovery(PatroniMember leader) {
@@ -262,20 +293,29 @@ public final class PatroniCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         PatroniMember leader = awaitLeader(timeout);
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        Await.until(left, "every member to stream from leader " + leader.name() + " on its timeline", () -> {
-            failOnUnexpectedExit();
-            String timeline = Sql.queryString(dataSource(node(leader.name())), CURRENT_TIMELINE);
-            return nodes.stream().filter(n -> n.isRunning() && !n.name().equals(leader.name()))
-                    .allMatch(n -> streamsFrom(n, leader, timeline));
-        }, this::describeNodes);
+        Await.until(
+                left,
+                "every member to stream from leader " + leader.name() + " on its timeline",
+                () -> {
+                    failOnUnexpectedExit();
+                    String timeline = Sql.queryString(dataSource(node(leader.name())), CURRENT_TIMELINE);
+                    return nodes.stream()
+                            .filter(n -> n.isRunning() && !n.name().equals(leader.name()))
+                            .allMatch(n -> streamsFrom(n, leader, timeline));
+                },
+                this::describeNodes);
     }
 
     private boolean streamsFrom(PatroniNode replica, PatroniMember leader, String timeline) {
         try {
             // The timeline matters: a demoted leader streams the end of the old timeline for a moment, then its WAL
             // receiver stops and starts again on the new one.
-            return "streaming".equals(Sql.queryString(dataSource(replica),
-                    "SELECT status FROM pg_stat_wal_receiver WHERE sender_port = ? AND received_tli = ?::int", leader.pgPort(), timeline));
+            return "streaming"
+                    .equals(Sql.queryString(
+                            dataSource(replica),
+                            "SELECT status FROM pg_stat_wal_receiver WHERE sender_port = ? AND received_tli = ?::int",
+                            leader.pgPort(),
+                            timeline));
         } catch (IllegalStateException e) {
             // Not accepting connections yet: still being copied or starting.
             return false;
@@ -302,7 +342,10 @@ public final class PatroniCluster implements AutoCloseable {
             throw new IllegalArgumentException("Cannot switch over to " + candidate + ": it already leads");
         }
         rest.switchover(leader.restUrl(), leader.name(), candidate);
-        return awaitLeader(CHANGE_TIMEOUT, candidate + " to lead and accept writes after the switchover", m -> m.name().equals(candidate));
+        return awaitLeader(
+                CHANGE_TIMEOUT,
+                candidate + " to lead and accept writes after the switchover",
+                m -> m.name().equals(candidate));
     }
 
     /**
@@ -336,10 +379,17 @@ public final class PatroniCluster implements AutoCloseable {
         requireOpen();
         PatroniNode node = newNode();
         node.start();
-        PatroniMember member = Await.value(STARTUP_TIMEOUT, node.name() + " to join and run", () -> {
-            failOnUnexpectedExit();
-            return listing().flatMap(ms -> ms.stream().filter(m -> m.name().equals(node.name()) && m.isRunning()).findFirst());
-        }, this::describeNodes);
+        PatroniMember member = Await.value(
+                STARTUP_TIMEOUT,
+                node.name() + " to join and run",
+                () -> {
+                    failOnUnexpectedExit();
+                    return listing()
+                            .flatMap(ms -> ms.stream()
+                                    .filter(m -> m.name().equals(node.name()) && m.isRunning())
+                                    .findFirst());
+                },
+                this::describeNodes);
         log.info("Patroni member {} joined", member.name());
         return member;
     }
@@ -356,15 +406,22 @@ public final class PatroniCluster implements AutoCloseable {
         nodes.remove(node);
         node.delete();
         if (nodes.stream().anyMatch(PatroniNode::isRunning)) {
-            Await.until(CHANGE_TIMEOUT, "Patroni to stop listing " + memberName,
-                    () -> listing().map(ms -> ms.stream().noneMatch(m -> m.name().equals(memberName))).orElse(false), this::describeNodes);
+            Await.until(
+                    CHANGE_TIMEOUT,
+                    "Patroni to stop listing " + memberName,
+                    () -> listing()
+                            .map(ms -> ms.stream().noneMatch(m -> m.name().equals(memberName)))
+                            .orElse(false),
+                    this::describeNodes);
         }
         log.info("Patroni member {} removed", memberName);
     }
 
     private PatroniNode node(String name) {
         Objects.requireNonNull(name, "member name");
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+        return nodes.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No Patroni member named '" + name + "'; members are "
                         + nodes.stream().map(PatroniNode::name).toList()));
     }
@@ -386,10 +443,18 @@ public final class PatroniCluster implements AutoCloseable {
 
     /** Patroni's listing (when a member answers) and each member's process, for messages. */
     private String describeNodes() {
-        String listing = listing().map(ms -> ms.stream().map(m -> m.name() + " " + m.role() + " " + m.state() + " timeline " + m.timeline())
-                .collect(Collectors.joining(", "))).orElse("no REST API answers");
-        String processes = nodes.stream().map(n -> n.name() + (n.isRunning() ? " runs" : " is down")).collect(Collectors.joining(", "));
-        String logs = nodes.stream().filter(PatroniNode::isRunning).map(PatroniNode::logTail).collect(Collectors.joining("\n"));
+        String listing = listing()
+                .map(ms -> ms.stream()
+                        .map(m -> m.name() + " " + m.role() + " " + m.state() + " timeline " + m.timeline())
+                        .collect(Collectors.joining(", ")))
+                .orElse("no REST API answers");
+        String processes = nodes.stream()
+                .map(n -> n.name() + (n.isRunning() ? " runs" : " is down"))
+                .collect(Collectors.joining(", "));
+        String logs = nodes.stream()
+                .filter(PatroniNode::isRunning)
+                .map(PatroniNode::logTail)
+                .collect(Collectors.joining("\n"));
         return "Patroni lists: " + listing + ". Processes: " + processes + ".\n" + logs;
     }
 

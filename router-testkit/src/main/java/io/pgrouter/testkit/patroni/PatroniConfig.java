@@ -20,10 +20,10 @@ final class PatroniConfig {
     static final int LOOP_WAIT_SECONDS = 1;
     /** Seconds Patroni retries etcd and PostgreSQL before it gives up; Patroni wants loop_wait + 2 * this <= ttl. */
     static final int RETRY_TIMEOUT_SECONDS = 3;
+
     static final String REPLICATION_USER = "replicator";
 
-    private PatroniConfig() {
-    }
+    private PatroniConfig() {}
 
     /**
      * The configuration of one member.
@@ -48,9 +48,12 @@ final class PatroniConfig {
         postgresql.put("data_dir", member.dataDir().toString());
         postgresql.put("bin_dir", cluster.pgBin().toString());
         postgresql.put("pgpass", member.pgpass().toString());
-        postgresql.put("authentication", Map.of(
-                "superuser", Map.of("username", cluster.user(), "password", cluster.password()),
-                "replication", Map.of("username", REPLICATION_USER, "password", cluster.replicationPassword())));
+        postgresql.put(
+                "authentication",
+                Map.of(
+                        "superuser", Map.of("username", cluster.user(), "password", cluster.password()),
+                        "replication",
+                                Map.of("username", REPLICATION_USER, "password", cluster.replicationPassword())));
         // No Unix socket: the default directory belongs to Debian's postgres user; everything goes over TCP.
         postgresql.put("parameters", Map.of("unix_socket_directories", ""));
         config.put("postgresql", postgresql);
@@ -74,9 +77,11 @@ final class PatroniConfig {
         Map<String, Object> bootstrap = new LinkedHashMap<>();
         bootstrap.put("dcs", dcs);
         bootstrap.put("initdb", List.of(Map.of("encoding", "UTF8"), Map.of("locale", "C"), "no-sync"));
-        bootstrap.put("pg_hba", List.of(
-                "host replication " + REPLICATION_USER + " 127.0.0.1/32 scram-sha-256",
-                "host all all 127.0.0.1/32 scram-sha-256"));
+        bootstrap.put(
+                "pg_hba",
+                List.of(
+                        "host replication " + REPLICATION_USER + " 127.0.0.1/32 scram-sha-256",
+                        "host all all 127.0.0.1/32 scram-sha-256"));
         return bootstrap;
     }
 
@@ -90,7 +95,8 @@ final class PatroniConfig {
      * @param password the superuser's password
      * @param replicationPassword the replication user's password
      */
-    record Cluster(String scope, String etcdHostPort, Path pgBin, String user, String password, String replicationPassword) {
+    record Cluster(
+            String scope, String etcdHostPort, Path pgBin, String user, String password, String replicationPassword) {
 
         @Override
         public String toString() {
@@ -107,6 +113,5 @@ final class PatroniConfig {
      * @param dataDir PostgreSQL's data directory
      * @param pgpass the password file Patroni writes for its own connections
      */
-    record Member(String name, int pgPort, int restPort, Path dataDir, Path pgpass) {
-    }
+    record Member(String name, int pgPort, int restPort, Path dataDir, Path pgpass) {}
 }

@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * @param lagBytes how many bytes of WAL the member is behind the leader as Patroni last saw it; {@code null} for the
  *     leader and when Patroni does not know
  */
-public record PatroniMember(String name, String host, int pgPort, URI restUrl, String role, String state, int timeline, Long lagBytes) {
+public record PatroniMember(
+        String name, String host, int pgPort, URI restUrl, String role, String state, int timeline, Long lagBytes) {
 
     public PatroniMember {
         Objects.requireNonNull(name, "name");
@@ -40,8 +41,15 @@ public record PatroniMember(String name, String host, int pgPort, URI restUrl, S
         // api_url names the /patroni endpoint; the REST API's base is its root.
         URI restUrl = URI.create(text(member, "api_url")).resolve("/");
         JsonNode lag = member.path("lag");
-        return new PatroniMember(text(member, "name"), text(member, "host"), member.path("port").asInt(0), restUrl,
-                text(member, "role"), text(member, "state"), member.path("timeline").asInt(0), lag.isNumber() ? lag.asLong() : null);
+        return new PatroniMember(
+                text(member, "name"),
+                text(member, "host"),
+                member.path("port").asInt(0),
+                restUrl,
+                text(member, "role"),
+                text(member, "state"),
+                member.path("timeline").asInt(0),
+                lag.isNumber() ? lag.asLong() : null);
     }
 
     private static String text(JsonNode node, String field) {

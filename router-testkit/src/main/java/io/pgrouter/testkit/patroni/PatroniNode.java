@@ -46,7 +46,8 @@ final class PatroniNode {
     }
 
     /** Creates the member's directory and configuration; {@link #start()} then runs it. */
-    static PatroniNode create(String name, Path runDir, ServerUser user, PatroniPrograms programs, PatroniConfig.Cluster cluster) {
+    static PatroniNode create(
+            String name, Path runDir, ServerUser user, PatroniPrograms programs, PatroniConfig.Cluster cluster) {
         PatroniNode node = new PatroniNode(name, runDir, user, programs);
         try {
             Files.createDirectory(node.dir);
@@ -57,7 +58,8 @@ final class PatroniNode {
             Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
             user.own(node.dir);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot prepare Patroni member " + name + " in " + node.dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot prepare Patroni member " + name + " in " + node.dir + ": " + e.getMessage(), e);
         }
         return node;
     }
@@ -94,8 +96,13 @@ final class PatroniNode {
         }
         // Patroni and psycopg look for files in the home directory; the unprivileged user's may not exist.
         wanted = true;
-        patroni = BackgroundProcess.start(name, List.of(programs.patroni().toString(), configFile().toString()),
-                Map.of("HOME", dir.toString()), runDir.resolve(name + ".log"), user, runDir);
+        patroni = BackgroundProcess.start(
+                name,
+                List.of(programs.patroni().toString(), configFile().toString()),
+                Map.of("HOME", dir.toString()),
+                runDir.resolve(name + ".log"),
+                user,
+                runDir);
     }
 
     /** Whether Patroni runs. */

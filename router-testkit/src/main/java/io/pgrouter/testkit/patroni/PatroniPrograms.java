@@ -23,7 +23,9 @@ record PatroniPrograms(Path patroni, Path etcd, Path pgBin) {
 
     /** Where Debian's postgresql-common installs each major version's programs. */
     private static final Path DEBIAN_POSTGRESQL = Path.of("/usr/lib/postgresql");
-    private static final List<String> PG_PROGRAMS = List.of("postgres", "initdb", "pg_ctl", "pg_basebackup", "pg_rewind", "pg_isready");
+
+    private static final List<String> PG_PROGRAMS =
+            List.of("postgres", "initdb", "pg_ctl", "pg_basebackup", "pg_rewind", "pg_isready");
 
     /**
      * Finds the programs.
@@ -58,12 +60,14 @@ record PatroniPrograms(Path patroni, Path etcd, Path pgBin) {
         if (configured != null) {
             Path path = Path.of(configured);
             if (!Files.isExecutable(path)) {
-                throw new ProviderUnavailableException(property + " / " + env + " names " + configured + ", which is not an executable file");
+                throw new ProviderUnavailableException(
+                        property + " / " + env + " names " + configured + ", which is not an executable file");
             }
             return path;
         }
-        return Commands.locate(program).orElseThrow(() -> new ProviderUnavailableException("'" + program + "' is not on the PATH"
-                + " (Debian: apt-get install " + debianPackage + ", or set " + env + ")"));
+        return Commands.locate(program)
+                .orElseThrow(() -> new ProviderUnavailableException("'" + program + "' is not on the PATH"
+                        + " (Debian: apt-get install " + debianPackage + ", or set " + env + ")"));
     }
 
     /** {@code PGROUTER_TESTKIT_PATRONI_PG_BIN}, else the newest Debian installation that has every program Patroni runs. */
@@ -73,7 +77,9 @@ record PatroniPrograms(Path patroni, Path etcd, Path pgBin) {
             Path bin = Path.of(configured);
             List<String> missing = missingPrograms(bin);
             if (!missing.isEmpty()) {
-                throw new ProviderUnavailableException("pgrouter.testkit.patroni.pg-bin / PGROUTER_TESTKIT_PATRONI_PG_BIN names " + bin + ", which lacks " + missing);
+                throw new ProviderUnavailableException(
+                        "pgrouter.testkit.patroni.pg-bin / PGROUTER_TESTKIT_PATRONI_PG_BIN names " + bin
+                                + ", which lacks " + missing);
             }
             return bin;
         }
@@ -82,20 +88,25 @@ record PatroniPrograms(Path patroni, Path etcd, Path pgBin) {
                     + " (Debian: apt-get install postgresql-15, or set PGROUTER_TESTKIT_PATRONI_PG_BIN)");
         }
         try (Stream<Path> versions = Files.list(DEBIAN_POSTGRESQL)) {
-            return versions
-                    .filter(v -> v.getFileName().toString().matches("\\d+"))
-                    .sorted(Comparator.comparingInt((Path v) -> Integer.parseInt(v.getFileName().toString())).reversed())
+            return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
+                    .sorted(Comparator.comparingInt(
+                                    (Path v) -> Integer.parseInt(v.getFileName().toString()))
+                            .reversed())
                     .map(v -> v.resolve("bin"))
                     .filter(bin -> missingPrograms(bin).isEmpty())
                     .findFirst()
-                    .orElseThrow(() -> new ProviderUnavailableException("no PostgreSQL in " + DEBIAN_POSTGRESQL + "/*/bin has all of "
-                            + PG_PROGRAMS + " (Debian: apt-get install postgresql-15, or set PGROUTER_TESTKIT_PATRONI_PG_BIN)"));
+                    .orElseThrow(
+                            () -> new ProviderUnavailableException(
+                                    "no PostgreSQL in " + DEBIAN_POSTGRESQL + "/*/bin has all of " + PG_PROGRAMS
+                                            + " (Debian: apt-get install postgresql-15, or set PGROUTER_TESTKIT_PATRONI_PG_BIN)"));
         } catch (IOException e) {
             throw new ProviderUnavailableException("cannot list " + DEBIAN_POSTGRESQL + ": " + e.getMessage(), e);
         }
     }
 
     private static List<String> missingPrograms(Path bin) {
-        return PG_PROGRAMS.stream().filter(p -> !Files.isExecutable(bin.resolve(p))).toList();
+        return PG_PROGRAMS.stream()
+                .filter(p -> !Files.isExecutable(bin.resolve(p)))
+                .toList();
     }
 }

@@ -18,7 +18,8 @@ final class PatroniRest {
     /** Patroni answers a switchover once it is done; it waits for the old leader to stop and the new one to promote. */
     private static final Duration SWITCHOVER_TIMEOUT = Duration.ofSeconds(60);
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
     /**
      * An HTTP answer.
@@ -26,8 +27,7 @@ final class PatroniRest {
      * @param status the status code
      * @param body the body as text
      */
-    record Response(int status, String body) {
-    }
+    record Response(int status, String body) {}
 
     /** {@code GET uri}; empty when nothing answers (refused, timed out). */
     Optional<Response> get(URI uri) {
@@ -36,7 +36,9 @@ final class PatroniRest {
 
     /** Patroni's view of the cluster ({@code GET /cluster}) from the member at {@code restUrl}; empty when it does not answer. */
     Optional<JsonNode> cluster(URI restUrl) {
-        return get(restUrl.resolve("/cluster")).filter(r -> r.status() == 200).map(r -> JsonMapper.shared().readTree(r.body()));
+        return get(restUrl.resolve("/cluster"))
+                .filter(r -> r.status() == 200)
+                .map(r -> JsonMapper.shared().readTree(r.body()));
     }
 
     /** Whether {@code GET path} on the member at {@code restUrl} answers 200, as HAProxy's health check asks. */
@@ -46,15 +48,21 @@ final class PatroniRest {
 
     /** {@code POST /switchover} to the leader; fails with Patroni's answer unless it is 200. */
     void switchover(URI leaderRestUrl, String leader, String candidate) {
-        String body = JsonMapper.shared().writeValueAsString(java.util.Map.of("leader", leader, "candidate", candidate));
-        HttpRequest request = HttpRequest.newBuilder(leaderRestUrl.resolve("/switchover")).timeout(SWITCHOVER_TIMEOUT)
+        String body =
+                JsonMapper.shared().writeValueAsString(java.util.Map.of("leader", leader, "candidate", candidate));
+        HttpRequest request = HttpRequest.newBuilder(leaderRestUrl.resolve("/switchover"))
+                .timeout(SWITCHOVER_TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        Response response = send(request).orElseThrow(() -> new IllegalStateException("Switchover from " + leader + " to " + candidate
-                + " failed: " + leaderRestUrl + " did not answer within " + SWITCHOVER_TIMEOUT.toSeconds() + " s"));
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        Response response = send(request)
+                .orElseThrow(
+                        () -> new IllegalStateException("Switchover from " + leader + " to " + candidate + " failed: "
+                                + leaderRestUrl + " did not answer within " + SWITCHOVER_TIMEOUT.toSeconds() + " s"));
         if (response.status() != 200) {
-            throw new IllegalStateException("Switchover from " + leader + " to " + candidate + " failed: Patroni answered "
-                    + response.status() + " " + response.body().strip());
+            throw new IllegalStateException(
+                    "Switchover from " + leader + " to " + candidate + " failed: Patroni answered " + response.status()
+                            + " " + response.body().strip());
         }
     }
 

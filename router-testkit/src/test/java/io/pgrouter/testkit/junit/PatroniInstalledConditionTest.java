@@ -23,38 +23,43 @@ class PatroniInstalledConditionTest {
     void aTestIsSkippedWithTheReasonWhenPatroniIsMissing() {
         System.setProperty(PATRONI, "/nonexistent/patroni");
 
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(NeedsPatroni.class)).execute()
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(NeedsPatroni.class))
+                .execute()
                 .containerEvents()
                 .assertThatEvents()
-                .haveExactly(1, event(skippedWithReason(reason -> reason.contains("names /nonexistent/patroni, which is not an executable file"))));
+                .haveExactly(
+                        1,
+                        event(skippedWithReason(reason ->
+                                reason.contains("names /nonexistent/patroni, which is not an executable file"))));
     }
 
     @Test
     void aMethodLevelAnnotationSkipsThatMethodOnly() {
         System.setProperty(PATRONI, "/nonexistent/patroni");
 
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(OneMethodNeedsPatroni.class)).execute()
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(OneMethodNeedsPatroni.class))
+                .execute()
                 .testEvents()
                 .assertStatistics(stats -> stats.skipped(1).succeeded(1))
                 .assertThatEvents()
-                .haveExactly(1, event(test("needsPatroni"), skippedWithReason(reason -> reason.startsWith("Skipped: "))));
+                .haveExactly(
+                        1, event(test("needsPatroni"), skippedWithReason(reason -> reason.startsWith("Skipped: "))));
     }
 
     @EnabledIfPatroniInstalled
     static class NeedsPatroni {
         @Test
-        void needsPatroni() {
-        }
+        void needsPatroni() {}
     }
 
     static class OneMethodNeedsPatroni {
         @Test
         @EnabledIfPatroniInstalled
-        void needsPatroni() {
-        }
+        void needsPatroni() {}
 
         @Test
-        void needsNothing() {
-        }
+        void needsNothing() {}
     }
 }

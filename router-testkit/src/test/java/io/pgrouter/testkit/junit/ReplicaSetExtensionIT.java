@@ -25,7 +25,8 @@ class ReplicaSetExtensionIT {
 
         assertThat(SEEN.get("shared-one")).isSameAs(SEEN.get("shared-two"));
         assertThat(SEEN.get("isolated")).isNotSameAs(SEEN.get("shared-one"));
-        assertThat(SEEN.values()).allSatisfy(cluster -> assertThat(cluster.primary().isRunning()).isFalse());
+        assertThat(SEEN.values())
+                .allSatisfy(cluster -> assertThat(cluster.primary().isRunning()).isFalse());
     }
 
     @PostgresReplicaSet(replicas = 0)

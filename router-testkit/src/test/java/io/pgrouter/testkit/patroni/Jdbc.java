@@ -9,18 +9,20 @@ import java.sql.Statement;
 /** One-statement JDBC calls as a cluster's superuser, for the Patroni tests. */
 final class Jdbc {
 
-    private Jdbc() {
-    }
+    private Jdbc() {}
 
     /** The first column of the first row, or {@code null}. */
     static String query(PatroniCluster cluster, String jdbcUrl, String sql) throws SQLException {
-        try (Connection c = connect(cluster, jdbcUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect(cluster, jdbcUrl);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
 
     static void execute(PatroniCluster cluster, String jdbcUrl, String sql) throws SQLException {
-        try (Connection c = connect(cluster, jdbcUrl); Statement s = c.createStatement()) {
+        try (Connection c = connect(cluster, jdbcUrl);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

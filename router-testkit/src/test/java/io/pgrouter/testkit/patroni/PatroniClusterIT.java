@@ -55,10 +55,14 @@ class PatroniClusterIT {
         assertThat(members).filteredOn(m -> m.role().equals("replica")).hasSizeGreaterThanOrEqualTo(2);
         PatroniMember leader = cluster.leader();
         assertThat(query(cluster.jdbcUrl(leader), "SELECT pg_is_in_recovery()")).isEqualTo("f");
-        assertThat(query(cluster.jdbcUrl(leader), "SELECT inet_server_port()")).isEqualTo(Integer.toString(leader.pgPort()));
+        assertThat(query(cluster.jdbcUrl(leader), "SELECT inet_server_port()"))
+                .isEqualTo(Integer.toString(leader.pgPort()));
         for (PatroniMember replica : members.stream().filter(m -> !m.isLeader()).toList()) {
-            assertThat(query(cluster.jdbcUrl(replica), "SELECT pg_is_in_recovery()")).isEqualTo("t");
-            assertThat(query(cluster.jdbcUrl(replica), "SELECT status FROM pg_stat_wal_receiver WHERE sender_port = " + leader.pgPort()))
+            assertThat(query(cluster.jdbcUrl(replica), "SELECT pg_is_in_recovery()"))
+                    .isEqualTo("t");
+            assertThat(query(
+                            cluster.jdbcUrl(replica),
+                            "SELECT status FROM pg_stat_wal_receiver WHERE sender_port = " + leader.pgPort()))
                     .isEqualTo("streaming");
         }
         assertThat(cluster.restUrls()).contains(leader.restUrl());
@@ -67,27 +71,43 @@ class PatroniClusterIT {
     @Test
     void aSwitchoverMovesTheLeader() throws SQLException {
         PatroniMember before = cluster.leader();
-        String candidate = cluster.members().stream().filter(m -> !m.isLeader()).findFirst().orElseThrow().name();
+        String candidate = cluster.members().stream()
+                .filter(m -> !m.isLeader())
+                .findFirst()
+                .orElseThrow()
+                .name();
 
         long started = System.nanoTime();
         PatroniMember after = cluster.switchover(candidate);
-        log.info("Measured: Patroni switchover from {} to {} done in {} ms", before.name(), candidate, millisSince(started));
+        log.info(
+                "Measured: Patroni switchover from {} to {} done in {} ms",
+                before.name(),
+                candidate,
+                millisSince(started));
 
         assertThat(after.name()).isEqualTo(candidate);
         assertThat(cluster.leader().name()).isEqualTo(candidate);
-        assertThat(query(cluster.jdbcUrl(candidate), "SELECT pg_is_in_recovery()")).isEqualTo("f");
+        assertThat(query(cluster.jdbcUrl(candidate), "SELECT pg_is_in_recovery()"))
+                .isEqualTo("f");
         cluster.awaitStreaming(DEADLINE);
-        assertThat(query(cluster.jdbcUrl(before), "SELECT status FROM pg_stat_wal_receiver WHERE sender_port = " + after.pgPort()))
-                .as("the old leader follows the new one").isEqualTo("streaming");
+        assertThat(query(
+                        cluster.jdbcUrl(before),
+                        "SELECT status FROM pg_stat_wal_receiver WHERE sender_port = " + after.pgPort()))
+                .as("the old leader follows the new one")
+                .isEqualTo("streaming");
     }
 
     @Test
     void aSwitchoverToTheLeaderIsRefused() {
         String leader = cluster.leader().name();
 
-        assertThatThrownBy(() -> cluster.switchover(leader)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already leads");
-        assertThatThrownBy(() -> cluster.switchover("member-99")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("member-99").hasMessageContaining("member-1");
+        assertThatThrownBy(() -> cluster.switchover(leader))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already leads");
+        assertThatThrownBy(() -> cluster.switchover("member-99"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("member-99")
+                .hasMessageContaining("member-1");
     }
 
     @Test
@@ -97,18 +117,27 @@ class PatroniClusterIT {
         long killed = System.nanoTime();
         cluster.kill(old.name());
         PatroniMember promoted = cluster.awaitLeader(DEADLINE);
-        log.info("Measured: Patroni failover after killing leader {}: {} leads after {} ms (ttl {} s)",
-                old.name(), promoted.name(), millisSince(killed), PatroniConfig.TTL_SECONDS);
+        log.info(
+                "Measured: Patroni failover after killing leader {}: {} leads after {} ms (ttl {} s)",
+                old.name(),
+                promoted.name(),
+                millisSince(killed),
+                PatroniConfig.TTL_SECONDS);
 
         assertThat(promoted.name()).isNotEqualTo(old.name());
-        assertThat(query(cluster.jdbcUrl(promoted), "SELECT pg_is_in_recovery()")).isEqualTo("f");
+        assertThat(query(cluster.jdbcUrl(promoted), "SELECT pg_is_in_recovery()"))
+                .isEqualTo("f");
         execute(cluster.jdbcUrl(promoted), "CREATE TABLE IF NOT EXISTS after_failover(id int)");
 
         long restarted = System.nanoTime();
         cluster.start(old.name());
         cluster.awaitStreaming(DEADLINE);
-        log.info("Measured: the killed leader {} rejoined as a streaming replica after {} ms", old.name(), millisSince(restarted));
-        assertThat(query(cluster.jdbcUrl(old.name()), "SELECT pg_is_in_recovery()")).isEqualTo("t");
+        log.info(
+                "Measured: the killed leader {} rejoined as a streaming replica after {} ms",
+                old.name(),
+                millisSince(restarted));
+        assertThat(query(cluster.jdbcUrl(old.name()), "SELECT pg_is_in_recovery()"))
+                .isEqualTo("t");
     }
 
     @Test
@@ -122,7 +151,8 @@ class PatroniClusterIT {
 
         assertThat(cluster.members()).extracting(PatroniMember::name).contains(added.name());
         assertThat(query(cluster.jdbcUrl(added), "SELECT pg_is_in_recovery()")).isEqualTo("t");
-        assertThat(query(cluster.jdbcUrl(added), "SELECT to_regclass('before_join') IS NOT NULL")).isEqualTo("t");
+        assertThat(query(cluster.jdbcUrl(added), "SELECT to_regclass('before_join') IS NOT NULL"))
+                .isEqualTo("t");
 
         cluster.removeMember(added.name());
 

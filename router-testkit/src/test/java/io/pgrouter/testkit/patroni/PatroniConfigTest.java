@@ -9,14 +9,20 @@ import tools.jackson.databind.json.JsonMapper;
 
 class PatroniConfigTest {
 
-    private static final PatroniConfig.Cluster CLUSTER = new PatroniConfig.Cluster("pgrouter-1-abc", "127.0.0.1:2379",
-            Path.of("/usr/lib/postgresql/15/bin"), "postgres", "su-secret", "repl-secret");
-    private static final PatroniConfig.Member MEMBER = new PatroniConfig.Member("member-2", 5433, 8009,
-            Path.of("/run/member-2/data"), Path.of("/run/member-2/pgpass"));
+    private static final PatroniConfig.Cluster CLUSTER = new PatroniConfig.Cluster(
+            "pgrouter-1-abc",
+            "127.0.0.1:2379",
+            Path.of("/usr/lib/postgresql/15/bin"),
+            "postgres",
+            "su-secret",
+            "repl-secret");
+    private static final PatroniConfig.Member MEMBER = new PatroniConfig.Member(
+            "member-2", 5433, 8009, Path.of("/run/member-2/data"), Path.of("/run/member-2/pgpass"));
 
     @Test
     void theTimingsKeepPatronisRuleLoopWaitPlusTwiceRetryTimeoutWithinTtl() {
-        assertThat(PatroniConfig.LOOP_WAIT_SECONDS + 2 * PatroniConfig.RETRY_TIMEOUT_SECONDS).isLessThanOrEqualTo(PatroniConfig.TTL_SECONDS);
+        assertThat(PatroniConfig.LOOP_WAIT_SECONDS + 2 * PatroniConfig.RETRY_TIMEOUT_SECONDS)
+                .isLessThanOrEqualTo(PatroniConfig.TTL_SECONDS);
     }
 
     @Test
@@ -39,7 +45,9 @@ class PatroniConfigTest {
 
     @Test
     void pgRewindGetsTheSettingsItNeeds() {
-        JsonNode parameters = JsonMapper.shared().readTree(PatroniConfig.render(CLUSTER, MEMBER)).at("/bootstrap/dcs/postgresql/parameters");
+        JsonNode parameters = JsonMapper.shared()
+                .readTree(PatroniConfig.render(CLUSTER, MEMBER))
+                .at("/bootstrap/dcs/postgresql/parameters");
 
         assertThat(parameters.path("full_page_writes").asString()).isEqualTo("on");
         assertThat(parameters.path("wal_log_hints").asString()).isEqualTo("on");
@@ -48,6 +56,9 @@ class PatroniConfigTest {
 
     @Test
     void passwordsStayOutOfTheClustersDescription() {
-        assertThat(CLUSTER.toString()).doesNotContain("su-secret").doesNotContain("repl-secret").contains("pgrouter-1-abc");
+        assertThat(CLUSTER.toString())
+                .doesNotContain("su-secret")
+                .doesNotContain("repl-secret")
+                .contains("pgrouter-1-abc");
     }
 }

@@ -29,7 +29,8 @@ class PatroniLeftoverCleanupIT {
 
     @BeforeEach
     void isolate() throws IOException {
-        isolatedBase = RunDirectory.base().resolve("isolated-" + ProcessHandle.current().pid());
+        isolatedBase = RunDirectory.base()
+                .resolve("isolated-" + ProcessHandle.current().pid());
         Files.createDirectories(isolatedBase);
         System.setProperty(KIT_DIR, isolatedBase.toString());
     }
@@ -46,7 +47,8 @@ class PatroniLeftoverCleanupIT {
         // What the child left running: etcd and Patroni (recorded), PostgreSQL (postmaster.pid).
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> records = Files.list(runDir)) {
-            for (Path record : records.filter(p -> p.toString().endsWith(".process")).toList()) {
+            for (Path record :
+                    records.filter(p -> p.toString().endsWith(".process")).toList()) {
                 pids.add(Long.parseLong(Files.readString(record).split(" ")[0]));
             }
         }
@@ -55,7 +57,8 @@ class PatroniLeftoverCleanupIT {
 
         RunDirectory.delete(RunDirectory.create());
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pids).noneMatch(PatroniLeftoverCleanupIT::alive));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(pids).noneMatch(PatroniLeftoverCleanupIT::alive));
         assertThat(Files.exists(runDir)).as("the dead run's directory").isFalse();
     }
 
@@ -69,8 +72,11 @@ class PatroniLeftoverCleanupIT {
             PatroniCluster cluster = PatroniCluster.start(1);
             Path base = RunDirectory.base();
             try (Stream<Path> runs = Files.list(base)) {
-                Path runDir = runs.filter(p -> p.getFileName().toString().startsWith("run-" + ProcessHandle.current().pid() + "-"))
-                        .findFirst().orElseThrow();
+                Path runDir = runs.filter(p -> p.getFileName()
+                                .toString()
+                                .startsWith("run-" + ProcessHandle.current().pid() + "-"))
+                        .findFirst()
+                        .orElseThrow();
                 System.out.println("READY " + runDir);
             }
             System.out.flush();

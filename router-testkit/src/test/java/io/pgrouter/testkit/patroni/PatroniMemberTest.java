@@ -26,11 +26,42 @@ class PatroniMemberTest {
         List<PatroniMember> members = new ArrayList<>();
         JsonMapper.shared().readTree(CLUSTER).path("members").forEach(m -> members.add(PatroniMember.fromJson(m)));
 
-        assertThat(members).containsExactly(
-                new PatroniMember("m1", "127.0.0.1", 15432, URI.create("http://127.0.0.1:18008/"), "replica", "stopping", 0, null),
-                new PatroniMember("m2", "127.0.0.1", 15433, URI.create("http://127.0.0.1:18009/"), "leader", "running", 2, null),
-                new PatroniMember("m3", "127.0.0.1", 15434, URI.create("http://127.0.0.1:18010/"), "replica", "running", 2, 1024L));
-        assertThat(members).filteredOn(PatroniMember::isLeader).extracting(PatroniMember::name).containsExactly("m2");
-        assertThat(members).filteredOn(PatroniMember::isRunning).extracting(PatroniMember::name).containsExactly("m2", "m3");
+        assertThat(members)
+                .containsExactly(
+                        new PatroniMember(
+                                "m1",
+                                "127.0.0.1",
+                                15432,
+                                URI.create("http://127.0.0.1:18008/"),
+                                "replica",
+                                "stopping",
+                                0,
+                                null),
+                        new PatroniMember(
+                                "m2",
+                                "127.0.0.1",
+                                15433,
+                                URI.create("http://127.0.0.1:18009/"),
+                                "leader",
+                                "running",
+                                2,
+                                null),
+                        new PatroniMember(
+                                "m3",
+                                "127.0.0.1",
+                                15434,
+                                URI.create("http://127.0.0.1:18010/"),
+                                "replica",
+                                "running",
+                                2,
+                                1024L));
+        assertThat(members)
+                .filteredOn(PatroniMember::isLeader)
+                .extracting(PatroniMember::name)
+                .containsExactly("m2");
+        assertThat(members)
+                .filteredOn(PatroniMember::isRunning)
+                .extracting(PatroniMember::name)
+                .containsExactly("m2", "m3");
     }
 }

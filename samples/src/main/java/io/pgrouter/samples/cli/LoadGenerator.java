@@ -25,7 +25,10 @@ import picocli.CommandLine.Option;
  * (read-only connection) or a write (insert into its own table {@code pgrouter_load}) by the given mix. Prints
  * throughput, where reads ran and errors every second, and a summary with route counts at the end.
  */
-@Command(name = "load", mixinStandardHelpOptions = true, description = "Drives a read/write mix through pgrouter and reports.")
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
+        description = "Drives a read/write mix through pgrouter and reports.")
 public final class LoadGenerator implements Callable<Integer> {
 
     @Mixin
@@ -37,7 +40,10 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "30", description = "How long to run. Default: ${DEFAULT-VALUE}.")
     int seconds;
 
-    @Option(names = "--read-percent", defaultValue = "80", description = "Share of reads, 0 to 100. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--read-percent",
+            defaultValue = "80",
+            description = "Share of reads, 0 to 100. Default: ${DEFAULT-VALUE}.")
     int readPercent;
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
@@ -51,12 +57,16 @@ public final class LoadGenerator implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads < 1 || seconds < 1 || readPercent < 0 || readPercent > 100) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--threads and --seconds must be at least 1 and --read-percent 0 to 100; were " + threads + ", " + seconds + ", " + readPercent);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--threads and --seconds must be at least 1 and --read-percent 0 to 100; were " + threads + ", "
+                            + seconds + ", " + readPercent);
         }
         try (RoutingDataSource ds = router.build()) {
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS pgrouter_load (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())");
+            try (Connection c = ds.getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute(
+                        "CREATE TABLE IF NOT EXISTS pgrouter_load (id bigserial PRIMARY KEY, payload text, at timestamptz DEFAULT now())");
             }
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
@@ -68,9 +78,15 @@ public final class LoadGenerator implements Callable<Integer> {
             for (int s = 1; s <= seconds; s++) {
                 Thread.sleep(1000);
                 Map<String, Long> now = snapshot(counts);
-                System.out.printf("%4ds  writes/s %6d  reads on replica/s %6d  reads on primary/s %6d  errors %d%n", s,
-                        delta(now, last, "write"), delta(now, last, "read replica"), delta(now, last, "read primary"),
-                        snapshot(errors).values().stream().mapToLong(Long::longValue).sum());
+                System.out.printf(
+                        "%4ds  writes/s %6d  reads on replica/s %6d  reads on primary/s %6d  errors %d%n",
+                        s,
+                        delta(now, last, "write"),
+                        delta(now, last, "read replica"),
+                        delta(now, last, "read primary"),
+                        snapshot(errors).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum());
                 last = now;
             }
             running = false;
@@ -98,19 +114,24 @@ public final class LoadGenerator implements Callable<Integer> {
                 if (read) {
                     c.setReadOnly(true);
                     try (Statement s = c.createStatement();
-                         ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), count(*) FROM (SELECT 1 FROM pgrouter_load ORDER BY id DESC LIMIT 100) t")) {
+                            ResultSet rs = s.executeQuery(
+                                    "SELECT pg_is_in_recovery(), count(*) FROM (SELECT 1 FROM pgrouter_load ORDER BY id DESC LIMIT 100) t")) {
                         rs.next();
                         count(rs.getBoolean(1) ? "read replica" : "read primary");
                     }
                 } else {
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO pgrouter_load (payload) VALUES (?)")) {
-                        ps.setString(1, Long.toHexString(ThreadLocalRandom.current().nextLong()));
+                        ps.setString(
+                                1, Long.toHexString(ThreadLocalRandom.current().nextLong()));
                         ps.executeUpdate();
                         count("write");
                     }
                 }
             } catch (SQLException e) {
-                errors.computeIfAbsent((read ? "read: " : "write: ") + e.getSQLState() + " " + e.getMessage(), k -> new LongAdder()).increment();
+                errors.computeIfAbsent(
+                                (read ? "read: " : "write: ") + e.getSQLState() + " " + e.getMessage(),
+                                k -> new LongAdder())
+                        .increment();
             }
         }
     }

@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
  */
 final class RouterOptions {
 
-    @Option(names = "--config", description = "A properties file with pgrouter.* keys; without it, the POSTGRES_* environment variables are used.")
+    @Option(
+            names = "--config",
+            description =
+                    "A properties file with pgrouter.* keys; without it, the POSTGRES_* environment variables are used.")
     Path config;
 
     RoutingDataSource build() throws IOException {

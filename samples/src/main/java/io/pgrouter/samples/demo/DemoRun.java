@@ -18,8 +18,14 @@ public final class DemoRun {
     private final String scenario;
     private final PrintStream out;
 
-    public DemoRun(RoutingDataSource router, PostgresNode replica, String baseUrl, int opsPerSecond, Duration duration,
-            String scenario, PrintStream out) {
+    public DemoRun(
+            RoutingDataSource router,
+            PostgresNode replica,
+            String baseUrl,
+            int opsPerSecond,
+            Duration duration,
+            String scenario,
+            PrintStream out) {
         this.router = router;
         this.replica = replica;
         this.baseUrl = baseUrl;
@@ -61,7 +67,8 @@ public final class DemoRun {
             table = new LiveTable(router, load, out);
             long tick = start;
             while (System.nanoTime() < end) {
-                while (next < steps.size() && System.nanoTime() - start >= (long) (steps.get(next).at() * duration.toNanos())) {
+                while (next < steps.size()
+                        && System.nanoTime() - start >= (long) (steps.get(next).at() * duration.toNanos())) {
                     Scenario.Step step = steps.get(next++);
                     out.printf("  >>> %s%n", step.description());
                     step.action().run();
@@ -108,13 +115,19 @@ public final class DemoRun {
     private void printSummary(LoadDriver load, LiveTable table, Duration ran, boolean interrupted) {
         Map<String, Long> counts = load.counts();
         Map<String, Long> failures = load.failures();
-        long requests = counts.getOrDefault("insert", 0L) + counts.getOrDefault("update", 0L) + counts.getOrDefault("delete", 0L)
+        long requests = counts.getOrDefault("insert", 0L)
+                + counts.getOrDefault("update", 0L)
+                + counts.getOrDefault("delete", 0L)
                 + counts.getOrDefault("read", 0L);
         out.printf("%nSummary after %.1f s%s%n", ran.toMillis() / 1000.0, interrupted ? " (interrupted)" : "");
         out.printf("  requests ok: %d  %s%n", requests, counts);
         out.printf("  requests failed: %d%s%n", load.failureCount(), failures.isEmpty() ? "" : "  " + failures);
         out.printf("  fallbacks to the primary (connections): %d%n", LiveTable.fallbacks(router.status()));
         out.printf("  max replica lag seen: %d bytes, %d ms%n", table.maxLagBytes(), table.maxLagMillis());
-        out.printf("  result: %s%n", load.failureCount() == 0 ? "OK, no request failed" : "FAILED, " + load.failureCount() + " request(s) failed");
+        out.printf(
+                "  result: %s%n",
+                load.failureCount() == 0
+                        ? "OK, no request failed"
+                        : "FAILED, " + load.failureCount() + " request(s) failed");
     }
 }

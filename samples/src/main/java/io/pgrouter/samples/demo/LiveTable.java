@@ -34,7 +34,19 @@ final class LiveTable {
 
     void print(String phase) {
         if (lines++ % 20 == 0) {
-            out.printf(FORMAT, "t", "phase", "writes", "rd repl", "rd prim", "fallbk", "lag bytes", "lag ms", "nodes (health, +/- in rotation)", "pool use", "errors");
+            out.printf(
+                    FORMAT,
+                    "t",
+                    "phase",
+                    "writes",
+                    "rd repl",
+                    "rd prim",
+                    "fallbk",
+                    "lag bytes",
+                    "lag ms",
+                    "nodes (health, +/- in rotation)",
+                    "pool use",
+                    "errors");
         }
         Map<String, Long> counts = load.counts();
         RouterStatus status = router.status();
@@ -45,12 +57,18 @@ final class LiveTable {
         long lagBytes = -1;
         long lagMillis = -1;
         for (NodeStatus node : status.nodes()) {
-            nodes.append(nodes.length() > 0 ? " " : "").append(node.name()).append('=')
-                    .append(node.health().name().toLowerCase()).append(node.role() == io.pgrouter.NodeRole.PRIMARY ? "(P)" : node.eligible() ? "+" : "-");
+            nodes.append(nodes.length() > 0 ? " " : "")
+                    .append(node.name())
+                    .append('=')
+                    .append(node.health().name().toLowerCase())
+                    .append(node.role() == io.pgrouter.NodeRole.PRIMARY ? "(P)" : node.eligible() ? "+" : "-");
             if (!node.breakerState().equals("closed")) {
                 nodes.append("[breaker ").append(node.breakerState()).append(']');
             }
-            pools.append(pools.length() > 0 ? " " : "").append(node.activeConnections()).append('/').append(node.totalConnections());
+            pools.append(pools.length() > 0 ? " " : "")
+                    .append(node.activeConnections())
+                    .append('/')
+                    .append(node.totalConnections());
             if (node.role() == io.pgrouter.NodeRole.REPLICA) {
                 lagBytes = Math.max(lagBytes, node.lagBytes());
                 lagMillis = Math.max(lagMillis, node.lagMillis());
@@ -58,9 +76,19 @@ final class LiveTable {
         }
         maxLagBytes = Math.max(maxLagBytes, lagBytes);
         maxLagMillis = Math.max(maxLagMillis, lagMillis);
-        out.printf(FORMAT, elapsed() + "s", phase, writes, delta(counts, "read on replica"), delta(counts, "read on primary"),
-                fallbacks - lastFallbacks, lagBytes < 0 ? "?" : Long.toString(lagBytes), lagMillis < 0 ? "?" : Long.toString(lagMillis),
-                nodes, pools, load.failureCount());
+        out.printf(
+                FORMAT,
+                elapsed() + "s",
+                phase,
+                writes,
+                delta(counts, "read on replica"),
+                delta(counts, "read on primary"),
+                fallbacks - lastFallbacks,
+                lagBytes < 0 ? "?" : Long.toString(lagBytes),
+                lagMillis < 0 ? "?" : Long.toString(lagMillis),
+                nodes,
+                pools,
+                load.failureCount());
         lastCounts = counts;
         lastFallbacks = fallbacks;
     }

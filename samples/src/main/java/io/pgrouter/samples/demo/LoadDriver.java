@@ -44,7 +44,8 @@ public final class LoadDriver implements AutoCloseable {
      */
     public LoadDriver(String baseUrl, int opsPerSecond, int seededOrders) {
         this.base = baseUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (long id = 1; id <= seededOrders; id++) {
             orderIds.add(id);
         }
@@ -69,7 +70,8 @@ public final class LoadDriver implements AutoCloseable {
             long product = 1 + ThreadLocalRandom.current().nextInt(500);
             String body = "{\"userId\":" + user + ",\"lines\":[{\"productId\":" + product + ",\"quantity\":"
                     + (1 + ThreadLocalRandom.current().nextInt(3)) + "}]}";
-            String answer = send("insert", HttpRequest.newBuilder(uri("/orders")).POST(HttpRequest.BodyPublishers.ofString(body)));
+            String answer = send(
+                    "insert", HttpRequest.newBuilder(uri("/orders")).POST(HttpRequest.BodyPublishers.ofString(body)));
             if (answer != null) {
                 Matcher m = ID.matcher(answer);
                 if (m.find()) {
@@ -80,8 +82,10 @@ public final class LoadDriver implements AutoCloseable {
             Long id = orderIds.peekLast();
             if (id != null) {
                 String status = STATUSES[ThreadLocalRandom.current().nextInt(STATUSES.length)];
-                send("update", HttpRequest.newBuilder(uri("/orders/" + id + "/status"))
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"status\":\"" + status + "\"}")));
+                send(
+                        "update",
+                        HttpRequest.newBuilder(uri("/orders/" + id + "/status"))
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"status\":\"" + status + "\"}")));
             }
         } else {
             Long id = orderIds.pollFirst();
@@ -106,8 +110,11 @@ public final class LoadDriver implements AutoCloseable {
 
     private String send(String kind, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    request.header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 == 2) {
                 count(kind);
                 return response.body();
@@ -187,5 +194,4 @@ public final class LoadDriver implements AutoCloseable {
             return t;
         };
     }
-
 }

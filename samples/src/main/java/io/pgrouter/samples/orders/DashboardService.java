@@ -14,7 +14,8 @@ import org.springframework.stereotype.Service;
 @ReadOnly
 public class DashboardService {
 
-    private static final String SERVED_BY = "(SELECT CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END) AS served_by";
+    private static final String SERVED_BY =
+            "(SELECT CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END) AS served_by";
 
     private final JdbcClient jdbc;
 
@@ -45,6 +46,9 @@ public class DashboardService {
     /** A user's most recent orders. */
     public List<Map<String, Object>> recentOrders(long userId) {
         return jdbc.sql("SELECT id, status, created_at, " + SERVED_BY
-                + " FROM orders WHERE user_id = ? ORDER BY created_at DESC LIMIT 10").param(userId).query().listOfRows();
+                        + " FROM orders WHERE user_id = ? ORDER BY created_at DESC LIMIT 10")
+                .param(userId)
+                .query()
+                .listOfRows();
     }
 }

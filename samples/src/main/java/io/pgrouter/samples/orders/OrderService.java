@@ -16,13 +16,15 @@ public class OrderService {
     }
 
     /** One line of a new order. */
-    public record Line(long productId, int quantity) {
-    }
+    public record Line(long productId, int quantity) {}
 
     /** Creates an order with its lines; returns its id. */
     @Transactional
     public long create(long userId, List<Line> lines) {
-        long id = jdbc.sql("INSERT INTO orders (user_id) VALUES (?) RETURNING id").param(userId).query(Long.class).single();
+        long id = jdbc.sql("INSERT INTO orders (user_id) VALUES (?) RETURNING id")
+                .param(userId)
+                .query(Long.class)
+                .single();
         for (Line line : lines) {
             jdbc.sql("""
                     INSERT INTO order_items (order_id, product_id, quantity, price_cents)
@@ -37,7 +39,9 @@ public class OrderService {
     /** Sets an order's status; false when there is no such order. */
     @Transactional
     public boolean updateStatus(long orderId, String status) {
-        int n = jdbc.sql("UPDATE orders SET status = ?, updated_at = now() WHERE id = ?").params(status, orderId).update();
+        int n = jdbc.sql("UPDATE orders SET status = ?, updated_at = now() WHERE id = ?")
+                .params(status, orderId)
+                .update();
         if (n > 0) {
             audit(orderId, "status " + status);
         }
@@ -55,6 +59,8 @@ public class OrderService {
     }
 
     private void audit(long orderId, String action) {
-        jdbc.sql("INSERT INTO audit_log (order_id, action) VALUES (?, ?)").params(orderId, action).update();
+        jdbc.sql("INSERT INTO audit_log (order_id, action) VALUES (?, ?)")
+                .params(orderId, action)
+                .update();
     }
 }

@@ -25,12 +25,10 @@ class OrdersController {
     }
 
     /** A new order. */
-    record NewOrder(long userId, List<OrderService.Line> lines) {
-    }
+    record NewOrder(long userId, List<OrderService.Line> lines) {}
 
     /** A status change. */
-    record StatusChange(String status) {
-    }
+    record StatusChange(String status) {}
 
     @PostMapping("/orders")
     Map<String, Object> create(@RequestBody NewOrder order) {
@@ -39,12 +37,16 @@ class OrdersController {
 
     @PutMapping("/orders/{id}/status")
     ResponseEntity<Void> updateStatus(@PathVariable long id, @RequestBody StatusChange change) {
-        return orders.updateStatus(id, change.status()) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+        return orders.updateStatus(id, change.status())
+                ? ResponseEntity.noContent().build()
+                : ResponseEntity.notFound().build();
     }
 
     @DeleteMapping("/orders/{id}")
     ResponseEntity<Void> delete(@PathVariable long id) {
-        return orders.delete(id) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+        return orders.delete(id)
+                ? ResponseEntity.noContent().build()
+                : ResponseEntity.notFound().build();
     }
 
     @GetMapping("/dashboard/stats")

@@ -16,8 +16,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class OrdersOnCluster {
 
-    private OrdersOnCluster() {
-    }
+    private OrdersOnCluster() {}
 
     /**
      * Starts the service; {@code overrides} replace or add properties (e.g. {@code management.endpoint.pgrouter.access}).
@@ -45,7 +44,9 @@ public final class OrdersOnCluster {
         // The pools retire connections a restarted replica closed; HikariCP says so at WARN each time.
         props.put("logging.level.com.zaxxer.hikari", "ERROR");
         props.putAll(overrides);
-        return new SpringApplicationBuilder(OrdersApplication.class).properties(props).run();
+        return new SpringApplicationBuilder(OrdersApplication.class)
+                .properties(props)
+                .run();
     }
 
     /** The status page of a service started by {@link #start}. */
@@ -55,6 +56,7 @@ public final class OrdersOnCluster {
 
     /** {@code http://127.0.0.1:<port>} of a service started by {@link #start}. */
     public static String baseUrl(ConfigurableApplicationContext service) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) service).getWebServer().getPort();
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) service).getWebServer().getPort();
     }
 }

@@ -32,7 +32,9 @@ class OrdersSchema implements ApplicationRunner {
         if (!seed) {
             return;
         }
-        Boolean exists = jdbc.sql("SELECT to_regclass('public.orders') IS NOT NULL").query(Boolean.class).single();
+        Boolean exists = jdbc.sql("SELECT to_regclass('public.orders') IS NOT NULL")
+                .query(Boolean.class)
+                .single();
         if (Boolean.TRUE.equals(exists)) {
             return;
         }
@@ -65,7 +67,8 @@ class OrdersSchema implements ApplicationRunner {
                        CROSS JOIN LATERAL (SELECT DISTINCT 1 + ((o.id * k * 13) % 500) AS product_id FROM generate_series(1, 3) k) p
                        JOIN products pr ON pr.id = p.product_id;
                 """).update();
-        log.info("Orders schema created and seeded (1000 users, 500 products, 2000 orders) in {} ms",
+        log.info(
+                "Orders schema created and seeded (1000 users, 500 products, 2000 orders) in {} ms",
                 (System.nanoTime() - started) / 1_000_000);
     }
 }

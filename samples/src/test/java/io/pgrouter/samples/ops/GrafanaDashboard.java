@@ -19,29 +19,39 @@ import tools.jackson.databind.json.JsonMapper;
 final class GrafanaDashboard {
 
     /** One query: where it is in the dashboard, and its PromQL as Grafana would send it. */
-    record Query(String where, String promql, boolean panel) {
-    }
+    record Query(String where, String promql, boolean panel) {}
 
     /** What the tests put for Grafana's variables: every job and instance, a 1-minute rate window, a 1-hour range. */
-    private static final Map<String, String> VARIABLES = Map.of("$__rate_interval", "1m", "$__interval", "15s",
-            "$__range", "1h", "$job", ".+", "$instance", ".+");
+    private static final Map<String, String> VARIABLES =
+            Map.of("$__rate_interval", "1m", "$__interval", "15s", "$__range", "1h", "$job", ".+", "$instance", ".+");
 
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)");
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
     private static final Pattern MATCHERS = Pattern.compile("\\{[^}]*}");
     private static final Pattern RANGE = Pattern.compile("\\[[^]]*]");
-    private static final Pattern GROUPING = Pattern.compile(
-            "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without",
-            "on", "ignoring", "group_left", "group_right", "inf", "nan");
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "inf",
+            "nan");
 
     private final List<Query> queries = new ArrayList<>();
     private final Set<String> variableMetrics = new LinkedHashSet<>();
     private int panelsWithoutQuery;
 
-    private GrafanaDashboard() {
-    }
+    private GrafanaDashboard() {}
 
     static GrafanaDashboard read(Path file) throws IOException {
         GrafanaDashboard dashboard = new GrafanaDashboard();
@@ -52,8 +62,11 @@ final class GrafanaDashboard {
             }
             int before = dashboard.queries.size();
             for (JsonNode target : panel.path("targets")) {
-                dashboard.queries.add(new Query("panel '" + panel.path("title").asString() + "' "
-                        + target.path("refId").asString(), substitute(target.path("expr").asString()), true));
+                dashboard.queries.add(new Query(
+                        "panel '" + panel.path("title").asString() + "' "
+                                + target.path("refId").asString(),
+                        substitute(target.path("expr").asString()),
+                        true));
             }
             if (dashboard.queries.size() == before) {
                 dashboard.panelsWithoutQuery++;
@@ -61,8 +74,10 @@ final class GrafanaDashboard {
         }
         for (JsonNode annotation : root.path("annotations").path("list")) {
             if (annotation.has("expr")) {
-                dashboard.queries.add(new Query("annotation '" + annotation.path("name").asString() + "'",
-                        substitute(annotation.path("expr").asString()), false));
+                dashboard.queries.add(new Query(
+                        "annotation '" + annotation.path("name").asString() + "'",
+                        substitute(annotation.path("expr").asString()),
+                        false));
             }
         }
         for (JsonNode variable : root.path("templating").path("list")) {
@@ -92,7 +107,9 @@ final class GrafanaDashboard {
     private static String substitute(String expr) {
         String result = expr;
         // Longest first: $__rate_interval before $__interval.
-        for (String name : VARIABLES.keySet().stream().sorted((a, b) -> b.length() - a.length()).toList()) {
+        for (String name : VARIABLES.keySet().stream()
+                .sorted((a, b) -> b.length() - a.length())
+                .toList()) {
             result = result.replace(name, VARIABLES.get(name));
         }
         return result;

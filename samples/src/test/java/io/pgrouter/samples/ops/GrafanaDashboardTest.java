@@ -9,8 +9,9 @@ class GrafanaDashboardTest {
 
     @Test
     void findsTheMetricsOfAQueryButNotItsFunctionsLabelsOrKeywords() {
-        String promql = "sum by (node) (rate(pgrouter_probe_latency_seconds_sum{job=~\".+\", outcome!=\"success\"}[1m]))"
-                + " / on (node) group_left sum by (node) (rate(pgrouter_probe_latency_seconds_count[5m] offset 1m)) > bool 0.5";
+        String promql =
+                "sum by (node) (rate(pgrouter_probe_latency_seconds_sum{job=~\".+\", outcome!=\"success\"}[1m]))"
+                        + " / on (node) group_left sum by (node) (rate(pgrouter_probe_latency_seconds_count[5m] offset 1m)) > bool 0.5";
 
         assertThat(GrafanaDashboard.metricNames(promql))
                 .containsExactly("pgrouter_probe_latency_seconds_sum", "pgrouter_probe_latency_seconds_count");

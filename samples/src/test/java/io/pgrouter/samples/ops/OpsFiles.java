@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** Where the repository's {@code ops/} directory is, seen from a module's tests. */
 final class OpsFiles {
 
-    private OpsFiles() {
-    }
+    private OpsFiles() {}
 
     /** The {@code ops/} directory of the repository the tests run in (Maven runs them in the module's directory). */
     static Path root() {

@@ -69,7 +69,8 @@ class PgBouncerRoutingIT {
     @Test
     void readsReachTheReplicaAndWritesThePrimaryThroughPgBouncer() throws Exception {
         try (RoutingDataSource router = router()) {
-            try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = router.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("create table if not exists bounced (id int primary key, note text)");
                 s.execute("insert into bounced values (1, 'through pgbouncer') on conflict do nothing");
                 assertThat(node(c)).isEqualTo("primary");
@@ -117,8 +118,11 @@ class PgBouncerRoutingIT {
                         failures.add(e.getSQLState() + " " + e.getMessage());
                     }
                 }
-                System.out.printf("replica stopped behind PgBouncer: 100 reads served by %s, %d failed; %s%n", served,
-                        failures.size(), router.status().node(replica.name()).notEligibleReason());
+                System.out.printf(
+                        "replica stopped behind PgBouncer: 100 reads served by %s, %d failed; %s%n",
+                        served,
+                        failures.size(),
+                        router.status().node(replica.name()).notEligibleReason());
                 assertThat(failures).isEmpty();
                 assertThat(served).containsOnlyKeys("primary");
             } finally {
@@ -137,12 +141,15 @@ class PgBouncerRoutingIT {
             replica.pauseReplay();
             try {
                 // Writes through the primary's PgBouncer keep WAL coming; the probes through the replica's see the lag.
-                await("replica out of rotation for its lag").atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(200)).until(() -> {
+                await("replica out of rotation for its lag")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
                             write(router);
                             return !router.status().node(replica.name()).eligible();
                         });
-                System.out.println("replay paused behind PgBouncer: " + router.status().node(replica.name()).notEligibleReason());
+                System.out.println("replay paused behind PgBouncer: "
+                        + router.status().node(replica.name()).notEligibleReason());
                 assertThat(router.status().node(replica.name()).health()).isEqualTo(HealthState.LAGGING);
                 assertThat(read(router)).isEqualTo("primary");
             } finally {
@@ -153,12 +160,14 @@ class PgBouncerRoutingIT {
     }
 
     private static void awaitEligible(RoutingDataSource router, PostgresNode replica, boolean eligible) {
-        await(replica.name() + (eligible ? " in rotation" : " out of rotation")).atMost(Duration.ofSeconds(60))
+        await(replica.name() + (eligible ? " in rotation" : " out of rotation"))
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> router.status().node(replica.name()).eligible() == eligible);
     }
 
     private static void write(RoutingDataSource router) throws SQLException {
-        try (Connection c = router.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = router.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("create table if not exists lag_writes (at timestamptz)");
             s.execute("insert into lag_writes values (now())");
         }
@@ -173,10 +182,14 @@ class PgBouncerRoutingIT {
 
     /** The kit's name of the server a session runs on, asked of the server itself (its port, not PgBouncer's). */
     private static String node(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select inet_server_port()")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select inet_server_port()")) {
             rs.next();
             int port = rs.getInt(1);
-            return cluster.nodes().stream().filter(n -> n.port() == port).map(PostgresNode::name).findFirst()
+            return cluster.nodes().stream()
+                    .filter(n -> n.port() == port)
+                    .map(PostgresNode::name)
+                    .findFirst()
                     .orElse("unknown port " + port);
         }
     }

@@ -21,8 +21,11 @@ record ProgramRun(List<String> command, int exitCode, String output) {
         try {
             Path log = Files.createTempFile("pgrouter-program", ".log");
             try {
-                Process process = new ProcessBuilder(command).directory(workDir.toFile())
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                Process process = new ProcessBuilder(command)
+                        .directory(workDir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
                 try {
                     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                         throw new IllegalStateException(String.join(" ", command) + " still ran after " + timeout);
@@ -30,8 +33,8 @@ record ProgramRun(List<String> command, int exitCode, String output) {
                 } finally {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
-                return new ProgramRun(List.of(command), process.exitValue(),
-                        Files.readString(log, StandardCharsets.UTF_8));
+                return new ProgramRun(
+                        List.of(command), process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
             } finally {
                 Files.deleteIfExists(log);
             }

@@ -19,7 +19,12 @@ class PrometheusRulesTest {
 
     @Test
     void theRulesFileIsValid() {
-        ProgramRun check = ProgramRun.run(OpsFiles.root(), TIMEOUT, "promtool", "check", "rules",
+        ProgramRun check = ProgramRun.run(
+                OpsFiles.root(),
+                TIMEOUT,
+                "promtool",
+                "check",
+                "rules",
                 OpsFiles.rules().toString());
         System.out.println(check);
 
@@ -32,7 +37,10 @@ class PrometheusRulesTest {
         Path tests = OpsFiles.root().resolve("prometheus/tests");
         List<String> command = new ArrayList<>(List.of("promtool", "test", "rules"));
         try (Stream<Path> files = Files.list(tests)) {
-            files.filter(f -> f.toString().endsWith(".yml")).sorted().map(Path::toString).forEach(command::add);
+            files.filter(f -> f.toString().endsWith(".yml"))
+                    .sorted()
+                    .map(Path::toString)
+                    .forEach(command::add);
         }
         assertThat(command).as("unit test files in " + tests).hasSizeGreaterThan(3);
 
@@ -47,8 +55,10 @@ class PrometheusRulesTest {
     @Test
     void everyAlertHasARunbookLine() throws IOException {
         String rules = Files.readString(OpsFiles.rules());
-        long alerts = rules.lines().filter(l -> l.strip().startsWith("- alert:")).count();
-        long runbooks = rules.lines().filter(l -> l.strip().startsWith("runbook:")).count();
+        long alerts =
+                rules.lines().filter(l -> l.strip().startsWith("- alert:")).count();
+        long runbooks =
+                rules.lines().filter(l -> l.strip().startsWith("runbook:")).count();
 
         assertThat(alerts).isGreaterThanOrEqualTo(8);
         assertThat(runbooks).isEqualTo(alerts);

@@ -38,7 +38,8 @@ final class PrometheusServer implements AutoCloseable {
     private final Path dir;
     private final Process process;
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PrometheusServer(Path dir, Process process, URI base) {
         this.dir = dir;
@@ -73,12 +74,15 @@ final class PrometheusServer implements AutoCloseable {
                     """.formatted(JOB, target));
             Files.writeString(dir.resolve("prometheus.yml"), config);
             int port = freePort();
-            Process process = new ProcessBuilder("prometheus",
-                    "--config.file=" + dir.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=warn")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            Process process = new ProcessBuilder(
+                            "prometheus",
+                            "--config.file=" + dir.resolve("prometheus.yml"),
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--log.level=warn")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("prometheus.log").toFile())
+                    .start();
             server = new PrometheusServer(dir, process, URI.create("http://127.0.0.1:" + port));
             server.awaitReady();
             return server;
@@ -93,10 +97,13 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private void awaitReady() {
-        await("Prometheus at " + base + " ready").atMost(STARTUP_TIMEOUT).pollInterval(Duration.ofMillis(200))
+        await("Prometheus at " + base + " ready")
+                .atMost(STARTUP_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("prometheus exited with " + process.exitValue() + ":\n" + log());
+                        throw new IllegalStateException(
+                                "prometheus exited with " + process.exitValue() + ":\n" + log());
                     }
                     return status("/-/ready") == 200;
                 });
@@ -153,7 +160,8 @@ final class PrometheusServer implements AutoCloseable {
 
     private int status(String path) {
         try {
-            return http.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(request(path), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -163,7 +171,10 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build();
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
     }
 
     /** Stops Prometheus (SIGTERM, then SIGKILL after 20 s) and deletes its directory. */

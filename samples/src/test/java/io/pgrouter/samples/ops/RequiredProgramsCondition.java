@@ -16,8 +16,8 @@ final class RequiredProgramsCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        Optional<RequiresPrograms> required = context.getElement()
-                .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresPrograms.class));
+        Optional<RequiresPrograms> required =
+                context.getElement().flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresPrograms.class));
         if (required.isEmpty()) {
             return ConditionEvaluationResult.enabled("no programs required");
         }
@@ -28,7 +28,8 @@ final class RequiredProgramsCondition implements ExecutionCondition {
             }
         }
         if (missing.isEmpty()) {
-            return ConditionEvaluationResult.enabled("found " + String.join(", ", required.get().value()));
+            return ConditionEvaluationResult.enabled(
+                    "found " + String.join(", ", required.get().value()));
         }
         String reason = context.getDisplayName() + " skipped: " + String.join(", ", missing) + " not found on PATH ("
                 + required.get().installHint() + ")";

@@ -9,7 +9,8 @@ class RequiredProgramsConditionTest {
 
     @Test
     void aProgramOnThePathIsFoundAndAMissingOneIsNot() {
-        assertThat(RequiredProgramsCondition.find("sh")).hasValueSatisfying(p -> assertThat(p).isExecutable());
+        assertThat(RequiredProgramsCondition.find("sh"))
+                .hasValueSatisfying(p -> assertThat(p).isExecutable());
         assertThat(RequiredProgramsCondition.find("no-such-program-pgrouter")).isEmpty();
     }
 

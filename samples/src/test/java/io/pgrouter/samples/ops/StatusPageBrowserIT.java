@@ -35,7 +35,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Selenium), served by the orders service on a real primary and replica with write access to the endpoint granted.
  * Screenshots go to {@code target/status-page*.png}.
  */
-@RequiresPrograms(value = {"chromium", "chromedriver"}, installHint = "Debian: apt-get install chromium chromium-driver")
+@RequiresPrograms(
+        value = {"chromium", "chromedriver"},
+        installHint = "Debian: apt-get install chromium chromium-driver")
 @PostgresReplicaSet(replicas = 1, database = "orders", isolated = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusPageBrowserIT {
@@ -57,12 +59,16 @@ class StatusPageBrowserIT {
         // Writes keep WAL coming, so that a replica with replay paused falls behind.
         load = new LoadDriver(OrdersOnCluster.baseUrl(service), 20, 2000);
         ChromeOptions options = new ChromeOptions()
-                .setBinary(RequiredProgramsCondition.find("chromium").orElseThrow().toFile())
+                .setBinary(
+                        RequiredProgramsCondition.find("chromium").orElseThrow().toFile())
                 // --no-sandbox: Chromium refuses to run as root with its sandbox, and CI runs as root.
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
         ChromeDriverService driverService = new ChromeDriverService.Builder()
-                .usingDriverExecutable(RequiredProgramsCondition.find("chromedriver").orElseThrow().toFile())
-                .usingAnyFreePort().build();
+                .usingDriverExecutable(RequiredProgramsCondition.find("chromedriver")
+                        .orElseThrow()
+                        .toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(driverService, options);
         browser.get(OrdersOnCluster.statusPageUrl(service));
     }
@@ -74,7 +80,8 @@ class StatusPageBrowserIT {
                 browser.quit();
             }
         } finally {
-            try (AutoCloseable s = service; AutoCloseable l = load) {
+            try (AutoCloseable s = service;
+                    AutoCloseable l = load) {
                 // the load stops first, then the service
             } catch (Exception e) {
                 System.out.println("closing the status page test: " + e);
@@ -84,8 +91,10 @@ class StatusPageBrowserIT {
 
     @Test
     void thePageShowsBothNodesHealthyWithTheirRolesAndTheRoutingMix() throws Exception {
-        await("both nodes on the page").atMost(DEADLINE).until(() -> nodeCards().size() == 2
-                && text("replica-1", ".health").equals("healthy"));
+        await("both nodes on the page")
+                .atMost(DEADLINE)
+                .until(() ->
+                        nodeCards().size() == 2 && text("replica-1", ".health").equals("healthy"));
 
         assertThat(text("primary", ".role")).isEqualTo("primary");
         assertThat(text("replica-1", ".role")).isEqualTo("replica");
@@ -100,10 +109,13 @@ class StatusPageBrowserIT {
         PostgresNode replica = cluster.replica(0);
         replica.pauseReplay();
         try {
-            await("replica-1 lagging on the page, its chart climbing").atMost(DEADLINE).until(() ->
-                    text("replica-1", ".health").equals("lagging")
+            await("replica-1 lagging on the page, its chart climbing")
+                    .atMost(DEADLINE)
+                    .until(() -> text("replica-1", ".health").equals("lagging")
                             && text("replica-1", ".lag-value").contains("replay paused")
-                            && LAG_TIME_MAX.matcher(text("replica-1", ".legend")).find()
+                            && LAG_TIME_MAX
+                                    .matcher(text("replica-1", ".legend"))
+                                    .find()
                             && chartHeight("replica-1", "millis") > 55);
             assertThat(text("replica-1", ".eligible")).isEqualTo("no");
             assertThat(text("replica-1", ".why")).isNotEmpty();
@@ -111,7 +123,8 @@ class StatusPageBrowserIT {
         } finally {
             replica.resumeReplay();
         }
-        await("replica-1 healthy again").atMost(DEADLINE)
+        await("replica-1 healthy again")
+                .atMost(DEADLINE)
                 .until(() -> text("replica-1", ".health").equals("healthy"));
     }
 
@@ -120,11 +133,17 @@ class StatusPageBrowserIT {
         RoutingDataSource router = service.getBean(RoutingDataSource.class);
         try {
             click("#switch-force-primary button");
-            await("force primary on").atMost(DEADLINE).until(() -> router.status().forcePrimary());
-            await("the page says so").atMost(DEADLINE).until(() -> pageText("#switch-force-primary b").equals("on"));
+            await("force primary on")
+                    .atMost(DEADLINE)
+                    .until(() -> router.status().forcePrimary());
+            await("the page says so")
+                    .atMost(DEADLINE)
+                    .until(() -> pageText("#switch-force-primary b").equals("on"));
 
             click("#switch-force-primary button");
-            await("force primary off").atMost(DEADLINE).until(() -> !router.status().forcePrimary());
+            await("force primary off")
+                    .atMost(DEADLINE)
+                    .until(() -> !router.status().forcePrimary());
         } finally {
             router.setForcePrimary(false);
         }
@@ -136,8 +155,11 @@ class StatusPageBrowserIT {
 
     /** Clicks an element as a user would; the page redraws every second, so a click that missed is tried again. */
     private void click(String css) {
-        await("click " + css).atMost(DEADLINE).ignoreException(StaleElementReferenceException.class)
-                .ignoreException(NoSuchElementException.class).until(() -> {
+        await("click " + css)
+                .atMost(DEADLINE)
+                .ignoreException(StaleElementReferenceException.class)
+                .ignoreException(NoSuchElementException.class)
+                .until(() -> {
                     browser.findElement(By.cssSelector(css)).click();
                     return true;
                 });
@@ -174,7 +196,9 @@ class StatusPageBrowserIT {
         Object points = browser.executeScript(
                 "const e = document.querySelector(\"article.node[data-node='\" + arguments[0]"
                         + " + \"'] polyline[data-series='\" + arguments[1] + \"']\");"
-                        + " return e ? e.getAttribute('points') : '';", node, series);
+                        + " return e ? e.getAttribute('points') : '';",
+                node,
+                series);
         return String.valueOf(points).trim().split(" ");
     }
 

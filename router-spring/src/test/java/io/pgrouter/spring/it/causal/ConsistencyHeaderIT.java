@@ -39,7 +39,8 @@ class ConsistencyHeaderIT {
 
     @BeforeAll
     static void startTwoInstances() throws Exception {
-        try (Connection c = cluster.primary().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("create table if not exists causal_notes (id bigserial primary key, note text)");
         }
         cluster.awaitReplicated(Duration.ofSeconds(30));
@@ -49,15 +50,17 @@ class ConsistencyHeaderIT {
     }
 
     private static ConfigurableApplicationContext instance() {
-        return new SpringApplicationBuilder(NotesApplication.class).properties(
-                "server.port=0",
-                "spring.jpa.open-in-view=false",
-                "pgrouter.probe.interval=200ms",
-                "pgrouter.consistency.enabled=true",
-                "pgrouter.primary.url=" + cluster.primary().jdbcUrl(),
-                "pgrouter.primary.username=" + cluster.user(),
-                "pgrouter.primary.password=" + cluster.password(),
-                "pgrouter.replicas[0].url=" + cluster.replica(0).jdbcUrl()).run();
+        return new SpringApplicationBuilder(NotesApplication.class)
+                .properties(
+                        "server.port=0",
+                        "spring.jpa.open-in-view=false",
+                        "pgrouter.probe.interval=200ms",
+                        "pgrouter.consistency.enabled=true",
+                        "pgrouter.primary.url=" + cluster.primary().jdbcUrl(),
+                        "pgrouter.primary.username=" + cluster.user(),
+                        "pgrouter.primary.password=" + cluster.password(),
+                        "pgrouter.replicas[0].url=" + cluster.replica(0).jdbcUrl())
+                .run();
     }
 
     @AfterAll
@@ -72,8 +75,10 @@ class ConsistencyHeaderIT {
     }
 
     private static RestClient client(ConfigurableApplicationContext app) {
-        return RestClient.builder().baseUrl("http://localhost:" + app.getEnvironment().getProperty("local.server.port"))
-                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> { }).build();
+        return RestClient.builder()
+                .baseUrl("http://localhost:" + app.getEnvironment().getProperty("local.server.port"))
+                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {})
+                .build();
     }
 
     /** Writes through one instance and reads through the other; returns the number of reads that missed the write. */
@@ -89,16 +94,28 @@ class ConsistencyHeaderIT {
                     String token = null;
                     for (int i = 0; i < perThread; i++) {
                         String sent = token;
-                        ResponseEntity<Long> written = write.post().uri("/notes")
-                                .headers(h -> { if (sent != null) { h.set("Pgrouter-Consistency", sent); } })
-                                .retrieve().toEntity(Long.class);
+                        ResponseEntity<Long> written = write.post()
+                                .uri("/notes")
+                                .headers(h -> {
+                                    if (sent != null) {
+                                        h.set("Pgrouter-Consistency", sent);
+                                    }
+                                })
+                                .retrieve()
+                                .toEntity(Long.class);
                         String fresh = written.getHeaders().getFirst("Pgrouter-Consistency");
                         assertThat(fresh).as("the write's token").isNotBlank();
                         token = passHeader ? fresh : null;
                         String readToken = token;
-                        ResponseEntity<String> found = read.get().uri("/notes/{id}", written.getBody())
-                                .headers(h -> { if (readToken != null) { h.set("Pgrouter-Consistency", readToken); } })
-                                .retrieve().toEntity(String.class);
+                        ResponseEntity<String> found = read.get()
+                                .uri("/notes/{id}", written.getBody())
+                                .headers(h -> {
+                                    if (readToken != null) {
+                                        h.set("Pgrouter-Consistency", readToken);
+                                    }
+                                })
+                                .retrieve()
+                                .toEntity(String.class);
                         if (found.getStatusCode().value() == 404) {
                             missed.increment();
                         } else {
@@ -125,8 +142,11 @@ class ConsistencyHeaderIT {
         long missed = pairs(threads, perThread, true);
 
         RoutingDataSource readerRouter = reader.getBean(RoutingDataSource.class);
-        System.out.printf("two instances, header passed: %d pairs, %d missed; reader routes: primary causal %d, replica"
-                + " caught up %d, after wait %d%n", threads * perThread, missed,
+        System.out.printf(
+                "two instances, header passed: %d pairs, %d missed; reader routes: primary causal %d, replica"
+                        + " caught up %d, after wait %d%n",
+                threads * perThread,
+                missed,
                 readerRouter.status().primary().routes(RouteReason.PRIMARY_CAUSAL),
                 readerRouter.status().replicas().get(0).routes(RouteReason.REPLICA_CAUGHT_UP),
                 readerRouter.status().replicas().get(0).routes(RouteReason.REPLICA_AFTER_WAIT));

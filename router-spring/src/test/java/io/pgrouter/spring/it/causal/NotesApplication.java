@@ -29,7 +29,8 @@ public class NotesApplication {
 
         @Transactional(readOnly = true)
         public boolean exists(long id) {
-            return !jdbc.queryForList("select 1 from causal_notes where id = ?", id).isEmpty();
+            return !jdbc.queryForList("select 1 from causal_notes where id = ?", id)
+                    .isEmpty();
         }
     }
 
@@ -48,7 +49,9 @@ public class NotesApplication {
 
         @GetMapping("/notes/{id}")
         public ResponseEntity<String> get(@PathVariable long id) {
-            return notes.exists(id) ? ResponseEntity.ok("found") : ResponseEntity.notFound().build();
+            return notes.exists(id)
+                    ? ResponseEntity.ok("found")
+                    : ResponseEntity.notFound().build();
         }
     }
 }
