@@ -2,6 +2,7 @@ package io.pgrouter.samples.orders;
 
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -44,9 +45,13 @@ public final class OrdersOnCluster {
         // The pools retire connections a restarted replica closed; HikariCP says so at WARN each time.
         props.put("logging.level.com.zaxxer.hikari", "ERROR");
         props.putAll(overrides);
-        return new SpringApplicationBuilder(OrdersApplication.class)
+        ConfigurableApplicationContext service = new SpringApplicationBuilder(OrdersApplication.class)
                 .properties(props)
                 .run();
+        // The service creates and seeds its schema on the primary as it starts; reads routed to the replica before it
+        // replayed that would find no tables (a CI run of the demo failed 3 reads this way). Readers start after this.
+        cluster.awaitReplicated(Duration.ofSeconds(60));
+        return service;
     }
 
     /** The status page of a service started by {@link #start}. */
