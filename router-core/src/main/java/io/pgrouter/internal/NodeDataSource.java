@@ -43,11 +43,24 @@ final class NodeDataSource implements DataSource {
             connect.putAll(properties);
             connect.setProperty("loginTimeout", Integer.toString(timeout));
         }
-        Connection c = new Driver().connect(node.jdbcUrl(), connect);
+        Connection c = driver().connect(node.jdbcUrl(), connect);
         if (c == null) {
             throw new SQLException("not a PostgreSQL JDBC URL: " + Secrets.maskUrl(node.jdbcUrl()), "08001");
         }
         return c;
+    }
+
+    /**
+     * The driver registered for the node's URL, as HikariCP itself would find it from a JDBC URL (so that a driver
+     * wrapper or a test driver registered for the URL is used); pgjdbc where none is registered, as on a module path
+     * without service loading.
+     */
+    private java.sql.Driver driver() {
+        try {
+            return java.sql.DriverManager.getDriver(node.jdbcUrl());
+        } catch (SQLException notRegistered) {
+            return new Driver();
+        }
     }
 
     @Override
