@@ -38,6 +38,9 @@ final class FaultLoad implements AutoCloseable {
     private final LongAdder readsOnReplica = new LongAdder();
     private final LongAccumulator slowestNanos = new LongAccumulator(Math::max, 0);
     private volatile boolean stopped;
+    private int hung;
+    /** How long the load waits for calls in progress when it stops, before it counts them as hanging. */
+    static final java.time.Duration HANG_LIMIT = java.time.Duration.ofSeconds(15);
 
     private FaultLoad(Target target) {
         this.target = target;
@@ -119,16 +122,26 @@ final class FaultLoad implements AutoCloseable {
         }
     }
 
-    /** Stops the threads and waits for them (each ends after its current call). */
+    /**
+     * Stops the threads and waits up to {@link #HANG_LIMIT} for each to finish its current call. A thread still in a
+     * call then is counted as hanging ({@link #hungCalls()}) and left behind (a daemon): a peer without a socket
+     * timeout waits on a frozen server until it thaws, and that is what the suite measures, not an error of the run.
+     */
     @Override
     public void close() throws InterruptedException {
         stopped = true;
+        long deadline = System.nanoTime() + HANG_LIMIT.toNanos();
         for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(60));
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             if (t.isAlive()) {
-                throw new IllegalStateException(t.getName() + " is still in a call 60 s after the load stopped");
+                hung++;
             }
         }
+    }
+
+    /** Calls still running {@link #HANG_LIMIT} after the load stopped. */
+    int hungCalls() {
+        return hung;
     }
 
     List<Failure> failures() {

@@ -87,6 +87,7 @@ public final class FaultSuiteEntry implements Entry {
                 "writes failed after promotion",
                 "longest write wait after promotion ms",
                 "slowest call ms",
+                "calls hanging 15 s after the load stopped",
                 "trials with connections left out",
                 "first read error");
         outcomes.forEach((fault, byPeer) -> byPeer.forEach((peer, list) -> {
@@ -106,6 +107,7 @@ public final class FaultSuiteEntry implements Entry {
                     fault.promotes() ? medMax(list, FaultTrial.Outcome::writesFailedAfterPromotion) : "",
                     fault.promotes() ? medMax(list, FaultTrial.Outcome::writeWaitAfterPromotionMs) : "",
                     medMax(list, FaultTrial.Outcome::slowestCallMs),
+                    max(list, FaultTrial.Outcome::hungCalls),
                     list.stream().filter(FaultTrial.Outcome::leaked).count(),
                     error == null ? null : error.length() > 120 ? error.substring(0, 120) + "..." : error);
             report.value(fault + "." + peer + ".failedReads.max", max(list, FaultTrial.Outcome::failedReads));

@@ -32,6 +32,8 @@ public final class FaultTrial {
      * @param failedWindowMs from the first failed write's start to the last failed write's end, 0 without any
      * @param writesFailedAfterPromotion failed writes that started after the new primary took writes (-1: no promotion)
      * @param writeWaitAfterPromotionMs the longest a write waited after the new primary took writes (-1: no promotion)
+     * @param hungCalls calls still running 15 s after the load stopped (a peer without socket timeouts on a frozen or
+     *     cut-off node); they are not in {@code slowestCallMs}
      * @param activeAfter connections still handed out per pool once the load stopped
      */
     public record Outcome(
@@ -48,6 +50,7 @@ public final class FaultTrial {
             long writesFailedAfterPromotion,
             long writeWaitAfterPromotionMs,
             long slowestCallMs,
+            int hungCalls,
             Map<String, Integer> activeAfter,
             String firstReadError,
             String firstWriteError) {
@@ -150,6 +153,7 @@ public final class FaultTrial {
                 failedAfterPromotion,
                 waitAfterPromotion,
                 load.slowestMillis(),
+                load.hungCalls(),
                 active,
                 readFailures.isEmpty() ? null : readFailures.get(0).error(),
                 writeFailures.isEmpty() ? null : writeFailures.get(0).error());

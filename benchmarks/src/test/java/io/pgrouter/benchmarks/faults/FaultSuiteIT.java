@@ -62,6 +62,9 @@ class FaultSuiteIT {
         // No call hangs: the longest one a fault may cause is a pool's connection timeout plus the time the monitor
         // takes to cut a silent node's connections, far below this.
         assertThat(o.slowestCallMs()).as("slowest call, ms").isLessThan(30_000);
+        assertThat(o.hungCalls())
+                .as("calls still running 15 s after the load stopped")
+                .isZero();
         assertThat(o.lostWrites())
                 .as("acknowledged writes missing on the final primary")
                 .isZero();
