@@ -20,18 +20,12 @@ import org.postgresql.Driver;
 final class NodeDataSource implements DataSource {
 
     private final NodeConfig node;
-    private final Properties properties = new Properties();
+    private final Properties properties;
     private volatile int loginTimeoutSeconds;
 
     NodeDataSource(NodeConfig node) {
         this.node = node;
-        node.properties().forEach(properties::setProperty);
-        if (node.username() != null) {
-            properties.setProperty("user", node.username());
-        }
-        if (node.password() != null) {
-            properties.setProperty("password", node.password());
-        }
+        this.properties = node.connectionProperties();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pgrouter.internal;
 
 import io.pgrouter.RouteScope;
+import io.pgrouter.internal.scope.ThreadOwnedScope;
 
 /**
  * The thread's routing scopes. Nesting rule: any open {@code onPrimary} scope wins over any open
@@ -64,7 +65,7 @@ public final class Scopes {
                         previousBound < 0 ? maxStalenessMillis : Math.min(previousBound, maxStalenessMillis);
             }
         }
-        return new OpenScope(d, primary, previousBound, Thread.currentThread());
+        return new OpenScope(d, primary, previousBound);
     }
 
     /** How many scopes of each kind are open on one thread, and the tightest staleness bound; only that thread touches it. */
@@ -74,31 +75,19 @@ public final class Scopes {
         long maxStalenessMillis = -1;
     }
 
-    private static final class OpenScope implements RouteScope {
+    private static final class OpenScope extends ThreadOwnedScope {
         private final Depths depths;
         private final boolean primary;
         private final long previousBound;
-        private final Thread owner;
-        private boolean closed;
 
-        OpenScope(Depths depths, boolean primary, long previousBound, Thread owner) {
+        OpenScope(Depths depths, boolean primary, long previousBound) {
             this.depths = depths;
             this.primary = primary;
             this.previousBound = previousBound;
-            this.owner = owner;
         }
 
         @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            if (Thread.currentThread() != owner) {
-                throw new IllegalStateException(
-                        "a " + this + " scope opened on thread '" + owner.getName() + "' must be closed on it, not on '"
-                                + Thread.currentThread().getName() + "'");
-            }
-            closed = true;
+        protected void end() {
             if (primary) {
                 depths.primary--;
             } else {

@@ -1,6 +1,7 @@
 package io.pgrouter.internal.causal;
 
 import io.pgrouter.RouteScope;
+import io.pgrouter.internal.scope.ThreadOwnedScope;
 
 /**
  * Which causal session is bound to each thread, per router. A binding nests: the inner one holds until it closes,
@@ -20,30 +21,18 @@ public final class CausalScopes {
     public RouteScope bind(SessionCell cell) {
         SessionCell previous = bound.get();
         bound.set(cell);
-        return new Binding(previous, Thread.currentThread());
+        return new Binding(previous);
     }
 
-    private final class Binding implements RouteScope {
+    private final class Binding extends ThreadOwnedScope {
         private final SessionCell previous;
-        private final Thread owner;
-        private boolean closed;
 
-        Binding(SessionCell previous, Thread owner) {
+        Binding(SessionCell previous) {
             this.previous = previous;
-            this.owner = owner;
         }
 
         @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            if (Thread.currentThread() != owner) {
-                throw new IllegalStateException(
-                        "a causal scope opened on thread '" + owner.getName() + "' must be closed on it, not on '"
-                                + Thread.currentThread().getName() + "'");
-            }
-            closed = true;
+        protected void end() {
             if (previous == null) {
                 bound.remove();
             } else {

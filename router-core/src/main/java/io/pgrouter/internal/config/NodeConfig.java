@@ -3,6 +3,7 @@ package io.pgrouter.internal.config;
 import io.pgrouter.NodeRole;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * One node's validated connection settings. The password stays out of {@link #toString()}, as do the values of
@@ -30,6 +31,22 @@ public record NodeConfig(
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         properties = Map.copyOf(properties);
+    }
+
+    /**
+     * What pgjdbc connects with: the extra properties plus {@code user} and {@code password} when set. A new object
+     * each call, which the caller may add to (the health probe adds its timeouts).
+     */
+    public Properties connectionProperties() {
+        Properties connect = new Properties();
+        properties.forEach(connect::setProperty);
+        if (username != null) {
+            connect.setProperty("user", username);
+        }
+        if (password != null) {
+            connect.setProperty("password", password);
+        }
+        return connect;
     }
 
     /** {@code pgrouter-<name>}. */

@@ -66,14 +66,7 @@ final class NodeProbe implements AutoCloseable {
 
     NodeProbe(NodeConfig node, Duration timeout) {
         this.node = node;
-        this.properties = new Properties();
-        node.properties().forEach(properties::setProperty);
-        if (node.username() != null) {
-            properties.setProperty("user", node.username());
-        }
-        if (node.password() != null) {
-            properties.setProperty("password", node.password());
-        }
+        this.properties = node.connectionProperties();
         int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
         properties.setProperty("connectTimeout", Integer.toString(seconds));
         properties.setProperty("loginTimeout", Integer.toString(seconds));

@@ -207,8 +207,48 @@ public class PgRouterProperties {
         }
     }
 
+    /**
+     * A login: a node's, or the health monitor's own ({@code pgrouter.probe.*}, whose descriptions
+     * additional-spring-configuration-metadata.json words for the probe).
+     */
+    public abstract static class Login {
+
+        /** Login user. */
+        private String username;
+
+        /** Login password; never logged or shown. */
+        private String password;
+
+        /** File to read the password from (trailing newline removed); not together with password. */
+        private String passwordFile;
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getPasswordFile() {
+            return passwordFile;
+        }
+
+        public void setPasswordFile(String passwordFile) {
+            this.passwordFile = passwordFile;
+        }
+    }
+
     /** One database server. */
-    public static class Node {
+    public static class Node extends Login {
 
         /** The node's name, shown in status, health, metrics and the pool name pgrouter-<name>; default primary, replica-<i+1>. */
         private String name;
@@ -224,15 +264,6 @@ public class PgRouterProperties {
 
         /** Database name, with host; default the user's name. */
         private String database;
-
-        /** Login user. */
-        private String username;
-
-        /** Login password; never logged or shown. */
-        private String password;
-
-        /** File to read the password from (trailing newline removed); not together with password. */
-        private String passwordFile;
 
         /** Extra pgjdbc connection properties (ssl, sslmode, ApplicationName, ...). */
         private Map<String, String> properties = new LinkedHashMap<>();
@@ -284,30 +315,6 @@ public class PgRouterProperties {
             this.database = database;
         }
 
-        public String getUsername() {
-            return username;
-        }
-
-        public void setUsername(String username) {
-            this.username = username;
-        }
-
-        public String getPassword() {
-            return password;
-        }
-
-        public void setPassword(String password) {
-            this.password = password;
-        }
-
-        public String getPasswordFile() {
-            return passwordFile;
-        }
-
-        public void setPasswordFile(String passwordFile) {
-            this.passwordFile = passwordFile;
-        }
-
         public Map<String, String> getProperties() {
             return properties;
         }
@@ -320,7 +327,7 @@ public class PgRouterProperties {
         public String toString() {
             // Without the password: bound properties end up in logs and the configprops endpoint's neighbours.
             return "Node[name=" + name + ", url=" + url + ", host=" + host + ", port=" + port + ", database=" + database
-                    + ", username=" + username + "]";
+                    + ", username=" + getUsername() + "]";
         }
     }
 
@@ -408,7 +415,7 @@ public class PgRouterProperties {
     }
 
     /** How the health monitor probes every node. */
-    public static class Probe {
+    public static class Probe extends Login {
 
         /** How often every node is probed (at least 50ms). */
         private Duration interval = Duration.ofMillis(500);
@@ -418,39 +425,6 @@ public class PgRouterProperties {
 
         /** Whether connections in use on a node whose probe timed out are aborted, so blocked statements fail at once. */
         private boolean abortOnTimeout = true;
-
-        /** The health monitor's own login (a user with only pg_monitor is enough); default each node's user. */
-        private String username;
-
-        /** Password of the probe login; never logged or shown. */
-        private String password;
-
-        /** File to read the probe login's password from; not together with password. */
-        private String passwordFile;
-
-        public String getUsername() {
-            return username;
-        }
-
-        public void setUsername(String username) {
-            this.username = username;
-        }
-
-        public String getPassword() {
-            return password;
-        }
-
-        public void setPassword(String password) {
-            this.password = password;
-        }
-
-        public String getPasswordFile() {
-            return passwordFile;
-        }
-
-        public void setPasswordFile(String passwordFile) {
-            this.passwordFile = passwordFile;
-        }
 
         public Duration getInterval() {
             return interval;
