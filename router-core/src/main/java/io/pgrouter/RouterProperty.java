@@ -101,7 +101,7 @@ public enum RouterProperty {
             Scope.ROUTER,
             "probe.abort-on-timeout",
             "true",
-            "Whether connections in use on a node whose probes time out twice in a row are aborted"),
+            "Whether connections in use on a node whose probes time out twice in a row are aborted, while their work can move to another node"),
     /** Most WAL a replica may be behind. */
     LAG_MAX_BYTES(Scope.ROUTER, "lag.max-bytes", "16MB", "Most WAL a replica may be behind the primary"),
     /** Oldest change a replica may not have applied. */

@@ -523,8 +523,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         }
 
         /**
-         * Whether connections in use on a node whose probe timed out are aborted, so that statements blocked on a
-         * server that stopped answering fail at once; default true.
+         * Whether connections in use on a node whose probes timed out are aborted, so that statements blocked on a
+         * server that stopped answering fail at once; default true. Only while their work can move: a replica's while
+         * the primary answers or another replica serves reads, the primary's once another node answers as the
+         * primary. A primary that is only slow, with nothing to replace it, keeps its connections.
          */
         public Builder abortOnProbeTimeout(boolean abort) {
             config.abortOnProbeTimeout(abort);

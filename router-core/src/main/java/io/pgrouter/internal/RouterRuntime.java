@@ -33,8 +33,8 @@ public final class RouterRuntime implements AutoCloseable {
     private final List<String> names;
     private final ConnectionRouter router;
     private final HealthMonitor monitor;
-    /** Timed-out probes since the node last answered, per node; touched by the monitor thread only. */
-    private final java.util.Map<String, Integer> timedOutProbes = new java.util.HashMap<>();
+    /** Which nodes stopped answering and have their connections cut; touched by the monitor thread only. */
+    private final SilentNodes silentNodes = new SilentNodes();
 
     private final RouterEvents events;
     private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
@@ -112,20 +112,16 @@ public final class RouterRuntime implements AutoCloseable {
         TopologySnapshot before = router.topology().current();
         TopologySnapshot after = router.topology().update(snapshot -> snapshot.withHealth(report, names));
         for (NodeHealth h : report.nodes()) {
-            Node node = node(h.node());
             if (h.lastProbeNanos() != 0) {
-                node.probed(h.consecutiveFailures() == 0, h.reason());
+                node(h.node()).probed(h.consecutiveFailures() == 0, h.reason());
             }
-            // One late probe may be this JVM's fault (a GC pause, a starved CPU): the node leaves rotation at once,
-            // but connections are cut (and closes aborted) only when it stays silent for a second probe in a row,
-            // and again at every silent probe after that (a connection handed out meanwhile is cut then).
-            // A probe that fails fast meanwhile (reconnecting backs off) leaves the count as it is: only an answer
-            // shows the node speaks again.
-            int silent = h.probeTimedOut()
-                    ? timedOutProbes.merge(h.node(), 1, Integer::sum)
-                    : h.consecutiveFailures() == 0 ? zero(h.node()) : timedOutProbes.getOrDefault(h.node(), 0);
-            node.unresponsive(silent >= NodeState.FAILED_PROBES_FOR_DOWN);
-            if (silent >= NodeState.FAILED_PROBES_FOR_DOWN && config.abortOnProbeTimeout()) {
+        }
+        // After every breaker took its probe: whether a silent node's work can move depends on the others.
+        for (NodeHealth h : report.nodes()) {
+            Node node = node(h.node());
+            SilentNodes.Verdict silent = silentNodes.assess(h, after);
+            node.unresponsive(silent.cut());
+            if (silent.cut() && config.abortOnProbeTimeout()) {
                 abortHandedOut(node, silent, h.reason());
             }
         }
@@ -185,17 +181,19 @@ public final class RouterRuntime implements AutoCloseable {
     }
 
     /** Aborts the connections in use on a node that stopped answering, on the abort threads. */
-    private void abortHandedOut(Node node, int silentProbes, String why) {
+    private void abortHandedOut(Node node, SilentNodes.Verdict silent, String why) {
         try {
             aborts.execute(() -> {
                 int aborted = node.abortHandedOut(Runnable::run);
                 if (aborted > 0) {
                     LOG.warn(
-                            "Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there",
+                            "Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there,"
+                                    + " whose work can move: {}",
                             node.name(),
-                            silentProbes,
+                            silent.silentProbes(),
                             why,
-                            aborted);
+                            aborted,
+                            silent.movesTo());
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -209,11 +207,6 @@ public final class RouterRuntime implements AutoCloseable {
         if (redirected > 0) {
             LOG.warn("{} connection request(s) waiting on '{}' routed again: {}", redirected, node.name(), why);
         }
-    }
-
-    private int zero(String node) {
-        timedOutProbes.remove(node);
-        return 0;
     }
 
     /** Adds a listener for events from now on. */

@@ -25,6 +25,60 @@ public final class FaultSuiteEntry implements Entry {
     static final int POOL_SIZE = 8;
     static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+    /** System property: trials per fault that does not promote (default 10, quick 2). */
+    static final String TRIALS_PROPERTY = "faults.trials";
+    /** System property: trials per fault that promotes a replica (default 20, quick 2). */
+    static final String PROMOTION_TRIALS_PROPERTY = "faults.promotionTrials";
+    /** System property: the peers to run, comma-separated names from {@link #PEERS} (default: all). */
+    static final String PEERS_PROPERTY = "faults.peers";
+    /** System property: the faults to inject, comma-separated {@link Fault} names (default: all). */
+    static final String FAULTS_PROPERTY = "faults.only";
+    /** Every peer the suite knows, in run order. */
+    static final Map<String, Target.Factory> PEERS = peersInOrder();
+
+    private static Map<String, Target.Factory> peersInOrder() {
+        Map<String, Target.Factory> peers = new LinkedHashMap<>();
+        peers.put("pgrouter", Target.pgrouter(POOL_SIZE, CONNECTION_TIMEOUT, PROBE_INTERVAL));
+        peers.put("pgjdbc-multihost-recheck2s", Target.pgjdbcMultiHost(POOL_SIZE, CONNECTION_TIMEOUT, 2));
+        peers.put(AwsWrapperTarget.NAME, AwsWrapperTarget.factory(POOL_SIZE, CONNECTION_TIMEOUT));
+        return java.util.Collections.unmodifiableMap(peers);
+    }
+
+    /** The faults named in {@code names} (comma-separated), all when {@code null}. */
+    static List<Fault> faults(String names) {
+        if (names == null || names.isBlank()) {
+            return List.of(Fault.values());
+        }
+        List<Fault> chosen = new ArrayList<>();
+        for (String name : names.split(",")) {
+            try {
+                chosen.add(Fault.valueOf(name.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "unknown fault '" + name.strip() + "' in " + FAULTS_PROPERTY + "; known: "
+                                + java.util.Arrays.toString(Fault.values()),
+                        e);
+            }
+        }
+        return chosen;
+    }
+
+    /** The peers named in {@code names} (comma-separated), all when {@code null}. */
+    static Map<String, Target.Factory> peers(String names) {
+        if (names == null || names.isBlank()) {
+            return PEERS;
+        }
+        Map<String, Target.Factory> chosen = new LinkedHashMap<>();
+        for (String name : names.split(",")) {
+            Target.Factory factory = PEERS.get(name.strip());
+            if (factory == null) {
+                throw new IllegalArgumentException(
+                        "unknown peer '" + name.strip() + "' in " + PEERS_PROPERTY + "; known: " + PEERS.keySet());
+            }
+            chosen.put(name.strip(), factory);
+        }
+        return chosen;
+    }
 
     @Override
     public String name() {
@@ -38,43 +92,34 @@ public final class FaultSuiteEntry implements Entry {
 
     @Override
     public void run(RunContext context, EntryReport report) throws Exception {
-        int trials = context.trials(10, 2);
+        int trials = Integer.getInteger(TRIALS_PROPERTY, context.trials(10, 2));
+        int promotionTrials = Integer.getInteger(PROMOTION_TRIALS_PROPERTY, context.trials(20, 2));
         Duration before = Duration.ofSeconds(1);
         Duration after = context.window(Duration.ofSeconds(5), Duration.ofSeconds(4));
-        Map<String, Target.Factory> targets = new LinkedHashMap<>();
-        targets.put("pgrouter", Target.pgrouter(POOL_SIZE, CONNECTION_TIMEOUT, PROBE_INTERVAL));
-        targets.put("pgjdbc-multihost-recheck2s", Target.pgjdbcMultiHost(POOL_SIZE, CONNECTION_TIMEOUT, 2));
+        Map<String, Target.Factory> targets = peers(System.getProperty(PEERS_PROPERTY));
         Map<Fault, Map<String, List<FaultTrial.Outcome>>> outcomes = new LinkedHashMap<>();
         try (ReplicaSet cluster =
                 context.startCluster(PostgresReplicaSet.builder().replicas(2).networkFaults(true))) {
             report.note("network faults made with the test kit's "
                     + cluster.primary().network().mechanism() + " mechanism");
-            for (Fault fault : Fault.values()) {
-                for (int trial = 1; trial <= trials; trial++) {
+            for (Fault fault : faults(System.getProperty(FAULTS_PROPERTY))) {
+                int faultTrials = fault.promotes() ? promotionTrials : trials;
+                for (int trial = 1; trial <= faultTrials; trial++) {
                     for (Map.Entry<String, Target.Factory> target : targets.entrySet()) {
                         FaultTrial.Outcome o =
                                 FaultTrial.run(cluster, fault, target.getValue(), THREADS, before, after);
                         outcomes.computeIfAbsent(fault, f -> new LinkedHashMap<>())
                                 .computeIfAbsent(target.getKey(), t -> new ArrayList<>())
                                 .add(o);
-                        context.log(
-                                "%s, trial %d/%d, %s: %d/%d reads failed, %d/%d writes failed, lost %d, slowest %d ms",
-                                fault,
-                                trial,
-                                trials,
-                                target.getKey(),
-                                o.failedReads(),
-                                o.reads(),
-                                o.failedWrites(),
-                                o.writes(),
-                                o.lostWrites(),
-                                o.slowestCallMs());
+                        // Every figure of the trial, so that a run cut short still shows what it measured.
+                        context.log("%s, trial %d/%d: %s", fault, trial, faultTrials, o);
                     }
                 }
             }
         }
         var table = report.table(
-                "Per fault and peer, over " + trials + " trials (median / max per trial); " + THREADS
+                "Per fault and peer, over " + trials + " trials per fault, " + promotionTrials
+                        + " per promotion (median / max per trial); " + THREADS
                         + " threads, 80% reads, pools of " + POOL_SIZE + ", connection timeout "
                         + CONNECTION_TIMEOUT.toSeconds() + " s",
                 "fault",
@@ -86,6 +131,7 @@ public final class FaultSuiteEntry implements Entry {
                 "acknowledged writes lost",
                 "writes failed after promotion",
                 "longest write wait after promotion ms",
+                "first write acknowledged after promotion ms",
                 "slowest call ms",
                 "calls hanging 15 s after the load stopped",
                 "trials with connections left out",
@@ -106,6 +152,7 @@ public final class FaultSuiteEntry implements Entry {
                     max(list, FaultTrial.Outcome::lostWrites),
                     fault.promotes() ? medMax(list, FaultTrial.Outcome::writesFailedAfterPromotion) : "",
                     fault.promotes() ? medMax(list, FaultTrial.Outcome::writeWaitAfterPromotionMs) : "",
+                    fault.promotes() ? medMax(list, FaultTrial.Outcome::firstWriteAfterPromotionMs) : "",
                     medMax(list, FaultTrial.Outcome::slowestCallMs),
                     max(list, FaultTrial.Outcome::hungCalls),
                     list.stream().filter(FaultTrial.Outcome::leaked).count(),
@@ -129,6 +176,9 @@ public final class FaultSuiteEntry implements Entry {
     private static void goals(EntryReport report, Map<Fault, Map<String, List<FaultTrial.Outcome>>> outcomes) {
         for (Map.Entry<Fault, Map<String, List<FaultTrial.Outcome>>> e : outcomes.entrySet()) {
             List<FaultTrial.Outcome> pgrouter = e.getValue().get("pgrouter");
+            if (pgrouter == null) {
+                return; // a run of the peers only
+            }
             Fault fault = e.getKey();
             if (fault != Fault.ALL_REPLICAS_DOWN && fault != Fault.PRIMARY_POOL_EXHAUSTED) {
                 long failedReads = (long) max(pgrouter, FaultTrial.Outcome::failedReads);

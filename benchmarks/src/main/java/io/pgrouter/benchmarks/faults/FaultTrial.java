@@ -32,6 +32,8 @@ public final class FaultTrial {
      * @param failedWindowMs from the first failed write's start to the last failed write's end, 0 without any
      * @param writesFailedAfterPromotion failed writes that started after the new primary took writes (-1: no promotion)
      * @param writeWaitAfterPromotionMs the longest a write waited after the new primary took writes (-1: no promotion)
+     * @param firstWriteAfterPromotionMs from the moment the new primary took writes to the first write acknowledged
+     *     after it (-1: no promotion, or none)
      * @param hungCalls calls still running 15 s after the load stopped (a peer without socket timeouts on a frozen or
      *     cut-off node); they are not in {@code slowestCallMs}
      * @param activeAfter connections still handed out per pool once the load stopped
@@ -49,6 +51,7 @@ public final class FaultTrial {
             long lostWrites,
             long writesFailedAfterPromotion,
             long writeWaitAfterPromotionMs,
+            long firstWriteAfterPromotionMs,
             long slowestCallMs,
             int hungCalls,
             Map<String, Integer> activeAfter,
@@ -122,6 +125,7 @@ public final class FaultTrial {
                                 .getAsLong());
         long failedAfterPromotion = -1;
         long waitAfterPromotion = -1;
+        long firstAfterPromotion = -1;
         if (promotedAt > 0) {
             failedAfterPromotion = writeFailures.stream()
                     .filter(f -> f.startNanos() >= promotedAt)
@@ -138,6 +142,15 @@ public final class FaultTrial {
                 }
             }
             waitAfterPromotion = TimeUnit.NANOSECONDS.toMillis(longest);
+            firstAfterPromotion =
+                    load.acks().stream()
+                            .mapToLong(FaultLoad.Ack::endNanos)
+                            .filter(end -> end > promotedAt)
+                            .min()
+                            .stream()
+                            .map(end -> TimeUnit.NANOSECONDS.toMillis(end - promotedAt))
+                            .findFirst()
+                            .orElse(-1);
         }
         return new Outcome(
                 fault,
@@ -152,6 +165,7 @@ public final class FaultTrial {
                 lost,
                 failedAfterPromotion,
                 waitAfterPromotion,
+                firstAfterPromotion,
                 load.slowestMillis(),
                 load.hungCalls(),
                 active,
