@@ -2,13 +2,17 @@ package io.pgrouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgrouter.internal.CausalRouting;
 import io.pgrouter.internal.RoutedConnection;
+import io.pgrouter.internal.config.HostileInputTest;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +168,58 @@ class CausalConsistencyIT {
                         .causal()
                         .foreignPositions())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void forgedTokensOfEveryKindNeverFailAReadOrAWriteAndWaitAtMostMaxWait() throws Exception {
+        RoutingDataSource r = router(ConsistencyMode.EXACT);
+        String system = systemIdentifier();
+        List<String> tokens = new ArrayList<>(HostileInputTest.HOSTILE_TOKENS);
+        tokens.add("1." + system + ".1.7fffffffffffffff"); // far in the future of this cluster: the one that waits
+        tokens.add("1." + system + ".1.7fffffffffffffff.p");
+        tokens.add("1." + system + ".ffffffff.10"); // a timeline no node is on
+        tokens.add("1." + system + ".1.0"); // the very beginning: every replica has it
+        tokens.add("1.1234.1.7fffffffffffffff"); // another cluster
+        tokens.add("1.p");
+        try (Connection c = r.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(ReadAfterWrite.TABLE);
+        }
+        for (String token : tokens) {
+            CausalSession session = CausalSession.fromToken(token);
+            RouteReason reason = r.causal(session, () -> readReason(r));
+            r.causal(session, () -> {
+                try (Connection c = r.getConnection();
+                        Statement s = c.createStatement()) {
+                    s.execute("insert into causal_check (writer, note) values (-1, 'forged')");
+                }
+                return null;
+            });
+            System.out.println("token " + token.replace("\r\n", "\\r\\n") + ": read " + reason + ", then " + session);
+        }
+        CausalRouting causal = r.unwrap(io.pgrouter.internal.RouterRuntime.class)
+                .router()
+                .decider()
+                .causal();
+        long timedOut = causal.waits(CausalRouting.WaitOutcome.TIMED_OUT);
+        assertThat(timedOut)
+                .as("only the position far ahead on this timeline waits")
+                .isEqualTo(1);
+        assertThat(causal.waits(CausalRouting.WaitOutcome.CAUGHT_UP)).isZero();
+        long meanWaitMillis = causal.waitNanos(CausalRouting.WaitOutcome.TIMED_OUT) / timedOut / 1_000_000;
+        System.out.println("forged tokens: the wait lasted " + meanWaitMillis + " ms (max-wait 100 ms)");
+        assertThat(meanWaitMillis)
+                .as("the wait ends at max-wait (100 ms), plus at most one answer of a busy replica")
+                .isBetween(100L, 2_100L);
+    }
+
+    private static String systemIdentifier() throws SQLException {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("select system_identifier from pg_control_system()")) {
+            rs.next();
+            return Long.toHexString(rs.getLong(1));
+        }
     }
 
     private static RouteReason readReason(RoutingDataSource r) throws SQLException {

@@ -219,4 +219,67 @@ class RouterMetricsIT {
             events.all().forEach(e -> System.out.println("event: " + e));
         }
     }
+
+    @Test
+    void causalWaitsCapturesAndRejectedTokensAreMeasured() throws Exception {
+        try (RoutingDataSource router = router()) {
+            await(
+                    "both replicas eligible",
+                    () -> router.status().replicas().stream().allMatch(NodeStatus::eligible));
+            double malformedBefore = rejections("malformed");
+            CausalSession.fromToken("1.not-a-token");
+            assertThat(rejections("malformed")).isEqualTo(malformedBefore + 1);
+
+            CausalSession session = CausalSession.create();
+            try (RouteScope ignored = router.causal(session)) {
+                try (Connection c = router.getConnection();
+                        Statement s = c.createStatement()) {
+                    s.execute("create table if not exists metrics_causal (id serial primary key)");
+                }
+                read(router);
+            }
+            assertThat(registry.get(PgRouterMetrics.CONSISTENCY_CAPTURES)
+                            .tag("outcome", "success")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(1);
+
+            String system;
+            try (Connection c = cluster.primary().dataSource().getConnection();
+                    Statement s = c.createStatement();
+                    var rs = s.executeQuery("select system_identifier from pg_control_system()")) {
+                rs.next();
+                system = Long.toHexString(rs.getLong(1));
+            }
+            CausalSession future = CausalSession.fromToken("1." + system + ".1.7fffffffffffffff");
+            assertThat(router.causal(future, () -> read(router)).inRecovery())
+                    .as("no replica reaches a position from the future: the primary serves it")
+                    .isFalse();
+            io.micrometer.core.instrument.FunctionTimer timedOut = registry.get(PgRouterMetrics.CONSISTENCY_WAITS)
+                    .tag("outcome", "timed_out")
+                    .functionTimer();
+            assertThat(timedOut.count()).isEqualTo(1);
+            assertThat(timedOut.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .as("the wait lasted max-wait (100 ms), give or take")
+                    .isGreaterThanOrEqualTo(100)
+                    .isLessThan(30_000);
+            double waitsWithOtherOutcomes = registry.find(PgRouterMetrics.CONSISTENCY_WAITS).functionTimers().stream()
+                    .mapToDouble(io.micrometer.core.instrument.FunctionTimer::count)
+                    .sum();
+            assertThat(waitsWithOtherOutcomes - timedOut.count())
+                    .as("the session's own read either found a caught-up replica or waited for one")
+                    .isEqualTo(decisions("replica_after_wait"));
+
+            CausalSession foreign = CausalSession.fromToken("1.1234.1.1");
+            router.causal(foreign, () -> read(router));
+            assertThat(rejections("other_cluster")).isEqualTo(1);
+        }
+    }
+
+    private double rejections(String kind) {
+        return registry.get(PgRouterMetrics.CONSISTENCY_TOKEN_REJECTIONS)
+                .tag("kind", kind)
+                .functionCounter()
+                .count();
+    }
 }

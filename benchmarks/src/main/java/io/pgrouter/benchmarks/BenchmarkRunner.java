@@ -5,6 +5,7 @@ import io.pgrouter.benchmarks.detection.LagExclusionEntry;
 import io.pgrouter.benchmarks.detection.PromotionEntry;
 import io.pgrouter.benchmarks.detection.ReplicaKilledEntry;
 import io.pgrouter.benchmarks.faults.FaultSuiteEntry;
+import io.pgrouter.benchmarks.load.ConsistencyEntry;
 import io.pgrouter.benchmarks.load.EndToEndEntry;
 import io.pgrouter.benchmarks.load.StalenessEntry;
 import io.pgrouter.benchmarks.report.EntryReport;
@@ -40,6 +41,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
             new LagExclusionEntry(),
             new PromotionEntry(),
             new StalenessEntry(),
+            new ConsistencyEntry(),
             new FaultSuiteEntry());
 
     @Option(names = "--quick", description = "Fewer trials and shorter windows (under 5 minutes).")

@@ -42,7 +42,18 @@ public final class CausalRouting {
     private final LongAdder captures = new LongAdder();
     private final LongAdder captureFailures = new LongAdder();
     private final LongAdder foreignPositions = new LongAdder();
-    private final LongAdder waits = new LongAdder();
+    private final LongAdder[] waits = adders(WaitOutcome.values().length);
+    private final LongAdder[] waitNanos = adders(WaitOutcome.values().length);
+
+    /** How a read's wait for a replica to catch up with its session's position ended. */
+    public enum WaitOutcome {
+        /** A replica replayed the position in time and served the read ({@code REPLICA_AFTER_WAIT}). */
+        CAUGHT_UP,
+        /** None did within {@code max-wait}: the read went to the primary. */
+        TIMED_OUT,
+        /** The replica gave no connection or its answer failed (or the thread was interrupted): the primary. */
+        FAILED
+    }
 
     public CausalRouting(ConsistencySettings settings) {
         this.settings = settings;
@@ -71,9 +82,22 @@ public final class CausalRouting {
         return foreignPositions.sum();
     }
 
-    /** Reads that waited for a replica to catch up since start. */
-    public long waits() {
-        return waits.sum();
+    /** Reads that waited for a replica to catch up since start, and ended so. */
+    public long waits(WaitOutcome outcome) {
+        return waits[outcome.ordinal()].sum();
+    }
+
+    /** The time those waits took, in nanoseconds, summed. */
+    public long waitNanos(WaitOutcome outcome) {
+        return waitNanos[outcome.ordinal()].sum();
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] adders = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
     }
 
     /** {@code request} with the session bound to this thread, if any. */
@@ -226,15 +250,31 @@ public final class CausalRouting {
         if (closest == null) {
             return null;
         }
-        waits.increment();
-        long deadline = System.nanoTime() + settings.maxWait().toNanos();
-        Connection c;
+        long started = System.nanoTime();
+        WaitOutcome outcome = WaitOutcome.FAILED;
         try {
-            c = closest.node().borrow();
+            CaughtUp caughtUp = pollUntilReplayed(
+                    closest, position, snapshot, started + settings.maxWait().toNanos());
+            outcome = caughtUp != null ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
+            return caughtUp;
         } catch (SQLException e) {
-            LOG.debug("Replica '{}' gave no connection to wait on: {}", closest.name(), e.getMessage());
+            LOG.debug("Waiting on replica '{}' for a position failed: {}", closest.name(), e.getMessage());
             return null;
+        } finally {
+            waits[outcome.ordinal()].increment();
+            waitNanos[outcome.ordinal()].add(System.nanoTime() - started);
         }
+    }
+
+    /**
+     * Asks {@code replica} for its replay position until it reached {@code position} (its connection then serves the
+     * read) or the deadline passed ({@code null}).
+     *
+     * @throws SQLException when the replica gave no connection or failed to answer, or the thread was interrupted
+     */
+    private static CaughtUp pollUntilReplayed(
+            NodeState replica, WalPosition position, TopologySnapshot snapshot, long deadline) throws SQLException {
+        Connection c = replica.node().borrow();
         try {
             while (true) {
                 WalQueries.Reading r = WalQueries.replayPosition(c);
@@ -243,10 +283,10 @@ public final class CausalRouting {
                 long timeline = r.timeline() != 0
                         ? r.timeline()
                         : snapshot.primary().health().timeline() == position.timeline()
-                                ? closest.health().timeline()
+                                ? replica.health().timeline()
                                 : 0;
                 if (position.reachedBy(timeline, r.lsn())) {
-                    CaughtUp caughtUp = new CaughtUp(closest, c);
+                    CaughtUp caughtUp = new CaughtUp(replica, c);
                     c = null;
                     return caughtUp;
                 }
@@ -256,12 +296,9 @@ public final class CausalRouting {
                 }
                 LockSupport.parkNanos(Math.min(left, POLL_NANOS));
                 if (Thread.currentThread().isInterrupted()) {
-                    return null;
+                    throw new SQLException("interrupted while waiting for the replica to replay a position");
                 }
             }
-        } catch (SQLException e) {
-            LOG.debug("Asking replica '{}' for its replay position failed: {}", closest.name(), e.getMessage());
-            return null;
         } finally {
             if (c != null) {
                 closeQuietly(c);

@@ -3,6 +3,7 @@ package io.pgrouter.micrometer;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,8 +14,10 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pgrouter.RouteReason;
 import io.pgrouter.RoutingDataSource;
+import io.pgrouter.internal.CausalRouting;
 import io.pgrouter.internal.Node;
 import io.pgrouter.internal.RouterRuntime;
+import io.pgrouter.internal.causal.TokenCodec;
 import io.pgrouter.internal.health.HealthReport;
 import io.pgrouter.internal.health.NodeHealth;
 import java.sql.SQLException;
@@ -68,9 +71,17 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
     public static final String PROBE_LATENCY = "pgrouter.probe.latency";
     /** Connections in use over the pool's maximum size (gauge). */
     public static final String POOL_UTILIZATION = "pgrouter.pool.utilization";
+    /** Consistency tokens and positions ignored, by kind (function counter). */
+    public static final String CONSISTENCY_TOKEN_REJECTIONS = "pgrouter.consistency.token.rejections";
+    /** Reads that waited for a replica to replay their session's position, by outcome (function timer). */
+    public static final String CONSISTENCY_WAITS = "pgrouter.consistency.waits";
+    /** Positions captured after commits in exact mode, by outcome (function counter). */
+    public static final String CONSISTENCY_CAPTURES = "pgrouter.consistency.captures";
 
     private static final String UNIT_DECISIONS = "decisions";
     private static final String UNIT_RATIO = "ratio";
+    private static final String UNIT_TOKENS = "tokens";
+    private static final String UNIT_CAPTURES = "captures";
 
     private final RouterRuntime runtime;
     private final Tags tags;
@@ -118,6 +129,7 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
                 .tags(tags)
                 .strongReference(true)
                 .register(registry));
+        meters.addAll(consistencyMeters(registry));
         for (Node node : runtime.nodes()) {
             Tags nodeTags = tags.and("node", node.name());
             for (RouteReason reason : RouteReason.values()) {
@@ -204,6 +216,51 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
         };
         runtime.addRoundObserver(observer);
         bindings.add(new Binding(registry, meters, observer));
+    }
+
+    /** Read-your-writes: what the router counts anyway about tokens, waits and captures. */
+    private List<Meter> consistencyMeters(MeterRegistry registry) {
+        CausalRouting causal = runtime.router().decider().causal();
+        List<Meter> meters = new ArrayList<>();
+        String rejections = "Consistency tokens ignored: unreadable ones (too_long, unsupported_version, malformed;"
+                + " counted in the JVM, where tokens are parsed) and positions of another cluster (other_cluster)";
+        for (TokenCodec.Rejection kind : TokenCodec.Rejection.values()) {
+            meters.add(FunctionCounter.builder(CONSISTENCY_TOKEN_REJECTIONS, kind, TokenCodec::rejected)
+                    .description(rejections)
+                    .baseUnit(UNIT_TOKENS)
+                    .tags(tags.and("kind", kind.name().toLowerCase(Locale.ROOT)))
+                    .register(registry));
+        }
+        meters.add(FunctionCounter.builder(CONSISTENCY_TOKEN_REJECTIONS, causal, CausalRouting::foreignPositions)
+                .description(rejections)
+                .baseUnit(UNIT_TOKENS)
+                .tags(tags.and("kind", "other_cluster"))
+                .register(registry));
+        for (CausalRouting.WaitOutcome outcome : CausalRouting.WaitOutcome.values()) {
+            meters.add(FunctionTimer.builder(
+                            CONSISTENCY_WAITS,
+                            causal,
+                            c -> c.waits(outcome),
+                            c -> c.waitNanos(outcome),
+                            TimeUnit.NANOSECONDS)
+                    .description("Reads that waited for a replica to replay their session's position, and how long;"
+                            + " outcome caught_up (a replica served the read), timed_out or failed (the primary did)")
+                    .tags(tags.and("outcome", outcome.name().toLowerCase(Locale.ROOT)))
+                    .register(registry));
+        }
+        String captures = "Positions read from the primary after a commit (exact mode); a failure falls back to the"
+                + " next probe";
+        meters.add(FunctionCounter.builder(CONSISTENCY_CAPTURES, causal, CausalRouting::captures)
+                .description(captures)
+                .baseUnit(UNIT_CAPTURES)
+                .tags(tags.and("outcome", "success"))
+                .register(registry));
+        meters.add(FunctionCounter.builder(CONSISTENCY_CAPTURES, causal, CausalRouting::captureFailures)
+                .description(captures)
+                .baseUnit(UNIT_CAPTURES)
+                .tags(tags.and("outcome", "failure"))
+                .register(registry));
+        return meters;
     }
 
     private static Gauge gauge(

@@ -41,6 +41,41 @@ class PgRouterMetricsTest {
     }
 
     @Test
+    void consistencyMetersAreThereFromTheStartAndCountRejectedTokens() {
+        try (RoutingDataSource router =
+                Unreachable.router().metrics(MicrometerMetrics.of(registry)).build()) {
+            assertThat(registry.find(PgRouterMetrics.CONSISTENCY_TOKEN_REJECTIONS)
+                            .functionCounters())
+                    .extracting(m -> m.getId().getTag("kind"))
+                    .containsExactlyInAnyOrder("too_long", "unsupported_version", "malformed", "other_cluster");
+            assertThat(registry.find(PgRouterMetrics.CONSISTENCY_WAITS).functionTimers())
+                    .extracting(m -> m.getId().getTag("outcome"))
+                    .containsExactlyInAnyOrder("caught_up", "timed_out", "failed");
+            assertThat(registry.find(PgRouterMetrics.CONSISTENCY_WAITS).functionTimers())
+                    .allSatisfy(t -> assertThat(t.count()).isZero());
+            assertThat(registry.find(PgRouterMetrics.CONSISTENCY_CAPTURES).functionCounters())
+                    .hasSize(2);
+
+            double tooLong = rejected("too_long");
+            double version = rejected("unsupported_version");
+            io.pgrouter.CausalSession.fromToken("1." + "0".repeat(60));
+            io.pgrouter.CausalSession.fromToken("2.abc.1.0");
+            assertThat(rejected("too_long")).isEqualTo(tooLong + 1);
+            assertThat(rejected("unsupported_version")).isEqualTo(version + 1);
+        }
+        assertThat(registry.find(PgRouterMetrics.CONSISTENCY_WAITS).functionTimers())
+                .as("removed with the router")
+                .isEmpty();
+    }
+
+    private double rejected(String kind) {
+        return registry.get(PgRouterMetrics.CONSISTENCY_TOKEN_REJECTIONS)
+                .tag("kind", kind)
+                .functionCounter()
+                .count();
+    }
+
+    @Test
     void theBuilderBindsEveryMeterAndTheMetersSayWhatTheMonitorFound() throws Exception {
         RecordingListener heard = new RecordingListener();
         try (RoutingDataSource router = Unreachable.router()

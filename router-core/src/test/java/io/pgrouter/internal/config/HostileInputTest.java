@@ -3,6 +3,7 @@ package io.pgrouter.internal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.pgrouter.CausalSession;
 import io.pgrouter.PoolSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * wrapped-around value, or an {@link IllegalArgumentException} naming the key (and the value, unless it is a secret).
  * Never another exception type.
  */
-class HostileInputTest {
+public class HostileInputTest {
 
     private static final List<String> EXTREMES = List.of(
             "",
@@ -105,6 +106,65 @@ class HostileInputTest {
         System.out.printf(
                 "hostile input: %d keys x %d values: %d accepted, %d rejected%n",
                 keys.size(), values.size(), accepted, rejected);
+    }
+
+    /** Consistency tokens of every bad kind, and token-shaped noise: the application never sees an exception. */
+    public static final List<String> HOSTILE_TOKENS = List.of(
+            "1." + "f".repeat(17) + ".1.10", // a field longer than its number
+            "1.ffffffffffffffff.100000000.10", // a timeline over 32 bits
+            "1.abc.0.10", // timeline 0 does not exist
+            "1.abc.1.-10",
+            "1.ABC.1.10", // upper case is not the format
+            "2.abc.1.10", // another version
+            "01.abc.1.10",
+            "99999999999999999999.abc.1.10",
+            "1.abc.1.10.p.p",
+            "1.p.p",
+            "1..1.1",
+            "1.abc.1.10 ",
+            "1.abc.1.10\r\nX-Injected: 1",
+            "1.abc.1.10;Path=/",
+            "1.abc.1",
+            "1.abc.1.10." + "p".repeat(40),
+            "1." + "0".repeat(46));
+
+    @Test
+    void everyTokenEitherParsesOrIsNoTokenAndNeverThrows() {
+        Random random = new Random(SEED);
+        List<String> tokens = new ArrayList<>(EXTREMES);
+        tokens.addAll(HOSTILE_TOKENS);
+        String alphabet = "0123456789abcdefp.xP-\n";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder(random.nextBoolean() ? "1." : "");
+            int length = random.nextInt(60);
+            for (int j = 0; j < length; j++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            tokens.add(b.toString());
+        }
+        tokens.add(null);
+        int parsed = 0;
+        for (String token : tokens) {
+            try {
+                CausalSession session = CausalSession.fromToken(token);
+                CausalSession.create().merge(token).merge(session);
+                String again = session.toToken();
+                assertThat(again)
+                        .as("the token written back for %s", abbreviate(String.valueOf(token)))
+                        .hasSizeLessThanOrEqualTo(46)
+                        .matches("[0-9a-f.p]*");
+                assertThat(CausalSession.fromToken(again).toToken()).isEqualTo(again);
+                if (!session.isEmpty()) {
+                    parsed++;
+                }
+            } catch (RuntimeException e) {
+                fail("token %s threw %s", abbreviate(String.valueOf(token)), e);
+            }
+        }
+        System.out.printf("hostile tokens: %d tried, %d parsed as positions%n", tokens.size(), parsed);
+        for (String bad : HOSTILE_TOKENS) {
+            assertThat(CausalSession.fromToken(bad).isEmpty()).as(bad).isTrue();
+        }
     }
 
     @Test
