@@ -1,7 +1,9 @@
 package io.pgrouter.spring.actuate;
 
 import io.pgrouter.RoutingDataSource;
+import io.pgrouter.SwitchoverOptions;
 import io.pgrouter.UnknownNodeException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +18,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * The {@code pgrouter} actuator endpoint: {@code GET /actuator/pgrouter} shows the router's status (as
  * {@code RouterStatus.toJson()} has it), {@code GET /actuator/pgrouter/{node}} one node's. The write operation,
  * {@code POST /actuator/pgrouter} with any of {@code replicasEnabled}, {@code forcePrimary}, {@code drain},
- * {@code undrain}, flips the router's runtime switches; it is unavailable until the application grants it with
+ * {@code undrain}, flips the router's runtime switches; {@code POST /actuator/pgrouter/switchover} with {@code to}
+ * runs a planned switchover (a dry run unless {@code dryRun} is {@code false}) and returns its report. Both write
+ * operations are unavailable until the application grants them with
  * {@code management.endpoint.pgrouter.access=unrestricted}.
  */
 @Endpoint(id = "pgrouter", defaultAccess = Access.READ_ONLY)
@@ -78,6 +82,63 @@ public class PgRouterEndpoint {
             router.undrain(undrain);
         }
         return status();
+    }
+
+    /**
+     * Runs a planned switchover of the primary to {@code to} (see {@code docs/switchover.md}) and returns its report as
+     * {@code SwitchoverReport.toJson()} has it. It is a dry run (every check and estimate, nothing changed) unless
+     * {@code dryRun} is {@code false}, so that the first call made is always a harmless one. The request waits until
+     * the switchover has ended (at most {@code maxPause} plus {@code promoteTimeout}). A failed check or an aborted
+     * switchover is a report with its {@code result}, not an error; a bad request (unknown operation or node, a bad
+     * option) is a 400 naming the value, and changes nothing.
+     *
+     * @param operation {@code switchover}, the only one
+     * @param to the node to make the primary
+     * @param dryRun {@code false} to really move the primary; default {@code true}
+     * @param maxPause the longest a write is held ({@code 5s} when absent), a duration such as {@code 5s}
+     * @param drainTimeout how long running write transactions get ({@code 2s} when absent)
+     * @param cancelAfterDrain end transactions still running after the drain instead of aborting
+     * @param maxLagBytes the most the target may lag, in bytes of WAL
+     * @param externalPromoter wait for something else to promote the target
+     * @param promoteTimeout how long the promotion may take
+     */
+    @WriteOperation
+    public Map<String, Object> operation(
+            @Selector String operation,
+            @Nullable String to,
+            @Nullable String dryRun,
+            @Nullable String maxPause,
+            @Nullable String drainTimeout,
+            @Nullable String cancelAfterDrain,
+            @Nullable String maxLagBytes,
+            @Nullable String externalPromoter,
+            @Nullable String promoteTimeout) {
+        if (!"switchover".equals(operation)) {
+            throw new InvalidEndpointRequestException(
+                    "no operation '" + operation + "'", "no operation '" + operation + "'; operations: [switchover]");
+        }
+        if (to == null || to.isBlank()) {
+            throw new InvalidEndpointRequestException(
+                    "no target given", "give the node to switch over to as 'to'; nodes: " + nodeNames());
+        }
+        SwitchoverOptions options = SwitchoverRequest.of(dryRun)
+                .maxPause(maxPause)
+                .drainTimeout(drainTimeout)
+                .cancelAfterDrain(cancelAfterDrain)
+                .maxLagBytes(maxLagBytes)
+                .externalPromoter(externalPromoter)
+                .promoteTimeout(promoteTimeout)
+                .build();
+        try {
+            return StatusMaps.parse(router.switchover(to, options).toJson());
+        } catch (UnknownNodeException | IllegalStateException e) {
+            // An unknown node, or a switchover already running on this router: nothing was changed.
+            throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
+        }
+    }
+
+    private List<String> nodeNames() {
+        return router.status().nodes().stream().map(n -> n.name()).toList();
     }
 
     /** Checked before any switch moves, so that a bad request changes nothing. */

@@ -15,7 +15,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
-/** Exposed but not granted: the endpoint reads, and its write operation does not exist. */
+/** Exposed but not granted: the endpoint reads, and its write operations (switches, switchover) do not exist. */
 @PostgresReplicaSet(replicas = 1)
 @SpringBootTest(
         classes = ItApplication.class,
@@ -50,5 +50,11 @@ class EndpointAccessIT {
                         .content("{\"replicasEnabled\": false}"))
                 .hasStatus4xxClientError();
         assertThat(router.isReplicasEnabled()).isTrue();
+        assertThat(mvc.post()
+                        .uri("/actuator/pgrouter/switchover")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"to\": \"replica-1\", \"dryRun\": false}"))
+                .hasStatus4xxClientError();
+        assertThat(router.status().node("replica-1").role()).isEqualTo(io.pgrouter.NodeRole.REPLICA);
     }
 }
