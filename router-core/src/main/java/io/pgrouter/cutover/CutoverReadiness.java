@@ -3,10 +3,15 @@ package io.pgrouter.cutover;
 import io.pgrouter.internal.cutover.Endpoint;
 import io.pgrouter.internal.cutover.ReadinessCheck;
 import io.pgrouter.internal.cutover.ReadinessSettings;
+import io.pgrouter.internal.cutover.SequenceSync;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a target cluster fed by logical replication is ready to take over from its source, read from the two live
@@ -33,10 +38,19 @@ import javax.sql.DataSource;
  */
 public final class CutoverReadiness {
 
-    private final ReadinessCheck engine;
+    private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.cutover");
 
-    private CutoverReadiness(ReadinessCheck engine) {
+    private final ReadinessCheck engine;
+    private final Endpoint source;
+    private final Endpoint target;
+    private final SequenceSync sequences;
+    private volatile List<SequenceMove> lastSequenceMoves = List.of();
+
+    private CutoverReadiness(ReadinessCheck engine, Endpoint source, Endpoint target, SequenceSync sequences) {
         this.engine = engine;
+        this.source = source;
+        this.target = target;
+        this.sequences = sequences;
     }
 
     /** A builder; source and target are required. */
@@ -49,7 +63,27 @@ public final class CutoverReadiness {
      * makes the light RED with the reason.
      */
     public synchronized ReadinessReport check() {
-        return engine.check();
+        ReadinessReport report = engine.check();
+        if (sequences != null && report.light() == ReadinessReport.Light.GREEN) {
+            try {
+                List<SequenceMove> moves = sequences.sync(source, target, report.subscription(), true);
+                lastSequenceMoves = moves;
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Readiness GREEN: sequences synchronized: {}", moves);
+                }
+            } catch (SQLException e) {
+                LOG.warn("Readiness GREEN, but the sequences could not be synchronized: {}", e.getMessage());
+            }
+        }
+        return report;
+    }
+
+    /**
+     * What the last synchronization of sequences at a GREEN check did ({@link Builder#syncSequencesWhileGreen});
+     * empty before the first one, and without that option.
+     */
+    public List<SequenceMove> lastSequenceMoves() {
+        return lastSequenceMoves;
     }
 
     /** The options of a {@link CutoverReadiness}; each setter rejects a bad value at once, naming it. */
@@ -80,8 +114,22 @@ public final class CutoverReadiness {
         private int stalledAfterChecks = DEFAULT_STALLED_AFTER_CHECKS;
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
         private Clock clock = Clock.systemUTC();
+        private long sequenceMargin = -1;
 
         private Builder() {}
+
+        /**
+         * Sets the target's sequences of the published tables past the source's at every GREEN check: to the source's
+         * last value plus {@code margin} increments, never backwards (see {@code docs/cutover.md}). Off by default;
+         * the cutover synchronizes them anyway, for the last time once the source is fenced.
+         */
+        public Builder syncSequencesWhileGreen(long margin) {
+            if (margin < 0) {
+                throw new IllegalArgumentException("sequence margin must be at least 0, was " + margin);
+            }
+            this.sequenceMargin = margin;
+            return this;
+        }
 
         /** The source (the cluster in use now) through a data source, such as the application's router. */
         public Builder source(DataSource dataSource) {
@@ -197,7 +245,10 @@ public final class CutoverReadiness {
                     exactCountRowLimit,
                     stalledAfterChecks,
                     queryTimeout);
-            return new CutoverReadiness(new ReadinessCheck(source, target, settings, clock));
+            SequenceSync sequences = sequenceMargin < 0
+                    ? null
+                    : new SequenceSync(sequenceMargin, (int) Math.max(1, (queryTimeout.toMillis() + 999) / 1000));
+            return new CutoverReadiness(new ReadinessCheck(source, target, settings, clock), source, target, sequences);
         }
 
         private Endpoint endpoint(String side, DataSource dataSource, String url, String user, String password) {
