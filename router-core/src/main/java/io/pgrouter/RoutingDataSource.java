@@ -1,23 +1,30 @@
 package io.pgrouter;
 
-import io.pgrouter.internal.ConnectionRouter;
+import io.pgrouter.cutover.CutoverReadiness;
+import io.pgrouter.internal.Node;
 import io.pgrouter.internal.RouterRuntime;
 import io.pgrouter.internal.config.EnvironmentReader;
 import io.pgrouter.internal.config.NodeDraft;
 import io.pgrouter.internal.config.PropertiesReader;
 import io.pgrouter.internal.config.RouterConfig;
+import io.pgrouter.internal.cutover.Cutover;
+import io.pgrouter.internal.cutover.CutoverFollower;
+import io.pgrouter.internal.cutover.RuntimeHost;
 import io.pgrouter.internal.switchover.Switchover;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -72,22 +79,39 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         }
     };
 
-    private final RouterRuntime runtime;
-    private final Switchover switchover;
-    private final ConnectionRouter router;
+    /** Replaced only by a cutover to another cluster, under its write gate. */
+    private volatile RouterRuntime runtime;
+
+    private volatile Switchover switchover;
+    private final List<RouterListener> listeners;
+    private final MetricsBinding meters;
+    private final CutoverTarget cutoverTarget;
+    private final Cutover cutover;
+    private final CutoverFollower follower;
+    private volatile CutoverReport lastCutover;
+    private CutoverReadiness readiness;
 
     private RoutingDataSource(RouterConfig config) {
-        this(config, List.of(), NO_METRICS);
+        this(config, List.of(), NO_METRICS, null);
     }
 
-    private RoutingDataSource(RouterConfig config, List<RouterListener> listeners, MetricsBinding meters) {
+    private RoutingDataSource(
+            RouterConfig config, List<RouterListener> listeners, MetricsBinding meters, CutoverTarget cutoverTarget) {
+        this.listeners = new CopyOnWriteArrayList<>(listeners);
+        this.meters = meters;
+        this.cutoverTarget = cutoverTarget;
+        RuntimeHost host = new Host();
+        this.cutover = new Cutover(host, Clock.systemUTC());
+        // Checked before anything starts: a target that shares a node name is refused at build time.
+        RouterConfig followed = cutoverTarget == null ? null : cutoverTarget.applyTo(config);
+        this.follower = new CutoverFollower(host, followed, cutover::runningId);
         this.runtime = RouterRuntime.start(config, listeners, meters);
-        this.router = runtime.router();
-        this.switchover = new Switchover(runtime, java.time.Clock.systemUTC());
+        this.switchover = new Switchover(runtime, Clock.systemUTC());
+        runtime.addRoundObserver(follower.observerOf(runtime));
         try {
             meters.bindRouter(this);
         } catch (RuntimeException | LinkageError e) {
-            runtime.close();
+            close();
             throw e;
         }
     }
@@ -139,6 +163,46 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         return runtime.newConnection();
     }
 
+    /** Starts, swaps and retires runtimes for a cutover. */
+    private final class Host implements RuntimeHost {
+
+        @Override
+        public RouterRuntime runtime() {
+            return runtime;
+        }
+
+        @Override
+        public RouterRuntime startTarget(RouterConfig config) {
+            RouterRuntime next = RouterRuntime.startAfter(config, List.copyOf(listeners), meters, runtime);
+            next.addRoundObserver(follower.observerOf(next));
+            return next;
+        }
+
+        @Override
+        public synchronized void swap(RouterRuntime from, RouterRuntime to) {
+            runtime = to;
+            switchover = new Switchover(to, Clock.systemUTC());
+            from.router().handOver(to.router());
+        }
+
+        @Override
+        public int retire(RouterRuntime old, Duration timeout) {
+            long until = System.nanoTime() + timeout.toNanos();
+            int inUse;
+            while ((inUse = old.nodes().stream().mapToInt(Node::inFlight).sum()) > 0 && System.nanoTime() - until < 0) {
+                LockSupport.parkNanos(10_000_000); // connections still in use there finish their work
+            }
+            old.close(); // its close hooks remove its meters
+            try {
+                meters.bindRouter(RoutingDataSource.this);
+            } catch (RuntimeException | LinkageError e) {
+                org.slf4j.LoggerFactory.getLogger("io.pgrouter.cutover")
+                        .warn("Meters not bound to the new cluster's router", e);
+            }
+            return inUse;
+        }
+    }
+
     /**
      * Not supported: each node has its own credentials in the configuration.
      *
@@ -154,7 +218,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * {@link #onPrimary()} scopes win. Close it on the same thread, best with try-with-resources.
      */
     public RouteScope readOnly() {
-        return router.scopes().readOnly();
+        return runtime.router().scopes().readOnly();
     }
 
     /**
@@ -167,12 +231,12 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      */
     public RouteScope readOnly(Duration maxStaleness) {
         java.util.Objects.requireNonNull(maxStaleness, "maxStaleness");
-        return router.scopes().readOnly(maxStaleness.toMillis());
+        return runtime.router().scopes().readOnly(maxStaleness.toMillis());
     }
 
     /** Opens a scope on this thread that sends connections first used inside it to the primary. */
     public RouteScope onPrimary() {
-        return router.scopes().onPrimary();
+        return runtime.router().scopes().onPrimary();
     }
 
     /** Runs {@code work} inside a {@link #readOnly()} scope. */
@@ -200,7 +264,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      */
     public RouteScope causal(CausalSession session) {
         Objects.requireNonNull(session, "session");
-        return router.decider().causal().scopes().bind(session.cell());
+        return runtime.router().decider().causal().scopes().bind(session.cell());
     }
 
     /** Runs {@code work} with {@code session} bound to this thread (see {@link #causal(CausalSession)}). */
@@ -217,13 +281,13 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      */
     public java.util.Optional<CausalSession> currentSession() {
         io.pgrouter.internal.causal.SessionCell cell =
-                router.decider().causal().scopes().current();
+                runtime.router().decider().causal().scopes().current();
         return java.util.Optional.ofNullable(cell == null ? null : CausalSession.of(cell));
     }
 
     /** The consistency mode in force ({@code pgrouter.consistency.mode}). */
     public ConsistencyMode consistencyMode() {
-        return router.decider().causal().settings().mode();
+        return runtime.router().decider().causal().settings().mode();
     }
 
     /**
@@ -237,7 +301,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
     /** Whether reads may go to replicas now. */
     public boolean isReplicasEnabled() {
-        return router.topology().current().replicasEnabled();
+        return runtime.router().topology().current().replicasEnabled();
     }
 
     /**
@@ -279,11 +343,13 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * To hear the first probe round too, use {@link Builder#listener} instead.
      */
     public void addListener(RouterListener listener) {
-        runtime.addListener(Objects.requireNonNull(listener, "listener"));
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        runtime.addListener(listener);
     }
 
     /** Removes a listener added before; unknown ones are ignored. */
     public void removeListener(RouterListener listener) {
+        listeners.remove(listener);
         runtime.removeListener(listener);
     }
 
@@ -311,15 +377,97 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         return switchover.run(targetNode, options);
     }
 
+    /**
+     * Moves this router, and every router of the application that has the same target configured, to another cluster
+     * fed by logical replication from this one (a major-version upgrade, new hardware), without failing or losing a
+     * write: checks the readiness light, starts the target's pools and monitor, holds new writes (at most
+     * {@code maxPause}), fences the source, waits until the subscription has confirmed the source's final position,
+     * sets the target's sequences past the source's, checks the row counts, swaps to the target and releases the
+     * writes there. A failure before the swap gives the source back. With {@link CutoverOptions#ofDryRun()} only the
+     * checks run. See {@code docs/cutover.md}.
+     *
+     * <p>Runs on the calling thread; failures are in the report, not thrown.
+     *
+     * @throws IllegalArgumentException when a target node has the name of a current one
+     * @throws IllegalStateException when a cutover already runs on this router
+     */
+    public CutoverReport cutover(CutoverTarget target, CutoverOptions options) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(options, "options");
+        CutoverReport report = cutover.run(target.applyTo(runtime.config()), options);
+        lastCutover = report;
+        return report;
+    }
+
+    /** The report of the last cutover (or dry run) this router ran, if any. */
+    public java.util.Optional<CutoverReport> lastCutover() {
+        return java.util.Optional.ofNullable(lastCutover);
+    }
+
+    /**
+     * Whether a cutover is planned: a target is configured ({@link Builder#cutoverTarget}) and this router still runs
+     * on another cluster.
+     */
+    public boolean isCutoverPending() {
+        return cutoverTarget != null && !runtime.config().primary().name().equals(cutoverTarget.primary());
+    }
+
+    /**
+     * The readiness of the configured cutover target, from this router's primary (the source) to the target's
+     * primary, with the default thresholds; the same object at every call, so that its stable period accumulates over
+     * {@link CutoverReadiness#check()}s. Its {@link CutoverReadiness#lastReport()} feeds the meters
+     * ({@code pgrouter.cutover.readiness.light}): check it regularly (every few seconds). See {@code docs/cutover.md}.
+     *
+     * @throws IllegalStateException when no cutover target is configured
+     */
+    public synchronized CutoverReadiness cutoverReadiness() {
+        if (cutoverTarget == null) {
+            throw new IllegalStateException(
+                    "no cutover target configured: use RoutingDataSource.Builder.cutoverTarget");
+        }
+        if (!isCutoverPending()) {
+            throw new IllegalStateException("the cutover to '" + cutoverTarget.primary() + "' is done");
+        }
+        if (readiness == null) {
+            io.pgrouter.internal.config.NodeConfig source = runtime.config().primary();
+            io.pgrouter.internal.config.NodeConfig target =
+                    cutoverTarget.applyTo(runtime.config()).primary();
+            readiness = CutoverReadiness.builder()
+                    .source(source.jdbcUrl(), source.username(), source.password())
+                    .target(target.jdbcUrl(), target.username(), target.password())
+                    .build();
+        }
+        return readiness;
+    }
+
+    /**
+     * As {@link #cutover(CutoverTarget, CutoverOptions)} to the target given to {@link Builder#cutoverTarget}.
+     *
+     * @throws IllegalStateException when none was given
+     */
+    public CutoverReport cutover(CutoverOptions options) {
+        if (cutoverTarget == null) {
+            throw new IllegalStateException("no cutover target configured: use RoutingDataSource.Builder.cutoverTarget"
+                    + " or cutover(CutoverTarget, CutoverOptions)");
+        }
+        return cutover(cutoverTarget, options);
+    }
+
+    /** The cutover target configured for this router to follow, if any. */
+    public java.util.Optional<CutoverTarget> cutoverTarget() {
+        return java.util.Optional.ofNullable(cutoverTarget);
+    }
+
     /** Closes every node's pool; connections still open are closed by their pools. Idempotent. */
     @Override
     public void close() {
+        follower.close();
         runtime.close();
     }
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
-        return router.isClosed();
+        return runtime.router().isClosed();
     }
 
     @Override
@@ -382,8 +530,20 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         private final RouterConfig.Builder config = RouterConfig.builder();
         private final List<RouterListener> listeners = new ArrayList<>();
         private MetricsBinding meters = NO_METRICS;
+        private CutoverTarget cutoverTarget;
 
         private Builder() {}
+
+        /**
+         * The cluster a {@linkplain RoutingDataSource#cutover cutover} moves to. Every router of the application needs
+         * it to follow a cutover that another router runs: when the source announces the cutover, this router starts
+         * the target's pools and monitor, and swaps to them once the cutover is done. Default: none (such a router
+         * cannot follow; its writes fail once the source is fenced). See {@code docs/cutover.md}.
+         */
+        public Builder cutoverTarget(CutoverTarget target) {
+            this.cutoverTarget = Objects.requireNonNull(target, "target");
+            return this;
+        }
 
         /** The primary, named {@code primary}. */
         public Builder primary(String jdbcUrl, String user, String password) {
@@ -392,21 +552,13 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
         /** The primary, under another name. */
         public Builder primary(String name, String jdbcUrl, String user, String password) {
-            config.primary()
-                    .set("name", name)
-                    .set("url", jdbcUrl)
-                    .set("username", user)
-                    .set("password", password);
+            config.primary().connection(name, jdbcUrl, user, password);
             return this;
         }
 
         /** Adds a replica; call once per replica. */
         public Builder replica(String name, String jdbcUrl, String user, String password) {
-            config.addReplica()
-                    .set("name", name)
-                    .set("url", jdbcUrl)
-                    .set("username", user)
-                    .set("password", password);
+            config.addReplica().connection(name, jdbcUrl, user, password);
             return this;
         }
 
@@ -575,7 +727,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
          * @throws IllegalArgumentException naming the bad key and value
          */
         public RoutingDataSource build() {
-            return new RoutingDataSource(config.build(), List.copyOf(listeners), meters);
+            return new RoutingDataSource(config.build(), List.copyOf(listeners), meters, cutoverTarget);
         }
 
         private NodeDraft draft(String node) {

@@ -45,6 +45,7 @@ public final class CutoverReadiness {
     private final Endpoint target;
     private final SequenceSync sequences;
     private volatile List<SequenceMove> lastSequenceMoves = List.of();
+    private volatile ReadinessReport lastReport;
 
     private CutoverReadiness(ReadinessCheck engine, Endpoint source, Endpoint target, SequenceSync sequences) {
         this.engine = engine;
@@ -64,6 +65,7 @@ public final class CutoverReadiness {
      */
     public synchronized ReadinessReport check() {
         ReadinessReport report = engine.check();
+        lastReport = report;
         if (sequences != null && report.light() == ReadinessReport.Light.GREEN) {
             try {
                 List<SequenceMove> moves = sequences.sync(source, target, report.subscription(), true);
@@ -76,6 +78,11 @@ public final class CutoverReadiness {
             }
         }
         return report;
+    }
+
+    /** The report of the last {@link #check()}, without I/O (for meters and status pages); empty before the first. */
+    public java.util.Optional<ReadinessReport> lastReport() {
+        return java.util.Optional.ofNullable(lastReport);
     }
 
     /**

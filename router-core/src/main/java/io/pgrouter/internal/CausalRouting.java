@@ -36,7 +36,7 @@ public final class CausalRouting {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final ConsistencySettings settings;
-    private final CausalScopes scopes = new CausalScopes();
+    private final CausalScopes scopes;
     private final Throttle captureWarnings = new Throttle(TimeUnit.SECONDS.toNanos(10));
     private final Throttle foreignWarnings = new Throttle(TimeUnit.SECONDS.toNanos(10));
     private final LongAdder captures = new LongAdder();
@@ -56,7 +56,13 @@ public final class CausalRouting {
     }
 
     public CausalRouting(ConsistencySettings settings) {
+        this(settings, new CausalScopes());
+    }
+
+    /** With the thread bindings of sessions shared with another router's (the one a cutover takes over from). */
+    public CausalRouting(ConsistencySettings settings, CausalScopes scopes) {
         this.settings = settings;
+        this.scopes = scopes;
     }
 
     public ConsistencySettings settings() {

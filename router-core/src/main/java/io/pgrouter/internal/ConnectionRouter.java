@@ -31,6 +31,8 @@ public final class ConnectionRouter {
     private final boolean retryReads;
     private final WriteGate writeGate = new WriteGate();
     private volatile boolean closed;
+    /** The router that took over from this one in a cutover to another cluster; {@code null} before. */
+    private volatile ConnectionRouter successor;
 
     /** A router that runs a broken read again elsewhere (see {@link #connectAgain}). */
     public ConnectionRouter(Topology topology, RouteDecider decider, Scopes scopes) {
@@ -67,6 +69,15 @@ public final class ConnectionRouter {
         return writeGate;
     }
 
+    /**
+     * Hands this router's connections over to {@code next}, the router of another cluster after a cutover: every
+     * connection not yet on a node (those handed out before, those held by the write gate) routes there from now on,
+     * even once this router is closed. Connections already on a node here finish here.
+     */
+    public void handOver(ConnectionRouter next) {
+        successor = next;
+    }
+
     /** Refuses new connections from now on. */
     public void close() {
         closed = true;
@@ -88,9 +99,18 @@ public final class ConnectionRouter {
      * A connection routed to the primary while the {@link WriteGate} is closed waits there, then routes again.
      */
     void connect(RoutedConnection target, boolean connectionReadOnly) throws SQLException {
+        if (handedOver(target)) {
+            successor.connect(target, connectionReadOnly);
+            return;
+        }
         checkOpen();
         RouteRequest request = decider.causal().bind(scopes.request(connectionReadOnly));
         for (int redirects = 0; ; ) {
+            if (handedOver(target)) {
+                // Held by the gate while a cutover swapped the cluster: the write goes to the new one.
+                successor.connect(target, connectionReadOnly);
+                return;
+            }
             TopologySnapshot snapshot = topology.current();
             Route route = decider.decide(request, snapshot);
             if (!route.reason().toReplica() && !writeGate.isOpen()) {
@@ -126,6 +146,16 @@ public final class ConnectionRouter {
                 }
             }
         }
+    }
+
+    /** Whether a successor took over; if so, {@code target} now belongs to it. */
+    private boolean handedOver(RoutedConnection target) {
+        ConnectionRouter next = successor;
+        if (next == null) {
+            return false;
+        }
+        target.handOver(next);
+        return true;
     }
 
     private void connectToReplica(RoutedConnection target, RouteRequest request, TopologySnapshot snapshot, Route route)
@@ -237,6 +267,10 @@ public final class ConnectionRouter {
      */
     void connectAgain(RoutedConnection target, RouteRequest request, Node failed, SQLException error)
             throws SQLException {
+        if (handedOver(target)) {
+            successor.connectAgain(target, request, failed, error);
+            return;
+        }
         checkOpen();
         TopologySnapshot snapshot = topology.current();
         Map<String, String> failures = new LinkedHashMap<>();

@@ -50,7 +50,9 @@ public final class RoutedConnection implements Connection {
 
     private static final Logger LOG = RouterLog.LOG;
 
-    private final ConnectionRouter router;
+    /** Changes only when a cutover hands this connection, not yet on a node, to the new cluster's router. */
+    private ConnectionRouter router;
+
     private final RecordedSettings settings = new RecordedSettings();
     private Connection physical;
     private Route route;
@@ -74,6 +76,11 @@ public final class RoutedConnection implements Connection {
 
     public RoutedConnection(ConnectionRouter router) {
         this.router = router;
+    }
+
+    /** Called by the router when a cutover hands its connections over to another (see {@link ConnectionRouter#handOver}). */
+    void handOver(ConnectionRouter next) {
+        router = next;
     }
 
     /** The route of the physical connection, or {@code null} while it has none (before first use, after a move). */

@@ -72,7 +72,30 @@ public final class RouterRuntime implements AutoCloseable {
      * @param meters where the pools report their HikariCP metrics
      */
     public static RouterRuntime start(RouterConfig config, List<RouterListener> listeners, MetricsBinding meters) {
-        Scopes scopes = new Scopes();
+        return start(config, listeners, meters, new Scopes(), new io.pgrouter.internal.causal.CausalScopes());
+    }
+
+    /**
+     * As {@link #start(RouterConfig, List, MetricsBinding)}, for the cluster a cutover moves to: the thread's routing
+     * scopes and causal session bindings are those of {@code previous}, so that a scope opened before the swap still
+     * holds for connections first used after it.
+     */
+    public static RouterRuntime startAfter(
+            RouterConfig config, List<RouterListener> listeners, MetricsBinding meters, RouterRuntime previous) {
+        return start(
+                config,
+                listeners,
+                meters,
+                previous.router.scopes(),
+                previous.router.decider().causal().scopes());
+    }
+
+    private static RouterRuntime start(
+            RouterConfig config,
+            List<RouterListener> listeners,
+            MetricsBinding meters,
+            Scopes scopes,
+            io.pgrouter.internal.causal.CausalScopes causalScopes) {
         NodeSignals signals = new NodeSignals();
         List<Node> nodes = new ArrayList<>();
         try {
@@ -96,7 +119,8 @@ public final class RouterRuntime implements AutoCloseable {
             nodes.forEach(RouterRuntime::closeQuietly);
             throw e;
         }
-        RouterRuntime runtime = new RouterRuntime(config, nodes, routerOver(nodes, config, scopes), listeners);
+        RouterRuntime runtime =
+                new RouterRuntime(config, nodes, routerOver(nodes, config, scopes, causalScopes), listeners);
         signals.target = runtime::nodeSignal;
         runtime.monitor.start();
         LOG.info("Started {}", runtime);
@@ -321,6 +345,11 @@ public final class RouterRuntime implements AutoCloseable {
 
     /** The routing path over nodes whose pools already exist: the primary first, then the replicas. */
     static ConnectionRouter routerOver(List<Node> nodes, RouterConfig config, Scopes scopes) {
+        return routerOver(nodes, config, scopes, new io.pgrouter.internal.causal.CausalScopes());
+    }
+
+    private static ConnectionRouter routerOver(
+            List<Node> nodes, RouterConfig config, Scopes scopes, io.pgrouter.internal.causal.CausalScopes causal) {
         List<NodeState> replicas =
                 nodes.subList(1, nodes.size()).stream().map(NodeState::initial).toList();
         Topology topology =
@@ -328,7 +357,7 @@ public final class RouterRuntime implements AutoCloseable {
         return new ConnectionRouter(
                 topology,
                 new RouteDecider(
-                        config.selector(), config.fallbackToPrimary(), new CausalRouting(config.consistency())),
+                        config.selector(), config.fallbackToPrimary(), new CausalRouting(config.consistency(), causal)),
                 scopes,
                 config.retryReads());
     }

@@ -78,12 +78,23 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
     /** Positions captured after commits in exact mode, by outcome (function counter). */
     public static final String CONSISTENCY_CAPTURES = "pgrouter.consistency.captures";
 
+    /** 1 while a cutover target is configured and the router still runs on the source, else 0 (gauge). */
+    public static final String CUTOVER_PENDING = "pgrouter.cutover.pending";
+    /**
+     * The cutover readiness light at its last check: 0 not checked yet, 1 red, 2 yellow, 3 green; NaN when no cutover
+     * is pending (gauge).
+     */
+    public static final String CUTOVER_LIGHT = "pgrouter.cutover.readiness.light";
+    /** WAL bytes the subscription has not confirmed at the last readiness check; NaN when unknown (gauge). */
+    public static final String CUTOVER_LAG_BYTES = "pgrouter.cutover.lag.bytes";
+
     private static final String UNIT_DECISIONS = "decisions";
     private static final String UNIT_RATIO = "ratio";
     private static final String UNIT_TOKENS = "tokens";
     private static final String UNIT_CAPTURES = "captures";
 
     private final RouterRuntime runtime;
+    private final RoutingDataSource router;
     private final Tags tags;
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
 
@@ -107,6 +118,7 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("RoutingDataSource gave no runtime", e);
         }
+        this.router = router;
         this.tags = Tags.of(tags);
         runtime.onClose(this::close);
     }
@@ -130,6 +142,9 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
                 .strongReference(true)
                 .register(registry));
         meters.addAll(consistencyMeters(registry));
+        if (router.cutoverTarget().isPresent()) {
+            meters.addAll(cutoverGauges(registry));
+        }
         for (Node node : runtime.nodes()) {
             Tags nodeTags = tags.and("node", node.name());
             for (RouteReason reason : RouteReason.values()) {
@@ -261,6 +276,53 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
                 .tags(tags.and("outcome", "failure"))
                 .register(registry));
         return meters;
+    }
+
+    /** The cutover's gauges; they read the last readiness report, never the databases. */
+    private List<Meter> cutoverGauges(MeterRegistry registry) {
+        return List.of(
+                Gauge.builder(CUTOVER_PENDING, router, r -> r.isCutoverPending() ? 1 : 0)
+                        .description("1 while a cutover target is configured and the router still runs on the source")
+                        .tags(tags)
+                        .strongReference(true)
+                        .register(registry),
+                Gauge.builder(CUTOVER_LIGHT, router, PgRouterMetrics::light)
+                        .description("Cutover readiness light at its last check: 0 not checked, 1 red, 2 yellow,"
+                                + " 3 green; NaN when no cutover is pending")
+                        .tags(tags)
+                        .strongReference(true)
+                        .register(registry),
+                Gauge.builder(CUTOVER_LAG_BYTES, router, PgRouterMetrics::cutoverLagBytes)
+                        .description("WAL bytes the subscription had not confirmed at the last readiness check")
+                        .baseUnit(BaseUnits.BYTES)
+                        .tags(tags)
+                        .strongReference(true)
+                        .register(registry));
+    }
+
+    private static double light(RoutingDataSource router) {
+        if (!router.isCutoverPending()) {
+            return Double.NaN;
+        }
+        return router.cutoverReadiness()
+                .lastReport()
+                .map(r -> switch (r.light()) {
+                    case RED -> 1.0;
+                    case YELLOW -> 2.0;
+                    case GREEN -> 3.0;
+                })
+                .orElse(0.0);
+    }
+
+    private static double cutoverLagBytes(RoutingDataSource router) {
+        if (!router.isCutoverPending()) {
+            return Double.NaN;
+        }
+        return router.cutoverReadiness()
+                .lastReport()
+                .filter(r -> r.lagBytes() >= 0)
+                .map(r -> (double) r.lagBytes())
+                .orElse(Double.NaN);
     }
 
     private static Gauge gauge(

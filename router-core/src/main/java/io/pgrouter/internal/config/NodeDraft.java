@@ -27,6 +27,11 @@ public final class NodeDraft {
         this.name = name;
     }
 
+    /** Sets the name, URL and login of the node: what the builders' {@code primary} and {@code replica} take. */
+    public NodeDraft connection(String name, String jdbcUrl, String user, String password) {
+        return set("name", name).set("url", jdbcUrl).set("username", user).set("password", password);
+    }
+
     /** Sets one of the settings by its property name ({@code url}, {@code password-file}, ...). */
     public NodeDraft set(String setting, String value) {
         switch (setting) {

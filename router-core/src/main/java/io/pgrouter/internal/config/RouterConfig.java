@@ -58,6 +58,27 @@ public record RouterConfig(
         replicas = List.copyOf(replicas);
     }
 
+    /**
+     * This configuration with other nodes and everything else kept: the router of the cluster a cutover moves to.
+     */
+    public RouterConfig withNodes(NodeConfig newPrimary, List<NodeConfig> newReplicas) {
+        return new RouterConfig(
+                newPrimary,
+                newReplicas,
+                primaryPool,
+                replicaPool,
+                selector,
+                fallbackToPrimary,
+                replicasEnabled,
+                failedReplicaBackoff,
+                monitor,
+                lag,
+                abortOnProbeTimeout,
+                probeLogin,
+                retryReads,
+                consistency);
+    }
+
     /** All nodes, the primary first. */
     public List<NodeConfig> nodes() {
         List<NodeConfig> all = new ArrayList<>(replicas.size() + 1);

@@ -11,7 +11,7 @@ import java.time.Duration;
  * application instance, is read-only, and the sessions that were open before are ended (one could have set itself
  * read-write). The switchover's own sessions and the routers' probes are spared.
  */
-final class Fence {
+public final class Fence {
 
     /** Client sessions other than the switchover's and the probes'. */
     private static final String OTHER_SESSIONS = """
@@ -21,21 +21,21 @@ final class Fence {
             """.formatted(NodeSession.APPLICATION_NAME);
 
     /** Sessions in a transaction now: what the drain waits for (seeing other users' needs pg_read_all_stats). */
-    static final String IN_TRANSACTION = "SELECT count(*) " + OTHER_SESSIONS + " AND xact_start IS NOT NULL";
+    public static final String IN_TRANSACTION = "SELECT count(*) " + OTHER_SESSIONS + " AND xact_start IS NOT NULL";
 
     /**
      * Signals every other session to end and returns their process ids, comma-separated. Without waiting: the
      * waiting form of {@code pg_terminate_backend} looks every 100 ms, once per session, one after the other.
      */
-    static final String TERMINATE_OTHERS =
+    public static final String TERMINATE_OTHERS =
             "SELECT coalesce(string_agg(pid::text, ','), '') " + OTHER_SESSIONS + " AND pg_terminate_backend(pid)";
 
     /** How many of the given sessions are still there. */
-    static final String STILL_THERE =
+    public static final String STILL_THERE =
             "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(string_to_array(?, ',')::int[])";
 
     /** The value the server's configuration gives, whatever this session set for itself. */
-    static final String CONFIGURED_READ_ONLY =
+    public static final String CONFIGURED_READ_ONLY =
             "SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only'";
 
     private Fence() {}
@@ -44,7 +44,8 @@ final class Fence {
      * Withdraws the announcement and, when {@code fenced}, the fence, then reloads. Uses {@code session}, or a new
      * one when that broke.
      */
-    static void lift(NodeSession session, NodeConfig node, Duration timeout, boolean fenced) throws SQLException {
+    public static void lift(NodeSession session, NodeConfig node, Duration timeout, boolean fenced)
+            throws SQLException {
         try {
             liftOn(session, fenced);
         } catch (SQLException first) {

@@ -16,10 +16,10 @@ import org.postgresql.replication.LogSequenceNumber;
  * never one from the application's pools (those are held or fenced). Each statement has a timeout that cancels it
  * on the server; connect and socket timeouts bound the rest.
  */
-final class NodeSession implements AutoCloseable {
+public final class NodeSession implements AutoCloseable {
 
     /** What the switchover's sessions call themselves; the fence spares them, as it spares the probes. */
-    static final String APPLICATION_NAME = "pgrouter-switchover";
+    public static final String APPLICATION_NAME = "pgrouter-switchover";
 
     /**
      * Each statement's bound: generous, since every wait of the switchover has its own deadline and a statement cut
@@ -38,7 +38,7 @@ final class NodeSession implements AutoCloseable {
     }
 
     /** Opens a session to {@code node}; the message of a failure names the node. */
-    static NodeSession open(NodeConfig node, Duration timeout) throws SQLException {
+    public static NodeSession open(NodeConfig node, Duration timeout) throws SQLException {
         Properties p = properties(node, timeout);
         try {
             Connection c = new Driver().connect(node.jdbcUrl(), p);
@@ -49,6 +49,9 @@ final class NodeSession implements AutoCloseable {
             NodeSession session = new NodeSession(node.name(), c, STATEMENT_SECONDS);
             // This session must keep writing settings once the fence makes read-only the default.
             session.execute("SET default_transaction_read_only = off");
+            // Before PostgreSQL 17, ALTER SYSTEM takes a custom setting only when the session knows it: setting it
+            // here makes the placeholder, so that the announcement can be written and withdrawn on 15 and 16 too.
+            session.execute("SET " + io.pgrouter.internal.health.SwitchoverSignal.SETTING + " = ''");
             return session;
         } catch (SQLException e) {
             throw new SQLException("cannot connect to '" + node.name() + "': " + e.getMessage(), e.getSQLState(), e);
@@ -81,7 +84,12 @@ final class NodeSession implements AutoCloseable {
         return node;
     }
 
-    void execute(String sql) throws SQLException {
+    /** The session's connection, for code that takes a JDBC connection; in auto-commit mode, not to be closed. */
+    public Connection connection() {
+        return connection;
+    }
+
+    public void execute(String sql) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.setQueryTimeout(statementSeconds);
             s.execute(sql);
@@ -91,7 +99,7 @@ final class NodeSession implements AutoCloseable {
     }
 
     /** The first column of the first row as text, {@code null} when NULL; parameters are bound as text. */
-    String queryString(String sql, String... params) throws SQLException {
+    public String queryString(String sql, String... params) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(sql)) {
             s.setQueryTimeout(statementSeconds);
             for (int i = 0; i < params.length; i++) {
@@ -106,7 +114,7 @@ final class NodeSession implements AutoCloseable {
     }
 
     /** One row, every column as text. */
-    String[] queryRow(String sql) throws SQLException {
+    public String[] queryRow(String sql) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.setQueryTimeout(statementSeconds);
             try (ResultSet rs = s.executeQuery(sql)) {

@@ -26,12 +26,17 @@ final class RouterOptions {
         if (config == null) {
             return RoutingDataSource.fromEnvironment();
         }
+        return RoutingDataSource.fromProperties(load(config));
+    }
+
+    /** A properties file as a map. */
+    static Map<String, String> load(Path file) throws IOException {
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(config)) {
+        try (Reader reader = Files.newBufferedReader(file)) {
             properties.load(reader);
         }
         Map<String, String> map = new HashMap<>();
         properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k)));
-        return RoutingDataSource.fromProperties(map);
+        return map;
     }
 }
