@@ -6,11 +6,13 @@ import io.pgrouter.benchmarks.detection.PromotionEntry;
 import io.pgrouter.benchmarks.detection.ReplicaKilledEntry;
 import io.pgrouter.benchmarks.faults.FaultSuiteEntry;
 import io.pgrouter.benchmarks.load.EndToEndEntry;
+import io.pgrouter.benchmarks.load.PgBouncerEntry;
 import io.pgrouter.benchmarks.load.StalenessEntry;
 import io.pgrouter.benchmarks.report.EntryReport;
 import io.pgrouter.benchmarks.report.MachineInfo;
 import io.pgrouter.benchmarks.report.ReportWriter;
 import io.pgrouter.benchmarks.report.RunReport;
+import io.pgrouter.benchmarks.soak.SoakEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,7 +42,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
             new LagExclusionEntry(),
             new PromotionEntry(),
             new StalenessEntry(),
-            new FaultSuiteEntry());
+            new FaultSuiteEntry(),
+            new PgBouncerEntry(),
+            new SoakEntry());
 
     @Option(names = "--quick", description = "Fewer trials and shorter windows (under 5 minutes).")
     private boolean quick;
