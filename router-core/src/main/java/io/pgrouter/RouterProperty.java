@@ -20,6 +20,12 @@ public enum RouterProperty {
     NAME(Scope.NODE, "name", "`primary`; replicas `replica-<i+1>`", "Node name; its pool is pgrouter-<name>"),
     /** A node's URL. */
     URL(Scope.NODE, "url", "required, or host", "jdbc:postgresql: URL of the node, without credentials"),
+    /** Where a node's probes connect instead of its URL. */
+    PROBE_URL(
+            Scope.NODE,
+            "probe-url",
+            "the node's url",
+            "jdbc:postgresql: URL the health monitor uses instead of url (PostgreSQL itself, the pool through PgBouncer)"),
     /** A node's host, instead of its URL. */
     HOST(Scope.NODE, "host", "none", "The node's host, instead of url"),
     /** A node's port, with its host. */

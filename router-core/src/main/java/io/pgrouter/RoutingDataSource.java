@@ -568,6 +568,16 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the health monitor connects to a node added before, instead of its URL: PostgreSQL itself when the
+         * node's pool goes through a connection pooler such as PgBouncer, so that probes see the server's role, lag
+         * and replay state rather than a pooler's connection. Same user, password and TLS as the node's pool.
+         */
+        public Builder probeUrl(String node, String jdbcUrl) {
+            draft(node).set("probe-url", jdbcUrl);
+            return this;
+        }
+
         /** Reads the password of a node added before from a file (trailing newline removed) instead. */
         public Builder passwordFile(String node, Path file) {
             draft(node).set("password", null).set("password-file", file.toString());

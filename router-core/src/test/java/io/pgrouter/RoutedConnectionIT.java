@@ -169,7 +169,7 @@ class RoutedConnectionIT {
     @Test
     void aReadWhoseConnectionBrokeBeforeAnsweringRunsAgainOnThePrimary() throws Exception {
         router(true);
-        Future<Where> read = reader.submit(this::slowOnReplica);
+        Future<Where> read = reader.submit(() -> slowOnReplica(router));
         terminateOnReplica();
 
         Where where = read.get(30, TimeUnit.SECONDS);
@@ -183,7 +183,7 @@ class RoutedConnectionIT {
     @Test
     void withRetriesOffTheBrokenReadFails() throws Exception {
         router(false);
-        Future<Where> read = reader.submit(this::slowOnReplica);
+        Future<Where> read = reader.submit(() -> slowOnReplica(router));
         terminateOnReplica();
 
         assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS))
@@ -194,7 +194,8 @@ class RoutedConnectionIT {
                 .isZero();
     }
 
-    private Where slowOnReplica() throws SQLException {
+    /** A read that sleeps on a replica until cut and answers at once on the primary; where it finally ran. */
+    static Where slowOnReplica(RoutingDataSource router) throws SQLException {
         try (Connection c = router.getConnection()) {
             c.setReadOnly(true);
             try (Statement s = c.createStatement();
@@ -207,7 +208,11 @@ class RoutedConnectionIT {
 
     /** Waits for the slow read to run on the replica, then ends its backend as an administrator would. */
     private static void terminateOnReplica() throws SQLException {
-        PostgresNode replica = cluster.replicas().get(0);
+        terminateSlowRead(cluster.replicas().get(0));
+    }
+
+    /** Waits for {@link #slowOnReplica(RoutingDataSource)} to run on {@code replica}, then ends its backend. */
+    static void terminateSlowRead(PostgresNode replica) throws SQLException {
         try (Connection admin = replica.dataSource().getConnection();
                 PreparedStatement find = admin.prepareStatement("select pid from pg_stat_activity"
                         + " where query like '%pg_sleep(case%' and pid <> pg_backend_pid() and state = 'active'")) {

@@ -7,11 +7,13 @@ import io.pgrouter.benchmarks.detection.ReplicaKilledEntry;
 import io.pgrouter.benchmarks.faults.FaultSuiteEntry;
 import io.pgrouter.benchmarks.load.ConsistencyEntry;
 import io.pgrouter.benchmarks.load.EndToEndEntry;
+import io.pgrouter.benchmarks.load.PgBouncerEntry;
 import io.pgrouter.benchmarks.load.StalenessEntry;
 import io.pgrouter.benchmarks.report.EntryReport;
 import io.pgrouter.benchmarks.report.MachineInfo;
 import io.pgrouter.benchmarks.report.ReportWriter;
 import io.pgrouter.benchmarks.report.RunReport;
+import io.pgrouter.benchmarks.soak.SoakEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,7 +44,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
             new PromotionEntry(),
             new StalenessEntry(),
             new ConsistencyEntry(),
-            new FaultSuiteEntry());
+            new FaultSuiteEntry(),
+            new PgBouncerEntry(),
+            new SoakEntry());
 
     @Option(names = "--quick", description = "Fewer trials and shorter windows (under 5 minutes).")
     private boolean quick;

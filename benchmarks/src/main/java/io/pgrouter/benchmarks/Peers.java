@@ -39,6 +39,14 @@ public final class Peers {
     }
 
     /**
+     * Peers whose pools connect at {@code urls.apply(url)} instead of each node's URL (a PgBouncer in front of it,
+     * say); pgrouter's probes still go to the nodes when the customizer gives them probe URLs.
+     */
+    public static Peers through(Endpoints endpoints, int poolSize, UnaryOperator<String> urls) {
+        return new Peers(endpoints, poolSize, urls);
+    }
+
+    /**
      * Peers whose pools get {@link StubDriver} connections; pgrouter's health probes still reach the real servers
      * (see {@link StubDriver}).
      */

@@ -28,13 +28,13 @@ import org.HdrHistogram.Recorder;
  */
 public final class EndToEndEntry implements Entry {
 
-    private static final int THREADS = 8;
-    private static final int POOL_SIZE = 4;
+    static final int THREADS = 8;
+    static final int POOL_SIZE = 4;
     private static final int ROWS = 10_000;
-    private static final int READ_PERCENT = 80;
+    static final int READ_PERCENT = 80;
 
     /** One peer's run. */
-    private record Outcome(
+    record Outcome(
             double opsPerSecond,
             double p50Micros,
             double p99Micros,
@@ -68,13 +68,7 @@ public final class EndToEndEntry implements Entry {
                 "errors",
                 "reads answered by the replica");
         try (ReplicaSet cluster = context.startCluster(1)) {
-            try (Connection c = cluster.primary().dataSource().getConnection();
-                    Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE bench_kv (id int PRIMARY KEY, v bigint NOT NULL)");
-                s.execute("INSERT INTO bench_kv SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
-                s.execute("VACUUM ANALYZE bench_kv");
-            }
-            cluster.awaitReplicated(Duration.ofSeconds(30));
+            createTable(cluster);
             Peers peers = Peers.of(Endpoints.of(cluster), POOL_SIZE);
             double baseline = Double.NaN;
             for (String name : List.of("hikari-primary", "spring-routing", "pgrouter")) {
@@ -123,7 +117,19 @@ public final class EndToEndEntry implements Entry {
                 + POOL_SIZE + " connections (raw HikariCP has one pool, the routed peers one per node).");
     }
 
-    private static Outcome drive(Peer peer, Duration warmup, Duration measure) throws Exception {
+    /** Creates and fills the table the loop reads and updates, and waits until the replicas have it. */
+    static void createTable(ReplicaSet cluster) throws SQLException {
+        try (Connection c = cluster.primary().dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE bench_kv (id int PRIMARY KEY, v bigint NOT NULL)");
+            s.execute("INSERT INTO bench_kv SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
+            s.execute("VACUUM ANALYZE bench_kv");
+        }
+        cluster.awaitReplicated(Duration.ofSeconds(30));
+    }
+
+    /** The closed loop over {@code peer}: warm-up, then measured. */
+    static Outcome drive(Peer peer, Duration warmup, Duration measure) throws Exception {
         Recorder recorder = new Recorder(3);
         LongAdder ops = new LongAdder();
         LongAdder errors = new LongAdder();

@@ -69,7 +69,8 @@ final class ConfigChecks {
             properties.put(key, value == null ? "" : value);
         });
         properties.putAll(new TlsChecks(labels).properties(draft.keyPrefix, draft.ssl, sharedSsl, draft.properties));
-        return new NodeConfig(name, role, url, username, password, properties, weight);
+        String probeUrl = draft.probeUrl == null ? null : jdbcUrl(prefix + "probe-url", draft.probeUrl, prefix);
+        return new NodeConfig(name, role, url, username, password, properties, weight, probeUrl);
     }
 
     private String url(NodeDraft draft, String prefix) {
@@ -83,18 +84,7 @@ final class ConfigChecks {
                     + "' and " + other + " '" + otherValue + "'");
         }
         if (draft.url != null) {
-            String url = draft.url.trim();
-            if (!url.startsWith("jdbc:postgresql:")) {
-                throw bad(prefix + "url", Secrets.maskUrl(url), "must start with jdbc:postgresql:");
-            }
-            if (url.toLowerCase(Locale.ROOT).matches(".*[?&;]password=.*")) {
-                throw bad(
-                        prefix + "url",
-                        Secrets.maskUrl(url),
-                        "must not hold the password; use " + label(prefix + "password") + " or "
-                                + label(prefix + "password-file"));
-            }
-            return url;
+            return jdbcUrl(prefix + "url", draft.url, prefix);
         }
         if (draft.host == null || draft.host.isBlank()) {
             throw new IllegalArgumentException(label(prefix + "url") + " (or " + label(prefix + "host")
@@ -109,6 +99,22 @@ final class ConfigChecks {
             throw bad(prefix + "port", draft.port, "must be between 1 and 65535");
         }
         return JdbcUrls.of(host, port, draft.database == null ? "" : draft.database.trim());
+    }
+
+    /** A {@code jdbc:postgresql:} URL without a password, for {@code key} of the node whose keys start {@code prefix}. */
+    private String jdbcUrl(String key, String value, String prefix) {
+        String url = value.trim();
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw bad(key, Secrets.maskUrl(url), "must start with jdbc:postgresql:");
+        }
+        if (url.toLowerCase(Locale.ROOT).matches(".*[?&;]password=.*")) {
+            throw bad(
+                    key,
+                    Secrets.maskUrl(url),
+                    "must not hold the password; use " + label(prefix + "password") + " or "
+                            + label(prefix + "password-file"));
+        }
+        return url;
     }
 
     private String password(NodeDraft draft) {

@@ -16,6 +16,8 @@ import java.util.Properties;
  * @param password the password, from the configuration or a password file; may be {@code null} (trust, cert auth)
  * @param properties extra pgjdbc connection properties ({@code ssl}, {@code ApplicationName}, ...)
  * @param weight relative share for the weighted selector, at least 1
+ * @param probeUrl where the health monitor connects instead of {@code jdbcUrl} (PostgreSQL itself while the pool goes
+ *     through PgBouncer), or {@code null} for {@code jdbcUrl}
  */
 public record NodeConfig(
         String name,
@@ -24,7 +26,20 @@ public record NodeConfig(
         String username,
         String password,
         Map<String, String> properties,
-        int weight) {
+        int weight,
+        String probeUrl) {
+
+    /** A node whose probes connect where its pool does. */
+    public NodeConfig(
+            String name,
+            NodeRole role,
+            String jdbcUrl,
+            String username,
+            String password,
+            Map<String, String> properties,
+            int weight) {
+        this(name, role, jdbcUrl, username, password, properties, weight, null);
+    }
 
     public NodeConfig {
         Objects.requireNonNull(name, "name");
@@ -54,6 +69,21 @@ public record NodeConfig(
         return "pgrouter-" + name;
     }
 
+    /**
+     * The node as the health monitor connects to it: at {@code probeUrl} when one is set, as {@code login} when one is
+     * given, with the same TLS and extra properties.
+     */
+    public NodeConfig forProbes(ProbeLogin login) {
+        return new NodeConfig(
+                name,
+                role,
+                probeUrl != null ? probeUrl : jdbcUrl,
+                login != null ? login.username() : username,
+                login != null ? login.password() : password,
+                properties,
+                weight);
+    }
+
     @Override
     public String toString() {
         StringBuilder props = new StringBuilder("{");
@@ -63,6 +93,7 @@ public record NodeConfig(
                 .append(Secrets.isSecretKey(key) ? Secrets.MASK : value));
         return "NodeConfig[name=" + name + ", role=" + role + ", jdbcUrl=" + Secrets.maskUrl(jdbcUrl)
                 + ", username=" + username + ", password=" + (password == null ? "<none>" : Secrets.MASK)
-                + ", properties=" + props.append('}') + ", weight=" + weight + "]";
+                + ", properties=" + props.append('}') + ", weight=" + weight
+                + (probeUrl == null ? "" : ", probeUrl=" + Secrets.maskUrl(probeUrl)) + "]";
     }
 }

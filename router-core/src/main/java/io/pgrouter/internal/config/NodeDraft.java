@@ -11,6 +11,7 @@ public final class NodeDraft {
     final String keyPrefix;
     String name;
     String url;
+    String probeUrl;
     String host;
     String port;
     String database;
@@ -37,6 +38,7 @@ public final class NodeDraft {
         switch (setting) {
             case "name" -> name = value;
             case "url" -> url = value;
+            case "probe-url" -> probeUrl = value;
             case "host" -> host = value;
             case "port" -> port = value;
             case "database" -> database = value;

@@ -15,12 +15,6 @@ public record ProbeLogin(String username, String password) {
         Objects.requireNonNull(username, "username");
     }
 
-    /** The node as the health monitor connects to it: same address and TLS settings, this login. */
-    NodeConfig applyTo(NodeConfig node) {
-        return new NodeConfig(
-                node.name(), node.role(), node.jdbcUrl(), username, password, node.properties(), node.weight());
-    }
-
     @Override
     public String toString() {
         return "ProbeLogin[username=" + username + ", password=" + (password == null ? "<none>" : Secrets.MASK) + "]";

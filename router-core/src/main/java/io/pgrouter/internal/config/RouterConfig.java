@@ -88,13 +88,11 @@ public record RouterConfig(
     }
 
     /**
-     * The nodes as the health monitor connects to them: with the {@linkplain #probeLogin() probe login} when one is
-     * set, else as {@link #nodes()}.
+     * The nodes as the health monitor connects to them: at each node's probe URL where it has one, with the
+     * {@linkplain #probeLogin() probe login} when one is set ({@link NodeConfig#forProbes}).
      */
     public List<NodeConfig> probeNodes() {
-        return probeLogin == null
-                ? nodes()
-                : nodes().stream().map(probeLogin::applyTo).toList();
+        return nodes().stream().map(node -> node.forProbes(probeLogin)).toList();
     }
 
     /** A builder with every default. */

@@ -99,6 +99,14 @@ class ConfigValidationTest {
                         "pgrouter.pool.replica.leak-detection-threshold",
                         "'PT1S'"),
                 Arguments.of(with("pgrouter.selection", "fastest"), "pgrouter.selection", "'fastest'"),
+                Arguments.of(
+                        with("pgrouter.replicas[0].probe-url", "jdbc:mysql://db-2/app"),
+                        "pgrouter.replicas[0].probe-url",
+                        "must start with jdbc:postgresql:"),
+                Arguments.of(
+                        with("pgrouter.primary.probe-url", "jdbc:postgresql://db-1/app?password=leaky"),
+                        "pgrouter.primary.probe-url",
+                        "must not hold the password"),
                 Arguments.of(with("pgrouter.fallback-to-primary", "maybe"), "pgrouter.fallback-to-primary", "'maybe'"),
                 Arguments.of(
                         with("pgrouter.fallback-to-primari", "true"),
@@ -185,6 +193,28 @@ class ConfigValidationTest {
                 .isEqualTo(new io.pgrouter.LagThresholds(512 * 1024, java.time.Duration.ofSeconds(2), 5));
         assertThat(config.monitor().timeout()).hasMillis(200);
         assertThat(config.abortOnProbeTimeout()).isFalse();
+    }
+
+    @Test
+    void probesConnectAtTheProbeUrlAsTheProbeUserWhileThePoolsKeepTheirUrl() {
+        RouterConfig config = PropertiesReader.read(with(
+                "pgrouter.primary.url", "jdbc:postgresql://bouncer-1:6432/app?prepareThreshold=0",
+                "pgrouter.primary.probe-url", "jdbc:postgresql://db-1:5432/app",
+                "pgrouter.probe.username", "monitor",
+                "pgrouter.probe.password", "monitor-pw"));
+
+        NodeConfig primary = config.nodes().get(0);
+        NodeConfig primaryProbe = config.probeNodes().get(0);
+        NodeConfig replicaProbe = config.probeNodes().get(1);
+        assertThat(primary.jdbcUrl()).isEqualTo("jdbc:postgresql://bouncer-1:6432/app?prepareThreshold=0");
+        assertThat(primary.username()).isEqualTo("app");
+        assertThat(primaryProbe.jdbcUrl()).isEqualTo("jdbc:postgresql://db-1:5432/app");
+        assertThat(primaryProbe.username()).isEqualTo("monitor");
+        assertThat(primaryProbe.password()).isEqualTo("monitor-pw");
+        assertThat(replicaProbe.jdbcUrl())
+                .as("a node without a probe URL is probed at its URL")
+                .isEqualTo("jdbc:postgresql://db-2:5432/app");
+        assertThat(primary.toString()).contains("probeUrl=jdbc:postgresql://db-1:5432/app");
     }
 
     @Test

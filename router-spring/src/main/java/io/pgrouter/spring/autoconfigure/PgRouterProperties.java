@@ -256,6 +256,12 @@ public class PgRouterProperties {
         /** JDBC URL (jdbc:postgresql://host:port/database), without credentials; not together with host, port, database. */
         private String url;
 
+        /**
+         * JDBC URL the health monitor connects to instead of url: PostgreSQL itself when the pool goes through
+         * PgBouncer; default the node's url.
+         */
+        private String probeUrl;
+
         /** Host name or IP address: an alternative to url. */
         private String host;
 
@@ -289,6 +295,14 @@ public class PgRouterProperties {
 
         public void setUrl(String url) {
             this.url = url;
+        }
+
+        public String getProbeUrl() {
+            return probeUrl;
+        }
+
+        public void setProbeUrl(String probeUrl) {
+            this.probeUrl = probeUrl;
         }
 
         public String getHost() {

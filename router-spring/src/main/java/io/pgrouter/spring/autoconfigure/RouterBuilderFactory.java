@@ -141,6 +141,9 @@ final class RouterBuilderFactory {
             builder.passwordFile(name, Path.of(node.getPasswordFile()));
         }
         node.getProperties().forEach((key, value) -> builder.jdbcProperty(name, key, value));
+        if (node.getProbeUrl() != null) {
+            builder.probeUrl(name, node.getProbeUrl());
+        }
         TlsSettings tls = tls(node.getSsl());
         if (tls != null) {
             builder.tls(name, tls);

@@ -11,6 +11,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -137,6 +139,52 @@ class EndpointIT {
         assertThat(post("{\"replicasEnabled\": false, \"drain\": \"west\"}")).hasStatus(400);
         assertThat(post("{}")).hasStatus(400);
         assertThat(router.isReplicasEnabled()).isTrue();
+    }
+
+    /**
+     * Bodies that are not what the write operation takes: wrong types, nothing to do, an unknown node, huge values,
+     * not JSON at all. Each is refused with a 4xx, and afterwards every switch is as it was.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"replicasEnabled\": \"maybe\"}",
+                // Boot's conversion reads 1/0, yes/no and on/off as booleans; 2 is none of them.
+                "{\"replicasEnabled\": 2}",
+                "{\"replicasEnabled\": [true]}",
+                "{\"forcePrimary\": {\"on\": true}}",
+                "{\"forcePrimary\": 1e309}",
+                "{\"drain\": [\"east\"]}",
+                "{\"drain\": {\"name\": \"east\"}}",
+                "{\"drain\": 12345678901234567890123456789}",
+                "{\"drain\": \"\"}",
+                "{\"undrain\": \"west\"}",
+                "{\"forcePrimary\": true, \"drain\": \"west\"}",
+                "{\"replicasEnabled\": null}",
+                "{\"unknown\": true}",
+                "{}",
+                "[]",
+                "\"east\"",
+                "not json",
+                "{\"drain\": \"east\"",
+                "HUGE_NAME"
+            })
+    void aMalformedWriteIsRefusedAndChangesNothing(String body) {
+        String json = body.equals("HUGE_NAME") ? "{\"drain\": \"" + "x".repeat(1_000_000) + "\"}" : body;
+        var result = post(json).exchange();
+        assertThat(result.getResponse().getStatus())
+                .as("status for %s", abbreviate(json))
+                .isBetween(400, 499);
+        assertThat(result.getResponse().getContentLength())
+                .as("answer size for %s", abbreviate(json))
+                .isLessThan(10_000);
+        assertThat(router.isReplicasEnabled()).isTrue();
+        assertThat(router.status().forcePrimary()).isFalse();
+        assertThat(router.status().node("east").state()).isEqualTo("active");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "... (" + s.length() + " characters)" : s;
     }
 
     @Test
