@@ -97,6 +97,8 @@ class SilentPrimaryIT {
                         .start();
                 RoutingDataSource router = router(cluster, roleChanges)) {
             execute(router, "CREATE TABLE moved_writes(id int)");
+            // The table must reach the replica before the primary is cut off: the promoted replica takes the retry.
+            cluster.awaitReplicated(DEADLINE);
             PostgresNode oldPrimary = cluster.primary();
             PostgresNode target = cluster.replica(0);
             Connection stuck = router.getConnection();

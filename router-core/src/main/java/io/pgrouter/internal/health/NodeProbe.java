@@ -63,6 +63,8 @@ final class NodeProbe implements AutoCloseable {
     private int connectFailures;
     private long nextConnectNanos;
     private String lastConnectError;
+    // Whether the last failed connection attempt got no answer in time; touched by the node's probe thread only.
+    private boolean lastConnectSilent;
 
     NodeProbe(NodeConfig node, Duration timeout) {
         this.node = node;
@@ -114,7 +116,12 @@ final class NodeProbe implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             closeConnection();
-            return ProbeResult.failed(node.name(), started, System.nanoTime() - started, describe(e));
+            long latency = System.nanoTime() - started;
+            // A connection attempt that timed out is silence, as is backing off after one: the node did not answer,
+            // which is not the same as refusing (the monitor's "down").
+            return silence(e) || e instanceof Backoff && lastConnectSilent
+                    ? Assessor.timedOut(node.name(), started, latency, describe(e))
+                    : ProbeResult.failed(node.name(), started, latency, describe(e));
         }
     }
 
@@ -129,10 +136,8 @@ final class NodeProbe implements AutoCloseable {
         Connection c;
         long now = System.nanoTime();
         if (connectFailures > 0 && now - nextConnectNanos < 0) {
-            throw new SQLException(
-                    "not reconnecting for another " + (nextConnectNanos - now) / 1_000_000 + " ms after "
-                            + connectFailures + " failed attempts; last: " + lastConnectError,
-                    "08001");
+            throw new Backoff("not reconnecting for another " + (nextConnectNanos - now) / 1_000_000 + " ms after "
+                    + connectFailures + " failed attempts; last: " + lastConnectError);
         }
         try {
             c = new Driver().connect(node.jdbcUrl(), properties);
@@ -143,6 +148,7 @@ final class NodeProbe implements AutoCloseable {
         } catch (SQLException e) {
             connectFailures++;
             lastConnectError = describe(e);
+            lastConnectSilent = silence(e);
             long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(connectFailures - 1, 20));
             nextConnectNanos = now + backoff * 1_000_000;
             throw e;
@@ -218,6 +224,35 @@ final class NodeProbe implements AutoCloseable {
 
     private static long lsn(String text) {
         return text == null ? -1 : LogSequenceNumber.valueOf(text).asLong();
+    }
+
+    /**
+     * Whether {@code e} says the node did not answer in time: a socket timeout anywhere in its causes (connect or
+     * read), or pgjdbc's own login timeout, which it reports as SQLSTATE 08001 "Connection attempt timed out."
+     * without a cause.
+     */
+    static boolean silence(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+            if (t instanceof SQLException sql
+                    && "08001".equals(sql.getSQLState())
+                    && sql.getMessage() != null
+                    && sql.getMessage().contains("timed out")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A probe that did not try to connect, backing off after failed attempts. */
+    private static final class Backoff extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        Backoff(String message) {
+            super(message, "08001");
+        }
     }
 
     private static String describe(Exception e) {
