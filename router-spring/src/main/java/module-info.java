@@ -8,7 +8,9 @@
  * Micrometer parts are optional, as in the POM ({@code requires static}): the auto-configurations that use them are
  * conditional on their classes. Every package is opened as well as exported: Spring creates the configurations,
  * endpoints and filters by deep reflection (constructors, {@code @Bean} methods, CGLIB subclasses in the package).
+ * Requiring automatic modules is the point here, so javac's warning about it is off.
  */
+@SuppressWarnings("requires-automatic")
 module io.pgrouter.spring {
     // RouterConfigCustomizer and the beans hand out the core's RoutingDataSource and its types.
     requires transitive io.pgrouter;
