@@ -34,7 +34,7 @@ public final class Node implements AutoCloseable {
     private final Route[] routes = new Route[REASONS.length];
     private final CircuitBreaker breaker;
     private final HandedOut handedOut;
-    private final BorrowWaiters primaryWaiters = new BorrowWaiters();
+    private final BorrowWaiters primaryWaiters;
     private volatile String lastFailure;
     // Set when a connection to the node broke; cleared by the next probe, which the break triggers at once.
     private volatile boolean suspect;
@@ -53,6 +53,7 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.pool = pool;
         this.handedOut = new HandedOut(maxConnections);
+        this.primaryWaiters = new BorrowWaiters(maxConnections);
         for (RouteReason reason : REASONS) {
             routeCounts[reason.ordinal()] = new LongAdder();
             routes[reason.ordinal()] = new Route(this, reason);

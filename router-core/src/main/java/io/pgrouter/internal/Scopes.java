@@ -14,6 +14,9 @@ public final class Scopes {
 
     // Per router, not static: two routers in one application keep their scopes apart.
     private final ThreadLocal<Depths> depths = new ThreadLocal<>();
+    // Whether any scope was ever opened: until then every connection skips the thread-local read (~5 ns). Plain, not
+    // volatile: only the thread that opens a scope needs to see it, and it wrote the flag itself; it never goes back.
+    private boolean anyOpened;
 
     /** Opens a read-only scope on this thread. */
     public RouteScope readOnly() {
@@ -36,7 +39,7 @@ public final class Scopes {
 
     /** The request for a connection first used now, on this thread. */
     public RouteRequest request(boolean connectionReadOnly) {
-        Depths d = depths.get();
+        Depths d = anyOpened ? depths.get() : null;
         if (d == null) {
             return connectionReadOnly ? RouteRequest.READ : RouteRequest.WRITE;
         }
@@ -45,13 +48,14 @@ public final class Scopes {
 
     /** Whether a read-only scope is open on this thread (for diagnostics). */
     public boolean readOnlyActive() {
-        Depths d = depths.get();
+        Depths d = anyOpened ? depths.get() : null;
         return d != null && d.readOnly > 0;
     }
 
     private RouteScope open(boolean primary, long maxStalenessMillis) {
         Depths d = depths.get();
         if (d == null) {
+            anyOpened = true;
             d = new Depths();
             depths.set(d);
         }
