@@ -80,58 +80,21 @@ public final class ConsistencyEntry implements Entry {
                 s.execute(ReadAfterWriteChecker.TABLE);
             }
             Endpoints endpoints = Endpoints.of(cluster);
+            List<Condition> delayed = List.of(
+                    new Condition("delay 200 ms, no session", ConsistencyMode.EXACT, false, Long.MAX_VALUE, window),
+                    new Condition("delay 200 ms, exact", ConsistencyMode.EXACT, true, targetPairs, cap),
+                    new Condition("delay 200 ms, probe", ConsistencyMode.PROBE, true, targetPairs, cap));
+            List<Condition> onTime = List.of(
+                    new Condition("no delay, exact", ConsistencyMode.EXACT, true, Long.MAX_VALUE, window),
+                    new Condition("no delay, probe", ConsistencyMode.PROBE, true, Long.MAX_VALUE, window));
             setDelay(cluster, DELAY);
-            check(
-                    context,
-                    endpoints,
-                    "delay 200 ms, no session",
-                    ConsistencyMode.EXACT,
-                    false,
-                    Long.MAX_VALUE,
-                    window,
-                    checks,
-                    results);
-            check(
-                    context,
-                    endpoints,
-                    "delay 200 ms, exact",
-                    ConsistencyMode.EXACT,
-                    true,
-                    targetPairs,
-                    cap,
-                    checks,
-                    results);
-            check(
-                    context,
-                    endpoints,
-                    "delay 200 ms, probe",
-                    ConsistencyMode.PROBE,
-                    true,
-                    targetPairs,
-                    cap,
-                    checks,
-                    results);
+            for (Condition condition : delayed) {
+                check(context, endpoints, condition, checks, results);
+            }
             setDelay(cluster, Duration.ZERO);
-            check(
-                    context,
-                    endpoints,
-                    "no delay, exact",
-                    ConsistencyMode.EXACT,
-                    true,
-                    Long.MAX_VALUE,
-                    window,
-                    checks,
-                    results);
-            check(
-                    context,
-                    endpoints,
-                    "no delay, probe",
-                    ConsistencyMode.PROBE,
-                    true,
-                    Long.MAX_VALUE,
-                    window,
-                    checks,
-                    results);
+            for (Condition condition : onTime) {
+                check(context, endpoints, condition, checks, results);
+            }
             captureCost(context, endpoints, report);
         }
         goals(report, results, targetPairs);
@@ -153,18 +116,19 @@ public final class ConsistencyEntry implements Entry {
         cluster.awaitReplicated(Duration.ofSeconds(60));
     }
 
-    @SuppressWarnings("java:S107") // one row of the table: each argument is a column or the run's shape
+    /** One run of the checker: its name in the table, the routers' mode, and when it ends. */
+    private record Condition(
+            String name, ConsistencyMode mode, boolean sessions, long targetPairs, Duration maxDuration) {}
+
     private static void check(
             RunContext context,
             Endpoints endpoints,
-            String condition,
-            ConsistencyMode mode,
-            boolean sessions,
-            long targetPairs,
-            Duration maxDuration,
+            Condition run,
             Table table,
             Map<String, ReadAfterWriteChecker.Result> results)
             throws Exception {
+        String condition = run.name();
+        ConsistencyMode mode = run.mode();
         Peers peers = Peers.of(endpoints, POOL_SIZE);
         try (Peer service = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(mode));
                 Peer other = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(mode))) {
@@ -172,8 +136,10 @@ public final class ConsistencyEntry implements Entry {
             other.awaitReadsOnReplica(Duration.ofSeconds(60));
             context.log("consistency, %s: running", condition);
             ReadAfterWriteChecker.Result r = new ReadAfterWriteChecker(
-                            (RoutingDataSource) service.dataSource(), (RoutingDataSource) other.dataSource(), sessions)
-                    .run(WRITERS, WRITES_PER_SECOND, CHECKERS, targetPairs, maxDuration);
+                            (RoutingDataSource) service.dataSource(),
+                            (RoutingDataSource) other.dataSource(),
+                            run.sessions())
+                    .run(WRITERS, WRITES_PER_SECOND, CHECKERS, run.targetPairs(), run.maxDuration());
             context.log("consistency, %s: %s", condition, r);
             results.put(condition, r);
             table.row(
