@@ -130,6 +130,12 @@ public enum RouterProperty {
             "consistency.max-wait",
             "100ms",
             "Longest a read with a causal position waits for a replica to replay it before it goes to the primary"),
+    /** Whether a causal session's reads also advance it, so that they never go back in time. */
+    CONSISTENCY_MONOTONIC_READS(
+            Scope.ROUTER,
+            "consistency.monotonic-reads",
+            "false",
+            "Whether a session's reads also advance it (one query per read), so that its reads never go back in time"),
     /** Spring Boot's read-your-writes web filter; the core accepts and ignores it. */
     CONSISTENCY_ENABLED(
             Scope.ROUTER,

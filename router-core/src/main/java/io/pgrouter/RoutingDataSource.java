@@ -716,6 +716,16 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a causal session's reads also advance it, so that its reads never go back in time (monotonic reads):
+         * when a read connection closes, the router asks its node how far it has replayed (one query) and merges that
+         * into the session. Default off. See {@code docs/consistency.md}.
+         */
+        public Builder consistencyMonotonicReads(boolean monotonicReads) {
+            config.consistencyMonotonicReads(monotonicReads);
+            return this;
+        }
+
         /** Adds a listener that hears events from the first probe round on; see {@link RouterListener}. */
         public Builder listener(RouterListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));

@@ -141,13 +141,7 @@ class CausalConsistencyIT {
     @Test
     void aTokenFromTheFutureWaitsAtMostMaxWaitThenReadsOnThePrimary() throws Exception {
         RoutingDataSource r = router(ConsistencyMode.EXACT);
-        String system;
-        try (Connection c = cluster.primary().dataSource().getConnection();
-                Statement s = c.createStatement();
-                var rs = s.executeQuery("select system_identifier from pg_control_system()")) {
-            rs.next();
-            system = Long.toHexString(rs.getLong(1));
-        }
+        String system = TestRouters.systemIdentifier(cluster);
         CausalSession future = CausalSession.fromToken("1." + system + ".1.7fffffffffffffff");
         CausalSession foreign = CausalSession.fromToken("1.1234.1.7fffffffffffffff");
         CausalSession garbage = CausalSession.fromToken("1.zzz");
@@ -173,7 +167,7 @@ class CausalConsistencyIT {
     @Test
     void forgedTokensOfEveryKindNeverFailAReadOrAWriteAndWaitAtMostMaxWait() throws Exception {
         RoutingDataSource r = router(ConsistencyMode.EXACT);
-        String system = systemIdentifier();
+        String system = TestRouters.systemIdentifier(cluster);
         List<String> tokens = new ArrayList<>(HostileInputTest.HOSTILE_TOKENS);
         tokens.add("1." + system + ".1.7fffffffffffffff"); // far in the future of this cluster: the one that waits
         tokens.add("1." + system + ".1.7fffffffffffffff.p");
@@ -211,15 +205,6 @@ class CausalConsistencyIT {
         assertThat(meanWaitMillis)
                 .as("the wait ends at max-wait (100 ms), plus at most one answer of a busy replica")
                 .isBetween(100L, 2_100L);
-    }
-
-    private static String systemIdentifier() throws SQLException {
-        try (Connection c = cluster.primary().dataSource().getConnection();
-                Statement s = c.createStatement();
-                var rs = s.executeQuery("select system_identifier from pg_control_system()")) {
-            rs.next();
-            return Long.toHexString(rs.getLong(1));
-        }
     }
 
     private static RouteReason readReason(RoutingDataSource r) throws SQLException {

@@ -244,13 +244,7 @@ class RouterMetricsIT {
                             .count())
                     .isEqualTo(1);
 
-            String system;
-            try (Connection c = cluster.primary().dataSource().getConnection();
-                    Statement s = c.createStatement();
-                    var rs = s.executeQuery("select system_identifier from pg_control_system()")) {
-                rs.next();
-                system = Long.toHexString(rs.getLong(1));
-            }
+            String system = TestRouters.systemIdentifier(cluster);
             CausalSession future = CausalSession.fromToken("1." + system + ".1.7fffffffffffffff");
             assertThat(router.causal(future, () -> read(router)).inRecovery())
                     .as("no replica reaches a position from the future: the primary serves it")

@@ -17,4 +17,14 @@ final class TestRouters {
         }
         return builder;
     }
+
+    /** The cluster's system identifier in a token's form (lowercase hex), as the primary tells it. */
+    static String systemIdentifier(ReplicaSet cluster) throws java.sql.SQLException {
+        try (java.sql.Connection c = cluster.primary().dataSource().getConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("select system_identifier from pg_control_system()")) {
+            rs.next();
+            return Long.toHexString(rs.getLong(1));
+        }
+    }
 }

@@ -42,6 +42,8 @@ public final class CausalRouting {
     private final LongAdder captures = new LongAdder();
     private final LongAdder captureFailures = new LongAdder();
     private final LongAdder foreignPositions = new LongAdder();
+    private final LongAdder observations = new LongAdder();
+    private final LongAdder observationFailures = new LongAdder();
     private final LongAdder[] waits = adders(WaitOutcome.values().length);
     private final LongAdder[] waitNanos = adders(WaitOutcome.values().length);
 
@@ -341,13 +343,70 @@ public final class CausalRouting {
         }
     }
 
-    private static long systemIdentifier(Node node, TopologySnapshot snapshot) {
-        for (NodeState state : snapshot.nodes()) {
-            if (state.node() == node) {
-                return state.health().systemIdentifier();
+    /**
+     * Monotonic reads: after a read of a session on {@code node}, merges into the session a position the node had
+     * certainly reached when the read's last statement ran: asked on {@code physical} after it (a replica's replay
+     * position, the primary's insert position), so it covers every commit the read could see. When the node cannot be
+     * asked ({@code physical} {@code null}, or the query fails), the session waits for the primary's next probe, as
+     * after a failed capture: the primary is then at least as far as any replica was during the read.
+     */
+    void readFinished(SessionCell cell, Connection physical, Node node, Topology topology) {
+        TopologySnapshot snapshot = topology.current();
+        NodeState state = stateOf(node, snapshot);
+        try {
+            if (physical == null || state == null) {
+                throw new SQLException("the node could not be asked for its position");
+            }
+            long system = state.health().systemIdentifier();
+            if (state.node() == snapshot.primary().node()) {
+                cell.merge(WalQueries.primaryPosition(physical, system));
+            } else {
+                WalQueries.Reading r = WalQueries.replayPosition(physical);
+                // Without the right to read received_tli, the probe's timeline stands in (see docs/consistency.md).
+                long timeline =
+                        r.timeline() != 0 ? r.timeline() : state.health().timeline();
+                if (r.lsn() < 0 || timeline < 1) {
+                    throw new SQLException("replica '" + node.name() + "' reported no replay position", "55000");
+                }
+                cell.merge(new WalPosition(system, timeline, r.lsn()));
+            }
+            observations.increment();
+        } catch (SQLException | RuntimeException e) {
+            cell.update(s -> s.pendingAt(System.nanoTime()));
+            observationFailures.increment();
+            if (captureWarnings.tryPass(System.nanoTime())) {
+                LOG.warn(
+                        "Could not read how far '{}' had got after a read ({}); this session's reads go to the primary"
+                                + " until its next probe. Failures so far: {} (this message at most once per 10 s)",
+                        node.name(),
+                        e.getMessage(),
+                        observationFailures.sum());
             }
         }
-        return 0;
+    }
+
+    /** Positions learned from reads (monotonic reads) since start. */
+    public long observations() {
+        return observations.sum();
+    }
+
+    /** Reads whose node could not tell its position (the session then waits for the next probe) since start. */
+    public long observationFailures() {
+        return observationFailures.sum();
+    }
+
+    private static NodeState stateOf(Node node, TopologySnapshot snapshot) {
+        for (NodeState state : snapshot.nodes()) {
+            if (state.node() == node) {
+                return state;
+            }
+        }
+        return null;
+    }
+
+    private static long systemIdentifier(Node node, TopologySnapshot snapshot) {
+        NodeState state = stateOf(node, snapshot);
+        return state == null ? 0 : state.health().systemIdentifier();
     }
 
     private static void closeQuietly(Connection c) {

@@ -192,6 +192,14 @@ public final class ConnectionRouter {
     }
 
     /**
+     * Monotonic reads: a read of a causal session ended on {@code node}; the session learns how far the node had got
+     * ({@code physical} {@code null}: it could not be asked).
+     */
+    void readFinished(RouteRequest request, Connection physical, Node node) {
+        decider.causal().readFinished(request.session(), physical, node, topology);
+    }
+
+    /**
      * Borrows from the primary of {@code snapshot}: at once a clear error when the monitor knows it is down, else a
      * wait in its pool that the monitor can end.
      */
@@ -225,8 +233,12 @@ public final class ConnectionRouter {
 
     private void attach(RoutedConnection target, RouteRequest request, Route route, Connection physical)
             throws SQLException {
-        if (request.session() != null && !request.readIntent()) {
-            target.captureFor(request);
+        if (request.session() != null) {
+            if (!request.readIntent()) {
+                target.captureFor(request);
+            } else if (decider.causal().settings().monotonicReads()) {
+                target.observeFor(request);
+            }
         }
         int slot = route.node().acquired(route.reason(), target);
         if (LOG.isDebugEnabled()) {

@@ -71,7 +71,9 @@ public final class RoutedConnection implements Connection {
     private boolean pinned;
     /** Read-your-writes: the request whose causal session learns this connection's commits; null for none. */
     private RouteRequest capturing;
-    /** Whether the server may have been used since the last capture (statements, metadata, ...). */
+    /** Monotonic reads: the request whose causal session learns how far this read's node had got; null for none. */
+    private RouteRequest observing;
+    /** Whether the server may have been used since the last capture or observation (statements, metadata, ...). */
     private boolean usedSinceCapture;
 
     public RoutedConnection(ConnectionRouter router) {
@@ -104,6 +106,23 @@ public final class RoutedConnection implements Connection {
     /** Called by the router for a connection of a causal session on the primary: its commits advance the session. */
     void captureFor(RouteRequest request) {
         capturing = request;
+    }
+
+    /** Called by the router for a read of a causal session with monotonic reads: the session learns what it read. */
+    void observeFor(RouteRequest request) {
+        observing = request;
+    }
+
+    /**
+     * Before a read connection of a session with monotonic reads closes or moves: tells the session how far its node
+     * had got ({@code c} {@code null}: the node cannot be asked, and the session falls back to the primary's next
+     * probe), unless the server was not used since the last time.
+     */
+    private void observeIfUsed(Connection c) {
+        if (observing != null && usedSinceCapture) {
+            usedSinceCapture = false;
+            router.readFinished(observing, c, route.node());
+        }
     }
 
     /**
@@ -327,7 +346,9 @@ public final class RoutedConnection implements Connection {
         if (!evict && capturing != null && autoCommit(c)) {
             captureIfUsed(c); // what it wrote in auto-commit counts for the session before it moves
         }
+        observeIfUsed(evict ? null : c);
         capturing = null;
+        observing = null;
         Route r = route;
         int s = slot;
         physical = null;
@@ -720,15 +741,18 @@ public final class RoutedConnection implements Connection {
             try {
                 if (cut) {
                     // The monitor aborted it already: nothing to reset, the pool drops it.
+                    observeIfUsed(null);
                     closeAborted(c);
                 } else if (route.node().unresponsive()) {
                     // HikariCP rolls back and resets a connection on return: on a node that stopped answering that
                     // would block until TCP gives up. Cut it instead; the pool drops it.
+                    observeIfUsed(null);
                     abortAndDrop(c, Runnable::run);
                 } else {
                     if (capturing != null && autoCommit(c)) {
                         captureIfUsed(c);
                     }
+                    observeIfUsed(c);
                     try {
                         c.close();
                     } catch (SQLException e) {

@@ -5,13 +5,13 @@ import io.pgrouter.RouteReason;
 import io.pgrouter.RouterStatus;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.samples.demo.DemoRun;
+import io.pgrouter.samples.demo.ReadYourWritesCheck;
 import io.pgrouter.samples.orders.OrdersOnCluster;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.PostgresReplicaSet;
 import io.pgrouter.testkit.ReplicaSet;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,7 +45,7 @@ public final class Demo implements Callable<Integer> {
     @Option(
             names = "--scenario",
             defaultValue = "all",
-            description = "all, replica-stop, lag, flag or none. Default: ${DEFAULT-VALUE}.")
+            description = "all, replica-stop, lag, flag, none or consistency. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Option(
@@ -86,7 +86,8 @@ public final class Demo implements Callable<Integer> {
                 .start()) {
             PostgresNode replica = cluster.replica(0);
             out.printf("  primary   %s%n  %s %s%n", cluster.primary().jdbcUrl(), replica.name(), replica.jdbcUrl());
-            try (ConfigurableApplicationContext service = OrdersOnCluster.start(cluster, Map.of())) {
+            try (ConfigurableApplicationContext service =
+                    OrdersOnCluster.start(cluster, ReadYourWritesCheck.properties(scenario))) {
                 RoutingDataSource router = service.getBean(RoutingDataSource.class);
                 String baseUrl = OrdersOnCluster.baseUrl(service);
                 out.printf("Orders service on %s (dashboard reads @ReadOnly, order writes on the primary)%n", baseUrl);

@@ -33,6 +33,22 @@ class DemoIT {
         assertThat(exit).isZero();
     }
 
+    @Test
+    void theConsistencyScenarioShowsStaleReadsWithoutATokenAndNoneWithOne() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(bytes, System.out), true, StandardCharsets.UTF_8);
+
+        int exit = Demo.run(out, "--duration", "20s", "--ops-per-second", "20", "--scenario", "consistency");
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+                .contains(">>> delay WAL replay on replica-1 by 500 ms")
+                .containsPattern("without the token: [1-9]\\d* of 40 reads right after their write missed it")
+                .contains("with the token: 0 of 40 reads right after their write missed it")
+                .contains("result: OK, no request failed");
+        assertThat(exit).isZero();
+    }
+
     /** Writes to two streams: the test keeps what the demo printed, the build log shows it too. */
     private static final class TeeStream extends java.io.OutputStream {
         private final java.io.OutputStream a;

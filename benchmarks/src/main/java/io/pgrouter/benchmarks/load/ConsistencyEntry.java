@@ -80,58 +80,21 @@ public final class ConsistencyEntry implements Entry {
                 s.execute(ReadAfterWriteChecker.TABLE);
             }
             Endpoints endpoints = Endpoints.of(cluster);
+            List<Condition> delayed = List.of(
+                    new Condition("delay 200 ms, no session", ConsistencyMode.EXACT, false, Long.MAX_VALUE, window),
+                    new Condition("delay 200 ms, exact", ConsistencyMode.EXACT, true, targetPairs, cap),
+                    new Condition("delay 200 ms, probe", ConsistencyMode.PROBE, true, targetPairs, cap));
+            List<Condition> onTime = List.of(
+                    new Condition("no delay, exact", ConsistencyMode.EXACT, true, Long.MAX_VALUE, window),
+                    new Condition("no delay, probe", ConsistencyMode.PROBE, true, Long.MAX_VALUE, window));
             setDelay(cluster, DELAY);
-            check(
-                    context,
-                    endpoints,
-                    "delay 200 ms, no session",
-                    ConsistencyMode.EXACT,
-                    false,
-                    Long.MAX_VALUE,
-                    window,
-                    checks,
-                    results);
-            check(
-                    context,
-                    endpoints,
-                    "delay 200 ms, exact",
-                    ConsistencyMode.EXACT,
-                    true,
-                    targetPairs,
-                    cap,
-                    checks,
-                    results);
-            check(
-                    context,
-                    endpoints,
-                    "delay 200 ms, probe",
-                    ConsistencyMode.PROBE,
-                    true,
-                    targetPairs,
-                    cap,
-                    checks,
-                    results);
+            for (Condition condition : delayed) {
+                check(context, endpoints, condition, checks, results);
+            }
             setDelay(cluster, Duration.ZERO);
-            check(
-                    context,
-                    endpoints,
-                    "no delay, exact",
-                    ConsistencyMode.EXACT,
-                    true,
-                    Long.MAX_VALUE,
-                    window,
-                    checks,
-                    results);
-            check(
-                    context,
-                    endpoints,
-                    "no delay, probe",
-                    ConsistencyMode.PROBE,
-                    true,
-                    Long.MAX_VALUE,
-                    window,
-                    checks,
-                    results);
+            for (Condition condition : onTime) {
+                check(context, endpoints, condition, checks, results);
+            }
             captureCost(context, endpoints, report);
         }
         goals(report, results, targetPairs);
@@ -153,18 +116,19 @@ public final class ConsistencyEntry implements Entry {
         cluster.awaitReplicated(Duration.ofSeconds(60));
     }
 
-    @SuppressWarnings("java:S107") // one row of the table: each argument is a column or the run's shape
+    /** One run of the checker: its name in the table, the routers' mode, and when it ends. */
+    private record Condition(
+            String name, ConsistencyMode mode, boolean sessions, long targetPairs, Duration maxDuration) {}
+
     private static void check(
             RunContext context,
             Endpoints endpoints,
-            String condition,
-            ConsistencyMode mode,
-            boolean sessions,
-            long targetPairs,
-            Duration maxDuration,
+            Condition run,
             Table table,
             Map<String, ReadAfterWriteChecker.Result> results)
             throws Exception {
+        String condition = run.name();
+        ConsistencyMode mode = run.mode();
         Peers peers = Peers.of(endpoints, POOL_SIZE);
         try (Peer service = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(mode));
                 Peer other = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(mode))) {
@@ -172,8 +136,10 @@ public final class ConsistencyEntry implements Entry {
             other.awaitReadsOnReplica(Duration.ofSeconds(60));
             context.log("consistency, %s: running", condition);
             ReadAfterWriteChecker.Result r = new ReadAfterWriteChecker(
-                            (RoutingDataSource) service.dataSource(), (RoutingDataSource) other.dataSource(), sessions)
-                    .run(WRITERS, WRITES_PER_SECOND, CHECKERS, targetPairs, maxDuration);
+                            (RoutingDataSource) service.dataSource(),
+                            (RoutingDataSource) other.dataSource(),
+                            run.sessions())
+                    .run(WRITERS, WRITES_PER_SECOND, CHECKERS, run.targetPairs(), run.maxDuration());
             context.log("consistency, %s: %s", condition, r);
             results.put(condition, r);
             table.row(
@@ -240,36 +206,47 @@ public final class ConsistencyEntry implements Entry {
 
     /**
      * A writing transaction (INSERT + COMMIT) through the router, one thread, without a session, in an exact-mode
-     * session and in a probe-mode session; rounds alternate so that load from elsewhere hits all three alike.
+     * session and in a probe-mode session, taken in turns transaction by transaction, so that load from elsewhere (the
+     * machine is shared) hits all three alike; each round gives the mean of each.
      */
     private static void captureCost(RunContext context, Endpoints endpoints, EntryReport report) throws Exception {
         int rounds = context.trials(11, 3);
-        Duration round = context.window(Duration.ofSeconds(4), Duration.ofSeconds(2));
+        Duration round = context.window(Duration.ofSeconds(6), Duration.ofSeconds(2));
         Peers peers = Peers.of(endpoints, 2);
+        String[] variants = {"no session", "exact", "probe"};
         Map<String, List<Double>> micros = new LinkedHashMap<>();
-        micros.put("no session", new ArrayList<>());
-        micros.put("exact", new ArrayList<>());
-        micros.put("probe", new ArrayList<>());
+        for (String variant : variants) {
+            micros.put(variant, new ArrayList<>());
+        }
         try (Peer exact = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(ConsistencyMode.EXACT));
                 Peer probe = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(ConsistencyMode.PROBE))) {
-            RoutingDataSource exactRouter = (RoutingDataSource) exact.dataSource();
-            RoutingDataSource probeRouter = (RoutingDataSource) probe.dataSource();
-            // Warm-up: JIT and the pools' first statements.
-            writes(exactRouter, null, round);
-            writes(exactRouter, CausalSession.create(), round);
-            writes(probeRouter, CausalSession.create(), round);
-            for (int i = 0; i < rounds; i++) {
-                micros.get("no session").add(writes(exactRouter, null, round));
-                micros.get("exact").add(writes(exactRouter, CausalSession.create(), round));
-                micros.get("probe").add(writes(probeRouter, CausalSession.create(), round));
+            RoutingDataSource[] routers = {
+                (RoutingDataSource) exact.dataSource(),
+                (RoutingDataSource) exact.dataSource(),
+                (RoutingDataSource) probe.dataSource()
+            };
+            CausalSession[] sessions = {null, CausalSession.create(), CausalSession.create()};
+            for (int i = -1; i < rounds; i++) { // round -1 warms up: JIT and the pools' first statements
+                long[] nanos = new long[variants.length];
+                long[] count = new long[variants.length];
+                long end = System.nanoTime() + round.toNanos();
+                for (int v = 0; System.nanoTime() < end; v = (v + 1) % variants.length) {
+                    long started = System.nanoTime();
+                    write(routers[v], sessions[v]);
+                    nanos[v] += System.nanoTime() - started;
+                    count[v]++;
+                }
+                for (int v = 0; i >= 0 && v < variants.length; v++) {
+                    micros.get(variants[v]).add(nanos[v] / 1e3 / count[v]);
+                }
             }
         }
         double baseline = Stats.median(micros.get("no session"));
         Table table = report.table(
-                "Cost of a capture per writing transaction (INSERT + COMMIT through pgrouter, one thread, " + rounds
-                        + " rounds of " + round.toSeconds() + " s each, alternating)",
+                "Cost of a capture per writing transaction (INSERT + COMMIT through pgrouter, one thread, the three"
+                        + " taken in turns, " + rounds + " rounds of " + round.toSeconds() + " s)",
                 "session",
-                "µs per transaction (median of rounds)",
+                "µs per transaction (median of round means)",
                 "max of rounds",
                 "ratio to no session",
                 "added µs");
@@ -284,26 +261,17 @@ public final class ConsistencyEntry implements Entry {
                 + " runs with fsync off, so a commit is cheap and the extra round trip shows at its largest here.");
     }
 
-    /** µs per writing transaction over {@code duration}, within {@code session} when not null. */
+    /** One writing transaction, within {@code session} when not null. */
     @SuppressWarnings("try") // the scope is held for its effect on the thread
-    private static double writes(RoutingDataSource router, CausalSession session, Duration duration)
-            throws SQLException {
-        long count = 0;
-        long started = System.nanoTime();
-        long end = started + duration.toNanos();
-        try (RouteScope ignored = session == null ? null : router.causal(session)) {
-            while (System.nanoTime() < end) {
-                try (Connection c = router.getConnection()) {
-                    c.setAutoCommit(false);
-                    try (PreparedStatement s =
-                            c.prepareStatement("INSERT INTO rw_check (writer, at) VALUES (-1, clock_timestamp())")) {
-                        s.executeUpdate();
-                    }
-                    c.commit();
-                }
-                count++;
+    private static void write(RoutingDataSource router, CausalSession session) throws SQLException {
+        try (RouteScope ignored = session == null ? null : router.causal(session);
+                Connection c = router.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s =
+                    c.prepareStatement("INSERT INTO rw_check (writer, at) VALUES (-1, clock_timestamp())")) {
+                s.executeUpdate();
             }
+            c.commit();
         }
-        return (System.nanoTime() - started) / 1e3 / count;
     }
 }

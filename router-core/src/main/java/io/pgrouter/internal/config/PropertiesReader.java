@@ -123,6 +123,7 @@ public final class PropertiesReader {
                 }
             }
             case CONSISTENCY_MAX_WAIT -> config.consistencyMaxWait(ValueParsers.duration(label, value));
+            case CONSISTENCY_MONOTONIC_READS -> config.consistencyMonotonicReads(ValueParsers.bool(label, value));
             // The Spring web filter's settings: known here so that a whole environment can be passed in.
             case CONSISTENCY_ENABLED -> ValueParsers.bool(label, value);
             case CONSISTENCY_HEADER, CONSISTENCY_COOKIE -> {

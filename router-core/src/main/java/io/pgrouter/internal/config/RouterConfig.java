@@ -122,6 +122,7 @@ public record RouterConfig(
         private final NodeDraft probeLogin = new NodeDraft("pgrouter.probe", "probe");
         private io.pgrouter.ConsistencyMode consistencyMode = ConsistencySettings.DEFAULTS.mode();
         private Duration consistencyMaxWait = ConsistencySettings.DEFAULT_MAX_WAIT;
+        private boolean consistencyMonotonicReads;
 
         private Builder() {}
 
@@ -241,6 +242,11 @@ public record RouterConfig(
             return this;
         }
 
+        public Builder consistencyMonotonicReads(boolean value) {
+            consistencyMonotonicReads = value;
+            return this;
+        }
+
         /** All three lag thresholds at once. */
         public Builder lag(LagThresholds value) {
             Objects.requireNonNull(value, "lag thresholds");
@@ -325,7 +331,7 @@ public record RouterConfig(
                     abortOnProbeTimeout,
                     probe,
                     retryReads,
-                    new ConsistencySettings(consistencyMode, consistencyMaxWait));
+                    new ConsistencySettings(consistencyMode, consistencyMaxWait, consistencyMonotonicReads));
         }
     }
 }

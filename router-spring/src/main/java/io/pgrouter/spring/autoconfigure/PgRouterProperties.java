@@ -160,6 +160,12 @@ public class PgRouterProperties {
         /** Longest a read with a position waits for a replica to replay it before it goes to the primary. */
         private Duration maxWait = Duration.ofMillis(100);
 
+        /**
+         * Whether a session's reads also advance it (one query when a read's connection closes), so that its reads
+         * never go back in time.
+         */
+        private boolean monotonicReads;
+
         /** HTTP header that carries the token, in requests and responses. */
         private String header = "Pgrouter-Consistency";
 
@@ -188,6 +194,14 @@ public class PgRouterProperties {
 
         public void setMaxWait(Duration maxWait) {
             this.maxWait = maxWait;
+        }
+
+        public boolean isMonotonicReads() {
+            return monotonicReads;
+        }
+
+        public void setMonotonicReads(boolean monotonicReads) {
+            this.monotonicReads = monotonicReads;
         }
 
         public String getHeader() {

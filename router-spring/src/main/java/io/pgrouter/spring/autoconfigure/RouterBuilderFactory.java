@@ -83,7 +83,8 @@ final class RouterBuilderFactory {
         PgRouterProperties.Lag lag = properties.getLag();
         builder.lagThresholds(new LagThresholds(lag.getMaxBytes().toBytes(), lag.getMaxDelay(), lag.getRejoinAfter()));
         builder.consistencyMode(properties.getConsistency().getMode())
-                .consistencyMaxWait(properties.getConsistency().getMaxWait());
+                .consistencyMaxWait(properties.getConsistency().getMaxWait())
+                .consistencyMonotonicReads(properties.getConsistency().isMonotonicReads());
         builder.primaryPool(
                 pool(PoolSettings.PRIMARY_DEFAULTS, properties.getPool().getPrimary()));
         builder.replicaPool(

@@ -52,7 +52,9 @@ public final class DemoRun {
     private boolean wasInterrupted;
 
     private long runUntilDone() throws InterruptedException {
-        List<Scenario.Step> steps = Scenario.steps(scenario, router, replica);
+        List<Scenario.Step> steps = new java.util.ArrayList<>(Scenario.steps(scenario, router, replica));
+        ReadYourWritesCheck readYourWrites = new ReadYourWritesCheck(baseUrl, replica, out);
+        steps.addAll(readYourWrites.steps(scenario));
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         String phase = steps.get(0).phase();
@@ -91,8 +93,9 @@ public final class DemoRun {
             restore();
             load.close();
             wasInterrupted = interrupted;
-            printSummary(load, table, Duration.ofNanos(System.nanoTime() - start), interrupted);
-            return load.failureCount();
+            long failed = load.failureCount() + readYourWrites.failures();
+            printSummary(load, table, Duration.ofNanos(System.nanoTime() - start), interrupted, failed);
+            return failed;
         } finally {
             ctrlC.uninstall();
             Thread.interrupted();
@@ -112,7 +115,7 @@ public final class DemoRun {
         router.undrain(replica.name());
     }
 
-    private void printSummary(LoadDriver load, LiveTable table, Duration ran, boolean interrupted) {
+    private void printSummary(LoadDriver load, LiveTable table, Duration ran, boolean interrupted, long failed) {
         Map<String, Long> counts = load.counts();
         Map<String, Long> failures = load.failures();
         long requests = counts.getOrDefault("insert", 0L)
@@ -126,8 +129,8 @@ public final class DemoRun {
         out.printf("  max replica lag seen: %d bytes, %d ms%n", table.maxLagBytes(), table.maxLagMillis());
         out.printf(
                 "  result: %s%n",
-                load.failureCount() == 0
+                failed == 0
                         ? "OK, no request failed"
-                        : "FAILED, " + load.failureCount() + " request(s) failed");
+                        : "FAILED, " + failed + " request(s) failed or read-your-writes checks missed their write");
     }
 }

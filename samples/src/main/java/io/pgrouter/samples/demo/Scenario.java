@@ -18,12 +18,16 @@ final class Scenario {
 
     private Scenario() {}
 
-    /** The steps of the scenarios named ({@code all}, {@code replica-stop}, {@code lag}, {@code flag}, {@code none}). */
+    /**
+     * The steps of the scenarios named ({@code all}, {@code replica-stop}, {@code lag}, {@code flag}, {@code none},
+     * {@code consistency}: its steps come from {@link ReadYourWritesCheck}).
+     */
     static List<Step> steps(String name, RoutingDataSource router, PostgresNode replica) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (!List.of("all", "replica-stop", "lag", "flag", "none").contains(n)) {
+        if (!List.of("all", "replica-stop", "lag", "flag", "none", ReadYourWritesCheck.SCENARIO)
+                .contains(n)) {
             throw new IllegalArgumentException(
-                    "--scenario must be one of all, replica-stop, lag, flag, none; was '" + name + "'");
+                    "--scenario must be one of all, replica-stop, lag, flag, none, consistency; was '" + name + "'");
         }
         List<Step> steps = new ArrayList<>();
         steps.add(new Step(0, "steady", "mixed load on primary + replica", () -> {}));

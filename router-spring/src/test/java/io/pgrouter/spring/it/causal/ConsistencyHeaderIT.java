@@ -136,8 +136,9 @@ class ConsistencyHeaderIT {
 
     @Test
     void passingTheHeaderNoReadThroughTheOtherInstanceMissesTheWrite() throws Exception {
-        int threads = 8;
-        int perThread = 250;
+        // The bar: at least 10,000 pairs across two instances.
+        int threads = 16;
+        int perThread = 625;
 
         long missed = pairs(threads, perThread, true);
 
