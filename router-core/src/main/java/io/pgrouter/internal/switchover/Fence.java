@@ -34,6 +34,21 @@ final class Fence {
     static final String STILL_THERE =
             "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(string_to_array(?, ',')::int[])";
 
+    /**
+     * The end of the fenced primary's WAL, as a standby's {@code pg_last_wal_replay_lsn()} will report it once it has
+     * replayed everything. {@code pg_current_wal_insert_lsn()} is where the next record would go: when the last record
+     * ended exactly at a page boundary (an idle server at a new segment, say) that is past the next page's header (24
+     * bytes, 40 on a segment's first page), where no record will ever end while the server is fenced; the boundary is
+     * the end (a test of the command line waited in vain for 0/3000028 with 0/3000000 replayed).
+     */
+    static final String END_OF_WAL = """
+            SELECT (CASE WHEN pos % seg = 40 THEN lsn - 40 WHEN pos % blk = 24 THEN lsn - 24 ELSE lsn END)::text
+              FROM (SELECT lsn, pg_wal_lsn_diff(lsn, '0/0') AS pos,
+                           current_setting('wal_block_size')::numeric AS blk,
+                           (SELECT setting::numeric FROM pg_settings WHERE name = 'wal_segment_size') AS seg
+                      FROM pg_current_wal_insert_lsn() AS lsn) AS wal
+            """;
+
     /** The value the server's configuration gives, whatever this session set for itself. */
     static final String CONFIGURED_READ_ONLY =
             "SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only'";

@@ -311,7 +311,7 @@ public final class Switchover {
 
         private void finalPosition() throws SQLException {
             step(SwitchoverStep.FINAL_POSITION);
-            finalLsn = primary.queryString("SELECT pg_current_wal_insert_lsn()::text");
+            finalLsn = primary.queryString(Fence.END_OF_WAL);
             log.end(finalLsn);
         }
 
