@@ -11,6 +11,7 @@ import io.pgrouter.benchmarks.report.EntryReport;
 import io.pgrouter.benchmarks.report.MachineInfo;
 import io.pgrouter.benchmarks.report.ReportWriter;
 import io.pgrouter.benchmarks.report.RunReport;
+import io.pgrouter.benchmarks.switchover.SwitchoverEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,7 +41,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
             new LagExclusionEntry(),
             new PromotionEntry(),
             new StalenessEntry(),
-            new FaultSuiteEntry());
+            new FaultSuiteEntry(),
+            new SwitchoverEntry());
 
     @Option(names = "--quick", description = "Fewer trials and shorter windows (under 5 minutes).")
     private boolean quick;
