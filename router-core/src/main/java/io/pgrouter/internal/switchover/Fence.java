@@ -81,20 +81,20 @@ final class Fence {
     }
 
     /**
-     * On a node just promoted: removes a fence or an announcement it still carries from a switchover that once left
+     * On the target, before its promotion: removes a fence or an announcement it still carries from a switchover that once left
      * it (a copy or a rewind of a fenced primary keeps its {@code postgresql.auto.conf}), waits for the reload to be
      * taken, and says what it did ("" when nothing).
      */
-    static String liftStale(NodeSession promoted) throws SQLException {
-        String readOnly = promoted.queryString(CONFIGURED_READ_ONLY);
+    static String liftStale(NodeSession target) throws SQLException {
+        String readOnly = target.queryString(CONFIGURED_READ_ONLY);
         String signal =
-                promoted.queryString("SELECT coalesce(current_setting('" + SwitchoverSignal.SETTING + "', true), '')");
+                target.queryString("SELECT coalesce(current_setting('" + SwitchoverSignal.SETTING + "', true), '')");
         if (!"on".equals(readOnly) && signal.isEmpty()) {
             return "";
         }
-        liftOn(promoted, "on".equals(readOnly));
+        liftOn(target, "on".equals(readOnly));
         long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-        while ("on".equals(promoted.queryString(CONFIGURED_READ_ONLY)) && System.nanoTime() - until < 0) {
+        while ("on".equals(target.queryString(CONFIGURED_READ_ONLY)) && System.nanoTime() - until < 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // the reload reaches this session shortly
         }
         return "; lifted a fence left from an earlier switchover";
