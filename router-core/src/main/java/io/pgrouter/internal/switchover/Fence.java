@@ -62,13 +62,27 @@ final class Fence {
     static void lift(NodeSession session, NodeConfig node, Duration timeout, boolean fenced) throws SQLException {
         try {
             liftOn(session, fenced);
+            awaitReadWrite(session);
         } catch (SQLException first) {
             try (NodeSession fresh = NodeSession.open(node, timeout)) {
                 liftOn(fresh, fenced);
+                awaitReadWrite(fresh);
             } catch (SQLException second) {
                 second.addSuppressed(first);
                 throw second;
             }
+        }
+    }
+
+    /**
+     * Waits (up to 2 s) until the server took the lifted fence: the reload is asynchronous, and a session the pool
+     * opens before the postmaster re-read the configuration would still be read-only (a rollback under load failed a
+     * write with 25006 this way). This session takes the reload only after the server did.
+     */
+    private static void awaitReadWrite(NodeSession session) throws SQLException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        while ("on".equals(session.queryString(CONFIGURED_READ_ONLY)) && System.nanoTime() - until < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // the reload reaches this session shortly
         }
     }
 
@@ -93,10 +107,7 @@ final class Fence {
             return "";
         }
         liftOn(target, "on".equals(readOnly));
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-        while ("on".equals(target.queryString(CONFIGURED_READ_ONLY)) && System.nanoTime() - until < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // the reload reaches this session shortly
-        }
+        awaitReadWrite(target);
         return "; lifted a fence left from an earlier switchover";
     }
 }
