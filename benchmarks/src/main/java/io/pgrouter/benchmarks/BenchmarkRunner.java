@@ -14,6 +14,7 @@ import io.pgrouter.benchmarks.report.MachineInfo;
 import io.pgrouter.benchmarks.report.ReportWriter;
 import io.pgrouter.benchmarks.report.RunReport;
 import io.pgrouter.benchmarks.soak.SoakEntry;
+import io.pgrouter.benchmarks.switchover.SwitchoverEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,7 +47,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
             new ConsistencyEntry(),
             new FaultSuiteEntry(),
             new PgBouncerEntry(),
-            new SoakEntry());
+            new SoakEntry(),
+            new SwitchoverEntry());
 
     @Option(names = "--quick", description = "Fewer trials and shorter windows (under 5 minutes).")
     private boolean quick;

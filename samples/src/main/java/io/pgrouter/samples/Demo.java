@@ -45,7 +45,8 @@ public final class Demo implements Callable<Integer> {
     @Option(
             names = "--scenario",
             defaultValue = "all",
-            description = "all, replica-stop, lag, flag, none or consistency. Default: ${DEFAULT-VALUE}.")
+            description = "all, replica-stop, lag, flag, none, consistency, or switchover (the last two not part of"
+                    + " all). Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Option(
@@ -94,7 +95,7 @@ public final class Demo implements Callable<Integer> {
                 out.printf(
                         "Status page: %s  (metrics: %s/actuator/prometheus)%n%n",
                         OrdersOnCluster.statusPageUrl(service), baseUrl);
-                DemoRun run = new DemoRun(router, replica, baseUrl, opsPerSecond, duration, scenario, out);
+                DemoRun run = new DemoRun(router, replica, cluster, baseUrl, opsPerSecond, duration, scenario, out);
                 long failed = run.run();
                 printRoutes(router.status(), out);
                 out.printf("%nStopping the service and the cluster...%n");

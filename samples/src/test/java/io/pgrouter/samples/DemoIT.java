@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The main job, run for about 20 s as a newcomer would, with every scenario. */
+/** The main job, run for about 20 s as a newcomer would, with every scenario; and the switchover scenario. */
 class DemoIT {
 
     @Test
@@ -46,6 +46,27 @@ class DemoIT {
                 .containsPattern("without the token: [1-9]\\d* of 40 reads right after their write missed it")
                 .contains("with the token: 0 of 40 reads right after their write missed it")
                 .contains("result: OK, no request failed");
+        assertThat(exit).isZero();
+    }
+
+    @Test
+    void theSwitchoverScenarioMovesThePrimaryBackAndForthUnderLoadWithoutAFailedRequest() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(bytes, System.out), true, StandardCharsets.UTF_8);
+
+        int exit = Demo.run(out, "--scenario", "switchover", "--duration", "40s", "--ops-per-second", "40");
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+                .contains(">>> switchover to replica-1 under load")
+                .contains(">>> switchover back to primary under load")
+                .contains("Switchover ")
+                .contains("writes held")
+                .contains("requests failed: 0")
+                .contains("result: OK, no request failed");
+        assertThat(printed.split("result: COMPLETED", -1))
+                .as("two completed switchovers")
+                .hasSize(3);
         assertThat(exit).isZero();
     }
 

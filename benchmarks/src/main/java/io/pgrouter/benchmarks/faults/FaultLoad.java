@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,22 +15,24 @@ import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The load of the fault suite: threads that each run four reads (a primary-key lookup) for every write (an insert
+ * The load of the fault suite: threads that each run four reads (a primary-key lookup, by default) for every write (an insert
  * with an id of its own), record every call that failed with when it started and ended, every acknowledged id,
  * and the slowest call. A write rejected as read-only (SQLSTATE 25006) reached a replica.
  */
-final class FaultLoad implements AutoCloseable {
+public final class FaultLoad implements AutoCloseable {
 
     static final String TABLE = "fault_writes";
     private static final String READ_ONLY_TRANSACTION = "25006";
 
     /** One call that failed. */
-    record Failure(boolean write, long startNanos, long endNanos, String error) {}
+    public record Failure(boolean write, long startNanos, long endNanos, String error) {}
 
     /** One write that succeeded: when it started and when it was acknowledged. */
-    record Ack(long id, long startNanos, long endNanos) {}
+    public record Ack(long id, long startNanos, long endNanos) {}
 
     private final Target target;
+    private final int readsPerWrite;
+    private final Duration pause;
     private final List<Thread> threads = new ArrayList<>();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
@@ -40,15 +43,25 @@ final class FaultLoad implements AutoCloseable {
     private volatile boolean stopped;
     private int hung;
     /** How long the load waits for calls in progress when it stops, before it counts them as hanging. */
-    static final java.time.Duration HANG_LIMIT = java.time.Duration.ofSeconds(15);
+    static final Duration HANG_LIMIT = Duration.ofSeconds(15);
 
-    private FaultLoad(Target target) {
+    private FaultLoad(Target target, int readsPerWrite, Duration pause) {
         this.target = target;
+        this.readsPerWrite = readsPerWrite;
+        this.pause = pause;
     }
 
     /** Starts {@code threads} load threads against {@code target}; ids are unique across trials by {@code idBase}. */
-    static FaultLoad start(Target target, int threads, long idBase) {
-        FaultLoad load = new FaultLoad(target);
+    public static FaultLoad start(Target target, int threads, long idBase) {
+        return start(target, threads, idBase, 4, Duration.ofMillis(2));
+    }
+
+    /**
+     * As {@link #start(Target, int, long)}, with {@code readsPerWrite} reads for every write and {@code pause} after
+     * every call (a paced load rather than a near-closed loop).
+     */
+    public static FaultLoad start(Target target, int threads, long idBase, int readsPerWrite, Duration pause) {
+        FaultLoad load = new FaultLoad(target, readsPerWrite, pause);
         for (int i = 0; i < threads; i++) {
             long first = idBase + (long) i * 10_000_000L;
             Thread t = new Thread(() -> load.run(first), "fault-load-" + i);
@@ -63,7 +76,7 @@ final class FaultLoad implements AutoCloseable {
         long next = firstId;
         long lastAcked = -1;
         for (long op = 0; !stopped; op++) {
-            boolean write = op % 5 == 0;
+            boolean write = op % (readsPerWrite + 1) == 0;
             long started = System.nanoTime();
             try {
                 if (write) {
@@ -115,7 +128,7 @@ final class FaultLoad implements AutoCloseable {
 
     private void pause() {
         try {
-            TimeUnit.MILLISECONDS.sleep(2);
+            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped = true;
@@ -140,31 +153,31 @@ final class FaultLoad implements AutoCloseable {
     }
 
     /** Calls still running {@link #HANG_LIMIT} after the load stopped. */
-    int hungCalls() {
+    public int hungCalls() {
         return hung;
     }
 
-    List<Failure> failures() {
+    public List<Failure> failures() {
         return List.copyOf(failures);
     }
 
-    List<Ack> acks() {
+    public List<Ack> acks() {
         return List.copyOf(acks);
     }
 
-    long reads() {
+    public long reads() {
         return reads.sum();
     }
 
-    long readsOnReplica() {
+    public long readsOnReplica() {
         return readsOnReplica.sum();
     }
 
-    int writesOnReplica() {
+    public int writesOnReplica() {
         return writesOnReplica.size();
     }
 
-    long slowestMillis() {
+    public long slowestMillis() {
         return TimeUnit.NANOSECONDS.toMillis(slowestNanos.get());
     }
 }

@@ -174,7 +174,7 @@ public final class FaultTrial {
     }
 
     /** Acknowledged ids that the primary at the end of the trial does not have. */
-    private static long lostWrites(ReplicaSet cluster, FaultLoad load) throws SQLException {
+    public static long lostWrites(ReplicaSet cluster, FaultLoad load) throws SQLException {
         Long[] ids = load.acks().stream().map(FaultLoad.Ack::id).toArray(Long[]::new);
         try (Connection c = cluster.primary().dataSource().getConnection()) {
             Array array = c.createArrayOf("bigint", ids);
@@ -212,7 +212,8 @@ public final class FaultTrial {
         }
     }
 
-    private static void createTable(ReplicaSet cluster) throws SQLException {
+    /** Creates the load's table on the primary, if absent, and waits until every replica has it. */
+    public static void createTable(ReplicaSet cluster) throws SQLException {
         try (Connection c = cluster.primary().dataSource().getConnection();
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + FaultLoad.TABLE

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the fault load runs against: pgrouter, or a peer with one pool for writes and one for reads. */
-interface Target extends AutoCloseable {
+public interface Target extends AutoCloseable {
 
     /** The name reports show. */
     String name();
@@ -42,63 +42,71 @@ interface Target extends AutoCloseable {
 
     /** pgrouter with every pool of {@code poolSize} connections, a connection timeout and a probe interval. */
     static Factory pgrouter(int poolSize, Duration connectionTimeout, Duration probeInterval) {
-        return cluster -> {
-            Endpoints endpoints = Endpoints.of(cluster);
-            PoolSettings pool = PoolSettings.custom()
-                    .maximumPoolSize(poolSize)
-                    .minimumIdle(poolSize)
-                    .connectionTimeout(connectionTimeout)
-                    .build();
-            RoutingDataSource.Builder builder = RoutingDataSource.builder()
-                    .primary(cluster.primary().name(), endpoints.primaryUrl(), endpoints.user(), endpoints.password())
-                    .primaryPool(pool)
-                    .replicaPool(pool)
-                    .probeInterval(probeInterval);
-            for (int i = 0; i < cluster.replicas().size(); i++) {
-                builder.replica(
-                        cluster.replicas().get(i).name(),
-                        endpoints.replicaUrl(i),
-                        endpoints.user(),
-                        endpoints.password());
+        return cluster -> pgrouter(router(cluster, poolSize, connectionTimeout, probeInterval), poolSize);
+    }
+
+    /**
+     * A router over the cluster's current nodes, named as the test kit names them, with every pool of {@code poolSize}
+     * connections (all made at start), a connection timeout and a probe interval.
+     */
+    static RoutingDataSource router(
+            ReplicaSet cluster, int poolSize, Duration connectionTimeout, Duration probeInterval) {
+        Endpoints endpoints = Endpoints.of(cluster);
+        PoolSettings pool = PoolSettings.custom()
+                .maximumPoolSize(poolSize)
+                .minimumIdle(poolSize)
+                .connectionTimeout(connectionTimeout)
+                .build();
+        RoutingDataSource.Builder builder = RoutingDataSource.builder()
+                .primary(cluster.primary().name(), endpoints.primaryUrl(), endpoints.user(), endpoints.password())
+                .primaryPool(pool)
+                .replicaPool(pool)
+                .probeInterval(probeInterval);
+        for (int i = 0; i < cluster.replicas().size(); i++) {
+            builder.replica(
+                    cluster.replicas().get(i).name(), endpoints.replicaUrl(i), endpoints.user(), endpoints.password());
+        }
+        return builder.build();
+    }
+
+    /** {@code router} as a target; closing the target closes the router. */
+    static Target pgrouter(RoutingDataSource router, int poolSize) {
+        return new Target() {
+            @Override
+            public String name() {
+                return "pgrouter";
             }
-            RoutingDataSource router = builder.build();
-            return new Target() {
-                @Override
-                public String name() {
-                    return "pgrouter";
-                }
 
-                @Override
-                public Connection write() throws SQLException {
-                    return router.getConnection();
-                }
+            @Override
+            public Connection write() throws SQLException {
+                return router.getConnection();
+            }
 
-                @Override
-                public Connection read() throws SQLException {
-                    Connection c = router.getConnection();
-                    c.setReadOnly(true);
-                    return c;
-                }
+            @Override
+            public Connection read() throws SQLException {
+                Connection c = router.getConnection();
+                c.setReadOnly(true);
+                return c;
+            }
 
-                @Override
-                public Map<String, Integer> activeConnections() {
-                    Map<String, Integer> active = new LinkedHashMap<>();
-                    for (NodeStatus node : router.status().nodes()) {
-                        active.put(node.name(), node.activeConnections());
-                    }
-                    return active;
+            @Override
+            public Map<String, Integer> activeConnections() {
+                Map<String, Integer> active = new LinkedHashMap<>();
+                for (NodeStatus node : router.status().nodes()) {
+                    active.put(node.name(), node.activeConnections());
                 }
+                return active;
+            }
 
-                @Override
-                public int poolSize() {
-                    return poolSize;
-                }
+            @Override
+            public int poolSize() {
+                return poolSize;
+            }
 
-                @Override
-                public void close() {
-                    router.close();
-                }
-            };
+            @Override
+            public void close() {
+                router.close();
+            }
         };
     }
 

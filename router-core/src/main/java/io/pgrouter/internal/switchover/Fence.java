@@ -34,6 +34,21 @@ public final class Fence {
     public static final String STILL_THERE =
             "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(string_to_array(?, ',')::int[])";
 
+    /**
+     * The end of the fenced primary's WAL, as a standby's {@code pg_last_wal_replay_lsn()} will report it once it has
+     * replayed everything. {@code pg_current_wal_insert_lsn()} is where the next record would go: when the last record
+     * ended exactly at a page boundary (an idle server at a new segment, say) that is past the next page's header (24
+     * bytes, 40 on a segment's first page), where no record will ever end while the server is fenced; the boundary is
+     * the end (a test of the command line waited in vain for 0/3000028 with 0/3000000 replayed).
+     */
+    static final String END_OF_WAL = """
+            SELECT (CASE WHEN pos % seg = 40 THEN lsn - 40 WHEN pos % blk = 24 THEN lsn - 24 ELSE lsn END)::text
+              FROM (SELECT lsn, pg_wal_lsn_diff(lsn, '0/0') AS pos,
+                           current_setting('wal_block_size')::numeric AS blk,
+                           (SELECT setting::numeric FROM pg_settings WHERE name = 'wal_segment_size') AS seg
+                      FROM pg_current_wal_insert_lsn() AS lsn) AS wal
+            """;
+
     /** The value the server's configuration gives, whatever this session set for itself. */
     public static final String CONFIGURED_READ_ONLY =
             "SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only'";
@@ -48,13 +63,27 @@ public final class Fence {
             throws SQLException {
         try {
             liftOn(session, fenced);
+            awaitReadWrite(session);
         } catch (SQLException first) {
             try (NodeSession fresh = NodeSession.open(node, timeout)) {
                 liftOn(fresh, fenced);
+                awaitReadWrite(fresh);
             } catch (SQLException second) {
                 second.addSuppressed(first);
                 throw second;
             }
+        }
+    }
+
+    /**
+     * Waits (up to 2 s) until the server took the lifted fence: the reload is asynchronous, and a session the pool
+     * opens before the postmaster re-read the configuration would still be read-only (a rollback under load failed a
+     * write with 25006 this way). This session takes the reload only after the server did.
+     */
+    private static void awaitReadWrite(NodeSession session) throws SQLException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        while ("on".equals(session.queryString(CONFIGURED_READ_ONLY)) && System.nanoTime() - until < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // the reload reaches this session shortly
         }
     }
 
@@ -67,22 +96,19 @@ public final class Fence {
     }
 
     /**
-     * On a node just promoted: removes a fence or an announcement it still carries from a switchover that once left
+     * On the target, before its promotion: removes a fence or an announcement it still carries from a switchover that once left
      * it (a copy or a rewind of a fenced primary keeps its {@code postgresql.auto.conf}), waits for the reload to be
      * taken, and says what it did ("" when nothing).
      */
-    static String liftStale(NodeSession promoted) throws SQLException {
-        String readOnly = promoted.queryString(CONFIGURED_READ_ONLY);
+    static String liftStale(NodeSession target) throws SQLException {
+        String readOnly = target.queryString(CONFIGURED_READ_ONLY);
         String signal =
-                promoted.queryString("SELECT coalesce(current_setting('" + SwitchoverSignal.SETTING + "', true), '')");
+                target.queryString("SELECT coalesce(current_setting('" + SwitchoverSignal.SETTING + "', true), '')");
         if (!"on".equals(readOnly) && signal.isEmpty()) {
             return "";
         }
-        liftOn(promoted, "on".equals(readOnly));
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-        while ("on".equals(promoted.queryString(CONFIGURED_READ_ONLY)) && System.nanoTime() - until < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // the reload reaches this session shortly
-        }
+        liftOn(target, "on".equals(readOnly));
+        awaitReadWrite(target);
         return "; lifted a fence left from an earlier switchover";
     }
 }

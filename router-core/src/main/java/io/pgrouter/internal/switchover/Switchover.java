@@ -311,7 +311,7 @@ public final class Switchover {
 
         private void finalPosition() throws SQLException {
             step(SwitchoverStep.FINAL_POSITION);
-            finalLsn = primary.queryString("SELECT pg_current_wal_insert_lsn()::text");
+            finalLsn = primary.queryString(Fence.END_OF_WAL);
             log.end(finalLsn);
         }
 
@@ -342,6 +342,10 @@ public final class Switchover {
 
         private void promote() throws SQLException, StepFailed {
             step(SwitchoverStep.PROMOTE);
+            // Before the promotion, not after: other routers take the target as the primary as soon as it answers as
+            // one, and would send their held writes to a server that still refuses them (a benchmark run saw 25006).
+            // On a standby the setting changes nothing.
+            String lifted = Fence.liftStale(target);
             long seconds = Math.max(1, options.promoteTimeout().toSeconds());
             if (options.externalPromoter()) {
                 long until = System.nanoTime() + options.promoteTimeout().toNanos();
@@ -352,18 +356,17 @@ public final class Switchover {
                     }
                     pause();
                 }
-                log.end("promoted by an external promoter");
+                log.end("promoted by an external promoter" + lifted);
                 return;
             }
             if (!"true".equals(target.queryString("SELECT pg_promote(true, " + seconds + ")::text"))) {
                 throw new StepFailed("pg_promote did not finish within " + seconds + " s");
             }
-            log.end("pg_promote(wait => true) done");
+            log.end("pg_promote(wait => true) done" + lifted);
         }
 
         private void verify() throws SQLException, StepFailed {
             step(SwitchoverStep.VERIFY);
-            String detail = Fence.liftStale(target);
             // The session opened before the promotion: it sees the server as any new session would (reset_val is the
             // configured default, whatever this session set for itself).
             String[] r = target.queryRow("SELECT pg_is_in_recovery()::text, (SELECT reset_val FROM pg_settings"
@@ -372,7 +375,7 @@ public final class Switchover {
                 throw new StepFailed("'" + targetConfig.name() + "' does not accept writes: in recovery " + r[0]
                         + ", default_transaction_read_only " + r[1]);
             }
-            log.end("'" + targetConfig.name() + "' accepts writes" + detail);
+            log.end("'" + targetConfig.name() + "' accepts writes");
         }
 
         private void moveRoute() throws StepFailed {

@@ -2,6 +2,7 @@ package io.pgrouter.samples.demo;
 
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.testkit.PostgresNode;
+import io.pgrouter.testkit.ReplicaSet;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,7 @@ public final class DemoRun {
 
     private final RoutingDataSource router;
     private final PostgresNode replica;
+    private final ReplicaSet cluster;
     private final String baseUrl;
     private final int opsPerSecond;
     private final Duration duration;
@@ -21,6 +23,7 @@ public final class DemoRun {
     public DemoRun(
             RoutingDataSource router,
             PostgresNode replica,
+            ReplicaSet cluster,
             String baseUrl,
             int opsPerSecond,
             Duration duration,
@@ -28,6 +31,7 @@ public final class DemoRun {
             PrintStream out) {
         this.router = router;
         this.replica = replica;
+        this.cluster = cluster;
         this.baseUrl = baseUrl;
         this.opsPerSecond = opsPerSecond;
         this.duration = duration;
@@ -52,7 +56,7 @@ public final class DemoRun {
     private boolean wasInterrupted;
 
     private long runUntilDone() throws InterruptedException {
-        List<Scenario.Step> steps = new java.util.ArrayList<>(Scenario.steps(scenario, router, replica));
+        List<Scenario.Step> steps = new java.util.ArrayList<>(Scenario.steps(scenario, router, replica, cluster, out));
         ReadYourWritesCheck readYourWrites = new ReadYourWritesCheck(baseUrl, replica, out);
         steps.addAll(readYourWrites.steps(scenario));
         long start = System.nanoTime();
