@@ -44,10 +44,11 @@ public record TopologySettings(
     public static final Duration DEFAULT_PATRONI_TIMEOUT = Duration.ofSeconds(2);
 
     public TopologySettings {
+        String givenSource = source;
         source = source == null ? "static" : source.trim().toLowerCase(Locale.ROOT);
         if (!SOURCES.contains(source)) {
-            throw new IllegalArgumentException(
-                    "pgrouter.topology.source must be one of " + String.join(", ", SOURCES) + ", was '" + source + "'");
+            throw new IllegalArgumentException("pgrouter.topology.source must be one of " + String.join(", ", SOURCES)
+                    + ", was '" + givenSource + "'");
         }
         if (refreshInterval == null || refreshInterval.compareTo(Duration.ofMillis(50)) < 0) {
             throw new IllegalArgumentException(
@@ -73,10 +74,11 @@ public record TopologySettings(
         if (dnsPort < 1 || dnsPort > 65535) {
             throw new IllegalArgumentException("pgrouter.topology.dns.port must be 1 to 65535, was " + dnsPort);
         }
+        String givenRecords = dnsRecords;
         dnsRecords = dnsRecords == null ? "a" : dnsRecords.trim().toLowerCase(Locale.ROOT);
         if (!dnsRecords.equals("a") && !dnsRecords.equals("srv")) {
             throw new IllegalArgumentException(
-                    "pgrouter.topology.dns.records must be a or srv, was '" + dnsRecords + "'");
+                    "pgrouter.topology.dns.records must be a or srv, was '" + givenRecords + "'");
         }
         if (patroniPassword != null && patroniUsername == null) {
             throw new IllegalArgumentException(

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class TopologyFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.pgrouter.topology");
+    /** Patroni's states of a PostgreSQL that runs ({@code streaming} from Patroni 3.1 on, {@code running} before). */
+    private static final java.util.Set<String> SERVING_STATES =
+            java.util.Set.of("running", "streaming", "in archive recovery");
 
     private final TopologySource source;
     private final RouterRuntime runtime;
@@ -137,7 +140,7 @@ public final class TopologyFollower implements AutoCloseable {
             lastLeader = leader;
         }
         for (Map.Entry<String, TopologyMember> e : wanted.entrySet()) {
-            if (!have.containsKey(e.getKey())) {
+            if (!have.containsKey(e.getKey()) && serving(e.getValue())) {
                 join(e.getValue());
             }
         }
@@ -155,6 +158,16 @@ public final class TopologyFollower implements AutoCloseable {
                                 : "tagged noloadbalance in " + source.describe());
             }
         }
+    }
+
+    /**
+     * Whether a member may join now: the source says nothing of its state, or says its PostgreSQL runs. A member still
+     * being created or starting would only fail its probes (and open its circuit breaker for seconds); it joins at the
+     * first refresh that lists it as running. A node that is in already stays whatever its state: the probes judge it.
+     */
+    private static boolean serving(TopologyMember member) {
+        String state = member.state();
+        return state == null || member.leader() || SERVING_STATES.contains(state.toLowerCase(java.util.Locale.ROOT));
     }
 
     private void join(TopologyMember member) {
