@@ -11,6 +11,10 @@ module io.pgrouter {
     requires io.github.resilience4j.circuitbreaker;
     requires io.github.resilience4j.core;
     requires org.slf4j;
+    // The Patroni topology source's REST calls.
+    requires java.net.http;
+    // The DNS topology source's SRV lookups (the JDK's DNS naming provider).
+    requires java.naming;
     // Only for the JSON forms (toJson()), which say so when it is absent.
     requires static tools.jackson.core;
     requires static micrometer.core;
@@ -18,4 +22,5 @@ module io.pgrouter {
     exports io.pgrouter;
     exports io.pgrouter.micrometer;
     exports io.pgrouter.cutover;
+    exports io.pgrouter.topology;
 }

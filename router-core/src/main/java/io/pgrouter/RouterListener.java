@@ -19,6 +19,9 @@ public interface RouterListener {
     /** Another node now answers as the primary; writes go there. */
     default void onRoleChange(RoleChangeEvent event) {}
 
+    /** A node joined or left the router at run time. */
+    default void onTopologyChange(TopologyChangeEvent event) {}
+
     /** No replica can take reads any more: reads go to the primary (or fail, with fallback to primary off). */
     default void onFallbackStarted(FallbackEvent event) {}
 

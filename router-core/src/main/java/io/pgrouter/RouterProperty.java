@@ -155,6 +155,53 @@ public enum RouterProperty {
             "pgrouter-consistency",
             "Spring Boot only: the cookie that carries the causal token when the header is absent"),
 
+    /** Where the router learns its nodes at run time. */
+    TOPOLOGY_SOURCE(
+            Scope.ROUTER,
+            "topology.source",
+            "static",
+            "Where nodes are learned at run time: static (the configured ones), patroni or dns"),
+    /** How often the topology source is asked. */
+    TOPOLOGY_REFRESH_INTERVAL(
+            Scope.ROUTER, "topology.refresh-interval", "1s", "How often the topology source is asked (at least 50ms)"),
+    /** Patroni REST API base URLs. */
+    TOPOLOGY_PATRONI_URLS(
+            Scope.ROUTER,
+            "topology.patroni.urls",
+            "required for patroni",
+            "Patroni REST API base URLs, comma-separated, asked in order until one answers"),
+    /** The Patroni REST API's user. */
+    TOPOLOGY_PATRONI_USERNAME(Scope.ROUTER, "topology.patroni.username", "none", "Patroni REST API user (basic auth)"),
+    /** Its password. */
+    TOPOLOGY_PATRONI_PASSWORD(
+            Scope.ROUTER, "topology.patroni.password", "none", "Patroni REST API password (masked)", true),
+    /** CA certificates for https endpoints. */
+    TOPOLOGY_PATRONI_CA_CERT(
+            Scope.ROUTER,
+            "topology.patroni.ca-cert",
+            "the JDK's trust store",
+            "PEM file of the CA certificates that signed the Patroni REST API's certificate"),
+    /** How long a Patroni request may take. */
+    TOPOLOGY_PATRONI_TIMEOUT(
+            Scope.ROUTER, "topology.patroni.timeout", "2s", "How long connecting and each Patroni request may take"),
+    /** The DNS name whose addresses are the replicas. */
+    TOPOLOGY_DNS_NAME(
+            Scope.ROUTER, "topology.dns.name", "required for dns", "DNS name whose A/AAAA records are the replicas"),
+    /** The replicas' port with DNS. */
+    TOPOLOGY_DNS_PORT(Scope.ROUTER, "topology.dns.port", "5432", "PostgreSQL port of the replicas found through DNS"),
+    /** Which DNS records list the replicas. */
+    TOPOLOGY_DNS_RECORDS(
+            Scope.ROUTER,
+            "topology.dns.records",
+            "a",
+            "a: A/AAAA records on topology.dns.port; srv: SRV records, each with its own host and port"),
+    /** How long a node that left keeps its connections in use before its pool closes. */
+    TOPOLOGY_DRAIN_TIMEOUT(
+            Scope.ROUTER,
+            "topology.drain-timeout",
+            "30s",
+            "How long a replica that left may keep connections in use before its pool closes (aborting them)"),
+
     /** HikariCP's maximumPoolSize, per node. */
     MAXIMUM_POOL_SIZE(Scope.POOL, "maximum-pool-size", "10", "HikariCP maximumPoolSize, per node"),
     /** HikariCP's minimumIdle. */

@@ -13,7 +13,8 @@ import java.util.List;
  * @param forcePrimary whether an operator sends every connection to the primary ({@link RoutingDataSource#setForcePrimary})
  * @param selection the replica selector, e.g. {@code least-in-flight}
  * @param lagThresholds the lag thresholds in force
- * @param nodes the primary first, then the other nodes in configuration order
+ * @param nodes the primary first, then the other nodes in configuration order (nodes that joined at run time last)
+ * @param topologySource what the topology source last said, {@code null} without one
  */
 public record RouterStatus(
         Instant takenAt,
@@ -22,10 +23,29 @@ public record RouterStatus(
         boolean forcePrimary,
         String selection,
         LagThresholds lagThresholds,
-        List<NodeStatus> nodes) {
+        List<NodeStatus> nodes,
+        io.pgrouter.topology.TopologySourceStatus topologySource) {
 
     public RouterStatus {
         nodes = List.copyOf(nodes);
+    }
+
+    /** A status without a topology source: the configured nodes are the topology. */
+    public RouterStatus(
+            Instant takenAt,
+            boolean replicasEnabled,
+            boolean fallbackToPrimary,
+            boolean forcePrimary,
+            String selection,
+            LagThresholds lagThresholds,
+            List<NodeStatus> nodes) {
+        this(takenAt, replicasEnabled, fallbackToPrimary, forcePrimary, selection, lagThresholds, nodes, null);
+    }
+
+    /** This status with what the topology source last said. */
+    public RouterStatus withTopologySource(io.pgrouter.topology.TopologySourceStatus source) {
+        return new RouterStatus(
+                takenAt, replicasEnabled, fallbackToPrimary, forcePrimary, selection, lagThresholds, nodes, source);
     }
 
     /**

@@ -10,7 +10,12 @@ import io.pgrouter.internal.config.RouterConfig;
 import io.pgrouter.internal.cutover.Cutover;
 import io.pgrouter.internal.cutover.CutoverFollower;
 import io.pgrouter.internal.cutover.RuntimeHost;
+import io.pgrouter.internal.discovery.Sources;
+import io.pgrouter.internal.discovery.TopologyFollower;
 import io.pgrouter.internal.switchover.Switchover;
+import io.pgrouter.topology.DnsTopologySource;
+import io.pgrouter.topology.PatroniTopologySource;
+import io.pgrouter.topology.TopologySource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -90,13 +95,20 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final CutoverFollower follower;
     private volatile CutoverReport lastCutover;
     private CutoverReadiness readiness;
+    /** Follows the topology source; {@code null} with the configured nodes only. Stopped by a cutover. */
+    private final TopologyFollower topology;
 
     private RoutingDataSource(RouterConfig config) {
-        this(config, List.of(), NO_METRICS, null);
+        this(config, List.of(), NO_METRICS, null, null);
     }
 
+    /** @param source the topology source, or {@code null} for the one {@code config} describes (if any) */
     private RoutingDataSource(
-            RouterConfig config, List<RouterListener> listeners, MetricsBinding meters, CutoverTarget cutoverTarget) {
+            RouterConfig config,
+            List<RouterListener> listeners,
+            MetricsBinding meters,
+            CutoverTarget cutoverTarget,
+            TopologySource source) {
         this.listeners = new CopyOnWriteArrayList<>(listeners);
         this.meters = meters;
         this.cutoverTarget = cutoverTarget;
@@ -105,11 +117,22 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         // Checked before anything starts: a target that shares a node name is refused at build time.
         RouterConfig followed = cutoverTarget == null ? null : cutoverTarget.applyTo(config);
         this.follower = new CutoverFollower(host, followed, cutover::runningId);
+        TopologySource topologySource = source != null ? source : Sources.from(config.topology());
         this.runtime = RouterRuntime.start(config, listeners, meters);
         this.switchover = new Switchover(runtime, Clock.systemUTC());
         runtime.addRoundObserver(follower.observerOf(runtime));
+        this.topology = topologySource == null
+                ? null
+                : new TopologyFollower(
+                        topologySource,
+                        runtime,
+                        config.topology().refreshInterval(),
+                        TopologyFollower.database(config.primary()));
         try {
             meters.bindRouter(this);
+            if (topology != null) {
+                topology.start();
+            }
         } catch (RuntimeException | LinkageError e) {
             close();
             throw e;
@@ -180,6 +203,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
         @Override
         public synchronized void swap(RouterRuntime from, RouterRuntime to) {
+            if (topology != null) {
+                topology.close(); // its source describes the cluster the router leaves
+            }
             runtime = to;
             switchover = new Switchover(to, Clock.systemUTC());
             from.router().handOver(to.router());
@@ -321,6 +347,49 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     }
 
     /**
+     * Adds a replica without a restart: its pool starts now and the health monitor probes it at once; it takes reads
+     * once a probe found it healthy, never before. It logs in as the primary does (user, password, connection
+     * properties, TLS). A topology source ({@code pgrouter.topology.source}) calls this for members it discovers.
+     *
+     * @param name the node's name, unique in this router
+     * @param jdbcUrl a {@code jdbc:postgresql:} URL without credentials
+     * @throws IllegalArgumentException for a bad name or URL, or a name in use
+     */
+    public void addReplica(String name, String jdbcUrl) {
+        runtime.addReplica(runtime.config().joiningReplica(name, jdbcUrl), "added by an operator");
+    }
+
+    /**
+     * Removes a replica without a restart: no new connection goes there from now on; connections in use there
+     * finish their work, then its pool closes (at most {@code pgrouter.topology.drain-timeout} later, aborting what
+     * is still in use then).
+     *
+     * @return completes when the node's pool is closed
+     * @throws UnknownNodeException for an unknown node
+     * @throws IllegalArgumentException for the primary
+     */
+    public java.util.concurrent.CompletableFuture<Void> removeReplica(String name) {
+        return runtime.removeReplica(name, "removed by an operator");
+    }
+
+    /**
+     * Holds this router's writes while {@code move} moves the primary outside pgrouter (a Patroni switchover through
+     * its REST API, say), so that writes wait and then go to the new primary rather than fail on the old one while
+     * it stops: closes the write gate (new connections to the primary wait), lets the connections running on the
+     * primary finish (at most half of {@code maxPause}), runs {@code move} on this thread, waits until a probe finds
+     * another node answering as the primary, then opens the gate. Writes held longer than {@code maxPause} fail with
+     * SQLSTATE 08001; after {@code maxPause} the gate opens whatever the move did. Reads to replicas go on meanwhile.
+     * Other routers of the cluster are not held: use {@link #switchover} where pgrouter may make the move itself.
+     *
+     * @return what {@code move} returned
+     * @throws Exception what {@code move} threw (the gate is open again by then)
+     */
+    public <T> T holdWritesWhile(Duration maxPause, java.util.concurrent.Callable<T> move) throws Exception {
+        return runtime.holdWritesWhile(
+                Objects.requireNonNull(maxPause, "maxPause"), Objects.requireNonNull(move, "move"));
+    }
+
+    /**
      * Sends every connection first used from now on to the primary (reason {@link RouteReason#PRIMARY_FORCED}), or
      * stops doing so. For incidents where no replica may be trusted.
      */
@@ -355,7 +424,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
     /** An immutable snapshot of the router and its nodes, taken without I/O. */
     public RouterStatus status() {
-        return runtime.status();
+        RouterStatus status = runtime.status();
+        return topology == null ? status : status.withTopologySource(topology.status());
     }
 
     /**
@@ -462,6 +532,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     @Override
     public void close() {
         follower.close();
+        if (topology != null) {
+            topology.close();
+        }
         runtime.close();
     }
 
@@ -531,6 +604,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         private final List<RouterListener> listeners = new ArrayList<>();
         private MetricsBinding meters = NO_METRICS;
         private CutoverTarget cutoverTarget;
+        private TopologySource topologySource;
 
         private Builder() {}
 
@@ -672,6 +746,34 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the router learns nodes that join and leave while it runs: a {@link PatroniTopologySource}, a {@link
+         * DnsTopologySource}, or one of your own. Its members join as replicas (with the primary's login) and take
+         * reads once a probe found them healthy; nodes it stops listing leave, the primary of the moment excepted. It
+         * is asked once before {@link #build()} returns, then every {@link #topologyRefreshInterval}; the router closes
+         * it. Default: none, the configured nodes only (or the source of {@code pgrouter.topology.source}). See
+         * {@code docs/topology.md}.
+         */
+        public Builder topologySource(TopologySource source) {
+            topologySource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** How often the topology source is asked; default 1s, at least 50ms. */
+        public Builder topologyRefreshInterval(Duration interval) {
+            config.topologyRefreshInterval(interval);
+            return this;
+        }
+
+        /**
+         * How long a replica that left ({@link RoutingDataSource#removeReplica}, or a topology source no longer listing
+         * it) may keep connections in use before its pool closes, aborting them; default 30s.
+         */
+        public Builder drainTimeout(Duration timeout) {
+            config.drainTimeout(timeout);
+            return this;
+        }
+
         /** How often the health monitor probes every node; default 500 ms. */
         public Builder probeInterval(Duration interval) {
             config.probeInterval(interval);
@@ -747,7 +849,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
          * @throws IllegalArgumentException naming the bad key and value
          */
         public RoutingDataSource build() {
-            return new RoutingDataSource(config.build(), List.copyOf(listeners), meters, cutoverTarget);
+            return new RoutingDataSource(config.build(), List.copyOf(listeners), meters, cutoverTarget, topologySource);
         }
 
         private NodeDraft draft(String node) {

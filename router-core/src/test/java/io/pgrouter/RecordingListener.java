@@ -23,6 +23,11 @@ public final class RecordingListener implements RouterListener {
     }
 
     @Override
+    public void onTopologyChange(TopologyChangeEvent event) {
+        events.add(event);
+    }
+
+    @Override
     public void onFallbackStarted(FallbackEvent event) {
         events.add(event);
     }

@@ -68,7 +68,10 @@ class RouterPropertyTest {
     void secretsArePasswordsAndPerNodeKeysNameANode() {
         assertThat(Arrays.stream(RouterProperty.values()).filter(RouterProperty::isSecret))
                 .containsExactlyInAnyOrder(
-                        RouterProperty.PASSWORD, RouterProperty.SSL_KEY_PASSWORD, RouterProperty.PROBE_PASSWORD);
+                        RouterProperty.PASSWORD,
+                        RouterProperty.SSL_KEY_PASSWORD,
+                        RouterProperty.PROBE_PASSWORD,
+                        RouterProperty.TOPOLOGY_PATRONI_PASSWORD);
         for (RouterProperty property : RouterProperty.values()) {
             assertThat(property.isPerNode())
                     .as(property.name())

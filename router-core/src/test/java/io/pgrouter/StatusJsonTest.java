@@ -104,7 +104,33 @@ class StatusJsonTest {
                         "forcePrimary",
                         "selection",
                         "lagThresholds",
-                        "nodes");
+                        "nodes",
+                        "topologySource");
+        assertThat(json.get("topologySource").isNull()).isTrue();
+    }
+
+    @Test
+    void theTopologySourceSaysWhatItLastListedAndWhetherItAnswers() {
+        RouterStatus status = status().withTopologySource(new io.pgrouter.topology.TopologySourceStatus(
+                "patroni [http://10.0.0.1:8008]",
+                false,
+                Instant.parse("2026-01-02T03:04:05Z"),
+                "HTTP 503",
+                java.util.List.of(new io.pgrouter.topology.TopologyMember(
+                        "pg2", "10.0.0.2", 5432, false, false, true, "streaming", 3, 120))));
+        JsonNode source = MAPPER.readTree(status.toJson()).get("topologySource");
+
+        assertThat(source.get("source").asString()).isEqualTo("patroni [http://10.0.0.1:8008]");
+        assertThat(source.get("reachable").asBoolean()).isFalse();
+        assertThat(source.get("lastAnswer").asString()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(source.get("lastError").asString()).isEqualTo("HTTP 503");
+        JsonNode member = source.get("members").get(0);
+        assertThat(member.get("name").asString()).isEqualTo("pg2");
+        assertThat(member.get("address").asString()).isEqualTo("10.0.0.2:5432");
+        assertThat(member.get("noFailover").asBoolean()).isTrue();
+        assertThat(member.get("state").asString()).isEqualTo("streaming");
+        assertThat(member.get("timeline").asLong()).isEqualTo(3);
+        assertThat(member.get("lagBytes").asLong()).isEqualTo(120);
     }
 
     @Test

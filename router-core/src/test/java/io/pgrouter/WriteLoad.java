@@ -32,6 +32,10 @@ final class WriteLoad implements AutoCloseable {
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong readFailures = new AtomicLong();
     private final List<Long> latencies = new ArrayList<>();
+    /** When each acknowledged write ended ({@link System#nanoTime()}). */
+    private final java.util.concurrent.ConcurrentSkipListSet<Long> ackedAt =
+            new java.util.concurrent.ConcurrentSkipListSet<>();
+
     private volatile boolean stopped;
 
     /**
@@ -66,7 +70,9 @@ final class WriteLoad implements AutoCloseable {
                 s.setInt(2, instance);
                 s.executeUpdate();
                 acknowledged.add(id);
-                record(System.nanoTime() - started);
+                long ended = System.nanoTime();
+                ackedAt.add(ended);
+                record(ended - started);
             } catch (SQLException e) {
                 failures.merge(e.getSQLState() + " " + e.getMessage(), 1, Integer::sum);
             }
@@ -90,6 +96,16 @@ final class WriteLoad implements AutoCloseable {
 
     private synchronized void record(long nanos) {
         latencies.add(nanos);
+    }
+
+    /** When the first write acknowledged after {@code nanos} ended, or {@code null} when none was yet. */
+    Long firstAckAfter(long nanos) {
+        return ackedAt.ceiling(nanos);
+    }
+
+    /** Writes acknowledged so far. */
+    int acknowledgedCount() {
+        return acknowledged.size();
     }
 
     Set<Long> acknowledged() {

@@ -4,6 +4,7 @@ import io.pgrouter.FallbackEvent;
 import io.pgrouter.NodeStateChangeEvent;
 import io.pgrouter.RoleChangeEvent;
 import io.pgrouter.RouterListener;
+import io.pgrouter.TopologyChangeEvent;
 import io.pgrouter.internal.health.HealthReport;
 import io.pgrouter.internal.health.NodeHealth;
 import java.time.Clock;
@@ -46,7 +47,11 @@ final class RouterEvents {
     void afterRound(TopologySnapshot before, TopologySnapshot after, HealthReport report) {
         Instant now = clock.instant();
         for (NodeHealth h : report.nodes()) {
-            NodeHealth was = before.node(h.node()).health();
+            NodeState beforeState = before.find(h.node());
+            if (beforeState == null || after.find(h.node()) == null) {
+                continue; // joined or left between the two snapshots: that event was fired on its own
+            }
+            NodeHealth was = beforeState.health();
             if (was.state() != h.state() || was.inRotation() != h.inRotation()) {
                 // The monitor already logged the change at INFO.
                 NodeStateChangeEvent event = new NodeStateChangeEvent(
@@ -67,6 +72,12 @@ final class RouterEvents {
             fire(event, l -> l.onRoleChange(event));
         }
         checkFallback(after);
+    }
+
+    /** Fires a {@link TopologyChangeEvent}: a node joined or left. */
+    void membership(String node, boolean added, String reason) {
+        TopologyChangeEvent event = new TopologyChangeEvent(clock.instant(), node, added, reason);
+        fire(event, l -> l.onTopologyChange(event));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.pgrouter.MetricsBinding;
 import io.pgrouter.NodeStatus;
 import io.pgrouter.RouterListener;
 import io.pgrouter.RouterStatus;
+import io.pgrouter.TopologyChangeEvent;
 import io.pgrouter.UnknownNodeException;
 import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.internal.config.RouterConfig;
@@ -29,8 +30,21 @@ public final class RouterRuntime implements AutoCloseable {
     private static final Logger LOG = RouterLog.LOG;
 
     private final RouterConfig config;
-    private final List<Node> nodes;
-    private final List<String> names;
+    /**
+     * The nodes that take connections: those configured, then those that joined at run time; replaced as a whole
+     * under {@link #membership} on the monitor thread, read anywhere.
+     */
+    private volatile List<Node> nodes;
+    /** The names of {@link #nodes}, in the same order: the order snapshots keep replicas in. */
+    private volatile List<String> names;
+    /** Held while a node joins or leaves, so that two changes never interleave. */
+    private final Object membership = new Object();
+    /** Nodes that left and still have connections in use; their pools close when those are closed. */
+    private final java.util.Set<Node> draining = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final Scopes scopes;
+    private final NodeSignals signals;
+    private final MetricsBinding meters;
     private final ConnectionRouter router;
     private final HealthMonitor monitor;
     /** Which nodes stopped answering and have their connections cut; touched by the monitor thread only. */
@@ -38,6 +52,7 @@ public final class RouterRuntime implements AutoCloseable {
 
     private final RouterEvents events;
     private final List<Consumer<HealthReport>> roundObservers = new CopyOnWriteArrayList<>();
+    private final List<MembershipObserver> membershipObservers = new CopyOnWriteArrayList<>();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
     /**
      * Aborts connections on nodes that stopped answering, off the monitor thread: a round must never wait on a
@@ -49,12 +64,34 @@ public final class RouterRuntime implements AutoCloseable {
         return t;
     });
 
+    /**
+     * Closes the pools of nodes that left once their connections in use are closed: checks every
+     * {@link #DRAIN_CHECK_MILLIS} ms, up to the drain timeout.
+     */
+    private final java.util.concurrent.ScheduledExecutorService drains =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pgrouter-drain");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private static final long DRAIN_CHECK_MILLIS = 50;
+
     private RouterRuntime(
-            RouterConfig config, List<Node> nodes, ConnectionRouter router, List<RouterListener> listeners) {
+            RouterConfig config,
+            List<Node> nodes,
+            ConnectionRouter router,
+            List<RouterListener> listeners,
+            Scopes scopes,
+            NodeSignals signals,
+            MetricsBinding meters) {
         this.config = config;
         this.nodes = List.copyOf(nodes);
         this.names = this.nodes.stream().map(Node::name).toList();
         this.router = router;
+        this.scopes = scopes;
+        this.signals = signals;
+        this.meters = meters;
         this.monitor = new HealthMonitor(config.probeNodes(), config.monitor(), config.lag(), this::apply);
         this.events = new RouterEvents(listeners, Clock.systemUTC());
     }
@@ -119,8 +156,8 @@ public final class RouterRuntime implements AutoCloseable {
             nodes.forEach(RouterRuntime::closeQuietly);
             throw e;
         }
-        RouterRuntime runtime =
-                new RouterRuntime(config, nodes, routerOver(nodes, config, scopes, causalScopes), listeners);
+        RouterRuntime runtime = new RouterRuntime(
+                config, nodes, routerOver(nodes, config, scopes, causalScopes), listeners, scopes, signals, meters);
         signals.target = runtime::nodeSignal;
         runtime.monitor.start();
         LOG.info("Started {}", runtime);
@@ -276,9 +313,161 @@ public final class RouterRuntime implements AutoCloseable {
         monitor.probeNow();
     }
 
-    /** The nodes in configuration order, the configured primary first. */
+    /** The nodes in configuration order, the configured primary first, then those that joined at run time. */
     public List<Node> nodes() {
         return nodes;
+    }
+
+    /**
+     * Adds a replica at run time: its pool starts now, the health monitor probes it at once, and it takes reads
+     * once a probe found it healthy (never before). Listeners hear {@link TopologyChangeEvent}.
+     *
+     * @param replica the node's settings, see {@link RouterConfig#joiningReplica}
+     * @param why for the log and the event ("listed by Patroni", say)
+     * @return the node
+     * @throws IllegalArgumentException if a node of that name is in the router already
+     * @throws IllegalStateException if the router is closed
+     */
+    public Node addReplica(NodeConfig replica, String why) {
+        Node node;
+        synchronized (membership) {
+            checkOpen();
+            if (names.contains(replica.name())) {
+                throw new IllegalArgumentException("node '" + replica.name() + "' is in the router already");
+            }
+            node = PoolFactory.pooledNode(
+                    replica,
+                    config.replicaPool(),
+                    scopes::readOnlyActive,
+                    config.failedReplicaBackoff(),
+                    signals,
+                    meters);
+            try {
+                monitor.addNode(config.probeNode(replica), () -> {
+                    router.topology().update(snapshot -> snapshot.withReplicaAdded(NodeState.initial(node)));
+                    nodes = append(nodes, node);
+                    names = nodes.stream().map(Node::name).toList();
+                });
+            } catch (IllegalArgumentException e) {
+                closeQuietly(node);
+                throw e;
+            }
+        }
+        LOG.info(
+                "Node '{}' added ({}): {}; it takes reads once a probe finds it healthy",
+                replica.name(),
+                why,
+                io.pgrouter.internal.config.Secrets.maskUrl(replica.jdbcUrl()));
+        membershipObservers.forEach(o -> o.added(node));
+        events.membership(replica.name(), true, why);
+        return node;
+    }
+
+    /**
+     * Removes a replica at run time: from now on no new connection goes there; connections in use there finish
+     * their work, then its pool closes (at the latest after {@code pgrouter.topology.drain-timeout}, aborting what
+     * is still in use). Listeners hear {@link TopologyChangeEvent}.
+     *
+     * @param why for the log and the event
+     * @return completes when the node's pool is closed
+     * @throws io.pgrouter.UnknownNodeException if there is no node of that name
+     * @throws IllegalArgumentException if it is the primary now
+     */
+    public java.util.concurrent.CompletableFuture<Void> removeReplica(String name, String why) {
+        Node node;
+        synchronized (membership) {
+            checkOpen();
+            node = node(name);
+            monitor.removeNode(name, () -> {
+                // Throws for the primary, before the monitor forgets the node.
+                router.topology().update(snapshot -> snapshot.withoutReplica(name));
+                nodes = nodes.stream().filter(n -> n != node).toList();
+                names = nodes.stream().map(Node::name).toList();
+                silentNodes.forget(name);
+            });
+            draining.add(node);
+        }
+        LOG.info(
+                "Node '{}' removed ({}): no new connections go there; its pool closes once the {} connection(s) in"
+                        + " use there are closed (at most {} ms)",
+                name,
+                why,
+                node.inFlight(),
+                config.topology().drainTimeout().toMillis());
+        membershipObservers.forEach(o -> o.removed(node));
+        events.membership(name, false, why);
+        events.checkFallback(router.topology().current());
+        return closeWhenDrained(
+                node, System.nanoTime() + config.topology().drainTimeout().toNanos());
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> closeWhenDrained(Node node, long deadlineNanos) {
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                int inUse = node.inFlight();
+                boolean late = System.nanoTime() - deadlineNanos >= 0;
+                if (inUse > 0 && !late && !router.isClosed()) {
+                    try {
+                        drains.schedule(this, DRAIN_CHECK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        return;
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // the router closes: it closes the pool too
+                    }
+                }
+                if (inUse > 0 && late) {
+                    LOG.warn(
+                            "Node '{}' left with {} connection(s) still in use after the drain timeout of {} ms;"
+                                    + " closing its pool aborts them",
+                            node.name(),
+                            inUse,
+                            config.topology().drainTimeout().toMillis());
+                }
+                if (draining.remove(node)) {
+                    closeQuietly(node);
+                    LOG.info("Node '{}' drained; its pool is closed", node.name());
+                }
+                closed.complete(null);
+            }
+        };
+        try {
+            drains.execute(check);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            check.run();
+        }
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (router.isClosed()) {
+            throw new IllegalStateException("the router is closed");
+        }
+    }
+
+    private static List<Node> append(List<Node> list, Node node) {
+        List<Node> more = new ArrayList<>(list);
+        more.add(node);
+        return List.copyOf(more);
+    }
+
+    /** Hears nodes join and leave; for metrics. Called on the thread of the change; must be quick. */
+    public interface MembershipObserver {
+        /** {@code node} joined; it is in {@link #nodes()} and the topology. */
+        void added(Node node);
+
+        /** {@code node} left; it is no longer in {@link #nodes()} nor the topology. */
+        void removed(Node node);
+    }
+
+    /** Tells {@code observer} of nodes that join and leave from now on. */
+    public void addMembershipObserver(MembershipObserver observer) {
+        membershipObservers.add(observer);
+    }
+
+    /** Stops telling an observer added before. */
+    public void removeMembershipObserver(MembershipObserver observer) {
+        membershipObservers.remove(observer);
     }
 
     /**
@@ -300,12 +489,19 @@ public final class RouterRuntime implements AutoCloseable {
     }
 
     private Node node(String name) {
+        List<String> names = this.names;
         for (Node node : nodes) {
             if (node.name().equals(name)) {
                 return node;
             }
         }
         throw UnknownNodeException.node(name, names);
+    }
+
+    /** See {@link io.pgrouter.RoutingDataSource#holdWritesWhile}. */
+    public <T> T holdWritesWhile(java.time.Duration maxPause, java.util.concurrent.Callable<T> move) throws Exception {
+        checkOpen();
+        return ExternalPrimaryMove.run(this, maxPause, move);
     }
 
     /** Drains a replica (no new reads) or undrains it. */
@@ -408,7 +604,13 @@ public final class RouterRuntime implements AutoCloseable {
         router.close();
         monitor.close();
         aborts.shutdown();
+        drains.shutdownNow();
         nodes.forEach(RouterRuntime::closeQuietly);
+        for (Node node : draining) {
+            if (draining.remove(node)) {
+                closeQuietly(node);
+            }
+        }
         for (Runnable hook : closeHooks) {
             try {
                 hook.run();
@@ -429,8 +631,8 @@ public final class RouterRuntime implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "[primary=" + config.primary().name() + ", replicas="
-                + config.replicas().stream().map(NodeConfig::name).toList() + ", selection=" + config.selector()
+        return "[primary=" + router.topology().current().primary().name() + ", nodes=" + names + ", selection="
+                + config.selector()
                 + ", fallbackToPrimary=" + config.fallbackToPrimary() + "]";
     }
 

@@ -103,6 +103,11 @@ final class SilentNodes {
         return null;
     }
 
+    /** Forgets a node that left the router. */
+    void forget(String node) {
+        answered(node);
+    }
+
     private int answered(String node) {
         timedOutProbes.remove(node);
         keptForLackOfAnotherNode.remove(node);

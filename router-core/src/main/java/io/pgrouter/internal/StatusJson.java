@@ -43,9 +43,42 @@ public final class StatusJson {
                 write(node, json);
             }
             json.writeEndArray();
+            writeSource(status.topologySource(), json);
             json.writeEndObject();
         }
         return out.toString();
+    }
+
+    /** The topology source's last word, {@code null} without a source. */
+    private static void writeSource(io.pgrouter.topology.TopologySourceStatus source, JsonGenerator json) {
+        if (source == null) {
+            json.writeNullProperty("topologySource");
+            return;
+        }
+        json.writeObjectPropertyStart("topologySource");
+        json.writeStringProperty("source", source.source());
+        json.writeBooleanProperty("reachable", source.reachable());
+        json.writeStringProperty("lastAnswer", source.lastAnswer() == null ? null : iso(source.lastAnswer()));
+        json.writeStringProperty("lastError", source.lastError());
+        json.writeArrayPropertyStart("members");
+        for (io.pgrouter.topology.TopologyMember m : source.members()) {
+            json.writeStartObject();
+            json.writeStringProperty("name", m.name());
+            json.writeStringProperty("address", m.address());
+            json.writeBooleanProperty("leader", m.leader());
+            json.writeBooleanProperty("noLoadBalance", m.noLoadBalance());
+            json.writeBooleanProperty("noFailover", m.noFailover());
+            json.writeStringProperty("state", m.state());
+            json.writeNumberProperty("timeline", m.timeline());
+            if (m.lagBytes() < 0) {
+                json.writeNullProperty("lagBytes");
+            } else {
+                json.writeNumberProperty("lagBytes", m.lagBytes());
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
     /** {@code node} as one JSON object, the same as in {@link #of(RouterStatus)}. */

@@ -72,6 +72,16 @@ public final class TopologySnapshot {
 
     /** The node with this name. */
     public NodeState node(String name) {
+        NodeState found = find(name);
+        if (found != null) {
+            return found;
+        }
+        throw UnknownNodeException.node(
+                name, nodes().stream().map(NodeState::name).toList());
+    }
+
+    /** The node with this name, or {@code null} when the snapshot holds none (it was removed, say). */
+    public NodeState find(String name) {
         if (primary.name().equals(name)) {
             return primary;
         }
@@ -80,8 +90,33 @@ public final class TopologySnapshot {
                 return replica;
             }
         }
-        throw UnknownNodeException.node(
-                name, nodes().stream().map(NodeState::name).toList());
+        return null;
+    }
+
+    /** This snapshot with one more replica, after the others. */
+    public TopologySnapshot withReplicaAdded(NodeState replica) {
+        if (find(replica.name()) != null) {
+            throw new IllegalArgumentException("node '" + replica.name() + "' is already in the topology");
+        }
+        List<NodeState> more = new ArrayList<>(replicas);
+        more.add(replica);
+        return new TopologySnapshot(primary, more, replicasEnabled, forcePrimary);
+    }
+
+    /**
+     * This snapshot without the named replica: no new connection is routed there.
+     *
+     * @throws IllegalArgumentException if it is the primary
+     */
+    public TopologySnapshot withoutReplica(String name) {
+        if (primary.name().equals(name)) {
+            throw new IllegalArgumentException("node '" + name + "' is the primary: it cannot be removed");
+        }
+        List<NodeState> fewer = new ArrayList<>(replicas);
+        fewer.removeIf(r -> r.name().equals(name));
+        return fewer.size() == replicas.size()
+                ? this
+                : new TopologySnapshot(primary, fewer, replicasEnabled, forcePrimary);
     }
 
     /** This snapshot with the feature flag set. */
@@ -111,13 +146,17 @@ public final class TopologySnapshot {
      * This snapshot with a probe round's findings: each node's health and, when another node now answers as the
      * primary, that node as primary and every other node in configuration order as a replica.
      *
-     * @param configurationOrder every node's name, as configured, the configured primary first
+     * @param configurationOrder every node's name, as configured (the configured primary first), then the nodes
+     *     added at run time in the order they came; names the snapshot does not hold are skipped
      */
     public TopologySnapshot withHealth(HealthReport report, List<String> configurationOrder) {
         Map<String, NodeHealth> health = report.byName();
         List<NodeState> all = new ArrayList<>(replicas.size() + 1);
         for (String name : configurationOrder) {
-            NodeState state = node(name);
+            NodeState state = find(name);
+            if (state == null) {
+                continue;
+            }
             NodeHealth h = health.get(name);
             all.add(h == null ? state : state.withHealth(h));
         }

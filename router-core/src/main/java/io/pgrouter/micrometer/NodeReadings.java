@@ -20,13 +20,17 @@ final class NodeReadings {
         this.node = node;
     }
 
+    /** The node's state now, or {@code null} once it left (its meters are being removed). */
     private NodeState state() {
-        return runtime.router().topology().current().node(node.name());
+        return runtime.router().topology().current().find(node.name());
     }
 
     /** WAL bytes a replica is behind; NaN for the primary or when unknown. */
     double lagBytes() {
         NodeState s = state();
+        if (s == null) {
+            return Double.NaN;
+        }
         long bytes = s.health().lag().bytes();
         return s.role() == NodeRole.REPLICA && bytes >= 0 ? bytes : Double.NaN;
     }
@@ -34,17 +38,24 @@ final class NodeReadings {
     /** Seconds a replica is behind; NaN for the primary or when unknown. */
     double lagSeconds() {
         NodeState s = state();
+        if (s == null) {
+            return Double.NaN;
+        }
         long millis = s.health().lag().millis();
         return s.role() == NodeRole.REPLICA && millis >= 0 ? millis / 1000.0 : Double.NaN;
     }
 
     double healthState() {
-        return stateCode(state().health().state());
+        NodeState s = state();
+        return s == null ? Double.NaN : stateCode(s.health().state());
     }
 
     /** A replica: 1 when reads may go there now; the primary: 1 when it answered its last probe as a primary. */
     double inRotation() {
         NodeState s = state();
+        if (s == null) {
+            return 0;
+        }
         boolean in = s.role() == NodeRole.REPLICA
                 ? s.eligible() && !node.backingOff()
                 : s.health().inRotation();
@@ -52,7 +63,8 @@ final class NodeReadings {
     }
 
     double role() {
-        return state().role() == NodeRole.PRIMARY ? 1 : 0;
+        NodeState s = state();
+        return s != null && s.role() == NodeRole.PRIMARY ? 1 : 0;
     }
 
     /** resilience4j's own order of states, see {@code docs/metrics.md}. */

@@ -22,11 +22,11 @@ import io.pgrouter.internal.health.HealthReport;
 import io.pgrouter.internal.health.NodeHealth;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -135,7 +135,6 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
             throw new IllegalStateException("the router is closed; its meters would read a router that is gone");
         }
         List<Meter> meters = new ArrayList<>();
-        Map<String, ProbeTimers> timers = new HashMap<>();
         meters.add(Gauge.builder(ROUTE_FALLBACK, runtime, r -> r.inFallback() ? 1 : 0)
                 .description("1 while reads go to the primary because no replica is eligible, else 0")
                 .tags(tags)
@@ -145,92 +144,93 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
         if (router.cutoverTarget().isPresent()) {
             meters.addAll(cutoverGauges(registry));
         }
+        Binding binding = new Binding(registry, meters);
+        // Observe first: a node that joins while the meters of the others are registered is not missed (a node
+        // registered twice is registered once: nodeMeters keys by name).
+        runtime.addMembershipObserver(binding);
         for (Node node : runtime.nodes()) {
-            Tags nodeTags = tags.and("node", node.name());
-            for (RouteReason reason : RouteReason.values()) {
-                meters.add(FunctionCounter.builder(ROUTE_DECISIONS, node, n -> n.routeCount(reason))
-                        .description("Connections routed to the node, by where they went and why")
-                        .baseUnit(UNIT_DECISIONS)
-                        .tags(nodeTags.and(
-                                "route",
-                                reason.toReplica() ? "replica" : "primary",
-                                "reason",
-                                reason.name().toLowerCase(Locale.ROOT)))
-                        .register(registry));
-            }
-            NodeReadings readings = new NodeReadings(runtime, node);
-            meters.add(gauge(
-                    registry,
-                    REPLICA_LAG_BYTES,
-                    readings,
-                    NodeReadings::lagBytes,
-                    nodeTags,
-                    BaseUnits.BYTES,
-                    "WAL bytes the replica is behind the primary; NaN for the primary and when unknown"));
-            meters.add(gauge(
-                    registry,
-                    REPLICA_LAG_SECONDS,
-                    readings,
-                    NodeReadings::lagSeconds,
-                    nodeTags,
-                    "seconds",
-                    "Age of the oldest change the replica has not applied; NaN for the primary and when unknown"));
-            meters.add(gauge(
-                    registry,
-                    NODE_STATE,
-                    readings,
-                    NodeReadings::healthState,
-                    nodeTags,
-                    null,
-                    "Health state: 0 unknown, 1 healthy, 2 lagging, 3 disconnected, 4 unreachable"));
-            meters.add(
-                    gauge(
-                            registry,
-                            NODE_IN_ROTATION,
-                            readings,
-                            NodeReadings::inRotation,
-                            nodeTags,
-                            null,
-                            "1 when the node takes the traffic of its role now (a replica: reads; the primary: answers as one)"));
-            meters.add(gauge(
-                    registry,
-                    NODE_ROLE,
-                    readings,
-                    NodeReadings::role,
-                    nodeTags,
-                    null,
-                    "1 for the node writes go to, 0 for a replica"));
-            meters.add(gauge(
-                    registry,
-                    NODE_BREAKER_STATE,
-                    readings,
-                    NodeReadings::breakerState,
-                    nodeTags,
-                    null,
-                    "Circuit breaker: 0 closed, 1 open, 2 half-open, 3 disabled, 4 forced-open, 5 metrics-only"));
-            meters.add(gauge(
-                    registry,
-                    POOL_UTILIZATION,
-                    readings,
-                    NodeReadings::poolUtilization,
-                    nodeTags.and("pool", node.config().poolName()),
-                    UNIT_RATIO,
-                    "Connections in use over the pool's maximum size, 0 to 1"));
-            ProbeTimers t = new ProbeTimers(registry, nodeTags);
-            meters.addAll(t.all());
-            timers.put(node.name(), t);
-            trackPool(node, registry);
+            binding.added(node);
         }
-        Consumer<HealthReport> observer = report -> {
-            for (NodeHealth h : report.nodes()) {
-                ProbeTimers t = timers.get(h.node());
-                if (t != null) {
-                    t.record(h);
-                }
-            }
-        };
-        runtime.addRoundObserver(observer);
-        bindings.add(new Binding(registry, meters, observer));
+        runtime.addRoundObserver(binding);
+        bindings.add(binding);
+    }
+
+    /** The meters of one node in {@code registry}: route counters, gauges, probe timers. */
+    private NodeMeters nodeMeters(MeterRegistry registry, Node node) {
+        List<Meter> meters = new ArrayList<>();
+        Tags nodeTags = tags.and("node", node.name());
+        for (RouteReason reason : RouteReason.values()) {
+            meters.add(FunctionCounter.builder(ROUTE_DECISIONS, node, n -> n.routeCount(reason))
+                    .description("Connections routed to the node, by where they went and why")
+                    .baseUnit(UNIT_DECISIONS)
+                    .tags(nodeTags.and(
+                            "route",
+                            reason.toReplica() ? "replica" : "primary",
+                            "reason",
+                            reason.name().toLowerCase(Locale.ROOT)))
+                    .register(registry));
+        }
+        NodeReadings readings = new NodeReadings(runtime, node);
+        meters.add(gauge(
+                registry,
+                REPLICA_LAG_BYTES,
+                readings,
+                NodeReadings::lagBytes,
+                nodeTags,
+                BaseUnits.BYTES,
+                "WAL bytes the replica is behind the primary; NaN for the primary and when unknown"));
+        meters.add(gauge(
+                registry,
+                REPLICA_LAG_SECONDS,
+                readings,
+                NodeReadings::lagSeconds,
+                nodeTags,
+                "seconds",
+                "Age of the oldest change the replica has not applied; NaN for the primary and when unknown"));
+        meters.add(gauge(
+                registry,
+                NODE_STATE,
+                readings,
+                NodeReadings::healthState,
+                nodeTags,
+                null,
+                "Health state: 0 unknown, 1 healthy, 2 lagging, 3 disconnected, 4 unreachable"));
+        meters.add(gauge(
+                registry,
+                NODE_IN_ROTATION,
+                readings,
+                NodeReadings::inRotation,
+                nodeTags,
+                null,
+                "1 when the node takes the traffic of its role now (a replica: reads; the primary: answers as one)"));
+        meters.add(gauge(
+                registry,
+                NODE_ROLE,
+                readings,
+                NodeReadings::role,
+                nodeTags,
+                null,
+                "1 for the node writes go to, 0 for a replica"));
+        meters.add(gauge(
+                registry,
+                NODE_BREAKER_STATE,
+                readings,
+                NodeReadings::breakerState,
+                nodeTags,
+                null,
+                "Circuit breaker: 0 closed, 1 open, 2 half-open, 3 disabled, 4 forced-open, 5 metrics-only"));
+        meters.add(gauge(
+                registry,
+                POOL_UTILIZATION,
+                readings,
+                NodeReadings::poolUtilization,
+                nodeTags.and("pool", node.config().poolName()),
+                UNIT_RATIO,
+                "Connections in use over the pool's maximum size, 0 to 1"));
+        ProbeTimers timers = new ProbeTimers(registry, nodeTags);
+        meters.addAll(timers.all());
+        trackPool(node, registry);
+        return new NodeMeters(meters, timers);
     }
 
     /** Read-your-writes: what the router counts anyway about tokens, waits and captures. */
@@ -361,12 +361,62 @@ public final class PgRouterMetrics implements MeterBinder, AutoCloseable {
     public void close() {
         for (Binding binding : bindings) {
             bindings.remove(binding);
-            runtime.removeRoundObserver(binding.observer());
-            binding.meters().forEach(binding.registry()::remove);
+            runtime.removeRoundObserver(binding);
+            runtime.removeMembershipObserver(binding);
+            binding.removeAll();
         }
     }
 
-    private record Binding(MeterRegistry registry, List<Meter> meters, Consumer<HealthReport> observer) {}
+    /** One node's meters in one registry. */
+    private record NodeMeters(List<Meter> meters, ProbeTimers timers) {}
+
+    /**
+     * The meters in one registry: the router's, and each node's, which follow nodes that join (registered) and leave
+     * (removed). Hears probe rounds (on the monitor thread) and membership changes (on the thread of the change).
+     */
+    private final class Binding implements Consumer<HealthReport>, RouterRuntime.MembershipObserver {
+        private final MeterRegistry registry;
+        private final List<Meter> routerMeters;
+        private final Map<String, NodeMeters> nodes = new ConcurrentHashMap<>();
+
+        Binding(MeterRegistry registry, List<Meter> routerMeters) {
+            this.registry = registry;
+            this.routerMeters = routerMeters;
+        }
+
+        @Override
+        public void accept(HealthReport report) {
+            for (NodeHealth h : report.nodes()) {
+                NodeMeters m = nodes.get(h.node());
+                if (m != null) {
+                    m.timers().record(h);
+                }
+            }
+        }
+
+        @Override
+        public void added(Node node) {
+            nodes.computeIfAbsent(node.name(), name -> nodeMeters(registry, node));
+        }
+
+        @Override
+        public void removed(Node node) {
+            NodeMeters m = nodes.remove(node.name());
+            if (m != null) {
+                m.meters().forEach(registry::remove);
+            }
+        }
+
+        void removeAll() {
+            routerMeters.forEach(registry::remove);
+            for (String name : List.copyOf(nodes.keySet())) {
+                NodeMeters m = nodes.remove(name);
+                if (m != null) {
+                    m.meters().forEach(registry::remove);
+                }
+            }
+        }
+    }
 
     /** One node's probe timers by outcome; recorded by the monitor thread only. */
     private static final class ProbeTimers {

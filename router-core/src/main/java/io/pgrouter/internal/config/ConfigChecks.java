@@ -35,6 +35,14 @@ final class ConfigChecks {
         return new IllegalArgumentException(label(key) + " " + rule + ", was '" + value + "'");
     }
 
+    /** Checks a node name given outside a draft (a node that joins at run time). */
+    static void nodeName(String what, String name) {
+        if (name == null || !NODE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " must be 1 to 63 letters, digits, '.', '_' or '-', starting"
+                    + " with a letter or digit, was '" + name + "'");
+        }
+    }
+
     NodeConfig node(NodeDraft draft, NodeRole role, NodeDraft primary, Map<String, String> sharedSsl) {
         String prefix = draft.keyPrefix + ".";
         String name = draft.name == null ? "" : draft.name.trim();
@@ -223,7 +231,7 @@ final class ConfigChecks {
         }
     }
 
-    private int integer(String key, String text) {
+    int integer(String key, String text) {
         return ValueParsers.integer(label(key), text);
     }
 

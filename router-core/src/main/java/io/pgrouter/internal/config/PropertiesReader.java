@@ -124,6 +124,17 @@ public final class PropertiesReader {
             }
             case CONSISTENCY_MAX_WAIT -> config.consistencyMaxWait(ValueParsers.duration(label, value));
             case CONSISTENCY_MONOTONIC_READS -> config.consistencyMonotonicReads(ValueParsers.bool(label, value));
+            case TOPOLOGY_DRAIN_TIMEOUT -> config.drainTimeout(ValueParsers.duration(label, value));
+            case TOPOLOGY_SOURCE -> config.topologySource(value);
+            case TOPOLOGY_REFRESH_INTERVAL -> config.topologyRefreshInterval(ValueParsers.duration(label, value));
+            case TOPOLOGY_PATRONI_URLS -> config.patroniUrls(List.of(value.split(",")));
+            case TOPOLOGY_PATRONI_USERNAME -> config.patroniUsername(value);
+            case TOPOLOGY_PATRONI_PASSWORD -> config.patroniPassword(value);
+            case TOPOLOGY_PATRONI_CA_CERT -> config.patroniCaCert(value);
+            case TOPOLOGY_PATRONI_TIMEOUT -> config.patroniTimeout(ValueParsers.duration(label, value));
+            case TOPOLOGY_DNS_NAME -> config.dnsName(value);
+            case TOPOLOGY_DNS_PORT -> config.dnsPort(value);
+            case TOPOLOGY_DNS_RECORDS -> config.dnsRecords(value);
             // The Spring web filter's settings: known here so that a whole environment can be passed in.
             case CONSISTENCY_ENABLED -> ValueParsers.bool(label, value);
             case CONSISTENCY_HEADER, CONSISTENCY_COOKIE -> {

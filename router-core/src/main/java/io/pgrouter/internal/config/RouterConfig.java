@@ -32,6 +32,7 @@ import java.util.function.UnaryOperator;
  * @param probeLogin the health monitor's own login, or {@code null} for each node's user
  * @param retryReads whether a read whose first statement broke before returning anything runs again on another node
  * @param consistency read-your-writes settings
+ * @param topology how nodes that join and leave at run time are followed
  */
 public record RouterConfig(
         NodeConfig primary,
@@ -47,7 +48,8 @@ public record RouterConfig(
         boolean abortOnProbeTimeout,
         ProbeLogin probeLogin,
         boolean retryReads,
-        ConsistencySettings consistency) {
+        ConsistencySettings consistency,
+        TopologySettings topology) {
 
     /** Default for {@link #failedReplicaBackoff()}. */
     public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
@@ -76,7 +78,8 @@ public record RouterConfig(
                 abortOnProbeTimeout,
                 probeLogin,
                 retryReads,
-                consistency);
+                consistency,
+                topology);
     }
 
     /** All nodes, the primary first. */
@@ -92,7 +95,28 @@ public record RouterConfig(
      * {@linkplain #probeLogin() probe login} when one is set ({@link NodeConfig#forProbes}).
      */
     public List<NodeConfig> probeNodes() {
-        return nodes().stream().map(node -> node.forProbes(probeLogin)).toList();
+        return nodes().stream().map(this::probeNode).toList();
+    }
+
+    /** {@code node} as the health monitor connects to it: with the probe login when one is set. */
+    public NodeConfig probeNode(NodeConfig node) {
+        return node.forProbes(probeLogin);
+    }
+
+    /**
+     * A replica that joins at run time: this name and URL, with the primary's login, connection properties and TLS
+     * settings (as a configured replica without credentials of its own), weight 1.
+     *
+     * @throws IllegalArgumentException if the name or the URL is not valid, naming the value
+     */
+    public NodeConfig joiningReplica(String name, String jdbcUrl) {
+        ConfigChecks.nodeName("replica name", name);
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("the URL of replica '" + name + "' must start with jdbc:postgresql:,"
+                    + " was '" + (jdbcUrl == null ? null : Secrets.maskUrl(jdbcUrl)) + "'");
+        }
+        return new NodeConfig(
+                name, NodeRole.REPLICA, jdbcUrl, primary.username(), primary.password(), primary.properties(), 1);
     }
 
     /** A builder with every default. */
@@ -123,6 +147,17 @@ public record RouterConfig(
         private io.pgrouter.ConsistencyMode consistencyMode = ConsistencySettings.DEFAULTS.mode();
         private Duration consistencyMaxWait = ConsistencySettings.DEFAULT_MAX_WAIT;
         private boolean consistencyMonotonicReads;
+        private Duration drainTimeout = TopologySettings.DEFAULT_DRAIN_TIMEOUT;
+        private String topologySource = "static";
+        private Duration topologyRefreshInterval = TopologySettings.DEFAULT_REFRESH_INTERVAL;
+        private final List<String> patroniUrls = new ArrayList<>();
+        private String patroniUsername;
+        private String patroniPassword;
+        private String patroniCaCert;
+        private Duration patroniTimeout = TopologySettings.DEFAULT_PATRONI_TIMEOUT;
+        private String dnsName;
+        private String dnsPort = "5432";
+        private String dnsRecords = "a";
 
         private Builder() {}
 
@@ -247,6 +282,65 @@ public record RouterConfig(
             return this;
         }
 
+        /** How long a node that left may keep its connections in use before its pool closes anyway. */
+        public Builder drainTimeout(Duration value) {
+            drainTimeout = Objects.requireNonNull(value, "drainTimeout");
+            return this;
+        }
+
+        /** {@code static}, {@code patroni} or {@code dns}. */
+        public Builder topologySource(String value) {
+            topologySource = value;
+            return this;
+        }
+
+        public Builder topologyRefreshInterval(Duration value) {
+            topologyRefreshInterval = Objects.requireNonNull(value, "topologyRefreshInterval");
+            return this;
+        }
+
+        /** Patroni REST API base URLs, added to those given before. */
+        public Builder patroniUrls(List<String> urls) {
+            urls.stream().map(String::trim).filter(u -> !u.isEmpty()).forEach(patroniUrls::add);
+            return this;
+        }
+
+        public Builder patroniUsername(String value) {
+            patroniUsername = value;
+            return this;
+        }
+
+        public Builder patroniPassword(String value) {
+            patroniPassword = value;
+            return this;
+        }
+
+        public Builder patroniCaCert(String path) {
+            patroniCaCert = path;
+            return this;
+        }
+
+        public Builder patroniTimeout(Duration value) {
+            patroniTimeout = Objects.requireNonNull(value, "patroniTimeout");
+            return this;
+        }
+
+        public Builder dnsName(String value) {
+            dnsName = value;
+            return this;
+        }
+
+        /** {@code a} or {@code srv}. */
+        public Builder dnsRecords(String value) {
+            dnsRecords = value;
+            return this;
+        }
+
+        public Builder dnsPort(String value) {
+            dnsPort = value;
+            return this;
+        }
+
         /** All three lag thresholds at once. */
         public Builder lag(LagThresholds value) {
             Objects.requireNonNull(value, "lag thresholds");
@@ -331,7 +425,44 @@ public record RouterConfig(
                     abortOnProbeTimeout,
                     probe,
                     retryReads,
-                    new ConsistencySettings(consistencyMode, consistencyMaxWait, consistencyMonotonicReads));
+                    new ConsistencySettings(consistencyMode, consistencyMaxWait, consistencyMonotonicReads),
+                    topology(checks));
+        }
+
+        private TopologySettings topology(ConfigChecks checks) {
+            List<java.net.URI> urls = new ArrayList<>();
+            for (String url : patroniUrls) {
+                try {
+                    java.net.URI uri = new java.net.URI(url);
+                    String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+                    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                        throw new java.net.URISyntaxException(url, "not an http(s)://host:port URL");
+                    }
+                    if (uri.getUserInfo() != null) {
+                        throw new IllegalArgumentException(checks.label("pgrouter.topology.patroni.urls")
+                                + " must not hold credentials; use "
+                                + checks.label("pgrouter.topology.patroni.username")
+                                + " and password (URL of host " + uri.getHost() + ")");
+                    }
+                    urls.add(uri);
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException(checks.label("pgrouter.topology.patroni.urls")
+                            + " must hold http(s)://host:port URLs, was '" + url + "'");
+                }
+            }
+            int port = checks.integer("pgrouter.topology.dns.port", dnsPort);
+            return checks.get(() -> new TopologySettings(
+                    topologySource,
+                    topologyRefreshInterval,
+                    drainTimeout,
+                    urls,
+                    patroniUsername,
+                    patroniPassword,
+                    patroniCaCert,
+                    patroniTimeout,
+                    dnsName,
+                    port,
+                    dnsRecords));
         }
     }
 }

@@ -25,6 +25,9 @@ final class Assessor {
     private static final String TIMED_OUT = "timed out: ";
 
     private final List<String> names;
+    /** The configured primary, whose system identifier is the cluster's. */
+    private final String configuredPrimary;
+
     private final WalHistory history;
     private final Map<String, HealthTracker> trackers = new HashMap<>();
     private final Map<String, NodeHealth> last = new HashMap<>();
@@ -36,10 +39,33 @@ final class Assessor {
 
     /** @param names every node's name, the configured primary first */
     Assessor(List<String> names, int historySize) {
-        this.names = List.copyOf(names);
+        this.names = new ArrayList<>(names);
         this.history = new WalHistory(historySize);
         this.primary = names.get(0);
+        this.configuredPrimary = primary;
         names.forEach(n -> trackers.put(n, new HealthTracker()));
+    }
+
+    /** Assesses a node added at run time from the next round on, as a replica not probed yet. */
+    void add(String name) {
+        if (!names.contains(name)) {
+            names.add(name);
+            trackers.put(name, new HealthTracker());
+        }
+    }
+
+    /**
+     * Forgets a node removed at run time.
+     *
+     * @throws IllegalArgumentException if it is the node taken as primary
+     */
+    void remove(String name) {
+        if (name.equals(primary)) {
+            throw new IllegalArgumentException("node '" + name + "' is the primary: it cannot be removed");
+        }
+        names.remove(name);
+        trackers.remove(name);
+        last.remove(name);
     }
 
     static ProbeResult timedOut(String node, long started, long latency, String message) {
@@ -73,6 +99,11 @@ final class Assessor {
         for (String name : names) {
             ProbeResult r = results.get(name);
             NodeHealth before = last.getOrDefault(name, NodeHealth.unknown(name));
+            if (r == null) {
+                // A node that joined at run time whose first probe is still opening its connection: no news.
+                health.add(before);
+                continue;
+            }
             int failures = r.ok() ? 0 : before.consecutiveFailures() + 1;
             // Boxed on both sides: a mixed conditional would unbox a node that never answered (null) and fail the
             // round.
@@ -153,7 +184,7 @@ final class Assessor {
         if (identifierSettled) {
             return;
         }
-        ProbeResult configured = results.get(names.get(0));
+        ProbeResult configured = results.get(configuredPrimary);
         if (configured != null && configured.ok() && configured.systemIdentifier() != 0) {
             if (clusterIdentifier != 0 && clusterIdentifier != configured.systemIdentifier()) {
                 LOG.warn(

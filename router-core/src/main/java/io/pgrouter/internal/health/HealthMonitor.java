@@ -36,15 +36,26 @@ public final class HealthMonitor implements AutoCloseable {
     /** How long the first round, which opens every probe connection, may wait for an answer. */
     static final Duration FIRST_ROUND_TIMEOUT = Duration.ofSeconds(2);
 
-    private final List<NodeConfig> nodes;
     private final MonitorSettings settings;
     private final AtomicReference<LagThresholds> thresholds;
     private final Consumer<HealthReport> sink;
     private final Map<String, NodeProbe> probes = new LinkedHashMap<>();
     private final Map<String, ExecutorService> probeThreads = new HashMap<>();
     private final Map<String, Future<ProbeResult>> pending = new HashMap<>();
+    /**
+     * Nodes added at run time whose first probe has not answered yet, with when they were added: that probe opens
+     * the connection (TCP, TLS, password exchange), which may take longer than a round may wait. Until
+     * {@link #FIRST_ROUND_TIMEOUT} has passed it is left running across rounds, and the node stays "not probed
+     * yet" rather than failed (as the first round at start waits longer). Monitor thread only.
+     */
+    private final Map<String, Long> joining = new HashMap<>();
+
     private final Assessor assessor;
     private final ScheduledExecutorService scheduler;
+    /** How long adding or removing a node may wait for the round under way to end. */
+    static final Duration MEMBERSHIP_CHANGE_TIMEOUT = Duration.ofSeconds(10);
+
+    private volatile Thread monitorThread;
     private final java.util.concurrent.atomic.AtomicBoolean roundRequested =
             new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -55,16 +66,98 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public HealthMonitor(
             List<NodeConfig> nodes, MonitorSettings settings, LagThresholds thresholds, Consumer<HealthReport> sink) {
-        this.nodes = List.copyOf(nodes);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.thresholds = new AtomicReference<>(Objects.requireNonNull(thresholds, "thresholds"));
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.assessor = new Assessor(this.nodes.stream().map(NodeConfig::name).toList(), settings.historySize());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("pgrouter-health"));
-        for (NodeConfig node : this.nodes) {
-            ExecutorService thread = Executors.newSingleThreadExecutor(daemon("pgrouter-probe-" + node.name()));
-            probeThreads.put(node.name(), thread);
-            probes.put(node.name(), new NodeProbe(node, settings.timeout()));
+        this.assessor = new Assessor(nodes.stream().map(NodeConfig::name).toList(), settings.historySize());
+        java.util.concurrent.ThreadFactory monitorThreads = daemon("pgrouter-health");
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = monitorThreads.newThread(r);
+            monitorThread = t;
+            return t;
+        });
+        nodes.forEach(this::startProbing);
+    }
+
+    private void startProbing(NodeConfig node) {
+        ExecutorService thread = Executors.newSingleThreadExecutor(daemon("pgrouter-probe-" + node.name()));
+        probeThreads.put(node.name(), thread);
+        probes.put(node.name(), new NodeProbe(node, settings.timeout()));
+    }
+
+    /**
+     * Probes a node added at run time from the next round on (assessed as a replica not probed yet), and asks for
+     * that round now. Runs on the monitor thread between two rounds, then {@code then} there before the next round
+     * (the caller publishes the node there, so that no round reports on a node the topology does not hold);
+     * returns when both ran.
+     *
+     * @throws IllegalArgumentException if a node of that name is probed already
+     */
+    public void addNode(NodeConfig node, Runnable then) {
+        betweenRounds(() -> {
+            if (probes.containsKey(node.name())) {
+                throw new IllegalArgumentException("node '" + node.name() + "' is probed already");
+            }
+            assessor.add(node.name());
+            startProbing(node);
+            joining.put(node.name(), System.nanoTime());
+            then.run();
+        });
+        probeNow();
+    }
+
+    /**
+     * Stops probing a node removed at run time: between two rounds, on the monitor thread, then runs {@code then}
+     * there; returns when both ran. Unknown names are ignored.
+     *
+     * @throws IllegalArgumentException if the node is the one taken as primary
+     */
+    public void removeNode(String name, Runnable then) {
+        betweenRounds(() -> {
+            if (probes.containsKey(name)) {
+                assessor.remove(name);
+                NodeProbe probe = probes.remove(name);
+                Future<ProbeResult> running = pending.remove(name);
+                if (running != null) {
+                    running.cancel(true);
+                }
+                probe.abort();
+                probeThreads.remove(name).shutdownNow();
+                joining.remove(name);
+            }
+            then.run();
+        });
+    }
+
+    /**
+     * Runs {@code change} on the monitor thread, never during a round, and waits for it; on the monitor thread
+     * itself (a listener, say) it runs at once.
+     */
+    private void betweenRounds(Runnable change) {
+        if (Thread.currentThread() == monitorThread) {
+            change.run();
+            return;
+        }
+        Future<?> done;
+        try {
+            done = scheduler.submit(change);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the health monitor is closed", e);
+        }
+        try {
+            // A round lasts at most the probe timeout (the first one, FIRST_ROUND_TIMEOUT): this is generous.
+            done.get(MEMBERSHIP_CHANGE_TIMEOUT.toMillis() + settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the health monitor took a membership change", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("membership change failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the health monitor did not take the membership change within "
+                    + MEMBERSHIP_CHANGE_TIMEOUT.toSeconds() + " s; it runs when the monitor gets to it");
         }
     }
 
@@ -142,16 +235,57 @@ public final class HealthMonitor implements AutoCloseable {
         for (Map.Entry<String, NodeProbe> e : probes.entrySet()) {
             Future<ProbeResult> previous = pending.get(e.getKey());
             if (previous == null || previous.isDone()) {
-                pending.put(e.getKey(), probeThreads.get(e.getKey()).submit(e.getValue()::probe));
+                NodeProbe probe = e.getValue();
+                pending.put(
+                        e.getKey(),
+                        probeThreads
+                                .get(e.getKey())
+                                .submit(joining.containsKey(e.getKey()) ? () -> firstProbe(probe) : probe::probe));
             }
         }
         long deadline = started + budget.toNanos();
         Map<String, ProbeResult> results = new LinkedHashMap<>();
         for (Map.Entry<String, NodeProbe> e : probes.entrySet()) {
             Future<ProbeResult> future = pending.get(e.getKey());
+            Long joined = joining.get(e.getKey());
+            if (joined != null) {
+                if (!future.isDone()
+                        && System.nanoTime() - joined < FIRST_ROUND_TIMEOUT.toNanos()
+                        && !done(future, deadline)) {
+                    continue; // no news yet: the assessor keeps it "not probed yet"
+                }
+                joining.remove(e.getKey());
+            }
             results.put(e.getKey(), await(e.getKey(), e.getValue(), future, started, deadline, budget));
         }
         return results;
+    }
+
+    /**
+     * The first probe of a node that joined at run time, which may outlast the round that started it: a round runs
+     * as soon as it answers, so that a healthy node takes reads then rather than at the next interval.
+     */
+    private ProbeResult firstProbe(NodeProbe probe) {
+        try {
+            return probe.probe();
+        } finally {
+            probeNow();
+        }
+    }
+
+    /** Whether {@code future} completes by {@code deadline}, waiting for it until then. */
+    private static boolean done(Future<ProbeResult> future, long deadline) {
+        try {
+            future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } catch (ExecutionException | CancellationException e) {
+            return true;
+        }
     }
 
     private ProbeResult await(

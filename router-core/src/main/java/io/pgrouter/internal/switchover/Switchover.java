@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -74,13 +75,15 @@ public final class Switchover {
     }
 
     private NodeConfig nodeConfig(String name) {
-        for (NodeConfig node : runtime.config().nodes()) {
+        // The router's nodes now: those configured and those that joined since.
+        List<io.pgrouter.internal.Node> nodes = runtime.nodes();
+        for (io.pgrouter.internal.Node node : nodes) {
             if (node.name().equals(name)) {
-                return node;
+                return node.config();
             }
         }
         throw UnknownNodeException.node(
-                name, runtime.config().nodes().stream().map(NodeConfig::name).toList());
+                name, nodes.stream().map(io.pgrouter.internal.Node::name).toList());
     }
 
     private Duration probeInterval() {

@@ -66,6 +66,8 @@ public class PgRouterProperties {
     private final Ssl ssl = new Ssl();
     /** Read-your-writes across requests and services. */
     private final Consistency consistency = new Consistency();
+    /** Nodes that join and leave while the router runs: where they are learned, how they leave. */
+    private final Topology topology = new Topology();
 
     public boolean isEnabled() {
         return enabled;
@@ -146,6 +148,157 @@ public class PgRouterProperties {
 
     public Consistency getConsistency() {
         return consistency;
+    }
+
+    public Topology getTopology() {
+        return topology;
+    }
+
+    /** Where nodes are learned while the router runs (see docs/topology.md). */
+    public static class Topology {
+
+        /** Where nodes are learned at run time: static (the configured ones only), patroni or dns. */
+        private String source = "static";
+
+        /** How often the topology source is asked (at least 50ms). */
+        private Duration refreshInterval = Duration.ofSeconds(1);
+
+        /** How long a replica that left may keep connections in use before its pool closes, aborting them. */
+        private Duration drainTimeout = Duration.ofSeconds(30);
+
+        /** Patroni's REST API. */
+        private final Patroni patroni = new Patroni();
+
+        /** DNS records that list the replicas. */
+        private final Dns dns = new Dns();
+
+        public String getSource() {
+            return source;
+        }
+
+        public void setSource(String source) {
+            this.source = source;
+        }
+
+        public Duration getRefreshInterval() {
+            return refreshInterval;
+        }
+
+        public void setRefreshInterval(Duration refreshInterval) {
+            this.refreshInterval = refreshInterval;
+        }
+
+        public Duration getDrainTimeout() {
+            return drainTimeout;
+        }
+
+        public void setDrainTimeout(Duration drainTimeout) {
+            this.drainTimeout = drainTimeout;
+        }
+
+        public Patroni getPatroni() {
+            return patroni;
+        }
+
+        public Dns getDns() {
+            return dns;
+        }
+    }
+
+    /** Patroni's REST API as a topology source. */
+    public static class Patroni {
+
+        /** REST API base URLs (http://host:8008), comma-separated, asked in order until one answers. */
+        private String urls;
+
+        /** The REST API's user (HTTP basic). */
+        private String username;
+
+        /** Its password; never logged or shown. */
+        private String password;
+
+        /** PEM file of the CA certificates that signed the REST API's certificate (https). */
+        private String caCert;
+
+        /** How long connecting and each request may take. */
+        private Duration timeout = Duration.ofSeconds(2);
+
+        public String getUrls() {
+            return urls;
+        }
+
+        public void setUrls(String urls) {
+            this.urls = urls;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getCaCert() {
+            return caCert;
+        }
+
+        public void setCaCert(String caCert) {
+            this.caCert = caCert;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+
+    /** A DNS name whose records are the replicas, as a topology source. */
+    public static class Dns {
+
+        /** The name whose records are the replicas (a Kubernetes headless service, say). */
+        private String name;
+
+        /** The replicas' PostgreSQL port, for A/AAAA records. */
+        private int port = 5432;
+
+        /** a (A and AAAA records, on port) or srv (SRV records, each with its host and port). */
+        private String records = "a";
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public String getRecords() {
+            return records;
+        }
+
+        public void setRecords(String records) {
+            this.records = records;
+        }
     }
 
     /** Read-your-writes: causal sessions and their tokens (see docs/consistency.md). */

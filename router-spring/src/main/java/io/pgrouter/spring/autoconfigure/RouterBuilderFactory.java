@@ -6,8 +6,12 @@ import io.pgrouter.ReplicaSelector;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.Selection;
 import io.pgrouter.TlsSettings;
+import io.pgrouter.topology.DnsTopologySource;
+import io.pgrouter.topology.PatroniTopologySource;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
@@ -85,11 +89,64 @@ final class RouterBuilderFactory {
         builder.consistencyMode(properties.getConsistency().getMode())
                 .consistencyMaxWait(properties.getConsistency().getMaxWait())
                 .consistencyMonotonicReads(properties.getConsistency().isMonotonicReads());
+        topology(builder, properties.getTopology());
         builder.primaryPool(
                 pool(PoolSettings.PRIMARY_DEFAULTS, properties.getPool().getPrimary()));
         builder.replicaPool(
                 pool(PoolSettings.REPLICA_DEFAULTS, properties.getPool().getReplica()));
         return builder;
+    }
+
+    /** The topology source and its timings; {@code static} leaves the configured nodes alone. */
+    private static void topology(RoutingDataSource.Builder builder, PgRouterProperties.Topology topology) {
+        builder.drainTimeout(topology.getDrainTimeout()).topologyRefreshInterval(topology.getRefreshInterval());
+        String source =
+                topology.getSource() == null ? "static" : topology.getSource().trim();
+        switch (source) {
+            case "static" -> {
+                // the configured nodes only
+            }
+            case "patroni" -> {
+                PgRouterProperties.Patroni p = topology.getPatroni();
+                if (p.getUrls() == null || p.getUrls().isBlank()) {
+                    throw new IllegalArgumentException(
+                            "pgrouter.topology.patroni.urls is required when pgrouter.topology.source is patroni");
+                }
+                PatroniTopologySource.Builder patroni = PatroniTopologySource.builder()
+                        .endpoints(Stream.of(p.getUrls().split(","))
+                                .map(String::trim)
+                                .filter(u -> !u.isEmpty())
+                                .map(URI::create)
+                                .toArray(URI[]::new))
+                        .timeout(p.getTimeout());
+                if (p.getUsername() != null) {
+                    patroni.credentials(p.getUsername(), p.getPassword());
+                }
+                if (p.getCaCert() != null) {
+                    patroni.trustCertificate(Path.of(p.getCaCert()));
+                }
+                builder.topologySource(patroni.build());
+            }
+            case "dns" -> {
+                PgRouterProperties.Dns dns = topology.getDns();
+                if (dns.getName() == null || dns.getName().isBlank()) {
+                    throw new IllegalArgumentException(
+                            "pgrouter.topology.dns.name is required when pgrouter.topology.source is dns");
+                }
+                boolean srv = "srv".equalsIgnoreCase(dns.getRecords().trim());
+                if (!srv && !"a".equalsIgnoreCase(dns.getRecords().trim())) {
+                    throw new IllegalArgumentException(
+                            "pgrouter.topology.dns.records must be a or srv, was '" + dns.getRecords() + "'");
+                }
+                builder.topologySource(DnsTopologySource.of(
+                        dns.getName(),
+                        dns.getPort(),
+                        srv ? DnsTopologySource.Resolver.srv() : DnsTopologySource.Resolver.addresses()));
+            }
+            default ->
+                throw new IllegalArgumentException(
+                        "pgrouter.topology.source must be one of static, patroni, dns, was '" + source + "'");
+        }
     }
 
     /**

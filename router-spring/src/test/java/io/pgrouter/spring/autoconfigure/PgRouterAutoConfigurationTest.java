@@ -158,6 +158,43 @@ class PgRouterAutoConfigurationTest {
     }
 
     @Test
+    void aPatroniTopologySourceIsFollowedAndItsOutageShowsInStatus() {
+        configured
+                .withPropertyValues(
+                        "pgrouter.topology.source=patroni",
+                        "pgrouter.topology.patroni.urls=http://127.0.0.1:" + CLOSED_PORT,
+                        "pgrouter.topology.patroni.username=patroni",
+                        "pgrouter.topology.patroni.password=rest-s3cret",
+                        "pgrouter.topology.patroni.timeout=500ms",
+                        "pgrouter.topology.refresh-interval=200ms",
+                        "pgrouter.topology.drain-timeout=5s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    RoutingDataSource router = context.getBean(RoutingDataSource.class);
+                    assertThat(router.status().topologySource().source())
+                            .isEqualTo("patroni [http://127.0.0.1:" + CLOSED_PORT + "]");
+                    assertThat(router.status().topologySource().reachable()).isFalse();
+                    assertThat(router.status().toJson()).doesNotContain("rest-s3cret");
+                    // The last (here: the configured) topology stays.
+                    assertThat(router.status().nodes()).hasSize(2);
+                });
+    }
+
+    @Test
+    void anUnknownTopologySourceStopsStartupNamingTheKeyAndValue() {
+        configured.withPropertyValues("pgrouter.topology.source=zookeeper").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure())
+                    .hasStackTraceContaining("pgrouter.topology.source")
+                    .hasStackTraceContaining("zookeeper");
+        });
+        configured.withPropertyValues("pgrouter.topology.source=dns").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("pgrouter.topology.dns.name");
+        });
+    }
+
+    @Test
     void aMalformedDurationStopsStartupNamingTheKeyAndValue() {
         configured.withPropertyValues("pgrouter.lag.max-delay=5 parsecs").run(context -> {
             assertThat(context).hasFailed();
