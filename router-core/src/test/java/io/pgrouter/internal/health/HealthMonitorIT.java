@@ -108,6 +108,7 @@ class HealthMonitorIT {
             }
         });
         writer.start();
+        long resumed;
         try {
             HealthReport out = awaitReport("replica-1 out for lag", r -> !inRotation(r, "replica-1"));
             NodeHealth h = out.byName().get("replica-1");
@@ -118,10 +119,11 @@ class HealthMonitorIT {
         } finally {
             writing.set(false);
             writer.join();
+            // Taken before the call: the first good probe may come while resumeReplay() is still returning.
+            resumed = System.nanoTime();
+            // Here, so that a failed assertion above never leaves replay paused for the tests after this one.
+            replica.resumeReplay();
         }
-        // Taken before the call: the first good probe may come while resumeReplay() is still returning.
-        long resumed = System.nanoTime();
-        replica.resumeReplay();
         awaitReport("replica-1 back in rotation", r -> inRotation(r, "replica-1"));
         Duration back = Duration.ofNanos(System.nanoTime() - resumed);
         System.out.println("replica-1 back in rotation " + back.toMillis() + " ms after resume (rejoin-after 3 x "
