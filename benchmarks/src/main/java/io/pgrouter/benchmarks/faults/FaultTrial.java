@@ -31,6 +31,9 @@ public final class FaultTrial {
      *
      * @param failedWindowMs from the first failed write's start to the last failed write's end, 0 without any
      * @param writesFailedAfterPromotion failed writes that started after the new primary took writes (-1: no promotion)
+     * @param lastFailedWriteStartAfterPromotionMs how long after the new primary took writes the last failed write
+     *     started: a router cannot know of the promotion before its next probe, so this shows whether writes failed
+     *     only until then (-1: no promotion, or no write failed after it)
      * @param writeWaitAfterPromotionMs the longest a write waited after the new primary took writes (-1: no promotion)
      * @param firstWriteAfterPromotionMs from the moment the new primary took writes to the first write acknowledged
      *     after it (-1: no promotion, or none)
@@ -50,6 +53,7 @@ public final class FaultTrial {
             long writesOnReplica,
             long lostWrites,
             long writesFailedAfterPromotion,
+            long lastFailedWriteStartAfterPromotionMs,
             long writeWaitAfterPromotionMs,
             long firstWriteAfterPromotionMs,
             long slowestCallMs,
@@ -124,12 +128,22 @@ public final class FaultTrial {
                                 .min()
                                 .getAsLong());
         long failedAfterPromotion = -1;
+        long lastFailedStartAfterPromotion = -1;
         long waitAfterPromotion = -1;
         long firstAfterPromotion = -1;
         if (promotedAt > 0) {
             failedAfterPromotion = writeFailures.stream()
                     .filter(f -> f.startNanos() >= promotedAt)
                     .count();
+            lastFailedStartAfterPromotion =
+                    writeFailures.stream()
+                            .mapToLong(FaultLoad.Failure::startNanos)
+                            .filter(start -> start >= promotedAt)
+                            .max()
+                            .stream()
+                            .map(start -> TimeUnit.NANOSECONDS.toMillis(start - promotedAt))
+                            .findFirst()
+                            .orElse(-1);
             long longest = 0;
             for (FaultLoad.Ack ack : load.acks()) {
                 if (ack.endNanos() > promotedAt) {
@@ -164,6 +178,7 @@ public final class FaultTrial {
                 load.writesOnReplica(),
                 lost,
                 failedAfterPromotion,
+                lastFailedStartAfterPromotion,
                 waitAfterPromotion,
                 firstAfterPromotion,
                 load.slowestMillis(),
