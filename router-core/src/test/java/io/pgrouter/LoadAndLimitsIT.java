@@ -77,7 +77,14 @@ class LoadAndLimitsIT {
             assertThat(spread.keySet())
                     .containsExactlyInAnyOrder(
                             cluster.replica(0).name(), cluster.replica(1).name());
-            assertThat(spread.values()).allSatisfy(n -> assertThat(n).isGreaterThan(reads / 10));
+            assertThat(spread.values().stream().mapToLong(Long::longValue).sum())
+                    .as("every read on a replica")
+                    .isEqualTo(reads);
+            if (!strategy.equals("lowest-lag")) {
+                // lowest-lag spreads only between replicas whose last probes showed equal lag: one probe that saw a
+                // few bytes on one replica sends most reads to the other until the next probe (548 to 52 in a run).
+                assertThat(spread.values()).allSatisfy(n -> assertThat(n).isGreaterThan(reads / 10));
+            }
             if (strategy.equals("weighted")) {
                 assertThat(spread.get(cluster.replica(1).name())).isGreaterThan(reads * 6 / 10);
             }
