@@ -3,8 +3,8 @@ package io.pgrouter.internal.cutover;
 import io.pgrouter.CutoverReport;
 import io.pgrouter.CutoverReport.StepTiming;
 import io.pgrouter.CutoverReport.TableCount;
-import io.pgrouter.SwitchoverReport.WritePause;
 import io.pgrouter.cutover.SequenceMove;
+import io.pgrouter.internal.switchover.ReportJson;
 import java.io.StringWriter;
 import java.util.Locale;
 import tools.jackson.core.JsonGenerator;
@@ -37,15 +37,7 @@ public final class CutoverReportJson {
             json.writeStringProperty("finalLsn", report.finalLsn());
             json.writeStringProperty("confirmedLsn", report.confirmedLsn());
             json.writeNumberProperty("terminatedSessions", report.terminatedSessions());
-            WritePause p = report.writePause();
-            json.writeObjectPropertyStart("writePause");
-            json.writeNumberProperty("heldMillis", p.held().toMillis());
-            json.writeNumberProperty("waited", p.waited());
-            json.writeNumberProperty("failed", p.failed());
-            json.writeNumberProperty("maxMillis", p.max().toMillis());
-            json.writeNumberProperty("p50Millis", p.p50().toMillis());
-            json.writeNumberProperty("p99Millis", p.p99().toMillis());
-            json.writeEndObject();
+            ReportJson.writePause(json, report.writePause());
             json.writeArrayPropertyStart("steps");
             for (StepTiming s : report.steps()) {
                 json.writeStartObject();

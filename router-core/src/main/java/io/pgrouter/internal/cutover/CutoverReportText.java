@@ -5,6 +5,7 @@ import io.pgrouter.CutoverReport.StepTiming;
 import io.pgrouter.CutoverReport.TableCount;
 import io.pgrouter.SwitchoverReport.WritePause;
 import io.pgrouter.cutover.SequenceMove;
+import io.pgrouter.internal.switchover.ReportText;
 
 /** The text form of a {@link CutoverReport}: aligned lines for a terminal or a log. */
 public final class CutoverReportText {
@@ -14,19 +15,8 @@ public final class CutoverReportText {
     /** {@code report} as lines of text, ending with a line break. */
     public static String of(CutoverReport r) {
         StringBuilder out = new StringBuilder();
-        out.append("Cutover ")
-                .append(r.id())
-                .append(": ")
-                .append(r.from())
-                .append(" -> ")
-                .append(r.to())
-                .append(r.dryRun() ? " (dry run)" : "")
-                .append('\n');
-        out.append("  result: ").append(r.result());
-        if (r.failedStep() != null) {
-            out.append(" at ").append(r.failedStep()).append(": ").append(r.reason());
-        }
-        out.append('\n');
+        ReportText.heading(
+                out, "Cutover", r.id(), r.from(), r.to(), r.dryRun(), r.result(), r.failedStep(), r.reason());
         if (r.readiness() != null) {
             out.append("  readiness ")
                     .append(r.readiness().light())

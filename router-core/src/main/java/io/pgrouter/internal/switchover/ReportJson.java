@@ -37,15 +37,7 @@ public final class ReportJson {
             json.writeStringProperty("finalLsn", report.finalLsn());
             json.writeStringProperty("targetReplayedLsn", report.targetReplayedLsn());
             json.writeNumberProperty("terminatedSessions", report.terminatedSessions());
-            WritePause p = report.writePause();
-            json.writeObjectPropertyStart("writePause");
-            json.writeNumberProperty("heldMillis", p.held().toMillis());
-            json.writeNumberProperty("waited", p.waited());
-            json.writeNumberProperty("failed", p.failed());
-            json.writeNumberProperty("maxMillis", p.max().toMillis());
-            json.writeNumberProperty("p50Millis", p.p50().toMillis());
-            json.writeNumberProperty("p99Millis", p.p99().toMillis());
-            json.writeEndObject();
+            writePause(json, report.writePause());
             json.writeArrayPropertyStart("checks");
             for (Check c : report.checks()) {
                 json.writeStartObject();
@@ -75,6 +67,18 @@ public final class ReportJson {
             json.writeEndObject();
         }
         return out.toString();
+    }
+
+    /** The write pause as the object {@code writePause}: the cutover's report writes it the same way. */
+    public static void writePause(JsonGenerator json, WritePause p) {
+        json.writeObjectPropertyStart("writePause");
+        json.writeNumberProperty("heldMillis", p.held().toMillis());
+        json.writeNumberProperty("waited", p.waited());
+        json.writeNumberProperty("failed", p.failed());
+        json.writeNumberProperty("maxMillis", p.max().toMillis());
+        json.writeNumberProperty("p50Millis", p.p50().toMillis());
+        json.writeNumberProperty("p99Millis", p.p99().toMillis());
+        json.writeEndObject();
     }
 
     private static String lower(Enum<?> value) {

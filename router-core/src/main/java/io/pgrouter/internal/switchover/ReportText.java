@@ -15,19 +15,7 @@ public final class ReportText {
     /** {@code report} as lines of text, ending with a line break. */
     public static String of(SwitchoverReport r) {
         StringBuilder out = new StringBuilder();
-        out.append("Switchover ")
-                .append(r.id())
-                .append(": ")
-                .append(r.from())
-                .append(" -> ")
-                .append(r.to())
-                .append(r.dryRun() ? " (dry run)" : "")
-                .append('\n');
-        out.append("  result: ").append(r.result());
-        if (r.failedStep() != null) {
-            out.append(" at ").append(r.failedStep()).append(": ").append(r.reason());
-        }
-        out.append('\n');
+        heading(out, "Switchover", r.id(), r.from(), r.to(), r.dryRun(), r.result(), r.failedStep(), r.reason());
         for (Check c : r.checks()) {
             if (!c.passed()) {
                 out.append(String.format("  check failed: %-24s %s%n", c.name(), c.detail()));
@@ -62,5 +50,32 @@ public final class ReportText {
             out.append(String.format("  estimate %-28s %d%n", e.getKey(), e.getValue()));
         }
         return out.toString();
+    }
+
+    /** The first two lines of a report: what moved where, and how it ended. The cutover's report starts the same way. */
+    public static void heading(
+            StringBuilder out,
+            String kind,
+            String id,
+            String from,
+            String to,
+            boolean dryRun,
+            Object result,
+            Object failedStep,
+            String reason) {
+        out.append(kind)
+                .append(' ')
+                .append(id)
+                .append(": ")
+                .append(from)
+                .append(" -> ")
+                .append(to)
+                .append(dryRun ? " (dry run)" : "")
+                .append('\n');
+        out.append("  result: ").append(result);
+        if (failedStep != null) {
+            out.append(" at ").append(failedStep).append(": ").append(reason);
+        }
+        out.append('\n');
     }
 }
