@@ -112,6 +112,12 @@ public enum RouterProperty {
     LAG_MAX_BYTES(Scope.ROUTER, "lag.max-bytes", "16MB", "Most WAL a replica may be behind the primary"),
     /** Oldest change a replica may not have applied. */
     LAG_MAX_DELAY(Scope.ROUTER, "lag.max-delay", "5s", "Oldest change a replica may not have applied yet"),
+    /** How stale a replica in rotation may become while the primary does not answer. */
+    LAG_PRIMARY_AWAY_MAX_DELAY(
+            Scope.ROUTER,
+            "lag.primary-away-max-delay",
+            "60s",
+            "While the primary does not answer: the largest bound on a replica's staleness with which it stays in rotation (max-delay when smaller)"),
     /** Good probes before a replica returns. */
     LAG_REJOIN_AFTER(
             Scope.ROUTER,

@@ -94,6 +94,8 @@ class StatusJsonTest {
         assertThat(json.get("lagThresholds").get("maxBytes").asLong()).isEqualTo(1024);
         assertThat(json.get("lagThresholds").get("maxDelayMillis").asLong()).isEqualTo(5000);
         assertThat(json.get("lagThresholds").get("rejoinAfter").asInt()).isEqualTo(3);
+        assertThat(json.get("lagThresholds").get("primaryAwayMaxDelayMillis").asLong())
+                .isEqualTo(60_000);
         assertThat(json.get("nodes")).hasSize(2);
         assertThat(json.propertyNames())
                 .hasSize(RouterStatus.class.getRecordComponents().length)

@@ -37,6 +37,8 @@ public final class StatusJson {
             json.writeNumberProperty("maxBytes", lag.maxBytes());
             json.writeNumberProperty("maxDelayMillis", lag.maxDelay().toMillis());
             json.writeNumberProperty("rejoinAfter", lag.rejoinAfter());
+            json.writeNumberProperty(
+                    "primaryAwayMaxDelayMillis", lag.primaryAwayMaxDelay().toMillis());
             json.writeEndObject();
             json.writeArrayPropertyStart("nodes");
             for (NodeStatus node : status.nodes()) {

@@ -109,6 +109,7 @@ public final class PropertiesReader {
             case RETRY_READS -> config.retryReads(ValueParsers.bool(label, value));
             case LAG_MAX_BYTES -> config.lagMaxBytes(ValueParsers.bytes(label, value));
             case LAG_MAX_DELAY -> config.lagMaxDelay(ValueParsers.duration(label, value));
+            case LAG_PRIMARY_AWAY_MAX_DELAY -> config.lagPrimaryAwayMaxDelay(ValueParsers.duration(label, value));
             case LAG_REJOIN_AFTER -> config.rejoinAfter(ValueParsers.integer(label, value));
             case PROBE_USERNAME, PROBE_PASSWORD, PROBE_PASSWORD_FILE ->
                 config.probeLogin(setting.substring("probe.".length()), value);

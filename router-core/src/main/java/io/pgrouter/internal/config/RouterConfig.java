@@ -141,6 +141,7 @@ public record RouterConfig(
         private Long lagMaxBytes;
         private Duration lagMaxDelay;
         private Integer rejoinAfter;
+        private Duration lagPrimaryAwayMaxDelay;
         private UnaryOperator<String> keyLabels = UnaryOperator.identity();
         private final Map<String, String> ssl = new LinkedHashMap<>();
         private final NodeDraft probeLogin = new NodeDraft("pgrouter.probe", "probe");
@@ -262,6 +263,11 @@ public record RouterConfig(
             return this;
         }
 
+        public Builder lagPrimaryAwayMaxDelay(Duration value) {
+            lagPrimaryAwayMaxDelay = Objects.requireNonNull(value, "lagPrimaryAwayMaxDelay");
+            return this;
+        }
+
         public Builder rejoinAfter(int value) {
             rejoinAfter = value;
             return this;
@@ -341,12 +347,13 @@ public record RouterConfig(
             return this;
         }
 
-        /** All three lag thresholds at once. */
+        /** All the lag thresholds at once. */
         public Builder lag(LagThresholds value) {
             Objects.requireNonNull(value, "lag thresholds");
             lagMaxBytes = value.maxBytes();
             lagMaxDelay = value.maxDelay();
             rejoinAfter = value.rejoinAfter();
+            lagPrimaryAwayMaxDelay = value.primaryAwayMaxDelay();
             return this;
         }
 
@@ -408,7 +415,8 @@ public record RouterConfig(
             LagThresholds lag = checks.get(() -> new LagThresholds(
                     lagMaxBytes != null ? lagMaxBytes : defaults.maxBytes(),
                     lagMaxDelay != null ? lagMaxDelay : defaults.maxDelay(),
-                    rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter()));
+                    rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter(),
+                    lagPrimaryAwayMaxDelay != null ? lagPrimaryAwayMaxDelay : defaults.primaryAwayMaxDelay()));
             checks.notNegative("pgrouter.consistency.max-wait", consistencyMaxWait);
             checks.atMost("pgrouter.consistency.max-wait", consistencyMaxWait, ConsistencySettings.LONGEST_MAX_WAIT);
             return new RouterConfig(

@@ -204,10 +204,11 @@ public final class HealthMonitor implements AutoCloseable {
     public void thresholds(LagThresholds next) {
         thresholds.set(Objects.requireNonNull(next, "thresholds"));
         LOG.info(
-                "Lag thresholds now max-bytes={}, max-delay={}ms, rejoin-after={}",
+                "Lag thresholds now max-bytes={}, max-delay={}ms, rejoin-after={}, primary-away-max-delay={}ms",
                 next.maxBytes(),
                 next.maxDelay().toMillis(),
-                next.rejoinAfter());
+                next.rejoinAfter(),
+                next.primaryAwayMaxDelay().toMillis());
     }
 
     /** The probe settings. */

@@ -9,9 +9,10 @@ import io.pgrouter.LagThresholds;
  * row, so that a replica hovering at a threshold does not flap. The first good probe after start admits a replica
  * at once: there is no exclusion to recover from yet.
  *
- * <p>A replica in rotation stays while the primary does not answer, or while its own WAL receiver is down, as long
- * as the bound on its staleness from its last known position ({@link ReplicaLag.Basis#bounded()}) stays under
- * {@code max-delay}: missing a probe of the primary says nothing about the replica. A replica out of rotation joins
+ * <p>A replica in rotation stays while its own WAL receiver is down, as long as the bound on its staleness from its
+ * last known position ({@link ReplicaLag.Basis#bounded()}) stays under {@code max-delay}, and while the primary does
+ * not answer, as long as that bound stays under {@link LagThresholds#staysWhilePrimaryAway()}: missing a probe of the
+ * primary says nothing about the replica, and reads need the replicas most while a failover runs. A replica out of rotation joins
  * only while it streams from a primary that answers. Used by the monitor thread only.
  */
 final class HealthTracker {
@@ -93,13 +94,19 @@ final class HealthTracker {
             state = HealthState.LAGGING;
             return "lag " + lag.bytes() + " bytes > max-bytes " + t.maxBytes();
         }
+        if (lag.basis() == ReplicaLag.Basis.PRIMARY_UNREACHABLE_BOUND) {
+            long limit = t.staysWhilePrimaryAway().toMillis();
+            if (lag.millis() <= limit) {
+                return null;
+            }
+            state = HealthState.LAGGING;
+            return "staleness bound " + lag.millis() + " ms > "
+                    + (limit == t.maxDelay().toMillis() ? "max-delay " : "primary-away-max-delay ") + limit
+                    + " ms: the primary has not answered since it was last seen at or before this replica's position";
+        }
         if (lag.millis() > t.maxDelay().toMillis()) {
             state = HealthState.LAGGING;
             return switch (lag.basis()) {
-                case PRIMARY_UNREACHABLE_BOUND ->
-                    "staleness bound " + lag.millis() + " ms > max-delay "
-                            + t.maxDelay().toMillis()
-                            + " ms: the primary has not answered since it was last seen at or before this replica's position";
                 case RECEIVER_DOWN_BOUND ->
                     "staleness bound " + lag.millis() + " ms > max-delay "
                             + t.maxDelay().toMillis() + " ms: WAL receiver " + receiver(probe);

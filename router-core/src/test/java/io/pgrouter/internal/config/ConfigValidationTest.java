@@ -140,6 +140,10 @@ class ConfigValidationTest {
                 Arguments.of(with("pgrouter.lag.max-delay", "-PT1S"), "pgrouter.lag.max-delay", "PT-1S"),
                 Arguments.of(with("pgrouter.lag.rejoin-after", "0"), "pgrouter.lag.rejoin-after", "was 0"),
                 Arguments.of(
+                        with("pgrouter.lag.primary-away-max-delay", "-PT5S"),
+                        "pgrouter.lag.primary-away-max-delay",
+                        "PT-5S"),
+                Arguments.of(
                         with("pgrouter.lag.max-dely", "1s"),
                         "pgrouter.lag.max-dely",
                         "did you mean 'pgrouter.lag.max-delay'"));
@@ -183,6 +187,8 @@ class ConfigValidationTest {
                 "2s",
                 "pgrouter.lag.rejoin-after",
                 "5",
+                "pgrouter.lag.primary-away-max-delay",
+                "90s",
                 "pgrouter.probe.interval",
                 "250ms",
                 "pgrouter.probe.abort-on-timeout",
@@ -190,7 +196,8 @@ class ConfigValidationTest {
                 "pgrouter.enabled",
                 "true"));
         assertThat(config.lag())
-                .isEqualTo(new io.pgrouter.LagThresholds(512 * 1024, java.time.Duration.ofSeconds(2), 5));
+                .isEqualTo(new io.pgrouter.LagThresholds(
+                        512 * 1024, java.time.Duration.ofSeconds(2), 5, java.time.Duration.ofSeconds(90)));
         assertThat(config.monitor().timeout()).hasMillis(200);
         assertThat(config.abortOnProbeTimeout()).isFalse();
     }

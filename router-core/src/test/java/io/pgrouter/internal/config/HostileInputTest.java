@@ -172,6 +172,7 @@ public class HostileInputTest {
         for (String key : List.of(
                 "pgrouter.probe.interval",
                 "pgrouter.lag.max-delay",
+                "pgrouter.lag.primary-away-max-delay",
                 "pgrouter.failed-replica-backoff",
                 "pgrouter.pool.primary.connection-timeout",
                 "pgrouter.pool.replica.max-lifetime")) {

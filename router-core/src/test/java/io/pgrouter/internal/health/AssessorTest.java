@@ -17,13 +17,15 @@ class AssessorTest {
     private static final long MS = 1_000_000;
     private static final long CLUSTER = 7_300_000_000_000_000_001L;
     private static final long OTHER_CLUSTER = 7_400_000_000_000_000_002L;
-    private static final LagThresholds THRESHOLDS = new LagThresholds(1_000_000, Duration.ofMillis(2000), 3);
+    /** max-delay 2 s; while the primary is away, 3 s. */
+    private static final LagThresholds THRESHOLDS =
+            new LagThresholds(1_000_000, Duration.ofMillis(2000), 3, Duration.ofMillis(3000));
 
     private final Assessor assessor = new Assessor(List.of("primary", "replica-1", "replica-2"), 64);
     private long nowMillis;
 
     @Test
-    void replicasStayInRotationWhileThePrimaryIsAwayUntilTheBoundFromItsLastProbePassesMaxDelay() {
+    void replicasStayInRotationWhileThePrimaryIsAwayUntilTheBoundFromItsLastProbePassesPrimaryAwayMaxDelay() {
         // The primary is at 5000; both replicas replayed it.
         HealthReport r =
                 round(primary(5000), replica("replica-1", 5000, "streaming"), replica("replica-2", 5000, "streaming"));
@@ -43,12 +45,18 @@ class AssessorTest {
                 .as("receiver down while the bound holds")
                 .isTrue();
 
-        nowMillis = lastPrimaryProbe + 2000;
+        nowMillis = lastPrimaryProbe + 2500;
         r = round(down("primary"), replica("replica-1", 5000, null), replica("replica-2", 5000, null));
         assertThat(r.byName().get("replica-1").inRotation())
-                .as("at max-delay exactly")
+                .as("past max-delay, which holds while the primary answers")
                 .isTrue();
-        assertThat(r.byName().get("replica-1").lag().millis()).isEqualTo(2000);
+
+        nowMillis = lastPrimaryProbe + 3000;
+        r = round(down("primary"), replica("replica-1", 5000, null), replica("replica-2", 5000, null));
+        assertThat(r.byName().get("replica-1").inRotation())
+                .as("at primary-away-max-delay exactly")
+                .isTrue();
+        assertThat(r.byName().get("replica-1").lag().millis()).isEqualTo(3000);
 
         nowMillis += 1;
         r = round(down("primary"), replica("replica-1", 5000, null), replica("replica-2", 5000, null));
@@ -56,7 +64,7 @@ class AssessorTest {
         assertThat(out.inRotation()).isFalse();
         assertThat(out.state()).isEqualTo(HealthState.LAGGING);
         assertThat(out.reason())
-                .startsWith("staleness bound 2001 ms > max-delay 2000 ms: the primary has not answered");
+                .startsWith("staleness bound 3001 ms > primary-away-max-delay 3000 ms: the primary has not answered");
         assertThat(r.byName().get("primary").state()).isEqualTo(HealthState.UNREACHABLE);
     }
 

@@ -1,5 +1,6 @@
 package io.pgrouter.spring.autoconfigure;
 
+import io.pgrouter.LagThresholds;
 import io.pgrouter.Selection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -644,6 +645,12 @@ public class PgRouterProperties {
         /** Consecutive probes under both thresholds before an excluded replica returns. */
         private int rejoinAfter = 3;
 
+        /**
+         * While the primary does not answer: the largest bound on a replica's staleness with which it stays in
+         * rotation (max-delay when smaller).
+         */
+        private Duration primaryAwayMaxDelay = LagThresholds.DEFAULT_PRIMARY_AWAY_MAX_DELAY;
+
         public DataSize getMaxBytes() {
             return maxBytes;
         }
@@ -666,6 +673,14 @@ public class PgRouterProperties {
 
         public void setRejoinAfter(int rejoinAfter) {
             this.rejoinAfter = rejoinAfter;
+        }
+
+        public Duration getPrimaryAwayMaxDelay() {
+            return primaryAwayMaxDelay;
+        }
+
+        public void setPrimaryAwayMaxDelay(Duration primaryAwayMaxDelay) {
+            this.primaryAwayMaxDelay = primaryAwayMaxDelay;
         }
     }
 

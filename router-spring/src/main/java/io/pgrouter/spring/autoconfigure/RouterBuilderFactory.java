@@ -85,7 +85,8 @@ final class RouterBuilderFactory {
             builder.probeLogin(probe.getUsername(), probe.getPassword());
         }
         PgRouterProperties.Lag lag = properties.getLag();
-        builder.lagThresholds(new LagThresholds(lag.getMaxBytes().toBytes(), lag.getMaxDelay(), lag.getRejoinAfter()));
+        builder.lagThresholds(new LagThresholds(
+                lag.getMaxBytes().toBytes(), lag.getMaxDelay(), lag.getRejoinAfter(), lag.getPrimaryAwayMaxDelay()));
         builder.consistencyMode(properties.getConsistency().getMode())
                 .consistencyMaxWait(properties.getConsistency().getMaxWait())
                 .consistencyMonotonicReads(properties.getConsistency().isMonotonicReads());
