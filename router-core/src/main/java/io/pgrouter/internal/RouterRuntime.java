@@ -93,6 +93,9 @@ public final class RouterRuntime implements AutoCloseable {
         this.signals = signals;
         this.meters = meters;
         this.monitor = new HealthMonitor(config.probeNodes(), config.monitor(), config.lag(), this::apply);
+        long probeTimeout = config.monitor().timeout().toNanos();
+        router.awaitRoundsWhenPrimaryDown(new PrimaryDownWait(
+                monitor::probeNow, config.monitor().interval().toNanos() + probeTimeout, probeTimeout));
         this.events = new RouterEvents(listeners, Clock.systemUTC());
     }
 
