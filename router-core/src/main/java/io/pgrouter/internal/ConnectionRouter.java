@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
@@ -31,6 +32,7 @@ public final class ConnectionRouter {
     private final boolean retryReads;
     private final WriteGate writeGate = new WriteGate();
     private volatile boolean closed;
+    private volatile PrimaryDownWait primaryDownWait = PrimaryDownWait.NONE;
     /** The router that took over from this one in a cutover to another cluster; {@code null} before. */
     private volatile ConnectionRouter successor;
 
@@ -76,6 +78,14 @@ public final class ConnectionRouter {
      */
     public void handOver(ConnectionRouter next) {
         successor = next;
+    }
+
+    /**
+     * Lets connections that must be on the primary, and find it known down, ask for a probe round and wait for it
+     * (bounded) instead of failing at once.
+     */
+    void awaitRoundsWhenPrimaryDown(PrimaryDownWait wait) {
+        this.primaryDownWait = wait;
     }
 
     /** Refuses new connections from now on. */
@@ -216,8 +226,13 @@ public final class ConnectionRouter {
         Connection physical;
         try {
             if (down != null) {
+                if (mustBeOnPrimary(reason)) {
+                    awaitNewPrimary(snapshot, reason);
+                }
                 throw new SQLTransientConnectionException(
-                        "Primary '" + node.name() + "' is down: " + down + "; no other node answers as the primary",
+                        "Primary '" + node.name() + "' is down: " + down + "; no other node answered as the primary"
+                                + " within "
+                                + TimeUnit.NANOSECONDS.toMillis(primaryDownWait.waitNanos()) + " ms",
                         "08001");
             }
             physical = node.borrowAsPrimary();
@@ -229,6 +244,41 @@ public final class ConnectionRouter {
             throw failure;
         }
         attach(target, request, node.route(reason), physical);
+    }
+
+    /** Whether a connection routed for {@code reason} can go nowhere but the primary (a fallback read can fail). */
+    private static boolean mustBeOnPrimary(RouteReason reason) {
+        return reason == RouteReason.PRIMARY_WRITE
+                || reason == RouteReason.PRIMARY_FORCED
+                || reason == RouteReason.PRIMARY_CAUSAL;
+    }
+
+    /**
+     * A connection that must be on the primary found it known down: waits (bounded) for a probe round that shows a
+     * primary again, and routes again on it; returns when none did.
+     */
+    private void awaitNewPrimary(TopologySnapshot snapshot, RouteReason reason)
+            throws SQLException, BorrowWaiters.Redirected {
+        TopologySnapshot newer;
+        try {
+            newer = primaryDownWait.await(topology, snapshot);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientConnectionException(
+                    "Interrupted while waiting for a primary: '"
+                            + snapshot.primary().name() + "' is down",
+                    "08001",
+                    e);
+        }
+        if (newer != null) {
+            throw new BorrowWaiters.Redirected("'" + newer.primary().name() + "' answers as the primary");
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(
+                    "{} connection: primary '{}' still down after the wait",
+                    reason,
+                    snapshot.primary().name());
+        }
     }
 
     private void attach(RoutedConnection target, RouteRequest request, Route route, Connection physical)

@@ -7,6 +7,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.postgresql.Driver;
@@ -22,6 +25,10 @@ final class NodeDataSource implements DataSource {
     private final NodeConfig node;
     private final Properties properties;
     private volatile int loginTimeoutSeconds;
+    // Every connection opened here and not seen closed yet: the pool's idle ones, those in use, and those a borrower
+    // is validating. A thread blocked in a socket read on a silent server ignores interrupts; only closing the socket
+    // (Connection.abort) ends its wait, and the pool gives no other handle on a connection it is validating.
+    private final Set<Connection> opened = ConcurrentHashMap.newKeySet();
 
     NodeDataSource(NodeConfig node) {
         this.node = node;
@@ -41,7 +48,41 @@ final class NodeDataSource implements DataSource {
         if (c == null) {
             throw new SQLException("not a PostgreSQL JDBC URL: " + Secrets.maskUrl(node.jdbcUrl()), "08001");
         }
+        // The pool closes connections without telling this class: forget those here, a few per new connection.
+        opened.removeIf(NodeDataSource::closed);
+        opened.add(c);
         return c;
+    }
+
+    /**
+     * Aborts every connection opened here that is still open ({@link Connection#abort}: pgjdbc closes the socket
+     * without waiting for a lock or the server), so that no thread stays blocked on the node: not a statement, not a
+     * close, not the pool's validation of an idle connection.
+     *
+     * @return how many were aborted
+     */
+    int abortOpened(Executor executor) {
+        int aborted = 0;
+        for (Connection c : opened) {
+            opened.remove(c);
+            try {
+                if (!c.isClosed()) {
+                    c.abort(executor);
+                    aborted++;
+                }
+            } catch (SQLException | RuntimeException e) {
+                // closed meanwhile: nothing left to cut
+            }
+        }
+        return aborted;
+    }
+
+    private static boolean closed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     /**

@@ -93,6 +93,9 @@ public final class RouterRuntime implements AutoCloseable {
         this.signals = signals;
         this.meters = meters;
         this.monitor = new HealthMonitor(config.probeNodes(), config.monitor(), config.lag(), this::apply);
+        long probeTimeout = config.monitor().timeout().toNanos();
+        router.awaitRoundsWhenPrimaryDown(new PrimaryDownWait(
+                monitor::probeNow, config.monitor().interval().toNanos() + probeTimeout, probeTimeout));
         this.events = new RouterEvents(listeners, Clock.systemUTC());
     }
 
@@ -183,7 +186,7 @@ public final class RouterRuntime implements AutoCloseable {
             SilentNodes.Verdict silent = silentNodes.assess(h, after);
             node.unresponsive(silent.cut());
             if (silent.cut() && config.abortOnProbeTimeout()) {
-                abortHandedOut(node, silent, h.reason());
+                abortConnections(node, silent, h.reason());
             }
         }
         if (report.roleChanged()) {
@@ -241,20 +244,28 @@ public final class RouterRuntime implements AutoCloseable {
         }
     }
 
-    /** Aborts the connections in use on a node that stopped answering, on the abort threads. */
-    private void abortHandedOut(Node node, SilentNodes.Verdict silent, String why) {
+    /**
+     * Aborts the connections on a node that stopped answering, on the abort threads: first those in use (marked as
+     * cut, so that a read that showed nothing yet runs again elsewhere), then the rest of its pool, idle ones and
+     * those a borrower is validating.
+     */
+    private void abortConnections(Node node, SilentNodes.Verdict silent, String why) {
         try {
             aborts.execute(() -> {
-                int aborted = node.abortHandedOut(Runnable::run);
-                if (aborted > 0) {
+                int inUse = node.abortHandedOut(Runnable::run);
+                int pooled = node.abortPooled(Runnable::run);
+                if (inUse > 0) {
                     LOG.warn(
                             "Node '{}' stopped answering ({} probes in a row: {}); aborted {} connection(s) in use there,"
                                     + " whose work can move: {}",
                             node.name(),
                             silent.silentProbes(),
                             why,
-                            aborted,
+                            inUse,
                             silent.movesTo());
+                }
+                if (pooled > 0) {
+                    LOG.debug("Node '{}' stopped answering; aborted {} more connection(s) of its pool", node, pooled);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -94,6 +94,7 @@ final class Assessor {
         }
         long primaryLsn = primaryAnswered ? primaryProbe.currentLsn() : -1;
         long primaryTimeline = primaryAnswered ? primaryProbe.timeline() : 0;
+        long primaryXidHorizon = primaryAnswered ? primaryProbe.xidHorizon() : -1;
 
         List<NodeHealth> health = new ArrayList<>();
         for (String name : names) {
@@ -144,7 +145,10 @@ final class Assessor {
                     lag = ReplicaLag.UNKNOWN;
                     tracker.exclude(HealthState.DISCONNECTED, foreign);
                 } else {
-                    lag = r.ok() ? ReplicaLag.of(r, primaryLsn, history, nowNanos) : ReplicaLag.UNKNOWN;
+                    // Horizons compare only on one timeline: a replica left on an old one may have ended
+                    // transactions the new primary never had.
+                    long horizon = r.timeline() == primaryTimeline ? primaryXidHorizon : -1;
+                    lag = r.ok() ? ReplicaLag.of(r, primaryLsn, horizon, history, nowNanos) : ReplicaLag.UNKNOWN;
                     tracker.update(r, lag, primaryTimeline, thresholds);
                 }
                 h = new NodeHealth(

@@ -29,7 +29,8 @@ final class NodeProbe implements AutoCloseable {
     /**
      * The probe query. {@code CASE} keeps standby-only functions from running on a primary (where they raise
      * "recovery is not in progress") and {@code pg_current_wal_lsn()} from running on a standby. The last two
-     * columns carry a switchover announced on a primary ({@link SwitchoverSignal}); a missing setting reads NULL.
+     * columns but one carry a switchover announced on a primary ({@link SwitchoverSignal}); a missing setting reads
+     * NULL. The last is the node's transaction horizon ({@link ProbeResult#xidHorizon()}).
      */
     static final String QUERY = """
             SELECT r.in_recovery,
@@ -43,7 +44,8 @@ final class NodeProbe implements AutoCloseable {
                    CASE WHEN r.in_recovery
                         THEN (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::bigint END,
                    CASE WHEN NOT r.in_recovery THEN current_setting('pgrouter.switchover', true) END,
-                   (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+                   (extract(epoch FROM clock_timestamp()) * 1000)::bigint,
+                   pg_snapshot_xmax(pg_current_snapshot())::text
               FROM (SELECT pg_is_in_recovery() AS in_recovery) r
               LEFT JOIN pg_stat_wal_receiver w ON true
             """;
@@ -112,7 +114,8 @@ final class NodeProbe implements AutoCloseable {
                         started,
                         System.nanoTime() - started,
                         null,
-                        SwitchoverSignal.parse(rs.getString(9), rs.getLong(10)));
+                        SwitchoverSignal.parse(rs.getString(9), rs.getLong(10)),
+                        xid(rs.getString(11)));
             }
         } catch (SQLException | RuntimeException e) {
             closeConnection();
@@ -224,6 +227,10 @@ final class NodeProbe implements AutoCloseable {
 
     private static long lsn(String text) {
         return text == null ? -1 : LogSequenceNumber.valueOf(text).asLong();
+    }
+
+    private static long xid(String text) {
+        return text == null ? -1 : Long.parseLong(text);
     }
 
     /**

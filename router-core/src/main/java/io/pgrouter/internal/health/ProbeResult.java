@@ -21,6 +21,8 @@ package io.pgrouter.internal.health;
  * @param latencyNanos how long the answer took
  * @param error why the probe failed, {@code null} when it did not
  * @param switchover a switchover announced on a primary, {@code null} when none is (always on a standby)
+ * @param xidHorizon {@code pg_snapshot_xmax(pg_current_snapshot())}: one past the newest transaction that had ended
+ *     (committed or rolled back) on the node, on a standby as far as it replayed; -1 when unknown
  */
 public record ProbeResult(
         String node,
@@ -37,9 +39,10 @@ public record ProbeResult(
         long startedNanos,
         long latencyNanos,
         String error,
-        SwitchoverSignal switchover) {
+        SwitchoverSignal switchover,
+        long xidHorizon) {
 
-    /** A probe result without a switchover signal. */
+    /** A probe result without a switchover signal and without a transaction horizon. */
     public ProbeResult(
             String node,
             boolean ok,
@@ -70,7 +73,8 @@ public record ProbeResult(
                 startedNanos,
                 latencyNanos,
                 error,
-                null);
+                null,
+                -1);
     }
 
     /** A probe that got no answer. */

@@ -23,6 +23,14 @@ public record ReplicaLag(long bytes, long millis, Basis basis) {
         /** The replica's replay position mapped onto the primary's position history, on this JVM's clock. */
         WAL_HISTORY,
         /**
+         * The replica has not replayed all of the primary's WAL, but every transaction that had ended on the primary
+         * when it was probed has ended on the replica too (its transaction horizon has reached the primary's): what
+         * is left holds no committed change (a running-xacts or checkpoint record, the WAL of a transaction still
+         * open), so nothing a read can see is missing and the lag in time is 0. An idle primary's last such record
+         * can take seconds to be replayed on a starved machine; by position alone that was seconds of lag.
+         */
+        TRANSACTIONS_REPLAYED,
+        /**
          * The primary did not answer this round: the lag in bytes is unknown and the lag in time is a bound, the
          * time since the primary was last seen at or before the replica's replay position
          * ({@link WalHistory#stalenessBoundMillis}). It grows with the time the primary stays away.
@@ -52,10 +60,13 @@ public record ReplicaLag(long bytes, long millis, Basis basis) {
      *
      * @param replica the replica's probe, answered
      * @param primaryLsn the primary's newest position, -1 when the primary did not answer this round
+     * @param primaryXidHorizon the primary's transaction horizon this round ({@link ProbeResult#xidHorizon()}), -1
+     *     when unknown
      * @param history the primary's position history
      * @param nowNanos the time of the assessment
      */
-    static ReplicaLag of(ProbeResult replica, long primaryLsn, WalHistory history, long nowNanos) {
+    static ReplicaLag of(
+            ProbeResult replica, long primaryLsn, long primaryXidHorizon, WalHistory history, long nowNanos) {
         long replay = replica.replayLsn();
         if (replay < 0) {
             return UNKNOWN;
@@ -69,6 +80,9 @@ public record ReplicaLag(long bytes, long millis, Basis basis) {
             }
         } else {
             long fromHistory = history.millisBehind(replay, nowNanos);
+            if (fromHistory > 0 && primaryXidHorizon >= 0 && replica.xidHorizon() >= primaryXidHorizon) {
+                return new ReplicaLag(bytes, 0, Basis.TRANSACTIONS_REPLAYED);
+            }
             if (fromHistory >= 0) {
                 return new ReplicaLag(bytes, fromHistory, Basis.WAL_HISTORY);
             }
