@@ -77,6 +77,9 @@ public final class RouterRuntime implements AutoCloseable {
 
     private static final long DRAIN_CHECK_MILLIS = 50;
 
+    /** Hears switchover notices on the primary between probe rounds. */
+    private final SwitchoverNotices notices;
+
     private RouterRuntime(
             RouterConfig config,
             List<Node> nodes,
@@ -97,6 +100,13 @@ public final class RouterRuntime implements AutoCloseable {
         router.awaitRoundsWhenPrimaryDown(new PrimaryDownWait(
                 monitor::probeNow, config.monitor().interval().toNanos() + probeTimeout, probeTimeout));
         this.events = new RouterEvents(listeners, Clock.systemUTC());
+        this.notices = new SwitchoverNotices(
+                () -> config.probeNode(
+                        router.topology().current().primary().node().config()),
+                signal -> holdFor(signal, System.nanoTime(), true),
+                monitor::probeNow,
+                config.monitor().interval(),
+                config.monitor().timeout());
     }
 
     /** As {@link #start(RouterConfig, List, Object)} without listeners or metrics. */
@@ -163,6 +173,7 @@ public final class RouterRuntime implements AutoCloseable {
                 config, nodes, routerOver(nodes, config, scopes, causalScopes), listeners, scopes, signals, meters);
         signals.target = runtime::nodeSignal;
         runtime.monitor.start();
+        runtime.notices.start();
         LOG.info("Started {}", runtime);
         return runtime;
     }
@@ -220,27 +231,39 @@ public final class RouterRuntime implements AutoCloseable {
 
     /**
      * Holds this router's writes while a switchover announced on the primary (by another router, say) is in
-     * progress; releases them once the signal is gone, which is the case on the new primary.
+     * progress; releases them once a primary answers without the signal, which is the case on the new primary (see
+     * {@link WriteGate#follow}).
      */
     private void followSwitchoverSignal(HealthReport report, TopologySnapshot after) {
         io.pgrouter.internal.health.SwitchoverSignal signal = report.switchover();
+        boolean primaryAnswered = after.primary().health().inRotation();
+        if (signal != null) {
+            holdFor(signal, report.probedAtNanos(), primaryAnswered);
+            return;
+        }
         WriteGate.Closure held = router.writeGate().closure();
-        if (signal == null && held != null && held.origin() == WriteGate.Origin.SIGNAL) {
+        if (primaryAnswered && held != null && held.origin() == WriteGate.Origin.SIGNAL) {
             // The fence of the switchover ended the pool's idle connections there: none may be handed out dead.
             after.primary().node().softEvict();
         }
-        boolean closed = signal == null
-                ? router.writeGate().follow(null, null, 0)
-                : router.writeGate()
-                        .follow(
-                                signal.id(),
-                                signal.target(),
-                                report.probedAtNanos()
-                                        + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis()));
+        router.writeGate().follow(null, null, 0, primaryAnswered, report.probedAtNanos());
+    }
+
+    /**
+     * Holds this router's writes for a switchover signalled elsewhere, whose remaining time counts from
+     * {@code sinceNanos}: from a probe round, or from a notice ({@link SwitchoverNotices}).
+     */
+    private void holdFor(io.pgrouter.internal.health.SwitchoverSignal signal, long sinceNanos, boolean answered) {
+        boolean closed = router.writeGate()
+                .follow(
+                        signal.id(),
+                        signal.target(),
+                        sinceNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis()),
+                        answered,
+                        sinceNanos);
         if (closed) {
-            redirect(
-                    after.primary().node(),
-                    "switchover " + signal.id() + " to '" + signal.target() + "' is in progress");
+            Node primary = router.topology().current().primary().node();
+            redirect(primary, "switchover " + signal.id() + " to '" + signal.target() + "' is in progress");
         }
     }
 
@@ -613,6 +636,7 @@ public final class RouterRuntime implements AutoCloseable {
             return;
         }
         router.close();
+        notices.close();
         monitor.close();
         aborts.shutdown();
         drains.shutdownNow();

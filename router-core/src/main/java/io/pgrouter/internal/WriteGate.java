@@ -64,17 +64,33 @@ public final class WriteGate {
 
     /**
      * Follows the switchover signal found on the primary by a probe round: closes the gate while another router's
-     * switchover is in progress, opens it when the signal is gone (the switchover ended, or the primary changed and
-     * the new one carries none) or its deadline passed. A closure of this router's own switchover is left alone.
+     * switchover is in progress, opens it when a primary that answered carries no signal (the switchover ended, or
+     * the new primary took over) or the deadline passed. A closure of this router's own switchover is left alone.
+     *
+     * <p>No signal from a primary that did not answer as one is no news: the old primary may be stopped or rejoined
+     * as a standby while this router's probe of the new one timed out. Writes released then would go to a server
+     * that refuses them, so they stay held until a primary answers without a signal, or until the deadline.
+     *
+     * <p>Nor does a probe sent before the gate closed end it: a hold heard as a notice
+     * ({@link SwitchoverNotices}) can come before the round whose probe predates the announcement.
      *
      * @param switchover the signalled switchover's id, {@code null} when there is none
      * @param target the node it moves the primary to
      * @param deadlineNanos when its writes stop being held, on this JVM's clock
+     * @param primaryAnswered whether the node taken as primary answered the probe as a writable primary
+     * @param probedAtNanos when that probe was sent, on this JVM's clock
      * @return whether the gate closed just now
      */
-    public synchronized boolean follow(String switchover, String target, long deadlineNanos) {
+    public synchronized boolean follow(
+            String switchover, String target, long deadlineNanos, boolean primaryAnswered, long probedAtNanos) {
         Closure c = closure;
         if (c != null && c.origin == Origin.LOCAL) {
+            return false;
+        }
+        if (switchover == null
+                && c != null
+                && (!primaryAnswered || probedAtNanos - c.closedAtNanos < 0)
+                && c.deadlineNanos - System.nanoTime() > 0) {
             return false;
         }
         boolean active = switchover != null && deadlineNanos - System.nanoTime() > 0;
@@ -151,6 +167,7 @@ public final class WriteGate {
         private final String switchover;
         private final String target;
         private final long deadlineNanos;
+        private final long closedAtNanos = System.nanoTime();
         private final CountDownLatch released = new CountDownLatch(1);
         private volatile String step = "started";
         // Guarded by this; the slow path only. A write's wait is known when the gate opens: from its arrival to then.

@@ -57,24 +57,54 @@ class WriteGateTest {
 
     @Test
     void aSignalClosesTheGateAndItsEndOpensIt() {
-        assertThat(gate.follow("s3", "replica-2", in(Duration.ofMinutes(1)))).isTrue();
+        assertThat(gate.follow("s3", "replica-2", in(Duration.ofMinutes(1)), true, System.nanoTime()))
+                .isTrue();
         assertThat(gate.isOpen()).isFalse();
         assertThat(gate.closure().origin()).isEqualTo(WriteGate.Origin.SIGNAL);
-        assertThat(gate.follow("s3", "replica-2", in(Duration.ofMinutes(1)))).isFalse();
-        gate.follow(null, null, 0);
+        assertThat(gate.follow("s3", "replica-2", in(Duration.ofMinutes(1)), true, System.nanoTime()))
+                .isFalse();
+        gate.follow(null, null, 0, true, System.nanoTime());
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void noSignalFromAPrimaryThatDidNotAnswerKeepsWritesHeldUntilOneAnswersOrTheDeadline() {
+        gate.follow("s6", "replica-2", in(Duration.ofMinutes(1)), true, System.nanoTime());
+        gate.follow(null, null, 0, false, System.nanoTime());
+        assertThat(gate.isOpen())
+                .as("old primary stopped, new one not seen yet")
+                .isFalse();
+        gate.follow(null, null, 0, true, System.nanoTime());
+        assertThat(gate.isOpen()).as("a primary answered without the signal").isTrue();
+
+        gate.follow("s7", "replica-2", in(Duration.ofMillis(1)), true, System.nanoTime());
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            gate.follow(null, null, 0, false, System.nanoTime());
+            return gate.isOpen();
+        });
+    }
+
+    @Test
+    void aProbeSentBeforeAHoldWasHeardDoesNotEndIt() {
+        long probeSent = System.nanoTime();
+        gate.follow("s8", "replica-2", in(Duration.ofMinutes(1)), true, System.nanoTime());
+        gate.follow(null, null, 0, true, probeSent);
+        assertThat(gate.isOpen()).isFalse();
+        gate.follow(null, null, 0, true, System.nanoTime());
         assertThat(gate.isOpen()).isTrue();
     }
 
     @Test
     void aSignalWhoseDeadlinePassedDoesNotHoldWrites() {
-        assertThat(gate.follow("s4", "replica-2", System.nanoTime() - 1)).isFalse();
+        assertThat(gate.follow("s4", "replica-2", System.nanoTime() - 1, true, System.nanoTime()))
+                .isFalse();
         assertThat(gate.isOpen()).isTrue();
     }
 
     @Test
     void theSignalOfTheSwitchoverRunHereNeverOpensItsGate() {
         WriteGate.Closure closure = gate.close("s5", "replica-1", in(Duration.ofMinutes(1)));
-        gate.follow(null, null, 0);
+        gate.follow(null, null, 0, true, System.nanoTime());
         assertThat(gate.isOpen()).isFalse();
         gate.open(closure);
         assertThat(gate.isOpen()).isTrue();

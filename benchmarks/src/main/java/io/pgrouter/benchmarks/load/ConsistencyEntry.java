@@ -38,8 +38,11 @@ public final class ConsistencyEntry implements Entry {
     private static final double WRITES_PER_SECOND = 300;
 
     private static final int CHECKERS = 24;
-    /** Per node and router: writers, checkers, plain readers and a margin; two routers stay under max_connections. */
-    private static final int POOL_SIZE = CHECKERS + WRITERS + 6;
+    /**
+     * Per node and router: writers, checkers, token readers, plain readers and a margin; two routers stay under
+     * max_connections (100).
+     */
+    private static final int POOL_SIZE = CHECKERS + WRITERS + ReadAfterWriteChecker.TOKEN_READERS + 6;
 
     @Override
     public String name() {
@@ -67,7 +70,7 @@ public final class ConsistencyEntry implements Entry {
                 "violations",
                 "violation rate",
                 "read-backs on replicas",
-                "same thread (pairs/violations)",
+                "same router, token (pairs/violations)",
                 "other thread (pairs/violations)",
                 "other router, token (pairs/violations)",
                 "plain reads on replicas",
@@ -96,14 +99,18 @@ public final class ConsistencyEntry implements Entry {
                 check(context, endpoints, condition, checks, results);
             }
             captureCost(context, endpoints, report);
+            monotonicCost(context, endpoints, report);
         }
         goals(report, results, targetPairs);
         report.note("Each writer commits a row (INSERT ... RETURNING id) through the first router inside its own causal"
-                + " session. Every 8th write it reads the row back on its own thread; the others are handed, if a checker"
-                + " thread is free at that moment, to a checker that reads it back twice: on its thread with the writer's"
-                + " session object, and through a second router over the same cluster (another service instance) with a"
-                + " session made from the token taken right after the commit. A read-back that does not find its row is a"
-                + " violation. Writes no checker was free for are not checked (so no check reads an old write).");
+                + " session and never reads itself, so that the write rate measures writes. Every 8th write is handed, if"
+                + " one is free at that moment, to one of " + ReadAfterWriteChecker.TOKEN_READERS + " token reader"
+                + " threads that reads the row back through the same router with a session made from the writer's token"
+                + " (the user's next request); the others to a checker that reads it back twice: on its thread with the"
+                + " writer's session object, and through a second router over the same cluster (another service"
+                + " instance) with a session made from the token taken right after the commit. A read-back that does not"
+                + " find its row is a violation. Writes no reader was free for are not checked (so no check reads an old"
+                + " write).");
         report.note(
                 "The replay delay is recovery_min_apply_delay on both replicas. Two plain reader threads read without"
                         + " a session all along. Routers use the defaults: probe interval 500 ms, max-wait 100 ms, max-delay 5 s.");
@@ -150,7 +157,7 @@ public final class ConsistencyEntry implements Entry {
                     r.violations(),
                     r.violationRate(),
                     r.onReplicaShare(),
-                    kind(r, ReadAfterWriteChecker.Kind.SAME_THREAD),
+                    kind(r, ReadAfterWriteChecker.Kind.SAME_ROUTER_TOKEN),
                     kind(r, ReadAfterWriteChecker.Kind.OTHER_THREAD),
                     kind(r, ReadAfterWriteChecker.Kind.OTHER_SERVICE),
                     r.plainOnReplicaShare(),
@@ -210,55 +217,140 @@ public final class ConsistencyEntry implements Entry {
      * machine is shared) hits all three alike; each round gives the mean of each.
      */
     private static void captureCost(RunContext context, Endpoints endpoints, EntryReport report) throws Exception {
-        int rounds = context.trials(11, 3);
-        Duration round = context.window(Duration.ofSeconds(6), Duration.ofSeconds(2));
         Peers peers = Peers.of(endpoints, 2);
-        String[] variants = {"no session", "exact", "probe"};
-        Map<String, List<Double>> micros = new LinkedHashMap<>();
-        for (String variant : variants) {
-            micros.put(variant, new ArrayList<>());
-        }
+        Map<String, List<Double>> micros;
         try (Peer exact = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(ConsistencyMode.EXACT));
                 Peer probe = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(ConsistencyMode.PROBE))) {
-            RoutingDataSource[] routers = {
-                (RoutingDataSource) exact.dataSource(),
-                (RoutingDataSource) exact.dataSource(),
-                (RoutingDataSource) probe.dataSource()
-            };
-            CausalSession[] sessions = {null, CausalSession.create(), CausalSession.create()};
-            for (int i = -1; i < rounds; i++) { // round -1 warms up: JIT and the pools' first statements
-                long[] nanos = new long[variants.length];
-                long[] count = new long[variants.length];
-                long end = System.nanoTime() + round.toNanos();
-                for (int v = 0; System.nanoTime() < end; v = (v + 1) % variants.length) {
-                    long started = System.nanoTime();
-                    write(routers[v], sessions[v]);
-                    nanos[v] += System.nanoTime() - started;
-                    count[v]++;
-                }
-                for (int v = 0; i >= 0 && v < variants.length; v++) {
-                    micros.get(variants[v]).add(nanos[v] / 1e3 / count[v]);
-                }
-            }
+            RoutingDataSource exactRouter = (RoutingDataSource) exact.dataSource();
+            RoutingDataSource probeRouter = (RoutingDataSource) probe.dataSource();
+            CausalSession exactSession = CausalSession.create();
+            CausalSession probeSession = CausalSession.create();
+            Map<String, SqlAction> variants = new LinkedHashMap<>();
+            variants.put("no session", () -> write(exactRouter, null));
+            variants.put("exact", () -> write(exactRouter, exactSession));
+            variants.put("probe", () -> write(probeRouter, probeSession));
+            micros = inTurns(context, variants);
         }
-        double baseline = Stats.median(micros.get("no session"));
-        Table table = report.table(
+        costTable(
+                report,
                 "Cost of a capture per writing transaction (INSERT + COMMIT through pgrouter, one thread, the three"
-                        + " taken in turns, " + rounds + " rounds of " + round.toSeconds() + " s)",
-                "session",
+                        + " taken in turns, " + rounds(context) + " rounds of "
+                        + round(context).toSeconds() + " s)",
                 "µs per transaction (median of round means)",
-                "max of rounds",
-                "ratio to no session",
-                "added µs");
-        micros.forEach((variant, values) -> {
-            double median = Stats.median(values);
-            table.row(variant, median, Stats.max(values), median / baseline, median - baseline);
-            report.value("capture." + variant.replace(' ', '-') + ".micros", median);
-        });
+                "capture.",
+                micros);
         context.log("consistency, capture cost (µs per writing transaction): %s", micros);
         report.note("Capture cost: exact mode runs SELECT pg_current_wal_insert_lsn() (and the timeline) on the same"
                 + " connection after each commit, one round trip; probe mode only notes the commit's time. The test kit"
                 + " runs with fsync off, so a commit is cheap and the extra round trip shows at its largest here.");
+    }
+
+    /**
+     * A read in a causal session (exact mode) that carries a position the replicas have replayed, through a router
+     * without and one with monotonic reads, taken in turns read by read; and a read without a session beside them.
+     */
+    private static void monotonicCost(RunContext context, Endpoints endpoints, EntryReport report) throws Exception {
+        Peers peers = Peers.of(endpoints, 2);
+        Map<String, List<Double>> micros;
+        try (Peer plain = peers.pgrouter(Duration.ofMillis(500), b -> b.consistencyMode(ConsistencyMode.EXACT));
+                Peer monotonic = peers.pgrouter(
+                        Duration.ofMillis(500),
+                        b -> b.consistencyMode(ConsistencyMode.EXACT).consistencyMonotonicReads(true))) {
+            RoutingDataSource plainRouter = (RoutingDataSource) plain.dataSource();
+            RoutingDataSource monotonicRouter = (RoutingDataSource) monotonic.dataSource();
+            CausalSession plainSession = CausalSession.create();
+            CausalSession monotonicSession = CausalSession.create();
+            write(plainRouter, plainSession);
+            write(monotonicRouter, monotonicSession);
+            plain.awaitReadsOnReplica(Duration.ofSeconds(60));
+            monotonic.awaitReadsOnReplica(Duration.ofSeconds(60));
+            Map<String, SqlAction> variants = new LinkedHashMap<>();
+            variants.put("no session", () -> read(plainRouter, null));
+            variants.put("session", () -> read(plainRouter, plainSession));
+            variants.put("session, monotonic reads", () -> read(monotonicRouter, monotonicSession));
+            micros = inTurns(context, variants);
+        }
+        costTable(
+                report,
+                "Cost of monotonic reads per read (a read-only SELECT in a causal session through pgrouter, exact mode,"
+                        + " no replay delay, one thread, the three taken in turns, " + rounds(context) + " rounds of "
+                        + round(context).toSeconds() + " s)",
+                "µs per read (median of round means)",
+                "monotonic.",
+                micros);
+        context.log("consistency, monotonic reads cost (µs per read): %s", micros);
+        report.note(
+                "Monotonic reads: when a session's read connection is closed, the router asks the node it ran on, on"
+                        + " that connection, how far it has replayed (one query) and merges that into the session, so that the"
+                        + " next read goes to a node at least as far; see docs/consistency.md.");
+    }
+
+    /** One measured operation. */
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    private static int rounds(RunContext context) {
+        return context.trials(11, 3);
+    }
+
+    private static Duration round(RunContext context) {
+        return context.window(Duration.ofSeconds(6), Duration.ofSeconds(2));
+    }
+
+    /**
+     * Runs the variants in turns, one call each, for a number of rounds (after a warm-up round: JIT and the pools'
+     * first statements), so that load from elsewhere (the machine is shared) hits all alike; returns each variant's
+     * mean per round, in µs.
+     */
+    private static Map<String, List<Double>> inTurns(RunContext context, Map<String, SqlAction> variants)
+            throws SQLException {
+        List<String> names = new ArrayList<>(variants.keySet());
+        List<SqlAction> actions = new ArrayList<>(variants.values());
+        Map<String, List<Double>> micros = new LinkedHashMap<>();
+        names.forEach(name -> micros.put(name, new ArrayList<>()));
+        for (int i = -1; i < rounds(context); i++) {
+            long[] nanos = new long[names.size()];
+            long[] count = new long[names.size()];
+            long end = System.nanoTime() + round(context).toNanos();
+            for (int v = 0; System.nanoTime() < end; v = (v + 1) % names.size()) {
+                long started = System.nanoTime();
+                actions.get(v).run();
+                nanos[v] += System.nanoTime() - started;
+                count[v]++;
+            }
+            for (int v = 0; i >= 0 && v < names.size(); v++) {
+                micros.get(names.get(v)).add(nanos[v] / 1e3 / count[v]);
+            }
+        }
+        return micros;
+    }
+
+    /** A table of per-call costs, each against the first variant; each median is a report value under {@code key}. */
+    private static void costTable(
+            EntryReport report, String title, String unit, String key, Map<String, List<Double>> micros) {
+        double baseline = Stats.median(micros.values().iterator().next());
+        String first = micros.keySet().iterator().next();
+        Table table = report.table(title, "variant", unit, "max of rounds", "ratio to " + first, "added µs");
+        micros.forEach((variant, values) -> {
+            double median = Stats.median(values);
+            table.row(variant, median, Stats.max(values), median / baseline, median - baseline);
+            report.value(key + variant.replace(", ", "-").replace(' ', '-') + ".micros", median);
+        });
+    }
+
+    /** One read-only SELECT, within {@code session} when not null. */
+    @SuppressWarnings("try") // the scope is held for its effect on the thread
+    private static void read(RoutingDataSource router, CausalSession session) throws SQLException {
+        try (RouteScope ignored = session == null ? null : router.causal(session);
+                Connection c = router.getConnection()) {
+            c.setReadOnly(true);
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM rw_check WHERE id < 10");
+                    java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+            }
+        }
     }
 
     /** One writing transaction, within {@code session} when not null. */

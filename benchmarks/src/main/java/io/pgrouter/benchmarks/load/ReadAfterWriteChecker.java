@@ -18,27 +18,36 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The consistency checker: writer threads commit rows through one router ("this service"), each in a causal session
- * of its own, and the rows are read back right after the commit in three ways: on the writer's thread, on another
- * thread that was handed the session, and through a second router over the same cluster ("another service") that
- * got only the session's token. A read-back that does not find its row is a violation. Plain reads without any
- * session run beside them, to show where reads that carry no position go.
+ * of its own, and the rows are read back right after the commit in three ways: through the same router with a session
+ * made from the writer's token (the user's next request), on another thread that was handed the session object, and
+ * through a second router over the same cluster ("another service") that got only the token. A read-back that does
+ * not find its row is a violation. Plain reads without any session run beside them, to show where reads that carry no
+ * position go.
  *
- * <p>Writers are paced to a target rate and never wait for the checks: a write is handed to a checker only if one is
- * free at that moment (a {@link SynchronousQueue}), so every check reads right after its write, never a backlog.
+ * <p>Writers are paced to a target rate and never wait for a read-back, so that the write rate measures writes: a
+ * read-back may wait up to max-wait for a replica, which on a writer's thread held the writer back (178 and 117
+ * writes/s instead of 300 under a 200 ms replay delay). A write is handed to a reader only if one is free at that
+ * moment (a {@link SynchronousQueue}), so every check reads right after its write, never a backlog.
  */
 final class ReadAfterWriteChecker {
 
     static final String TABLE =
             "CREATE TABLE IF NOT EXISTS rw_check (id bigserial PRIMARY KEY, writer int NOT NULL, at timestamptz)";
 
-    /** Every this many writes, the writer reads back on its own thread; the others go to a checker thread. */
-    private static final int SAME_THREAD_EVERY = 8;
+    /** Every this many writes, the write is read back through the same router from its token; the others go to a checker. */
+    private static final int TOKEN_EVERY = 8;
 
     private static final int PLAIN_READERS = 2;
 
+    /**
+     * Threads for the token read-backs: 300 writes/s give about 38 a second, each waiting at most max-wait (100 ms);
+     * few enough that two routers' pools stay under the test kit's max_connections.
+     */
+    static final int TOKEN_READERS = 6;
+
     /** How a read-back got the session. */
     enum Kind {
-        SAME_THREAD("same thread"),
+        SAME_ROUTER_TOKEN("same router, token"),
         OTHER_THREAD("other thread, session handed over"),
         OTHER_SERVICE("other router, token");
 
@@ -113,6 +122,7 @@ final class ReadAfterWriteChecker {
     private final LongAdder plainReads = new LongAdder();
     private final LongAdder plainOnReplica = new LongAdder();
     private final SynchronousQueue<Check> handOff = new SynchronousQueue<>();
+    private final SynchronousQueue<Check> tokenHandOff = new SynchronousQueue<>();
 
     /**
      * @param sessions whether writes and read-backs carry causal sessions; without, the checker measures how often
@@ -143,6 +153,7 @@ final class ReadAfterWriteChecker {
         long deadline = started + maxDuration.toNanos();
         try (Loops plain = Loops.start("plain-reader", PLAIN_READERS, t -> plainRead());
                 Loops checks = Loops.start("checker", checkers, t -> takeCheck());
+                Loops tokenReads = Loops.start("token-reader", TOKEN_READERS, t -> takeTokenCheck());
                 Loops writing = Loops.start("writer", writers, t -> writeOnce(t, state[t], periodNanos))) {
             while (pairs() < targetPairs && System.nanoTime() < deadline && !writing.stopped()) {
                 Loops.pause(100);
@@ -196,9 +207,9 @@ final class ReadAfterWriteChecker {
             return;
         }
         writes.increment();
-        if (++writer.written % SAME_THREAD_EVERY == 0) {
-            readBack(Kind.SAME_THREAD, service, sessions ? writer.session : null, id);
-        } else if (!handOff.offer(new Check(writer.session, sessions ? writer.session.toToken() : "", id))) {
+        Check check = new Check(writer.session, sessions ? writer.session.toToken() : "", id);
+        boolean handed = ++writer.written % TOKEN_EVERY == 0 ? tokenHandOff.offer(check) : handOff.offer(check);
+        if (!handed) {
             notChecked.increment();
         }
         writer.next += periodNanos;
@@ -235,6 +246,17 @@ final class ReadAfterWriteChecker {
         readBack(Kind.OTHER_THREAD, service, sessions ? check.session() : null, check.id());
         readBack(
                 Kind.OTHER_SERVICE, otherService, sessions ? CausalSession.fromToken(check.token()) : null, check.id());
+    }
+
+    private void takeTokenCheck() throws Exception {
+        Check check = tokenHandOff.poll(100, TimeUnit.MILLISECONDS);
+        if (check != null) {
+            readBack(
+                    Kind.SAME_ROUTER_TOKEN,
+                    service,
+                    sessions ? CausalSession.fromToken(check.token()) : null,
+                    check.id());
+        }
     }
 
     @SuppressWarnings("try") // the scope is held for its effect on the thread

@@ -32,6 +32,8 @@ final class Assessor {
     private final Map<String, HealthTracker> trackers = new HashMap<>();
     private final Map<String, NodeHealth> last = new HashMap<>();
     private String primary;
+    /** The timeline {@link #primary} last answered on, 0 before it did. */
+    private long primaryTimeline;
     /** The cluster's system identifier, 0 until a node reported one. */
     private long clusterIdentifier;
     /** Whether {@link #clusterIdentifier} is the configured primary's, hence final. */
@@ -232,14 +234,17 @@ final class Assessor {
     /**
      * The node of this cluster answering as a primary; on two (a promoted replica while the old primary still
      * runs) the one on the higher timeline, which is the newer history. With none answering, the primary stays what
-     * it was.
+     * it was; so it does when only a node on an older timeline than the primary's answers as one: an old primary
+     * left running (fenced by a switchover, say) must not take writes back because one probe of the new primary
+     * timed out.
      */
     private String choosePrimary(Map<String, ProbeResult> results) {
         String best = null;
         long bestTimeline = -1;
         for (String name : names) {
             ProbeResult r = results.get(name);
-            if (r != null && r.ok() && !r.inRecovery() && foreignReason(r) == null) {
+            boolean olderHistory = r != null && r.timeline() < primaryTimeline && !name.equals(primary);
+            if (r != null && r.ok() && !r.inRecovery() && foreignReason(r) == null && !olderHistory) {
                 boolean better = r.timeline() > bestTimeline || (r.timeline() == bestTimeline && name.equals(primary));
                 if (better) {
                     best = name;
@@ -247,7 +252,11 @@ final class Assessor {
                 }
             }
         }
-        return best != null ? best : primary;
+        if (best == null) {
+            return primary;
+        }
+        primaryTimeline = bestTimeline;
+        return best;
     }
 
     private static void logChange(NodeHealth before, NodeHealth now) {

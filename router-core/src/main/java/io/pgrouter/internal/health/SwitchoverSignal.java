@@ -19,6 +19,42 @@ public record SwitchoverSignal(String id, String target, long remainingMillis) {
     /** The server setting that carries the signal. */
     public static final String SETTING = "pgrouter.switchover";
 
+    /**
+     * The channel on which the router running a switchover notifies the others ({@code LISTEN}/{@code NOTIFY}): a
+     * {@linkplain #holdNotice hold} when it announced the switchover, an {@linkplain #overNotice over} when the
+     * primary moved or the announcement was withdrawn.
+     */
+    public static final String CHANNEL = "pgrouter_switchover";
+
+    /** The channel on which a router that heard a hold answers with the switchover's id, once its writes are held. */
+    public static final String ACK_CHANNEL = "pgrouter_switchover_ack";
+
+    /** What a router's connection that listens on {@link #CHANNEL} calls itself; a fence spares it. */
+    public static final String LISTENER_NAME = "pgrouter-notices";
+
+    private static final String HOLD = "hold;";
+    private static final String OVER = "over;";
+
+    /** A hold notice's payload: the signal, with the time left counted from when the notice is sent. */
+    public static String holdNotice(String id, String target, long remainingMillis) {
+        return HOLD + value(id, target, remainingMillis);
+    }
+
+    /** An over notice's payload. */
+    public static String overNotice(String id) {
+        return OVER + id;
+    }
+
+    /** The signal in a hold notice, its remaining time counted from when it was sent; {@code null} for others. */
+    public static SwitchoverSignal parseHold(String payload) {
+        return payload != null && payload.startsWith(HOLD) ? parse(payload.substring(HOLD.length()), 0) : null;
+    }
+
+    /** Whether the payload is an over notice. */
+    public static boolean isOver(String payload) {
+        return payload != null && payload.startsWith(OVER);
+    }
+
     /** The setting's value for a switchover. */
     public static String value(String id, String target, long deadlineEpochMillis) {
         return id + ";" + target + ";" + deadlineEpochMillis;

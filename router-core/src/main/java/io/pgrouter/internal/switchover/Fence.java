@@ -13,12 +13,20 @@ import java.time.Duration;
  */
 public final class Fence {
 
-    /** Client sessions other than the switchover's and the probes'. */
-    private static final String OTHER_SESSIONS = """
+    /** What the routers' probes call themselves: one session per router on the primary. */
+    static final String ROUTER_PROBES = "pgrouter-probe";
+
+    /** Client sessions other than the switchover's, the routers' probes and their notice listeners. */
+    private static final String OTHER_SESSIONS =
+            """
             FROM pg_stat_activity
              WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
-               AND coalesce(application_name, '') NOT IN ('pgrouter-probe', '%s')
-            """.formatted(NodeSession.APPLICATION_NAME);
+               AND coalesce(application_name, '') NOT IN ('%s', '%s', '%s')
+""".formatted(ROUTER_PROBES, NodeSession.APPLICATION_NAME, SwitchoverSignal.LISTENER_NAME);
+
+    /** How many routers probe this server: their probe sessions. */
+    static final String ROUTERS =
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + ROUTER_PROBES + "'";
 
     /** Sessions in a transaction now: what the drain waits for (seeing other users' needs pg_read_all_stats). */
     public static final String IN_TRANSACTION = "SELECT count(*) " + OTHER_SESSIONS + " AND xact_start IS NOT NULL";
@@ -26,9 +34,12 @@ public final class Fence {
     /**
      * Signals every other session to end and returns their process ids, comma-separated. Without waiting: the
      * waiting form of {@code pg_terminate_backend} looks every 100 ms, once per session, one after the other.
+     * The sessions are chosen in a materialized step first: in one {@code WHERE} the planner orders conditions by
+     * cost, and with a longer list of spared names it called {@code pg_terminate_backend} before the other
+     * conditions, ending the probes and this very session.
      */
-    public static final String TERMINATE_OTHERS =
-            "SELECT coalesce(string_agg(pid::text, ','), '') " + OTHER_SESSIONS + " AND pg_terminate_backend(pid)";
+    public static final String TERMINATE_OTHERS = "WITH others AS MATERIALIZED (SELECT pid " + OTHER_SESSIONS
+            + ") SELECT coalesce(string_agg(pid::text, ','), '') FROM others WHERE pg_terminate_backend(pid)";
 
     /** How many of the given sessions are still there. */
     public static final String STILL_THERE =
@@ -52,6 +63,13 @@ public final class Fence {
     /** The value the server's configuration gives, whatever this session set for itself. */
     public static final String CONFIGURED_READ_ONLY =
             "SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only'";
+
+    /**
+     * The announcement as a session that did not set it sees it (pg_settings hides a custom placeholder setting, so
+     * its reset value cannot be read there): after {@code RESET}, the value the server's configuration gives.
+     */
+    static final String CONFIGURED_SIGNAL =
+            "SELECT coalesce(current_setting('" + SwitchoverSignal.SETTING + "', true), '')";
 
     private Fence() {}
 

@@ -132,6 +132,28 @@ public final class NodeSession implements AutoCloseable {
         }
     }
 
+    /**
+     * How many notifications with this payload arrived on {@code channel} since the last call (for a channel this
+     * session listens on); reads what the server sent without waiting.
+     */
+    int notices(String channel, String payload) throws SQLException {
+        try {
+            org.postgresql.PGNotification[] received =
+                    connection.unwrap(org.postgresql.PGConnection.class).getNotifications();
+            int n = 0;
+            if (received != null) {
+                for (org.postgresql.PGNotification r : received) {
+                    if (r.getName().equals(channel) && payload.equals(r.getParameter())) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        } catch (SQLException e) {
+            throw named(e);
+        }
+    }
+
     private SQLException named(SQLException e) {
         return new SQLException("on '" + node + "': " + e.getMessage(), e.getSQLState(), e);
     }

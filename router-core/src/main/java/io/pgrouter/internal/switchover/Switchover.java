@@ -108,6 +108,10 @@ public final class Switchover {
         private long deadlineNanos;
 
         private boolean fenced;
+        /** Routers that probed the primary when the switchover was announced, and how many answered its notice. */
+        private int routers;
+
+        private int acks;
         private int terminated;
         private String finalLsn;
         private String targetReplayed;
@@ -145,6 +149,7 @@ public final class Switchover {
                     promote();
                     verify();
                     moveRoute();
+                    notifyOver(primary);
                 } catch (StepFailed | SQLException | RuntimeException e) {
                     SwitchoverStep failed = log.current();
                     String why = message(e);
@@ -253,8 +258,56 @@ public final class Switchover {
                             targetConfig.name(),
                             serverNow + options.maxPause().toMillis()) + "'");
             primary.execute("SELECT pg_reload_conf()");
+            String notice = notifyHold(serverNow);
             log.end("writes held" + (redirected > 0 ? " (" + redirected + " waiting in the pool sent to the gate)" : "")
-                    + "; announced on '" + from.name() + "' as " + SwitchoverSignal.SETTING);
+                    + "; announced on '" + from.name() + "' as " + SwitchoverSignal.SETTING + notice);
+        }
+
+        /**
+         * Tells the routers that listen ({@code SwitchoverNotices}) at once, so that the drain can end as soon as
+         * every router on the primary answered rather than after the signal wait. After the reload has reached this
+         * session, hence every session: a router's probe sent after the notice reads the announcement.
+         */
+        private String notifyHold(long announcedAtServerMillis) throws SQLException {
+            long until = System.nanoTime() + signalWait().toNanos();
+            String announced = SwitchoverSignal.value(
+                    id,
+                    targetConfig.name(),
+                    announcedAtServerMillis + options.maxPause().toMillis());
+            primary.execute("RESET " + SwitchoverSignal.SETTING);
+            while (!announced.equals(primary.queryString(Fence.CONFIGURED_SIGNAL))) {
+                if (System.nanoTime() - until >= 0) {
+                    return "; the reload was not seen within the signal wait: no notice sent";
+                }
+                pause();
+            }
+            routers = Integer.parseInt(primary.queryString(Fence.ROUTERS));
+            primary.execute("LISTEN " + SwitchoverSignal.ACK_CHANNEL);
+            long remaining = options.maxPause().toMillis() - millisSince(closedAtNanos);
+            primary.queryString(
+                    "SELECT pg_notify(?, ?)",
+                    SwitchoverSignal.CHANNEL,
+                    SwitchoverSignal.holdNotice(id, targetConfig.name(), remaining));
+            return "; " + routers + " router(s) probe it, notified";
+        }
+
+        /** Whether every router that probes the primary answered the hold notice (so far, with {@code acks}). */
+        private boolean everyRouterHolds() throws SQLException {
+            if (routers > 0) {
+                acks += primary.notices(SwitchoverSignal.ACK_CHANNEL, id);
+            }
+            return routers > 0 && acks >= routers;
+        }
+
+        /** Tells listening routers to probe now: the primary moved, or the announcement was withdrawn. */
+        private void notifyOver(NodeSession session) {
+            try {
+                session.queryString(
+                        "SELECT pg_notify(?, ?)", SwitchoverSignal.CHANNEL, SwitchoverSignal.overNotice(id));
+            } catch (SQLException e) {
+                // Only a shortcut: the routers' next probe rounds find the same.
+                LOG.debug("Switchover {}: over notice not sent: {}", id, e.getMessage());
+            }
         }
 
         private void drain() throws SQLException, StepFailed {
@@ -268,7 +321,7 @@ public final class Switchover {
                 local = from.node().inFlight();
                 remote = Integer.parseInt(primary.queryString(Fence.IN_TRANSACTION));
                 now = System.nanoTime();
-                if (local == 0 && remote == 0 && now - signalSeen >= 0) {
+                if (local == 0 && remote == 0 && (now - signalSeen >= 0 || everyRouterHolds())) {
                     break;
                 }
                 if (now - drainEnd >= 0) {
@@ -286,8 +339,11 @@ public final class Switchover {
                 }
                 pause();
             }
-            log.end("no write transaction running; other routers had "
-                    + signalWait().toMillis() + " ms to see the announcement");
+            log.end("no write transaction running; "
+                    + (routers > 0 && acks >= routers
+                            ? "all " + routers + " router(s) on '" + from.name() + "' hold their writes"
+                            : "other routers had " + signalWait().toMillis() + " ms to see the announcement (" + acks
+                                    + " of " + routers + " answered the notice)"));
         }
 
         private void fence() throws SQLException, StepFailed {
@@ -438,6 +494,7 @@ public final class Switchover {
                             + "; SELECT pg_reload_conf()): " + e.getMessage();
                 }
                 runtime.router().writeGate().open(closure);
+                notifyOver(primary);
             }
             if (problem == null) {
                 log.end("'" + from.name() + "' takes writes again" + (fenced ? "; fence lifted" : ""));

@@ -163,6 +163,24 @@ class AssessorTest {
     }
 
     @Test
+    void anOldPrimaryStillRunningDoesNotTakeTheRoleBackWhenOneProbeOfTheNewOneFails() {
+        round(primary(1000), replica("replica-1", 1000, "streaming"), replica("replica-2", 1000, "streaming"));
+        nowMillis += 100;
+        HealthReport r = round(
+                primary(1000),
+                probe("replica-1", false, 1200, -1, null, 2, CLUSTER),
+                replica("replica-2", 1000, "streaming"));
+        assertThat(r.primary()).isEqualTo("replica-1");
+        assertThat(r.roleChanged()).isTrue();
+
+        nowMillis += 100;
+        r = round(primary(1000), down("replica-1"), replica("replica-2", 1000, "streaming"));
+        assertThat(r.primary()).isEqualTo("replica-1");
+        assertThat(r.roleChanged()).isFalse();
+        assertThat(r.byName().get("replica-1").inRotation()).isFalse();
+    }
+
+    @Test
     void aForeignStandbyNeverServesReads() {
         HealthReport r = round(
                 primary(1000),

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * accepting and the writers stop writing; the bounded queues then stop the readers, so nothing is lost or buffered
  * without bound, and open connections go on after {@link #restore()} as TCP would after a partition heals.
  */
-final class FaultProxy implements NetworkFaults, AutoCloseable {
+public final class FaultProxy implements NetworkFaults, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FaultProxy.class);
     private static final int CHUNK = 16 * 1024;
@@ -51,6 +51,20 @@ final class FaultProxy implements NetworkFaults, AutoCloseable {
         this.node = node;
         this.listen = listen;
         this.target = target;
+    }
+
+    /**
+     * A proxy on a free loopback port in front of {@code host:port}, started: for {@link io.pgrouter.testkit.NodeProxy},
+     * whose clients alone take its faults.
+     */
+    public static FaultProxy inFrontOf(String node, String host, int port) {
+        return new FaultProxy(node, new InetSocketAddress(FreePorts.HOST, 0), new InetSocketAddress(host, port))
+                .start();
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return server.getLocalPort();
     }
 
     /** Listens on the node's address and starts accepting. */

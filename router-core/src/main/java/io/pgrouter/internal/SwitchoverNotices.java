@@ -1,0 +1,172 @@
+package io.pgrouter.internal;
+
+import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.health.SwitchoverSignal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.postgresql.Driver;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Hears a switchover's notices on the primary at once, instead of at this router's next probe round: one connection
+ * per router to the current primary, {@code LISTEN} on {@value SwitchoverSignal#CHANNEL}, on a thread of its own
+ * ({@code pgrouter-switchover-notices}).
+ *
+ * <ul>
+ *   <li>{@code hold}: closes this router's write gate from the notice's signal, then answers on
+ *       {@value SwitchoverSignal#ACK_CHANNEL} with the switchover's id, so that the router running it can fence as
+ *       soon as every router holds its writes rather than after a fixed signal wait;
+ *   <li>{@code over}: asks the health monitor for a probe round now, which finds the new primary (or the lifted
+ *       announcement) and releases the writes, instead of at the next interval.
+ * </ul>
+ *
+ * <p>The probe of the primary stays the authority: it reads the announcement each round whether or not a notice came,
+ * so a router whose connection here broke follows as it did without notices. This connection goes straight to the
+ * node (its probe URL where it has one): LISTEN does not pass through a pooler in transaction mode.
+ */
+final class SwitchoverNotices implements AutoCloseable {
+
+    private final Supplier<NodeConfig> primary;
+    private final Consumer<SwitchoverSignal> hold;
+    private final Runnable probeNow;
+    private final Duration interval;
+    private final Duration timeout;
+    private final Thread thread;
+    private volatile boolean closed;
+    /** The connection listening now, for {@link #close()} to cut a wait on it short. */
+    private volatile Connection listening;
+
+    /**
+     * @param primary the current primary as the probes reach it
+     * @param hold closes the gate for a signal whose remaining time counts from now
+     * @param probeNow asks for a probe round
+     */
+    SwitchoverNotices(
+            Supplier<NodeConfig> primary,
+            Consumer<SwitchoverSignal> hold,
+            Runnable probeNow,
+            Duration interval,
+            Duration timeout) {
+        this.primary = primary;
+        this.hold = hold;
+        this.probeNow = probeNow;
+        this.interval = interval;
+        this.timeout = timeout;
+        this.thread = new Thread(this::listen, "pgrouter-switchover-notices");
+        thread.setDaemon(true);
+    }
+
+    SwitchoverNotices start() {
+        thread.start();
+        return this;
+    }
+
+    private void listen() {
+        Connection connection = null;
+        String listeningOn = null;
+        while (!closed) {
+            NodeConfig node = primary.get();
+            try {
+                if (connection == null || !node.name().equals(listeningOn)) {
+                    closeQuietly(connection);
+                    connection = null;
+                    connection = connect(node);
+                    listening = connection;
+                    listeningOn = node.name();
+                }
+                // Bounded, so that a move of the primary or close() is noticed within an interval.
+                PGNotification[] notices =
+                        connection.unwrap(PGConnection.class).getNotifications((int) interval.toMillis());
+                if (notices != null) {
+                    for (PGNotification notice : notices) {
+                        handle(connection, notice.getParameter());
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                connection = null;
+                RouterLog.LOG.debug("Switchover notices on '{}': {}; connecting again", node.name(), e.getMessage());
+                // Not a wait for a condition: the pause before connecting again.
+                LockSupport.parkNanos(interval.toNanos());
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    private void handle(Connection connection, String payload) throws SQLException {
+        SwitchoverSignal signal = SwitchoverSignal.parseHold(payload);
+        if (signal != null) {
+            hold.accept(signal);
+            try (PreparedStatement ack = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+                ack.setString(1, SwitchoverSignal.ACK_CHANNEL);
+                ack.setString(2, signal.id());
+                ack.execute();
+            }
+        } else if (SwitchoverSignal.isOver(payload)) {
+            probeNow.run();
+        }
+    }
+
+    private Connection connect(NodeConfig node) throws SQLException {
+        Properties p = node.connectionProperties();
+        int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+        p.setProperty("connectTimeout", Integer.toString(seconds));
+        p.setProperty("loginTimeout", Integer.toString(seconds));
+        // Above the notice wait: a server that stopped answering ends the connection rather than the thread.
+        p.setProperty(
+                "socketTimeout", Long.toString(seconds + TimeUnit.MILLISECONDS.toSeconds(interval.toMillis()) + 1));
+        // The fence spares it by this name, so that the over notice reaches it.
+        p.setProperty("ApplicationName", SwitchoverSignal.LISTENER_NAME);
+        p.setProperty("tcpKeepAlive", "true");
+        Connection c = new Driver().connect(node.jdbcUrl(), p);
+        if (c == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL");
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("LISTEN " + SwitchoverSignal.CHANNEL);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        return c;
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the connection is gone either way
+            }
+        }
+    }
+
+    /** Stops listening: cuts the connection (a wait for notices on it ends at once) and waits for the thread. */
+    @Override
+    public void close() {
+        closed = true;
+        Connection c = listening;
+        if (c != null) {
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException | RuntimeException ignored) {
+                // closed already
+            }
+        }
+        thread.interrupt();
+        try {
+            thread.join(interval.plus(timeout).toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
