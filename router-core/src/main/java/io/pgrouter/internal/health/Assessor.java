@@ -228,14 +228,22 @@ final class Assessor {
     /**
      * The node of this cluster answering as a primary; on two (a promoted replica while the old primary still
      * runs) the one on the higher timeline, which is the newer history. With none answering, the primary stays what
-     * it was.
+     * it was. A node on an older timeline than the primary's last known one never takes over: it is an old primary
+     * (fenced by a switchover, or left running after a failover) whose history the cluster has left, and a single
+     * probe of the real primary that timed out must not send writes back to it.
      */
     private String choosePrimary(Map<String, ProbeResult> results) {
+        NodeHealth current = last.get(primary);
+        long knownTimeline = current == null ? 0 : current.timeline();
         String best = null;
         long bestTimeline = -1;
         for (String name : names) {
             ProbeResult r = results.get(name);
-            if (r != null && r.ok() && !r.inRecovery() && foreignReason(r) == null) {
+            if (r != null
+                    && r.ok()
+                    && !r.inRecovery()
+                    && foreignReason(r) == null
+                    && (r.timeline() >= knownTimeline || name.equals(primary))) {
                 boolean better = r.timeline() > bestTimeline || (r.timeline() == bestTimeline && name.equals(primary));
                 if (better) {
                     best = name;
