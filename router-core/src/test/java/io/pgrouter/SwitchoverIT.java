@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -154,7 +155,21 @@ class SwitchoverIT {
     @Test
     @Order(5)
     void switchoversBackAndForthUnderLoadFromThreeRoutersFailAndLoseNoWrite() throws Exception {
-        List<RoutingDataSource> routers = List.of(router(), router(), router());
+        switchoversUnderLoadFromThreeRoutersFailAndLoseNoWrite(
+                cluster, () -> TestRouters.routerFor(cluster), "replica-1", "primary", "replica-1", "primary");
+    }
+
+    /**
+     * The switchover scenario, on any cluster of a primary and replicas named as the kit names them: switchovers to
+     * {@code targets} in turn, each started by the next of three routers under their write load. {@code routerFor}
+     * gives a builder with every node (and, for TLS, how to verify them).
+     */
+    static void switchoversUnderLoadFromThreeRoutersFailAndLoseNoWrite(
+            ReplicaSet cluster, Supplier<RoutingDataSource.Builder> routerFor, String... targets) throws Exception {
+        List<RoutingDataSource> routers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            routers.add(routerFor.get().probeInterval(INTERVAL).build());
+        }
         List<WriteLoad> loads = new ArrayList<>();
         List<SwitchoverReport> reports = new ArrayList<>();
         try {
@@ -162,7 +177,6 @@ class SwitchoverIT {
             for (int i = 0; i < routers.size(); i++) {
                 loads.add(new WriteLoad(routers.get(i), i, IDS, 8, 20));
             }
-            String[] targets = {"replica-1", "primary", "replica-1", "primary"};
             for (int round = 0; round < targets.length; round++) {
                 String target = targets[round];
                 RoutingDataSource initiator = routers.get(round % routers.size());
@@ -196,6 +210,7 @@ class SwitchoverIT {
             for (WriteLoad load : loads) {
                 load.close();
             }
+            routers.forEach(RoutingDataSource::close);
         }
         for (int i = 0; i < loads.size(); i++) {
             WriteLoad load = loads.get(i);
@@ -225,7 +240,6 @@ class SwitchoverIT {
                 .allSatisfy(report -> assertThat(report.writePause().failed()).isZero());
         // Every router initiated at least one round: none may have failed a write.
         assertThat(loads).allSatisfy(load -> assertThat(load.failures()).isEmpty());
-        routers.forEach(RoutingDataSource::close);
     }
 
     private static void awaitEligible(RoutingDataSource router, String node) {
