@@ -759,6 +759,20 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets {@code pgrouter.topology.*} keys as {@link RoutingDataSource#fromProperties} reads them ({@code source},
+         * {@code patroni.urls}, {@code patroni.password-file}, {@code dns.name}, ...): for frameworks that bind these
+         * keys themselves and leave their checks to the router. A {@code null} value leaves its key unset. The router
+         * makes the source they describe unless {@link #topologySource} gives one; {@link #build()} checks the values
+         * and names the key of a bad one. See {@code docs/configuration.md}.
+         *
+         * @throws IllegalArgumentException for a key outside {@code pgrouter.topology.}, or a value that does not parse
+         */
+        public Builder topology(Map<String, String> properties) {
+            PropertiesReader.topology(config, properties);
+            return this;
+        }
+
         /** How often the topology source is asked; default 1s, at least 50ms. */
         public Builder topologyRefreshInterval(Duration interval) {
             config.topologyRefreshInterval(interval);
