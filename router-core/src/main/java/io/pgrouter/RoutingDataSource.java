@@ -12,6 +12,7 @@ import io.pgrouter.internal.cutover.CutoverFollower;
 import io.pgrouter.internal.cutover.RuntimeHost;
 import io.pgrouter.internal.discovery.Sources;
 import io.pgrouter.internal.discovery.TopologyFollower;
+import io.pgrouter.internal.switchover.ExternalPrimaryMove;
 import io.pgrouter.internal.switchover.Switchover;
 import io.pgrouter.topology.DnsTopologySource;
 import io.pgrouter.topology.PatroniTopologySource;
@@ -373,20 +374,23 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     }
 
     /**
-     * Holds this router's writes while {@code move} moves the primary outside pgrouter (a Patroni switchover through
-     * its REST API, say), so that writes wait and then go to the new primary rather than fail on the old one while
-     * it stops: closes the write gate (new connections to the primary wait), lets the connections running on the
-     * primary finish (at most half of {@code maxPause}), runs {@code move} on this thread, waits until a probe finds
-     * another node answering as the primary, then opens the gate. Writes held longer than {@code maxPause} fail with
-     * SQLSTATE 08001; after {@code maxPause} the gate opens whatever the move did. Reads to replicas go on meanwhile.
-     * Other routers of the cluster are not held: use {@link #switchover} where pgrouter may make the move itself.
+     * Holds the writes of every router of the cluster while {@code move} moves the primary outside pgrouter (a Patroni
+     * switchover through its REST API, say), so that writes wait and then go to the new primary rather than fail on
+     * the old one while it stops: closes this router's write gate (new connections to the primary wait), announces
+     * the hold on the primary as {@link #switchover} does (the other routers' probes read it and hold their writes
+     * until they see the new primary), lets the transactions running on the primary finish and the other routers see
+     * the announcement (at most half of {@code maxPause}), runs {@code move} on this thread, waits until a probe finds
+     * another node answering as the primary, opens the gate and withdraws the announcement. Writes held longer than
+     * {@code maxPause} fail with SQLSTATE 08001; after {@code maxPause} the gate opens whatever the move did. Reads to
+     * replicas go on meanwhile. Announcing needs the privilege to change settings on the primary ({@code ALTER
+     * SYSTEM}, see {@code docs/switchover.md}); without it only this router's writes are held, and a warning says so.
      *
      * @return what {@code move} returned
      * @throws Exception what {@code move} threw (the gate is open again by then)
      */
     public <T> T holdWritesWhile(Duration maxPause, java.util.concurrent.Callable<T> move) throws Exception {
-        return runtime.holdWritesWhile(
-                Objects.requireNonNull(maxPause, "maxPause"), Objects.requireNonNull(move, "move"));
+        return ExternalPrimaryMove.run(
+                runtime, Objects.requireNonNull(maxPause, "maxPause"), Objects.requireNonNull(move, "move"));
     }
 
     /**

@@ -242,6 +242,67 @@ class SwitchoverIT {
         assertThat(loads).allSatisfy(load -> assertThat(load.failures()).isEmpty());
     }
 
+    @Test
+    @Order(6)
+    void aMoveOfThePrimaryOutsidePgrouterHoldsTheWritesOfEveryRouterAndFailsNone() throws Exception {
+        List<RoutingDataSource> routers = List.of(router(), router());
+        List<WriteLoad> loads = new ArrayList<>();
+        PostgresNode old = cluster.primary();
+        PostgresNode target = cluster.replica(0);
+        try {
+            WriteLoad.createTable(routers.get(0));
+            for (int i = 0; i < routers.size(); i++) {
+                awaitEligible(routers.get(i), target.name());
+                loads.add(new WriteLoad(routers.get(i), i, IDS, 8, 20));
+            }
+            await().atMost(GENEROUS)
+                    .until(() -> loads.stream()
+                                    .mapToInt(l -> l.acknowledged().size())
+                                    .sum()
+                            >= 300);
+            long started = System.nanoTime();
+            // As a Patroni switchover does: the old primary stops, the target is promoted, the old one comes back as
+            // a standby. Only router 0 holds; router 1 learns of the hold from the announcement on the primary.
+            routers.get(0).holdWritesWhile(Duration.ofSeconds(30), () -> {
+                cluster.promote(target, ReplicaSet.OldPrimary.STOP);
+                cluster.rejoinAsStandby(old);
+                return null;
+            });
+            long heldMillis = (System.nanoTime() - started) / 1_000_000;
+            int before = loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
+            await().atMost(GENEROUS)
+                    .until(() -> loads.stream()
+                                    .mapToInt(l -> l.acknowledged().size())
+                                    .sum()
+                            >= before + 300);
+            for (int i = 0; i < loads.size(); i++) {
+                System.out.printf(
+                        "move outside pgrouter held by router 0 (%d ms): router %d: %s; failed writes %d %s%n",
+                        heldMillis,
+                        i,
+                        loads.get(i).latencySummary(),
+                        loads.get(i).failed(),
+                        loads.get(i).failures());
+            }
+        } finally {
+            loads.forEach(WriteLoad::close);
+            routers.forEach(RoutingDataSource::close);
+        }
+        assertThat(loads).allSatisfy(load -> assertThat(load.failures()).isEmpty());
+        Set<Long> onPrimary = ids(target.dataSource());
+        for (WriteLoad load : loads) {
+            assertThat(onPrimary).containsAll(load.acknowledged());
+        }
+        try (Connection c = old.dataSource().getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_file_settings WHERE name = 'pgrouter.switchover'")) {
+            rs.next();
+            assertThat(rs.getInt(1))
+                    .as("the announcement withdrawn from the old primary")
+                    .isZero();
+        }
+    }
+
     private static void awaitEligible(RoutingDataSource router, String node) {
         await().atMost(GENEROUS).until(() -> router.status().node(node).eligible());
     }

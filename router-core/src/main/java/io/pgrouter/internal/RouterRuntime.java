@@ -217,11 +217,17 @@ public final class RouterRuntime implements AutoCloseable {
 
     /**
      * Holds this router's writes while a switchover announced on the primary (by another router, say) is in
-     * progress; releases them once the signal is gone, which is the case on the new primary.
+     * progress; releases them once a primary answers without the signal, which is the case on the new primary, or at
+     * the signal's deadline. A primary that does not answer releases nothing: its signal is unread, not withdrawn.
      */
     private void followSwitchoverSignal(HealthReport report, TopologySnapshot after) {
         io.pgrouter.internal.health.SwitchoverSignal signal = report.switchover();
         WriteGate.Closure held = router.writeGate().closure();
+        io.pgrouter.internal.health.NodeHealth primary = report.byName().get(report.primary());
+        if (signal == null && (primary == null || !primary.inRotation())) {
+            router.writeGate().holdWhileSignalUnreadable();
+            return;
+        }
         if (signal == null && held != null && held.origin() == WriteGate.Origin.SIGNAL) {
             // The fence of the switchover ended the pool's idle connections there: none may be handed out dead.
             after.primary().node().softEvict();
@@ -496,12 +502,6 @@ public final class RouterRuntime implements AutoCloseable {
             }
         }
         throw UnknownNodeException.node(name, names);
-    }
-
-    /** See {@link io.pgrouter.RoutingDataSource#holdWritesWhile}. */
-    public <T> T holdWritesWhile(java.time.Duration maxPause, java.util.concurrent.Callable<T> move) throws Exception {
-        checkOpen();
-        return ExternalPrimaryMove.run(this, maxPause, move);
     }
 
     /** Drains a replica (no new reads) or undrains it. */

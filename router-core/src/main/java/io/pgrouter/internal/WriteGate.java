@@ -105,6 +105,19 @@ public final class WriteGate {
     }
 
     /**
+     * Keeps a closure made from another router's signal while the primary does not answer, so that its signal cannot
+     * be read: a manager that moves the primary stops the old one (Patroni's switchover does), and the hold must last
+     * until a primary answers without a signal, not end when the old one falls silent. Opens it once its deadline
+     * passed.
+     */
+    public synchronized void holdWhileSignalUnreadable() {
+        Closure c = closure;
+        if (c != null && c.origin == Origin.SIGNAL) {
+            follow(c.switchover, c.target, c.deadlineNanos);
+        }
+    }
+
+    /**
      * Waits while the gate is closed; returns at once when it is open. The caller then routes again on the newest
      * snapshot.
      *

@@ -8,6 +8,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class WriteGateTest {
@@ -69,6 +70,20 @@ class WriteGateTest {
     void aSignalWhoseDeadlinePassedDoesNotHoldWrites() {
         assertThat(gate.follow("s4", "replica-2", System.nanoTime() - 1)).isFalse();
         assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void aSignalThatCannotBeReadBecauseThePrimaryIsSilentKeepsHoldingUntilItsDeadline() throws Exception {
+        gate.holdWhileSignalUnreadable();
+        assertThat(gate.isOpen()).as("nothing to keep").isTrue();
+
+        gate.follow("s6", "the next primary", in(Duration.ofMillis(300)));
+        gate.holdWhileSignalUnreadable();
+        assertThat(gate.isOpen()).as("the old primary stopped: still held").isFalse();
+        Awaitility.await("the signal's deadline").atMost(Duration.ofSeconds(30)).until(() -> {
+            gate.holdWhileSignalUnreadable();
+            return gate.isOpen();
+        });
     }
 
     @Test
