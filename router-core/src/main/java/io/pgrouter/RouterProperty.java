@@ -181,6 +181,12 @@ public enum RouterProperty {
     /** Its password. */
     TOPOLOGY_PATRONI_PASSWORD(
             Scope.ROUTER, "topology.patroni.password", "none", "Patroni REST API password (masked)", true),
+    /** A file holding that password. */
+    TOPOLOGY_PATRONI_PASSWORD_FILE(
+            Scope.ROUTER,
+            "topology.patroni.password-file",
+            "none",
+            "A file holding the Patroni REST API password; not with topology.patroni.password"),
     /** CA certificates for https endpoints. */
     TOPOLOGY_PATRONI_CA_CERT(
             Scope.ROUTER,

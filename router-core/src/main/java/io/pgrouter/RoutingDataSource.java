@@ -12,6 +12,7 @@ import io.pgrouter.internal.cutover.CutoverFollower;
 import io.pgrouter.internal.cutover.RuntimeHost;
 import io.pgrouter.internal.discovery.Sources;
 import io.pgrouter.internal.discovery.TopologyFollower;
+import io.pgrouter.internal.switchover.ExternalPrimaryMove;
 import io.pgrouter.internal.switchover.Switchover;
 import io.pgrouter.topology.DnsTopologySource;
 import io.pgrouter.topology.PatroniTopologySource;
@@ -373,20 +374,23 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     }
 
     /**
-     * Holds this router's writes while {@code move} moves the primary outside pgrouter (a Patroni switchover through
-     * its REST API, say), so that writes wait and then go to the new primary rather than fail on the old one while
-     * it stops: closes the write gate (new connections to the primary wait), lets the connections running on the
-     * primary finish (at most half of {@code maxPause}), runs {@code move} on this thread, waits until a probe finds
-     * another node answering as the primary, then opens the gate. Writes held longer than {@code maxPause} fail with
-     * SQLSTATE 08001; after {@code maxPause} the gate opens whatever the move did. Reads to replicas go on meanwhile.
-     * Other routers of the cluster are not held: use {@link #switchover} where pgrouter may make the move itself.
+     * Holds the writes of every router of the cluster while {@code move} moves the primary outside pgrouter (a Patroni
+     * switchover through its REST API, say), so that writes wait and then go to the new primary rather than fail on
+     * the old one while it stops: closes this router's write gate (new connections to the primary wait), announces
+     * the hold on the primary as {@link #switchover} does (the other routers' probes read it and hold their writes
+     * until they see the new primary), lets the transactions running on the primary finish and the other routers see
+     * the announcement (at most half of {@code maxPause}), runs {@code move} on this thread, waits until a probe finds
+     * another node answering as the primary, opens the gate and withdraws the announcement. Writes held longer than
+     * {@code maxPause} fail with SQLSTATE 08001; after {@code maxPause} the gate opens whatever the move did. Reads to
+     * replicas go on meanwhile. Announcing needs the privilege to change settings on the primary ({@code ALTER
+     * SYSTEM}, see {@code docs/switchover.md}); without it only this router's writes are held, and a warning says so.
      *
      * @return what {@code move} returned
      * @throws Exception what {@code move} threw (the gate is open again by then)
      */
     public <T> T holdWritesWhile(Duration maxPause, java.util.concurrent.Callable<T> move) throws Exception {
-        return runtime.holdWritesWhile(
-                Objects.requireNonNull(maxPause, "maxPause"), Objects.requireNonNull(move, "move"));
+        return ExternalPrimaryMove.run(
+                runtime, Objects.requireNonNull(maxPause, "maxPause"), Objects.requireNonNull(move, "move"));
     }
 
     /**
@@ -756,6 +760,20 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
          */
         public Builder topologySource(TopologySource source) {
             topologySource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Sets {@code pgrouter.topology.*} keys as {@link RoutingDataSource#fromProperties} reads them ({@code source},
+         * {@code patroni.urls}, {@code patroni.password-file}, {@code dns.name}, ...): for frameworks that bind these
+         * keys themselves and leave their checks to the router. A {@code null} value leaves its key unset. The router
+         * makes the source they describe unless {@link #topologySource} gives one; {@link #build()} checks the values
+         * and names the key of a bad one. See {@code docs/configuration.md}.
+         *
+         * @throws IllegalArgumentException for a key outside {@code pgrouter.topology.}, or a value that does not parse
+         */
+        public Builder topology(Map<String, String> properties) {
+            PropertiesReader.topology(config, properties);
             return this;
         }
 

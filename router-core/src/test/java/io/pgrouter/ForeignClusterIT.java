@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrouter.testkit.PostgresNode;
-import io.pgrouter.testkit.PostgresReplicaSet;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.Where;
 import java.sql.Connection;
@@ -13,26 +12,30 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A node of another cluster in the configuration (a restored copy, a test promotion elsewhere) never takes writes
- * and never serves reads, even when it answers as a primary on a higher timeline than the real one.
+ * and never serves reads, even when it answers as a primary on a higher timeline than the real one; over plain
+ * connections and over verify-full TLS.
  */
 class ForeignClusterIT {
 
     private static final Duration INTERVAL = Duration.ofMillis(200);
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    @Test
-    void aPrimaryOfAnotherClusterOnAHigherTimelineNeverTakesWritesOrReads() throws Exception {
-        try (ReplicaSet ours = PostgresReplicaSet.builder().replicas(1).start();
-                ReplicaSet theirs = PostgresReplicaSet.builder().replicas(1).start()) {
-            // Their replica promoted: a primary on timeline 2, where ours is on timeline 1.
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aPrimaryOfAnotherClusterOnAHigherTimelineNeverTakesWritesOrReads(Transport transport) throws Exception {
+        try (ReplicaSet ours = transport.start(1);
+                ReplicaSet theirs = transport.start(1)) {
+            // Their replica promoted: a primary on timeline 2, where ours is on timeline 1. Over TLS it is verified
+            // against its own cluster's CA, so that only the system identifier tells it apart.
             PostgresNode foreign = theirs.replica(0);
             theirs.promote(foreign);
-            try (RoutingDataSource router = TestRouters.routerFor(ours)
-                    .replica("foreign", foreign.jdbcUrl(), theirs.user(), theirs.password())
+            try (RoutingDataSource router = transport
+                    .addReplica(transport.routerFor(ours), "foreign", foreign, theirs)
                     .probeInterval(INTERVAL)
                     .build()) {
                 Awaitility.await("our replica in rotation")

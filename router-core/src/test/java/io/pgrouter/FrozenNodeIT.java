@@ -39,8 +39,16 @@ class FrozenNodeIT {
 
     @Test
     void aCloseBlockedOnAFrozenReplicaIsCutWhenTheMonitorFindsItSilent() throws Exception {
-        try (RoutingDataSource router =
-                TestRouters.routerFor(cluster).probeInterval(INTERVAL).build()) {
+        aCloseBlockedOnAFrozenReplicaIsCutWhenTheMonitorFindsItSilent(cluster, TestRouters.routerFor(cluster));
+    }
+
+    /**
+     * The scenario of a frozen replica, on any cluster of a primary and two replicas named as the kit names them;
+     * {@code routerFor} has every node (and, for TLS, how to verify them).
+     */
+    static void aCloseBlockedOnAFrozenReplicaIsCutWhenTheMonitorFindsItSilent(
+            ReplicaSet cluster, RoutingDataSource.Builder routerFor) throws Exception {
+        try (RoutingDataSource router = routerFor.probeInterval(INTERVAL).build()) {
             awaitBothReplicasInRotation(router);
             Connection c = openReadTransaction(router);
             PostgresNode replica = cluster.node(Where.of(c).node(cluster));

@@ -47,14 +47,23 @@ class PrimaryAwayIT {
     @Test
     @Order(1)
     void aFrozenPrimaryLeavesReadsOnTheReplicas() throws Exception {
-        try (RoutingDataSource router = router()) {
-            warmUp(router);
+        aFrozenPrimaryLeavesReadsOnTheReplicas(cluster, TestRouters.routerFor(cluster));
+    }
+
+    /**
+     * The scenario of a frozen primary, on any cluster of a primary and two replicas named as the kit names them;
+     * {@code routerFor} has every node (and, for TLS, how to verify them).
+     */
+    static void aFrozenPrimaryLeavesReadsOnTheReplicas(ReplicaSet cluster, RoutingDataSource.Builder routerFor)
+            throws Exception {
+        try (RoutingDataSource router = withLagBounds(routerFor).build()) {
+            warmUp(cluster, router);
             PostgresNode primary = cluster.primary();
             primary.freeze();
             Window window;
             try {
                 // Probes of the primary now time out; its WAL senders are frozen too, so the replicas get nothing new.
-                window = readFor(router, SURELY_INSIDE);
+                window = readFor(cluster, router, SURELY_INSIDE);
                 NodeStatus replica = router.status().node("replica-1");
                 System.out.printf(
                         "Primary frozen: %s; replica-1 lag %d ms (%s), %s%n",
@@ -82,12 +91,13 @@ class PrimaryAwayIT {
     @Order(2)
     void aKilledPrimaryLeavesReadsOnTheReplicasUntilPrimaryAwayMaxDelayThenReadsFailAtOnceNamingEveryNode()
             throws Exception {
-        try (RoutingDataSource router = router()) {
-            warmUp(router);
+        try (RoutingDataSource router =
+                withLagBounds(TestRouters.routerFor(cluster)).build()) {
+            warmUp(cluster, router);
             long killed = System.nanoTime();
             cluster.primary().kill();
 
-            Window inside = readFor(router, SURELY_INSIDE.minusNanos(System.nanoTime() - killed));
+            Window inside = readFor(cluster, router, SURELY_INSIDE.minusNanos(System.nanoTime() - killed));
             System.out.printf("Primary killed: first %d ms: %s%n", SURELY_INSIDE.toMillis(), inside);
             assertThat(inside.failures).isEmpty();
             assertThat(inside.served.keySet()).isSubsetOf("replica-1", "replica-2");
@@ -144,15 +154,14 @@ class PrimaryAwayIT {
         }
     }
 
-    private static RoutingDataSource router() {
-        return TestRouters.routerFor(cluster)
+    private static RoutingDataSource.Builder withLagBounds(RoutingDataSource.Builder routerFor) {
+        return routerFor
                 .probeInterval(INTERVAL)
-                .lagThresholds(new LagThresholds(16 * 1024 * 1024, MAX_DELAY, 3, PRIMARY_AWAY_MAX_DELAY))
-                .build();
+                .lagThresholds(new LagThresholds(16 * 1024 * 1024, MAX_DELAY, 3, PRIMARY_AWAY_MAX_DELAY));
     }
 
     /** Writes something, waits until both replicas have it and are in rotation. */
-    private static void warmUp(RoutingDataSource router) throws SQLException {
+    private static void warmUp(ReplicaSet cluster, RoutingDataSource router) throws SQLException {
         try (Connection c = router.getConnection();
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS away(id serial PRIMARY KEY)");
@@ -165,7 +174,7 @@ class PrimaryAwayIT {
                         && router.status().node("replica-2").eligible());
     }
 
-    private static Window readFor(RoutingDataSource router, Duration length) {
+    private static Window readFor(ReplicaSet cluster, RoutingDataSource router, Duration length) {
         Window window = new Window();
         long end = System.nanoTime() + length.toNanos();
         while (System.nanoTime() < end) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -154,7 +155,21 @@ class SwitchoverIT {
     @Test
     @Order(5)
     void switchoversBackAndForthUnderLoadFromThreeRoutersFailAndLoseNoWrite() throws Exception {
-        List<RoutingDataSource> routers = List.of(router(), router(), router());
+        switchoversUnderLoadFromThreeRoutersFailAndLoseNoWrite(
+                cluster, () -> TestRouters.routerFor(cluster), "replica-1", "primary", "replica-1", "primary");
+    }
+
+    /**
+     * The switchover scenario, on any cluster of a primary and replicas named as the kit names them: switchovers to
+     * {@code targets} in turn, each started by the next of three routers under their write load. {@code routerFor}
+     * gives a builder with every node (and, for TLS, how to verify them).
+     */
+    static void switchoversUnderLoadFromThreeRoutersFailAndLoseNoWrite(
+            ReplicaSet cluster, Supplier<RoutingDataSource.Builder> routerFor, String... targets) throws Exception {
+        List<RoutingDataSource> routers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            routers.add(routerFor.get().probeInterval(INTERVAL).build());
+        }
         List<WriteLoad> loads = new ArrayList<>();
         List<SwitchoverReport> reports = new ArrayList<>();
         try {
@@ -162,7 +177,6 @@ class SwitchoverIT {
             for (int i = 0; i < routers.size(); i++) {
                 loads.add(new WriteLoad(routers.get(i), i, IDS, 8, 20));
             }
-            String[] targets = {"replica-1", "primary", "replica-1", "primary"};
             for (int round = 0; round < targets.length; round++) {
                 String target = targets[round];
                 RoutingDataSource initiator = routers.get(round % routers.size());
@@ -196,6 +210,7 @@ class SwitchoverIT {
             for (WriteLoad load : loads) {
                 load.close();
             }
+            routers.forEach(RoutingDataSource::close);
         }
         for (int i = 0; i < loads.size(); i++) {
             WriteLoad load = loads.get(i);
@@ -225,7 +240,67 @@ class SwitchoverIT {
                 .allSatisfy(report -> assertThat(report.writePause().failed()).isZero());
         // Every router initiated at least one round: none may have failed a write.
         assertThat(loads).allSatisfy(load -> assertThat(load.failures()).isEmpty());
-        routers.forEach(RoutingDataSource::close);
+    }
+
+    @Test
+    @Order(6)
+    void aMoveOfThePrimaryOutsidePgrouterHoldsTheWritesOfEveryRouterAndFailsNone() throws Exception {
+        List<RoutingDataSource> routers = List.of(router(), router());
+        List<WriteLoad> loads = new ArrayList<>();
+        PostgresNode old = cluster.primary();
+        PostgresNode target = cluster.replica(0);
+        try {
+            WriteLoad.createTable(routers.get(0));
+            for (int i = 0; i < routers.size(); i++) {
+                awaitEligible(routers.get(i), target.name());
+                loads.add(new WriteLoad(routers.get(i), i, IDS, 8, 20));
+            }
+            await().atMost(GENEROUS)
+                    .until(() -> loads.stream()
+                                    .mapToInt(l -> l.acknowledged().size())
+                                    .sum()
+                            >= 300);
+            long started = System.nanoTime();
+            // As a Patroni switchover does: the old primary stops, the target is promoted, the old one comes back as
+            // a standby. Only router 0 holds; router 1 learns of the hold from the announcement on the primary.
+            routers.get(0).holdWritesWhile(Duration.ofSeconds(30), () -> {
+                cluster.promote(target, ReplicaSet.OldPrimary.STOP);
+                cluster.rejoinAsStandby(old);
+                return null;
+            });
+            long heldMillis = (System.nanoTime() - started) / 1_000_000;
+            int before = loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
+            await().atMost(GENEROUS)
+                    .until(() -> loads.stream()
+                                    .mapToInt(l -> l.acknowledged().size())
+                                    .sum()
+                            >= before + 300);
+            for (int i = 0; i < loads.size(); i++) {
+                System.out.printf(
+                        "move outside pgrouter held by router 0 (%d ms): router %d: %s; failed writes %d %s%n",
+                        heldMillis,
+                        i,
+                        loads.get(i).latencySummary(),
+                        loads.get(i).failed(),
+                        loads.get(i).failures());
+            }
+        } finally {
+            loads.forEach(WriteLoad::close);
+            routers.forEach(RoutingDataSource::close);
+        }
+        assertThat(loads).allSatisfy(load -> assertThat(load.failures()).isEmpty());
+        Set<Long> onPrimary = ids(target.dataSource());
+        for (WriteLoad load : loads) {
+            assertThat(onPrimary).containsAll(load.acknowledged());
+        }
+        try (Connection c = old.dataSource().getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_file_settings WHERE name = 'pgrouter.switchover'")) {
+            rs.next();
+            assertThat(rs.getInt(1))
+                    .as("the announcement withdrawn from the old primary")
+                    .isZero();
+        }
     }
 
     private static void awaitEligible(RoutingDataSource router, String node) {

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * connections without TLS, so every pool and probe connection here is verified TLS. A node whose certificate does not
  * verify is out of rotation with a reason that says so, and the others keep serving. The scenario kinds of the plain
  * routing and health tests each have one here: routing, lag exclusion, a replica down, a held connection moving
- * between transactions, a broken read run again, and a promotion (last: it leaves replica-1 the primary).
+ * between transactions, a broken read run again, read-your-writes, a frozen primary, a frozen replica, switchovers
+ * (there and back) and a promotion (last: it leaves replica-1 the primary). Where a plain test has the scenario, it
+ * runs that test's own body; {@link ForeignClusterIT} runs over both transports itself.
  */
 @PostgresReplicaSet(replicas = 2, tls = true, isolated = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -41,9 +43,7 @@ class TlsRoutingIT {
     private RoutingDataSource router;
 
     private RoutingDataSource.Builder verifyFull() {
-        return TestRouters.routerFor(cluster)
-                .probeInterval(Duration.ofMillis(200))
-                .tls(TlsSettings.verifyFull(cluster.tls().caCertificate()));
+        return Transport.VERIFY_FULL.routerFor(cluster).probeInterval(Duration.ofMillis(200));
     }
 
     @AfterEach
@@ -211,6 +211,27 @@ class TlsRoutingIT {
         } finally {
             reader.shutdownNow();
         }
+    }
+
+    @Test
+    void noReadOfACausalSessionMissesItsWriteOverTls() throws Exception {
+        CausalConsistencyIT.withASessionNoReadMissesItsWrite(cluster, verifyFull(), ConsistencyMode.EXACT);
+    }
+
+    @Test
+    void aFrozenPrimaryLeavesReadsOnTheReplicasOverTls() throws Exception {
+        PrimaryAwayIT.aFrozenPrimaryLeavesReadsOnTheReplicas(cluster, verifyFull());
+    }
+
+    @Test
+    void aCloseBlockedOnAFrozenReplicaIsCutOverTls() throws Exception {
+        FrozenNodeIT.aCloseBlockedOnAFrozenReplicaIsCutWhenTheMonitorFindsItSilent(cluster, verifyFull());
+    }
+
+    @Test
+    void aSwitchoverAndBackUnderLoadFailsAndLosesNoWriteOverTls() throws Exception {
+        SwitchoverIT.switchoversUnderLoadFromThreeRoutersFailAndLoseNoWrite(
+                cluster, this::verifyFull, "replica-1", "primary");
     }
 
     @Test

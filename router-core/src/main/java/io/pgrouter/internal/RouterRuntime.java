@@ -532,12 +532,6 @@ public final class RouterRuntime implements AutoCloseable {
         throw UnknownNodeException.node(name, names);
     }
 
-    /** See {@link io.pgrouter.RoutingDataSource#holdWritesWhile}. */
-    public <T> T holdWritesWhile(java.time.Duration maxPause, java.util.concurrent.Callable<T> move) throws Exception {
-        checkOpen();
-        return ExternalPrimaryMove.run(this, maxPause, move);
-    }
-
     /** Drains a replica (no new reads) or undrains it. */
     public void setDrained(String name, boolean drained) {
         node(name);

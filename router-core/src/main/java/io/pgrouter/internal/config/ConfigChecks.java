@@ -126,30 +126,37 @@ final class ConfigChecks {
     }
 
     private String password(NodeDraft draft) {
-        String prefix = draft.keyPrefix + ".";
-        if (draft.password != null && draft.passwordFile != null) {
+        return password(draft.keyPrefix + ".", draft.password, draft.passwordFile);
+    }
+
+    /**
+     * A password given as {@code <prefix>password} or read from {@code <prefix>password-file} (not both), or
+     * {@code null} for neither; errors name the key and show the file's path, never the password.
+     */
+    String password(String prefix, String password, String passwordFile) {
+        if (password != null && passwordFile != null) {
             // Only the file path is shown: it is not a secret, the password is.
             throw new IllegalArgumentException(label(prefix + "password") + " and " + label(prefix + "password-file")
                     + " are mutually exclusive; set one, was password " + Secrets.MASK + " and password-file '"
-                    + draft.passwordFile + "'");
+                    + passwordFile + "'");
         }
-        if (draft.passwordFile == null) {
-            return draft.password;
+        if (passwordFile == null) {
+            return password;
         }
         try {
-            String text = Files.readString(Path.of(draft.passwordFile.trim()));
-            String password = text.strip();
-            if (password.isEmpty()) {
-                throw bad(prefix + "password-file", draft.passwordFile, "names an empty file");
+            String text = Files.readString(Path.of(passwordFile.trim()));
+            String read = text.strip();
+            if (read.isEmpty()) {
+                throw bad(prefix + "password-file", passwordFile, "names an empty file");
             }
-            return password;
+            return read;
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith(label(prefix))) {
                 throw iae;
             }
             throw bad(
                     prefix + "password-file",
-                    draft.passwordFile,
+                    passwordFile,
                     "must name a readable file (" + e.getClass().getSimpleName() + ")");
         }
     }

@@ -25,6 +25,7 @@ import io.pgrouter.NodeRole;
 import io.pgrouter.PoolSettings;
 import io.pgrouter.RouterProperty;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ public final class EnvironmentReader {
 
     /** SQLAlchemy's default overflow, used when only the pool size is set. */
     static final int DEFAULT_OVERFLOW = 10;
+
+    private static final String TOPOLOGY_PREFIX = "pgrouter.topology.";
 
     private final Function<String, String> env;
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -123,6 +126,25 @@ public final class EnvironmentReader {
         put(PROBE_USERNAME.key(), get("POSTGRES_PROBE_USER"), "POSTGRES_PROBE_USER");
         put(PROBE_PASSWORD.key(), env.apply("POSTGRES_PROBE_PASSWORD"), "POSTGRES_PROBE_PASSWORD");
         put(PROBE_PASSWORD_FILE.key(), get("POSTGRES_PROBE_PASSWORD_FILE"), "POSTGRES_PROBE_PASSWORD_FILE");
+        for (RouterProperty topology : topologyProperties()) {
+            String variable = topologyVariable(topology);
+            put(topology.key(), topology.isSecret() ? env.apply(variable) : get(variable), variable);
+        }
+    }
+
+    /** The {@code pgrouter.topology.*} properties, each router-wide. */
+    static List<RouterProperty> topologyProperties() {
+        return Arrays.stream(RouterProperty.values())
+                .filter(p -> p.keys().size() == 1 && p.keys().get(0).startsWith(TOPOLOGY_PREFIX))
+                .toList();
+    }
+
+    /**
+     * The variable of a {@code pgrouter.topology.*} key: the key in capitals, {@code .} and {@code -} as {@code _}
+     * ({@code pgrouter.topology.patroni.urls -> PGROUTER_TOPOLOGY_PATRONI_URLS}), the form Spring Boot binds too.
+     */
+    static String topologyVariable(RouterProperty property) {
+        return property.key().replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
     // POSTGRES_REPLICA_HOST: "host", "host:port" or "[ipv6]:port", comma-separated. Replicas log in like the

@@ -25,6 +25,8 @@ public final class PropertiesReader {
     /** A replica index as keys spell it, and a free-form part; replaced by the forms {@link RouterProperty} uses. */
     private static final Pattern REPLICA_INDEX = Pattern.compile("\\.replicas\\[\\d{1,3}]\\.");
 
+    private static final String TOPOLOGY_PREFIX = "pgrouter.topology.";
+
     private static final Pattern FREE_FORM = Pattern.compile("\\.properties\\..+");
     private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
 
@@ -95,6 +97,29 @@ public final class PropertiesReader {
                 .build();
     }
 
+    /**
+     * Applies {@code pgrouter.topology.*} keys to {@code config}, as {@link #read} does; a {@code null} value leaves
+     * its key unset. What the values must be is checked when {@code config} is built, with the same messages.
+     *
+     * @throws IllegalArgumentException for a key outside {@code pgrouter.topology.} (with the closest known key for a
+     *     typo), or a value that cannot be parsed, naming the key
+     */
+    public static void topology(RouterConfig.Builder config, Map<String, String> properties) {
+        for (Map.Entry<String, String> entry : new TreeMap<>(properties).entrySet()) {
+            String key = entry.getKey();
+            RouterProperty property = BY_KEY.get(key);
+            if (property == null) {
+                throw unknownKey(key);
+            }
+            if (!key.startsWith(TOPOLOGY_PREFIX)) {
+                throw new IllegalArgumentException(key + " is not a " + TOPOLOGY_PREFIX + "* key");
+            }
+            if (entry.getValue() != null) {
+                routerWide(config, property, key.substring("pgrouter.".length()), key, entry.getValue());
+            }
+        }
+    }
+
     private static void routerWide(
             RouterConfig.Builder config, RouterProperty property, String setting, String label, String value) {
         switch (property) {
@@ -131,6 +156,7 @@ public final class PropertiesReader {
             case TOPOLOGY_PATRONI_URLS -> config.patroniUrls(List.of(value.split(",")));
             case TOPOLOGY_PATRONI_USERNAME -> config.patroniUsername(value);
             case TOPOLOGY_PATRONI_PASSWORD -> config.patroniPassword(value);
+            case TOPOLOGY_PATRONI_PASSWORD_FILE -> config.patroniPasswordFile(value);
             case TOPOLOGY_PATRONI_CA_CERT -> config.patroniCaCert(value);
             case TOPOLOGY_PATRONI_TIMEOUT -> config.patroniTimeout(ValueParsers.duration(label, value));
             case TOPOLOGY_DNS_NAME -> config.dnsName(value);

@@ -154,6 +154,7 @@ public record RouterConfig(
         private final List<String> patroniUrls = new ArrayList<>();
         private String patroniUsername;
         private String patroniPassword;
+        private String patroniPasswordFile;
         private String patroniCaCert;
         private Duration patroniTimeout = TopologySettings.DEFAULT_PATRONI_TIMEOUT;
         private String dnsName;
@@ -321,6 +322,12 @@ public record RouterConfig(
             return this;
         }
 
+        /** A file holding the Patroni REST API's password; read by {@link #build()}. */
+        public Builder patroniPasswordFile(String path) {
+            patroniPasswordFile = path;
+            return this;
+        }
+
         public Builder patroniCaCert(String path) {
             patroniCaCert = path;
             return this;
@@ -459,13 +466,14 @@ public record RouterConfig(
                 }
             }
             int port = checks.integer("pgrouter.topology.dns.port", dnsPort);
+            String password = checks.password("pgrouter.topology.patroni.", patroniPassword, patroniPasswordFile);
             return checks.get(() -> new TopologySettings(
                     topologySource,
                     topologyRefreshInterval,
                     drainTimeout,
                     urls,
                     patroniUsername,
-                    patroniPassword,
+                    password,
                     patroniCaCert,
                     patroniTimeout,
                     dnsName,

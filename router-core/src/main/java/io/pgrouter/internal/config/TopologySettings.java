@@ -82,7 +82,8 @@ public record TopologySettings(
         }
         if (patroniPassword != null && patroniUsername == null) {
             throw new IllegalArgumentException(
-                    "pgrouter.topology.patroni.username is required when pgrouter.topology.patroni.password is set");
+                    "pgrouter.topology.patroni.username is required when pgrouter.topology.patroni.password (or"
+                            + " password-file) is set");
         }
     }
 

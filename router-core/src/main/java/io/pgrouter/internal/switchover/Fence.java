@@ -109,8 +109,7 @@ public final class Fence {
         if (fenced) {
             session.execute("ALTER SYSTEM RESET default_transaction_read_only");
         }
-        session.execute("ALTER SYSTEM RESET " + SwitchoverSignal.SETTING);
-        session.execute("SELECT pg_reload_conf()");
+        Announcement.withdraw(session);
     }
 
     /**

@@ -250,14 +250,7 @@ public final class Switchover {
             int redirected =
                     from.node().redirectWaiters("switchover " + id + " to '" + targetConfig.name() + "' holds writes");
             // The deadline on the server's clock: other routers count the remaining time from their probe on.
-            long serverNow = Long.parseLong(
-                    primary.queryString("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"));
-            primary.execute("ALTER SYSTEM SET " + SwitchoverSignal.SETTING + " = '"
-                    + SwitchoverSignal.value(
-                            id,
-                            targetConfig.name(),
-                            serverNow + options.maxPause().toMillis()) + "'");
-            primary.execute("SELECT pg_reload_conf()");
+            long serverNow = Announcement.announce(primary, id, targetConfig.name(), options.maxPause());
             String notice = notifyHold(serverNow);
             log.end("writes held" + (redirected > 0 ? " (" + redirected + " waiting in the pool sent to the gate)" : "")
                     + "; announced on '" + from.name() + "' as " + SwitchoverSignal.SETTING + notice);

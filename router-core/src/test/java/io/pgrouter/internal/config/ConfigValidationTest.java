@@ -260,6 +260,58 @@ class ConfigValidationTest {
     }
 
     @Test
+    void readsThePatroniPasswordFileAndKeepsItOutOfEveryMessage(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("patroni-pw");
+        Files.writeString(file, "patroni-file-pw\n");
+        String[] patroni = {
+            "pgrouter.topology.source", "patroni",
+            "pgrouter.topology.patroni.urls", "http://10.0.0.1:8008",
+            "pgrouter.topology.patroni.username", "rest"
+        };
+        RouterConfig config = PropertiesReader.read(
+                with(append(patroni, "pgrouter.topology.patroni.password-file", file.toString())));
+
+        assertThat(config.topology().patroniPassword()).isEqualTo("patroni-file-pw");
+        assertThat(config.topology().toString())
+                .doesNotContain("patroni-file-pw")
+                .contains(Secrets.MASK);
+        assertThatThrownBy(() -> PropertiesReader.read(with(append(
+                        patroni,
+                        "pgrouter.topology.patroni.password-file",
+                        file.toString(),
+                        "pgrouter.topology.patroni.password",
+                        "patroni-inline-pw"))))
+                .hasMessageContaining("pgrouter.topology.patroni.password and pgrouter.topology.patroni.password-file")
+                .hasMessageContaining("mutually exclusive")
+                .hasMessageNotContaining("patroni-inline-pw")
+                .hasMessageNotContaining("patroni-file-pw");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThatThrownBy(() -> PropertiesReader.read(
+                        with(append(patroni, "pgrouter.topology.patroni.password-file", empty.toString()))))
+                .hasMessageContaining("pgrouter.topology.patroni.password-file")
+                .hasMessageContaining("names an empty file");
+        assertThatThrownBy(() -> PropertiesReader.read(with(append(
+                        patroni,
+                        "pgrouter.topology.patroni.password-file",
+                        dir.resolve("absent").toString()))))
+                .hasMessageContaining("pgrouter.topology.patroni.password-file")
+                .hasMessageContaining("must name a readable file");
+        assertThatThrownBy(() -> PropertiesReader.read(with(
+                        "pgrouter.topology.source",
+                        "patroni",
+                        "pgrouter.topology.patroni.urls",
+                        "http://10.0.0.1:8008",
+                        "pgrouter.topology.patroni.password-file",
+                        file.toString())))
+                .hasMessageContaining("pgrouter.topology.patroni.username is required")
+                .hasMessageNotContaining("patroni-file-pw");
+    }
+
+    private static String[] append(String[] pairs, String... more) {
+        return Stream.concat(Stream.of(pairs), Stream.of(more)).toArray(String[]::new);
+    }
+
+    @Test
     void masksSecretsInUrlsAndProperties() {
         assertThat(Secrets.maskUrl("jdbc:postgresql://h/db?ssl=true&sslpassword=abc"))
                 .isEqualTo("jdbc:postgresql://h/db?ssl=true&sslpassword=<masked>");

@@ -3,10 +3,14 @@ package io.pgrouter.internal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EnvironmentReaderTest {
 
@@ -118,6 +122,79 @@ class EnvironmentReaderTest {
         assertThat(config.primaryPool()).isEqualTo(io.pgrouter.PoolSettings.PRIMARY_DEFAULTS);
         assertThat(config.replicaPool()).isEqualTo(io.pgrouter.PoolSettings.REPLICA_DEFAULTS);
         assertThat(config.replicas()).isEmpty();
+    }
+
+    @Test
+    void mapsTheTopologyVariablesOfPatroni(@TempDir Path dir) throws Exception {
+        Path passwordFile = Files.writeString(dir.resolve("patroni-pw"), "patroni-env-pw\n");
+        RouterConfig config = EnvironmentReader.read(env(
+                "PGROUTER_TOPOLOGY_SOURCE", "patroni",
+                "PGROUTER_TOPOLOGY_REFRESH_INTERVAL", "250ms",
+                "PGROUTER_TOPOLOGY_DRAIN_TIMEOUT", "5s",
+                "PGROUTER_TOPOLOGY_PATRONI_URLS", "http://10.0.0.1:8008, https://10.0.0.2:8008",
+                "PGROUTER_TOPOLOGY_PATRONI_USERNAME", "rest",
+                "PGROUTER_TOPOLOGY_PATRONI_PASSWORD_FILE", passwordFile.toString(),
+                "PGROUTER_TOPOLOGY_PATRONI_CA_CERT", "/etc/patroni/ca.pem",
+                "PGROUTER_TOPOLOGY_PATRONI_TIMEOUT", "3s")::get);
+
+        TopologySettings topology = config.topology();
+        assertThat(topology.source()).isEqualTo("patroni");
+        assertThat(topology.refreshInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(topology.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(topology.patroniUrls())
+                .containsExactly(URI.create("http://10.0.0.1:8008"), URI.create("https://10.0.0.2:8008"));
+        assertThat(topology.patroniUsername()).isEqualTo("rest");
+        assertThat(topology.patroniPassword()).isEqualTo("patroni-env-pw");
+        assertThat(topology.patroniCaCert()).isEqualTo("/etc/patroni/ca.pem");
+        assertThat(topology.patroniTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(topology.toString()).doesNotContain("patroni-env-pw");
+    }
+
+    @Test
+    void mapsTheTopologyVariablesOfDnsAndTakesThePatroniPasswordAsItIs() {
+        RouterConfig dns = EnvironmentReader.read(env(
+                "PGROUTER_TOPOLOGY_SOURCE", "dns",
+                "PGROUTER_TOPOLOGY_DNS_NAME", "replicas.db.svc.cluster.local",
+                "PGROUTER_TOPOLOGY_DNS_PORT", "6432",
+                "PGROUTER_TOPOLOGY_DNS_RECORDS", "srv")::get);
+        assertThat(dns.topology().source()).isEqualTo("dns");
+        assertThat(dns.topology().dnsName()).isEqualTo("replicas.db.svc.cluster.local");
+        assertThat(dns.topology().dnsPort()).isEqualTo(6432);
+        assertThat(dns.topology().dnsRecords()).isEqualTo("srv");
+
+        // A secret is not trimmed: a password may begin or end with a space.
+        RouterConfig patroni = EnvironmentReader.read(env(
+                "PGROUTER_TOPOLOGY_SOURCE", "patroni",
+                "PGROUTER_TOPOLOGY_PATRONI_URLS", "http://10.0.0.1:8008",
+                "PGROUTER_TOPOLOGY_PATRONI_USERNAME", "rest",
+                "PGROUTER_TOPOLOGY_PATRONI_PASSWORD", " spaced-pw ")::get);
+        assertThat(patroni.topology().patroniPassword()).isEqualTo(" spaced-pw ");
+    }
+
+    @Test
+    void everyTopologyKeyHasTheVariableSpringBootWouldBindToo() {
+        assertThat(EnvironmentReader.topologyProperties().stream().map(EnvironmentReader::topologyVariable))
+                .contains("PGROUTER_TOPOLOGY_SOURCE", "PGROUTER_TOPOLOGY_PATRONI_PASSWORD_FILE")
+                .allMatch(variable -> variable.matches("PGROUTER_TOPOLOGY_[A-Z_]+"));
+    }
+
+    @Test
+    void topologyErrorsNameTheVariable() {
+        assertThatThrownBy(() -> EnvironmentReader.read(env("PGROUTER_TOPOLOGY_SOURCE", "zookeeper")::get))
+                .hasMessageContaining("pgrouter.topology.source (from PGROUTER_TOPOLOGY_SOURCE)")
+                .hasMessageContaining("'zookeeper'");
+        assertThatThrownBy(() -> EnvironmentReader.read(env("PGROUTER_TOPOLOGY_REFRESH_INTERVAL", "often")::get))
+                .hasMessageContaining("pgrouter.topology.refresh-interval (from PGROUTER_TOPOLOGY_REFRESH_INTERVAL)")
+                .hasMessageContaining("'often'");
+        assertThatThrownBy(() -> EnvironmentReader.read(env("PGROUTER_TOPOLOGY_SOURCE", "patroni")::get))
+                .hasMessageContaining("pgrouter.topology.patroni.urls (from PGROUTER_TOPOLOGY_PATRONI_URLS)")
+                .hasMessageContaining("is required");
+        assertThatThrownBy(() -> EnvironmentReader.read(env(
+                        "PGROUTER_TOPOLOGY_SOURCE", "patroni",
+                        "PGROUTER_TOPOLOGY_PATRONI_URLS", "http://10.0.0.1:8008",
+                        "PGROUTER_TOPOLOGY_PATRONI_PASSWORD", "patroni-env-pw")::get))
+                .hasMessageContaining("pgrouter.topology.patroni.username (from PGROUTER_TOPOLOGY_PATRONI_USERNAME)")
+                .hasMessageNotContaining("patroni-env-pw");
     }
 
     @Test

@@ -181,6 +181,34 @@ class AssessorTest {
     }
 
     @Test
+    void anOldPrimaryOnAnOlderTimelineNeverTakesOverWhenTheNewPrimaryMissesAProbe() {
+        // After a switchover: replica-1, the old primary, still answers as a primary on timeline 2 (fenced), the
+        // promoted node on timeline 3.
+        HealthReport r = round(
+                probe("primary", false, 9000, -1, null, 3, CLUSTER),
+                probe("replica-1", false, 8000, -1, null, 2, CLUSTER),
+                replica("replica-2", 8000, "streaming"));
+        assertThat(r.primary()).isEqualTo("primary");
+
+        nowMillis += 100;
+        r = round(
+                ProbeResult.failed("primary", nowMillis * MS, 80 * MS, "timed out: no answer within 80 ms"),
+                probe("replica-1", false, 8000, -1, null, 2, CLUSTER),
+                replica("replica-2", 8000, "streaming"));
+        assertThat(r.primary()).as("the old primary on timeline 2").isEqualTo("primary");
+        assertThat(r.roleChanged()).isFalse();
+
+        // A newer history still wins: a node promoted on timeline 4.
+        nowMillis += 100;
+        r = round(
+                down("primary"),
+                probe("replica-1", false, 8000, -1, null, 2, CLUSTER),
+                probe("replica-2", false, 9500, -1, null, 4, CLUSTER));
+        assertThat(r.primary()).isEqualTo("replica-2");
+        assertThat(r.roleChanged()).isTrue();
+    }
+
+    @Test
     void aForeignStandbyNeverServesReads() {
         HealthReport r = round(
                 primary(1000),

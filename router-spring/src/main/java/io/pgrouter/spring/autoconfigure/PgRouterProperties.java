@@ -218,6 +218,9 @@ public class PgRouterProperties {
         /** Its password; never logged or shown. */
         private String password;
 
+        /** A file holding that password (a mounted secret); not with password. */
+        private String passwordFile;
+
         /** PEM file of the CA certificates that signed the REST API's certificate (https). */
         private String caCert;
 
@@ -246,6 +249,14 @@ public class PgRouterProperties {
 
         public void setPassword(String password) {
             this.password = password;
+        }
+
+        public String getPasswordFile() {
+            return passwordFile;
+        }
+
+        public void setPasswordFile(String passwordFile) {
+            this.passwordFile = passwordFile;
         }
 
         public String getCaCert() {

@@ -6,12 +6,11 @@ import io.pgrouter.ReplicaSelector;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.Selection;
 import io.pgrouter.TlsSettings;
-import io.pgrouter.topology.DnsTopologySource;
-import io.pgrouter.topology.PatroniTopologySource;
-import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
@@ -98,56 +97,31 @@ final class RouterBuilderFactory {
         return builder;
     }
 
-    /** The topology source and its timings; {@code static} leaves the configured nodes alone. */
+    /**
+     * The {@code pgrouter.topology.*} keys as bound, handed to the router, which checks them (one place for each check,
+     * the same messages as without Spring) and makes the source they describe.
+     */
     private static void topology(RoutingDataSource.Builder builder, PgRouterProperties.Topology topology) {
-        builder.drainTimeout(topology.getDrainTimeout()).topologyRefreshInterval(topology.getRefreshInterval());
-        String source =
-                topology.getSource() == null ? "static" : topology.getSource().trim();
-        switch (source) {
-            case "static" -> {
-                // the configured nodes only
-            }
-            case "patroni" -> {
-                PgRouterProperties.Patroni p = topology.getPatroni();
-                if (p.getUrls() == null || p.getUrls().isBlank()) {
-                    throw new IllegalArgumentException(
-                            "pgrouter.topology.patroni.urls is required when pgrouter.topology.source is patroni");
-                }
-                PatroniTopologySource.Builder patroni = PatroniTopologySource.builder()
-                        .endpoints(Stream.of(p.getUrls().split(","))
-                                .map(String::trim)
-                                .filter(u -> !u.isEmpty())
-                                .map(URI::create)
-                                .toArray(URI[]::new))
-                        .timeout(p.getTimeout());
-                if (p.getUsername() != null) {
-                    patroni.credentials(p.getUsername(), p.getPassword());
-                }
-                if (p.getCaCert() != null) {
-                    patroni.trustCertificate(Path.of(p.getCaCert()));
-                }
-                builder.topologySource(patroni.build());
-            }
-            case "dns" -> {
-                PgRouterProperties.Dns dns = topology.getDns();
-                if (dns.getName() == null || dns.getName().isBlank()) {
-                    throw new IllegalArgumentException(
-                            "pgrouter.topology.dns.name is required when pgrouter.topology.source is dns");
-                }
-                boolean srv = "srv".equalsIgnoreCase(dns.getRecords().trim());
-                if (!srv && !"a".equalsIgnoreCase(dns.getRecords().trim())) {
-                    throw new IllegalArgumentException(
-                            "pgrouter.topology.dns.records must be a or srv, was '" + dns.getRecords() + "'");
-                }
-                builder.topologySource(DnsTopologySource.of(
-                        dns.getName(),
-                        dns.getPort(),
-                        srv ? DnsTopologySource.Resolver.srv() : DnsTopologySource.Resolver.addresses()));
-            }
-            default ->
-                throw new IllegalArgumentException(
-                        "pgrouter.topology.source must be one of static, patroni, dns, was '" + source + "'");
-        }
+        PgRouterProperties.Patroni patroni = topology.getPatroni();
+        PgRouterProperties.Dns dns = topology.getDns();
+        Map<String, String> keys = new HashMap<>();
+        keys.put("pgrouter.topology.source", topology.getSource());
+        keys.put("pgrouter.topology.refresh-interval", text(topology.getRefreshInterval()));
+        keys.put("pgrouter.topology.drain-timeout", text(topology.getDrainTimeout()));
+        keys.put("pgrouter.topology.patroni.urls", patroni.getUrls());
+        keys.put("pgrouter.topology.patroni.username", patroni.getUsername());
+        keys.put("pgrouter.topology.patroni.password", patroni.getPassword());
+        keys.put("pgrouter.topology.patroni.password-file", patroni.getPasswordFile());
+        keys.put("pgrouter.topology.patroni.ca-cert", patroni.getCaCert());
+        keys.put("pgrouter.topology.patroni.timeout", text(patroni.getTimeout()));
+        keys.put("pgrouter.topology.dns.name", dns.getName());
+        keys.put("pgrouter.topology.dns.port", Integer.toString(dns.getPort()));
+        keys.put("pgrouter.topology.dns.records", dns.getRecords());
+        builder.topology(keys);
+    }
+
+    private static String text(Duration duration) {
+        return duration == null ? null : duration.toString();
     }
 
     /**

@@ -14,12 +14,15 @@ import io.pgrouter.spring.actuate.PgRouterEndpoint;
 import io.pgrouter.spring.actuate.PgRouterHealthIndicator;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -177,6 +180,36 @@ class PgRouterAutoConfigurationTest {
                     assertThat(router.status().toJson()).doesNotContain("rest-s3cret");
                     // The last (here: the configured) topology stays.
                     assertThat(router.status().nodes()).hasSize(2);
+                });
+    }
+
+    @Test
+    void thePatroniPasswordComesFromAFileAndNeverWithAPasswordToo(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("patroni-pw"), "rest-file-s3cret\n");
+        String[] patroni = {
+            "pgrouter.topology.source=patroni",
+            "pgrouter.topology.patroni.urls=http://127.0.0.1:" + CLOSED_PORT,
+            "pgrouter.topology.patroni.username=patroni",
+            "pgrouter.topology.patroni.password-file=" + file
+        };
+        configured.withPropertyValues(patroni).run(context -> {
+            assertThat(context).hasNotFailed();
+            RoutingDataSource router = context.getBean(RoutingDataSource.class);
+            assertThat(router.status().topologySource().source())
+                    .isEqualTo("patroni [http://127.0.0.1:" + CLOSED_PORT + "]");
+            assertThat(router.status().toJson()).doesNotContain("rest-file-s3cret");
+        });
+        configured
+                .withPropertyValues(patroni)
+                .withPropertyValues("pgrouter.topology.patroni.password=rest-inline-s3cret")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("pgrouter.topology.patroni.password and"
+                                    + " pgrouter.topology.patroni.password-file are mutually exclusive")
+                            .hasMessageNotContaining("rest-inline-s3cret")
+                            .hasMessageNotContaining("rest-file-s3cret");
                 });
     }
 
