@@ -104,6 +104,7 @@ public final class RouterRuntime implements AutoCloseable {
                 () -> config.probeNode(
                         router.topology().current().primary().node().config()),
                 signal -> holdFor(signal, System.nanoTime(), true),
+                () -> router.topology().current().primary().node().inFlight(),
                 monitor::probeNow,
                 config.monitor().interval(),
                 config.monitor().timeout());
