@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -176,16 +175,6 @@ class PrimaryOutageIT {
             assertThat(node).isEqualTo(target.name());
             assertThat(count(target.dataSource(), "SELECT count(*) FROM after_promotion"))
                     .isEqualTo(1);
-        }
-    }
-
-    /** When the router first saw another node answer as the primary, {@link System#nanoTime()}; 0 before. */
-    private static final class RoleChanges implements RouterListener {
-        final AtomicLong seenAt = new AtomicLong();
-
-        @Override
-        public void onRoleChange(RoleChangeEvent event) {
-            seenAt.compareAndSet(0, System.nanoTime());
         }
     }
 

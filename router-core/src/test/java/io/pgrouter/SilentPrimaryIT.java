@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -250,16 +249,6 @@ class SilentPrimaryIT {
                 var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    /** When the router first saw another node answer as the primary, {@link System#nanoTime()}; 0 before. */
-    private static final class RoleChanges implements RouterListener {
-        final AtomicLong seenAt = new AtomicLong();
-
-        @Override
-        public void onRoleChange(RoleChangeEvent event) {
-            seenAt.compareAndSet(0, System.nanoTime());
         }
     }
 }
