@@ -25,14 +25,25 @@ public final class CutoverTarget {
     }
 
     /**
-     * The target from node keys as {@link RoutingDataSource#fromProperties} takes them: {@code pgrouter.primary.url},
-     * {@code pgrouter.primary.username}, {@code pgrouter.replicas[0].url}, ... (a {@code target.properties} file, say).
-     * Other {@code pgrouter.} keys are checked but not used.
+     * The target from node keys. When {@code properties} has {@code pgrouter.cutover.target.*} keys (the router's own
+     * properties, as {@link RoutingDataSource#fromProperties} and Spring Boot take them), those:
+     * {@code pgrouter.cutover.target.primary.url}, {@code pgrouter.cutover.target.replicas[0].url}, ...; other keys are
+     * then ignored. Otherwise the node keys as {@link RoutingDataSource#fromProperties} takes them:
+     * {@code pgrouter.primary.url}, {@code pgrouter.primary.username}, {@code pgrouter.replicas[0].url}, ... (a
+     * {@code target.properties} file, say); other {@code pgrouter.} keys are then checked but not used.
      *
      * @throws IllegalArgumentException naming the bad key and value
      */
     public static CutoverTarget fromProperties(Map<String, String> properties) {
-        return new CutoverTarget(PropertiesReader.read(Objects.requireNonNull(properties, "properties")));
+        Objects.requireNonNull(properties, "properties");
+        return PropertiesReader.readCutoverTarget(properties)
+                .map(CutoverTarget::new)
+                .orElseGet(() -> new CutoverTarget(PropertiesReader.read(properties)));
+    }
+
+    /** The target with these nodes ({@code pgrouter.cutover.target.*} read by the router's properties). */
+    static CutoverTarget of(RouterConfig nodes) {
+        return new CutoverTarget(nodes);
     }
 
     /** A builder; the primary is required. */

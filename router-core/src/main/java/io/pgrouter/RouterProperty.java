@@ -11,7 +11,8 @@ import java.util.Locale;
  * <p>A property may have several keys: a node setting has one for the primary and one per replica
  * ({@code pgrouter.primary.url}, {@code pgrouter.replicas[i].url}), a pool setting one per role
  * ({@code pgrouter.pool.primary.minimum-idle}, {@code pgrouter.pool.replica.minimum-idle}), a TLS setting one
- * shared by every node and one per node. In {@link #keys()}, {@code [i]} stands for a replica's index (from 0,
+ * shared by every node and one per node. Every node setting has keys for the cutover target's nodes too
+ * ({@code pgrouter.cutover.target.primary.url}, {@code pgrouter.cutover.target.replicas[i].password}). In {@link #keys()}, {@code [i]} stands for a replica's index (from 0,
  * without gaps) and {@code <name>} for a free-form part.
  */
 public enum RouterProperty {
@@ -214,6 +215,19 @@ public enum RouterProperty {
             "30s",
             "How long a replica that left may keep connections in use before its pool closes (aborting them)"),
 
+    /** How often a router with a cutover target checks its readiness. */
+    CUTOVER_READINESS_CHECK_INTERVAL(
+            Scope.ROUTER,
+            "cutover.readiness.check-interval",
+            "5s",
+            "How often the readiness of the cutover target is checked while the cutover is pending; at least 100ms"),
+    /** How long the readiness conditions must hold before the light is GREEN. */
+    CUTOVER_READINESS_STABLE_FOR(
+            Scope.ROUTER,
+            "cutover.readiness.stable-for",
+            "30s",
+            "How long every condition of the readiness light must hold before it turns GREEN"),
+
     /** HikariCP's maximumPoolSize, per node. */
     MAXIMUM_POOL_SIZE(Scope.POOL, "maximum-pool-size", "10", "HikariCP maximumPoolSize, per node"),
     /** HikariCP's minimumIdle. */
@@ -241,14 +255,17 @@ public enum RouterProperty {
         static final String PRIMARY = "pgrouter.primary.";
         static final String REPLICA = "pgrouter.replicas[i].";
         static final String POOL = "pgrouter.pool.";
+        static final String TARGET_PRIMARY = "pgrouter.cutover.target.primary.";
+        static final String TARGET_REPLICA = "pgrouter.cutover.target.replicas[i].";
     }
 
     /** Where a property's keys are: the prefixes of its setting. */
     private enum Scope {
         ROUTER(Prefix.ROUTER),
-        NODE(Prefix.PRIMARY, Prefix.REPLICA),
-        REPLICA(Prefix.REPLICA),
-        ROUTER_AND_NODE(Prefix.ROUTER, Prefix.PRIMARY, Prefix.REPLICA),
+        // The cutover target's nodes take every node setting, under pgrouter.cutover.target.
+        NODE(Prefix.PRIMARY, Prefix.REPLICA, Prefix.TARGET_PRIMARY, Prefix.TARGET_REPLICA),
+        REPLICA(Prefix.REPLICA, Prefix.TARGET_REPLICA),
+        ROUTER_AND_NODE(Prefix.ROUTER, Prefix.PRIMARY, Prefix.REPLICA, Prefix.TARGET_PRIMARY, Prefix.TARGET_REPLICA),
         POOL(Prefix.POOL + "primary.", Prefix.POOL + "replica.");
 
         private final List<String> prefixes;

@@ -15,6 +15,7 @@ import java.util.List;
  * @param lagThresholds the lag thresholds in force
  * @param nodes the primary first, then the other nodes in configuration order (nodes that joined at run time last)
  * @param topologySource what the topology source last said, {@code null} without one
+ * @param cutover the cutover target's readiness and the last cutover, {@code null} without a cutover target
  */
 public record RouterStatus(
         Instant takenAt,
@@ -24,7 +25,8 @@ public record RouterStatus(
         String selection,
         LagThresholds lagThresholds,
         List<NodeStatus> nodes,
-        io.pgrouter.topology.TopologySourceStatus topologySource) {
+        io.pgrouter.topology.TopologySourceStatus topologySource,
+        CutoverStatus cutover) {
 
     public RouterStatus {
         nodes = List.copyOf(nodes);
@@ -42,22 +44,68 @@ public record RouterStatus(
         this(takenAt, replicasEnabled, fallbackToPrimary, forcePrimary, selection, lagThresholds, nodes, null);
     }
 
+    /** A status without a cutover target. */
+    public RouterStatus(
+            Instant takenAt,
+            boolean replicasEnabled,
+            boolean fallbackToPrimary,
+            boolean forcePrimary,
+            String selection,
+            LagThresholds lagThresholds,
+            List<NodeStatus> nodes,
+            io.pgrouter.topology.TopologySourceStatus topologySource) {
+        this(
+                takenAt,
+                replicasEnabled,
+                fallbackToPrimary,
+                forcePrimary,
+                selection,
+                lagThresholds,
+                nodes,
+                topologySource,
+                null);
+    }
+
     /** This status with what the topology source last said. */
     public RouterStatus withTopologySource(io.pgrouter.topology.TopologySourceStatus source) {
         return new RouterStatus(
-                takenAt, replicasEnabled, fallbackToPrimary, forcePrimary, selection, lagThresholds, nodes, source);
+                takenAt,
+                replicasEnabled,
+                fallbackToPrimary,
+                forcePrimary,
+                selection,
+                lagThresholds,
+                nodes,
+                source,
+                cutover);
+    }
+
+    /** This status with the cutover target's readiness and the last cutover. */
+    public RouterStatus withCutover(CutoverStatus cutover) {
+        return new RouterStatus(
+                takenAt,
+                replicasEnabled,
+                fallbackToPrimary,
+                forcePrimary,
+                selection,
+                lagThresholds,
+                nodes,
+                topologySource,
+                cutover);
     }
 
     /**
      * This snapshot as one JSON object: the components above by name, {@code Instant}s as ISO-8601 strings,
      * durations in milliseconds ({@code lagThresholds.maxDelayMillis}), enums in lower case, unknown lag as
-     * {@code null}. See {@code docs/metrics.md} for an example.
+     * {@code null}; {@code cutover} holds the readiness report and the last cutover's report as their own
+     * {@code toJson()} has them. See {@code docs/metrics.md} for an example.
      *
      * @throws IllegalStateException without Jackson ({@code tools.jackson.core:jackson-core}, an optional dependency)
      */
     public String toJson() {
         io.pgrouter.internal.OptionalJackson.require("RouterStatus.toJson()");
-        return io.pgrouter.internal.StatusJson.of(this);
+        return io.pgrouter.internal.StatusJson.of(
+                this, cutover == null ? null : io.pgrouter.internal.cutover.CutoverStatusJson.of(cutover));
     }
 
     /** The primary's status. */

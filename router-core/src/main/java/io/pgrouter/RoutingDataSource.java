@@ -3,12 +3,14 @@ package io.pgrouter;
 import io.pgrouter.cutover.CutoverReadiness;
 import io.pgrouter.internal.Node;
 import io.pgrouter.internal.RouterRuntime;
+import io.pgrouter.internal.config.CutoverSettings;
 import io.pgrouter.internal.config.EnvironmentReader;
 import io.pgrouter.internal.config.NodeDraft;
 import io.pgrouter.internal.config.PropertiesReader;
 import io.pgrouter.internal.config.RouterConfig;
 import io.pgrouter.internal.cutover.Cutover;
 import io.pgrouter.internal.cutover.CutoverFollower;
+import io.pgrouter.internal.cutover.ReadinessSchedule;
 import io.pgrouter.internal.cutover.RuntimeHost;
 import io.pgrouter.internal.discovery.Sources;
 import io.pgrouter.internal.discovery.TopologyFollower;
@@ -96,11 +98,14 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final CutoverFollower follower;
     private volatile CutoverReport lastCutover;
     private CutoverReadiness readiness;
+    private final CutoverSettings cutoverSettings;
+    /** Checks the readiness while a cutover is pending; {@code null} without a cutover target. */
+    private final ReadinessSchedule readinessSchedule;
     /** Follows the topology source; {@code null} with the configured nodes only. Stopped by a cutover. */
     private final TopologyFollower topology;
 
     private RoutingDataSource(RouterConfig config) {
-        this(config, List.of(), NO_METRICS, null, null);
+        this(config, List.of(), NO_METRICS, null, null, CutoverSettings.DEFAULTS);
     }
 
     /** @param source the topology source, or {@code null} for the one {@code config} describes (if any) */
@@ -109,10 +114,12 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             List<RouterListener> listeners,
             MetricsBinding meters,
             CutoverTarget cutoverTarget,
-            TopologySource source) {
+            TopologySource source,
+            CutoverSettings cutoverSettings) {
         this.listeners = new CopyOnWriteArrayList<>(listeners);
         this.meters = meters;
         this.cutoverTarget = cutoverTarget;
+        this.cutoverSettings = cutoverSettings;
         RuntimeHost host = new Host();
         this.cutover = new Cutover(host, Clock.systemUTC());
         // Checked before anything starts: a target that shares a node name is refused at build time.
@@ -134,6 +141,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             if (topology != null) {
                 topology.start();
             }
+            this.readinessSchedule = cutoverTarget == null
+                    ? null
+                    : ReadinessSchedule.start(
+                            cutoverSettings.checkInterval(), this::isCutoverPending, this::cutoverReadiness);
         } catch (RuntimeException | LinkageError e) {
             close();
             throw e;
@@ -174,7 +185,12 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      * @throws IllegalArgumentException naming the key and its bad value
      */
     public static RoutingDataSource fromProperties(Map<String, String> properties) {
-        return new RoutingDataSource(PropertiesReader.read(Objects.requireNonNull(properties, "properties")));
+        RouterConfig config = PropertiesReader.read(Objects.requireNonNull(properties, "properties"));
+        CutoverTarget target = PropertiesReader.readCutoverTarget(properties)
+                .map(CutoverTarget::of)
+                .orElse(null);
+        return new RoutingDataSource(
+                config, List.of(), NO_METRICS, target, null, PropertiesReader.readCutoverSettings(properties));
     }
 
     /**
@@ -429,7 +445,26 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     /** An immutable snapshot of the router and its nodes, taken without I/O. */
     public RouterStatus status() {
         RouterStatus status = runtime.status();
-        return topology == null ? status : status.withTopologySource(topology.status());
+        if (topology != null) {
+            status = status.withTopologySource(topology.status());
+        }
+        return cutoverTarget == null ? status : status.withCutover(cutoverStatus());
+    }
+
+    /** What the last scheduled readiness check found, without I/O; no readiness report once the cutover is done. */
+    private CutoverStatus cutoverStatus() {
+        boolean pending = isCutoverPending();
+        CutoverReadiness checked;
+        synchronized (this) {
+            checked = readiness;
+        }
+        return new CutoverStatus(
+                cutoverTarget.primary(),
+                cutoverTarget.nodeNames(),
+                pending,
+                cutoverSettings.checkInterval(),
+                pending && checked != null ? checked.lastReport().orElse(null) : null,
+                lastCutover);
     }
 
     /**
@@ -488,9 +523,11 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
 
     /**
      * The readiness of the configured cutover target, from this router's primary (the source) to the target's
-     * primary, with the default thresholds; the same object at every call, so that its stable period accumulates over
-     * {@link CutoverReadiness#check()}s. Its {@link CutoverReadiness#lastReport()} feeds the meters
-     * ({@code pgrouter.cutover.readiness.light}): check it regularly (every few seconds). See {@code docs/cutover.md}.
+     * primary, with the default lag thresholds and the stable period of {@link Builder#cutoverReadiness}; the same
+     * object at every call, so that its stable period accumulates over {@link CutoverReadiness#check()}s. The router
+     * checks it on a thread of its own every {@code pgrouter.cutover.readiness.check-interval} while the cutover is
+     * pending; its {@link CutoverReadiness#lastReport()} feeds {@link #status()} and the meters
+     * ({@code pgrouter.cutover.readiness.light}). See {@code docs/cutover.md}.
      *
      * @throws IllegalStateException when no cutover target is configured
      */
@@ -509,6 +546,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             readiness = CutoverReadiness.builder()
                     .source(source.jdbcUrl(), source.username(), source.password())
                     .target(target.jdbcUrl(), target.username(), target.password())
+                    .stableFor(cutoverSettings.stableFor())
                     .build();
         }
         return readiness;
@@ -535,6 +573,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     /** Closes every node's pool; connections still open are closed by their pools. Idempotent. */
     @Override
     public void close() {
+        if (readinessSchedule != null) {
+            readinessSchedule.close();
+        }
         follower.close();
         if (topology != null) {
             topology.close();
@@ -608,6 +649,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         private final List<RouterListener> listeners = new ArrayList<>();
         private MetricsBinding meters = NO_METRICS;
         private CutoverTarget cutoverTarget;
+        private CutoverSettings cutoverSettings = CutoverSettings.DEFAULTS;
         private TopologySource topologySource;
 
         private Builder() {}
@@ -620,6 +662,19 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
          */
         public Builder cutoverTarget(CutoverTarget target) {
             this.cutoverTarget = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /**
+         * How the readiness of the {@linkplain #cutoverTarget cutover target} is watched: a check every
+         * {@code checkInterval} (default 5 s, at least 100 ms; {@code pgrouter.cutover.readiness.check-interval}) on a
+         * thread of the router's own while the cutover is pending, and GREEN only once every condition has held for
+         * {@code stableFor} (default 30 s; {@code pgrouter.cutover.readiness.stable-for}).
+         *
+         * @throws IllegalArgumentException naming the key and the value when one is out of range
+         */
+        public Builder cutoverReadiness(Duration checkInterval, Duration stableFor) {
+            this.cutoverSettings = new CutoverSettings(checkInterval, stableFor);
             return this;
         }
 
@@ -867,7 +922,8 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
          * @throws IllegalArgumentException naming the bad key and value
          */
         public RoutingDataSource build() {
-            return new RoutingDataSource(config.build(), List.copyOf(listeners), meters, cutoverTarget, topologySource);
+            return new RoutingDataSource(
+                    config.build(), List.copyOf(listeners), meters, cutoverTarget, topologySource, cutoverSettings);
         }
 
         private NodeDraft draft(String node) {

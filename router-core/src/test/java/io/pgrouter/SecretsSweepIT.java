@@ -68,6 +68,9 @@ class SecretsSweepIT {
         assertThat(output)
                 .contains(
                         "=== a router that works",
+                        "=== a cutover target",
+                        "\"cutover\":{\"target\":\"target\"",
+                        "\"result\":\"checks_failed\"",
                         "=== wrong password",
                         "=== a node down",
                         "=== bad configuration",

@@ -75,6 +75,37 @@ final class SecretsSweepRun {
             print(e);
         }
 
+        section("a cutover target");
+        // The target is the same server under another name, with its own keys (and its own TLS settings): the
+        // scheduled readiness check logs in with the target's password, and its report and a dry run are printed.
+        Map<String, String> withTarget = new HashMap<>(good);
+        withTarget.put("pgrouter.cutover.target.primary.name", "target");
+        withTarget.put("pgrouter.cutover.target.primary.url", primaryUrl);
+        withTarget.put("pgrouter.cutover.target.primary.username", args[5]);
+        withTarget.put("pgrouter.cutover.target.primary.password", appPassword);
+        withTarget.put("pgrouter.cutover.target.primary.ssl.root-cert", args[2]);
+        withTarget.put("pgrouter.cutover.target.primary.ssl.key", args[3]);
+        withTarget.put("pgrouter.cutover.target.primary.ssl.key-password", args[4]);
+        withTarget.put("pgrouter.cutover.readiness.check-interval", "200ms");
+        for (String targetPassword : java.util.List.of(appPassword, appPassword + "-wrong")) {
+            withTarget.put("pgrouter.cutover.target.primary.password", targetPassword);
+            try (RoutingDataSource router = RoutingDataSource.fromProperties(withTarget)) {
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> router.status().cutover().readiness() != null);
+                out.println("router: " + router);
+                out.println("target: " + router.cutoverTarget().orElseThrow());
+                out.println("status: " + router.status());
+                out.println("json: " + router.status().toJson());
+                out.println("readiness: " + router.status().cutover().readiness());
+                CutoverReport dryRun = router.cutover(CutoverOptions.ofDryRun());
+                out.println("dry run: " + dryRun.toText() + "\n" + dryRun.toJson());
+                out.println("json: " + router.status().toJson());
+            } catch (RuntimeException e) {
+                print(e);
+            }
+        }
+
         section("wrong password");
         Map<String, String> wrong = new HashMap<>(good);
         wrong.put("pgrouter.primary.password", appPassword + "-wrong");
@@ -117,6 +148,7 @@ final class SecretsSweepRun {
         section("bad configuration");
         for (Map.Entry<String, String> change : Map.of(
                         "pgrouter.primary.password-file", "/nonexistent/app-password",
+                        "pgrouter.cutover.target.primary.url", primaryUrl + "?password=" + appPassword,
                         "pgrouter.primary.url", primaryUrl + "?password=" + appPassword,
                         "pgrouter.ssl.mode", "verify-fool",
                         "pgrouter.ssl.key", "/nonexistent/key.p12",

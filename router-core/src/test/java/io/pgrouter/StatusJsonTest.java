@@ -107,8 +107,54 @@ class StatusJsonTest {
                         "selection",
                         "lagThresholds",
                         "nodes",
-                        "topologySource");
+                        "topologySource",
+                        "cutover");
         assertThat(json.get("topologySource").isNull()).isTrue();
+        assertThat(json.get("cutover").isNull()).isTrue();
+    }
+
+    @Test
+    void theCutoverShowsTheLastReadinessWithItsReasonsTablesAndLag() {
+        io.pgrouter.cutover.ReadinessReport readiness = new io.pgrouter.cutover.ReadinessReport(
+                Instant.parse("2026-01-02T03:04:05Z"),
+                io.pgrouter.cutover.ReadinessReport.Light.RED,
+                List.of("subscription up is disabled"),
+                "up",
+                false,
+                false,
+                "0/3000148",
+                "0/3000000",
+                328,
+                Duration.ofMillis(1500),
+                false,
+                Duration.ZERO,
+                List.of(new io.pgrouter.cutover.ReadinessReport.Table(
+                        "public",
+                        "orders",
+                        io.pgrouter.cutover.ReadinessReport.SyncState.READY,
+                        new io.pgrouter.cutover.ReadinessReport.RowCount(
+                                120, io.pgrouter.cutover.ReadinessReport.RowCount.Kind.EXACT),
+                        new io.pgrouter.cutover.ReadinessReport.RowCount(
+                                118, io.pgrouter.cutover.ReadinessReport.RowCount.Kind.EXACT))));
+        RouterStatus status = status().withCutover(new CutoverStatus(
+                "pg18", List.of("pg18", "pg18-r"), true, Duration.ofSeconds(5), readiness, null));
+
+        JsonNode cutover = MAPPER.readTree(status.toJson()).get("cutover");
+
+        assertThat(cutover.propertyNames())
+                .containsExactly("target", "targetNodes", "pending", "checkIntervalMillis", "readiness", "lastCutover");
+        assertThat(cutover.get("target").asString()).isEqualTo("pg18");
+        assertThat(cutover.get("targetNodes").get(1).asString()).isEqualTo("pg18-r");
+        assertThat(cutover.get("pending").asBoolean()).isTrue();
+        assertThat(cutover.get("checkIntervalMillis").asLong()).isEqualTo(5000);
+        // The readiness report as its own toJson() has it.
+        assertThat(cutover.get("readiness")).isEqualTo(MAPPER.readTree(readiness.toJson()));
+        assertThat(cutover.get("readiness").get("light").asString()).isEqualTo("red");
+        assertThat(cutover.get("readiness").get("reasons").get(0).asString()).isEqualTo("subscription up is disabled");
+        assertThat(cutover.get("readiness").get("tables").get(0).get("rowDelta").asLong())
+                .isEqualTo(2);
+        assertThat(cutover.get("lastCutover").isNull()).isTrue();
+        assertThat(status.cutover().light()).isEqualTo(io.pgrouter.cutover.ReadinessReport.Light.RED);
     }
 
     @Test

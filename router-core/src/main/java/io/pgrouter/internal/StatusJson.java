@@ -22,8 +22,13 @@ public final class StatusJson {
 
     private StatusJson() {}
 
-    /** {@code status} as one JSON object. */
-    public static String of(RouterStatus status) {
+    /**
+     * {@code status} as one JSON object.
+     *
+     * @param cutoverJson the {@code cutover} object, written by the cutover's own writer (a package this one must not
+     *     depend on), {@code null} without a cutover target
+     */
+    public static String of(RouterStatus status, String cutoverJson) {
         StringWriter out = new StringWriter(1024);
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             json.writeStartObject();
@@ -46,6 +51,12 @@ public final class StatusJson {
             }
             json.writeEndArray();
             writeSource(status.topologySource(), json);
+            json.writeName("cutover");
+            if (cutoverJson == null) {
+                json.writeNull();
+            } else {
+                json.writeRawValue(cutoverJson);
+            }
             json.writeEndObject();
         }
         return out.toString();
@@ -83,7 +94,7 @@ public final class StatusJson {
         json.writeEndObject();
     }
 
-    /** {@code node} as one JSON object, the same as in {@link #of(RouterStatus)}. */
+    /** {@code node} as one JSON object, the same as in {@link #of(RouterStatus, String)}. */
     public static String of(NodeStatus node) {
         StringWriter out = new StringWriter(512);
         try (JsonGenerator json = FACTORY.createGenerator(out)) {

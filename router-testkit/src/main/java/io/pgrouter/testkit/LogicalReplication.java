@@ -255,7 +255,14 @@ public final class LogicalReplication implements AutoCloseable {
                 dropSlotOnSource(name);
             }
         });
-        quietly("drop publication " + name, () -> Sql.execute(sourceDb(), "DROP PUBLICATION IF EXISTS " + name));
+        // After a cutover the source is fenced (default_transaction_read_only = on): this session lifts it for itself,
+        // whether the driver runs the three statements as one transaction or as three.
+        quietly(
+                "drop publication " + name,
+                () -> Sql.execute(
+                        sourceDb(),
+                        "SET default_transaction_read_only = off; SET transaction_read_only = off;"
+                                + " DROP PUBLICATION IF EXISTS " + name));
     }
 
     private void dropSlotOnSource(String slot) {

@@ -4,6 +4,7 @@ import io.pgrouter.NodeStatus;
 import io.pgrouter.RouteReason;
 import io.pgrouter.RouterStatus;
 import io.pgrouter.RoutingDataSource;
+import io.pgrouter.samples.demo.CutoverUpgrade;
 import io.pgrouter.samples.demo.DemoRun;
 import io.pgrouter.samples.demo.ReadYourWritesCheck;
 import io.pgrouter.samples.orders.OrdersOnCluster;
@@ -12,6 +13,8 @@ import io.pgrouter.testkit.PostgresReplicaSet;
 import io.pgrouter.testkit.ReplicaSet;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,15 +48,21 @@ public final class Demo implements Callable<Integer> {
     @Option(
             names = "--scenario",
             defaultValue = "all",
-            description = "all, replica-stop, lag, flag, none, consistency, or switchover (the last two not part of"
-                    + " all). Default: ${DEFAULT-VALUE}.")
+            description = "all, replica-stop, lag, flag, none, consistency, switchover, or cutover (the last three not"
+                    + " part of all). Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Option(
             names = "--version-pg",
-            defaultValue = "18",
-            description = "PostgreSQL major version, 15 to 18. Default: ${DEFAULT-VALUE}.")
+            description = "PostgreSQL major version, 15 to 18. Default: 18; 15 with --scenario cutover.")
     String pgVersion;
+
+    @Option(
+            names = "--to-version-pg",
+            defaultValue = "18",
+            description = "With --scenario cutover: the major version of the cluster the service moves to, 15 to 18."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String targetVersion;
 
     private final java.io.PrintStream out;
 
@@ -78,24 +87,35 @@ public final class Demo implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     new CommandLine(this), "--ops-per-second must be between 1 and 5000, was " + opsPerSecond);
         }
-        out.printf("Starting PostgreSQL %s primary + 1 streaming replica (embedded binaries)...%n", pgVersion);
+        boolean cutover = CutoverUpgrade.isThisScenario(scenario);
+        String version = pgVersion != null ? pgVersion : cutover ? CutoverUpgrade.DEFAULT_SOURCE_VERSION : "18";
+        out.printf("Starting PostgreSQL %s primary + 1 streaming replica (embedded binaries)...%n", version);
         try (ReplicaSet cluster = PostgresReplicaSet.builder()
-                .version(pgVersion)
-                .database("orders")
-                .user("app")
-                .password("app-secret")
-                .start()) {
+                        .version(version)
+                        .database("orders")
+                        .user("app")
+                        .password("app-secret")
+                        .logicalReplication(cutover)
+                        .start();
+                CutoverUpgrade upgrade = cutover ? CutoverUpgrade.start(cluster, targetVersion, out) : null) {
             PostgresNode replica = cluster.replica(0);
             out.printf("  primary   %s%n  %s %s%n", cluster.primary().jdbcUrl(), replica.name(), replica.jdbcUrl());
-            try (ConfigurableApplicationContext service =
-                    OrdersOnCluster.start(cluster, ReadYourWritesCheck.properties(scenario))) {
+            Map<String, String> properties = new HashMap<>(ReadYourWritesCheck.properties(scenario));
+            if (upgrade != null) {
+                properties.putAll(upgrade.properties());
+            }
+            try (ConfigurableApplicationContext service = OrdersOnCluster.start(cluster, properties)) {
                 RoutingDataSource router = service.getBean(RoutingDataSource.class);
+                if (upgrade != null) {
+                    upgrade.subscribe();
+                }
                 String baseUrl = OrdersOnCluster.baseUrl(service);
                 out.printf("Orders service on %s (dashboard reads @ReadOnly, order writes on the primary)%n", baseUrl);
                 out.printf(
                         "Status page: %s  (metrics: %s/actuator/prometheus)%n%n",
                         OrdersOnCluster.statusPageUrl(service), baseUrl);
-                DemoRun run = new DemoRun(router, replica, cluster, baseUrl, opsPerSecond, duration, scenario, out);
+                DemoRun run =
+                        new DemoRun(router, replica, cluster, baseUrl, opsPerSecond, duration, scenario, upgrade, out);
                 long failed = run.run();
                 printRoutes(router.status(), out);
                 out.printf("%nStopping the service and the cluster...%n");

@@ -7,7 +7,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The main job, run for about 20 s as a newcomer would, with every scenario; and the switchover scenario. */
+/**
+ * The main job, run for about 20 s as a newcomer would, with every scenario; and the consistency, switchover and cutover
+ * scenarios.
+ */
 class DemoIT {
 
     @Test
@@ -67,6 +70,25 @@ class DemoIT {
         assertThat(printed.split("result: COMPLETED", -1))
                 .as("two completed switchovers")
                 .hasSize(3);
+        assertThat(exit).isZero();
+    }
+
+    @Test
+    void theCutoverScenarioUpgradesTheOrdersDatabaseFrom15To18UnderLoadWithoutAFailedRequest() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(bytes, System.out), true, StandardCharsets.UTF_8);
+
+        int exit = Demo.run(out, "--scenario", "cutover", "--duration", "40s", "--ops-per-second", "40");
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
+                .contains("Starting PostgreSQL 15 primary")
+                .contains("Starting the cutover target: PostgreSQL 18 primary")
+                .contains(">>> cutover to new-primary (PostgreSQL 18) under load")
+                .contains("readiness GREEN")
+                .contains("result: COMPLETED")
+                .contains("requests failed: 0")
+                .contains("result: OK, no request failed");
         assertThat(exit).isZero();
     }
 

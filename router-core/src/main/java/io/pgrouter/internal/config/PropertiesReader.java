@@ -40,6 +40,11 @@ public final class PropertiesReader {
             .sorted()
             .toList();
 
+    /** The cutover's keys: read by {@link #readCutoverTarget} and {@link #readCutoverSettings}, not by {@link #read}. */
+    private static final String CUTOVER = "pgrouter.cutover.";
+
+    private static final String TARGET = CUTOVER + "target.";
+
     private PropertiesReader() {}
 
     /** Reads and validates; errors name the key as it appears in {@code properties}. */
@@ -64,11 +69,12 @@ public final class PropertiesReader {
             if (value == null) {
                 throw new IllegalArgumentException(label + " has no value");
             }
-            RouterProperty property = BY_KEY.get(FREE_FORM
-                    .matcher(REPLICA_INDEX.matcher(key).replaceFirst(".replicas[i]."))
-                    .replaceFirst(".properties.<name>"));
+            RouterProperty property = propertyOf(key);
             if (property == null) {
                 throw unknownKey(key);
+            }
+            if (key.startsWith(CUTOVER)) {
+                continue;
             }
             Matcher node = NODE_KEY.matcher(key);
             Matcher pool = POOL_KEY.matcher(key);
@@ -118,6 +124,47 @@ public final class PropertiesReader {
                 routerWide(config, property, key.substring("pgrouter.".length()), key, entry.getValue());
             }
         }
+    }
+
+    /**
+     * The cutover target's nodes from the {@code pgrouter.cutover.target.*} keys, read as the router's own node keys
+     * are (errors name the target's key); empty when there is none.
+     *
+     * @throws IllegalArgumentException naming the bad key and value
+     */
+    public static java.util.Optional<RouterConfig> readCutoverTarget(Map<String, String> properties) {
+        Map<String, String> nodes = new HashMap<>();
+        for (Map.Entry<String, String> entry : new TreeMap<>(properties).entrySet()) {
+            String key = entry.getKey();
+            if (key.startsWith(TARGET)) {
+                // Only node settings have keys under pgrouter.cutover.target.
+                if (propertyOf(key) == null) {
+                    throw unknownKey(key);
+                }
+                nodes.put("pgrouter." + key.substring(TARGET.length()), entry.getValue());
+            }
+        }
+        if (nodes.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(read(nodes, key -> TARGET + key.substring("pgrouter.".length())));
+    }
+
+    /**
+     * How a router watches its cutover target's readiness, from {@code pgrouter.cutover.readiness.*}.
+     *
+     * @throws IllegalArgumentException naming the bad key and value
+     */
+    public static CutoverSettings readCutoverSettings(Map<String, String> properties) {
+        String interval = properties.get(RouterProperty.CUTOVER_READINESS_CHECK_INTERVAL.key());
+        String stableFor = properties.get(RouterProperty.CUTOVER_READINESS_STABLE_FOR.key());
+        return new CutoverSettings(
+                interval == null
+                        ? CutoverSettings.DEFAULT_CHECK_INTERVAL
+                        : ValueParsers.duration(RouterProperty.CUTOVER_READINESS_CHECK_INTERVAL.key(), interval),
+                stableFor == null
+                        ? CutoverSettings.DEFAULT_STABLE_FOR
+                        : ValueParsers.duration(RouterProperty.CUTOVER_READINESS_STABLE_FOR.key(), stableFor));
     }
 
     private static void routerWide(
@@ -200,6 +247,13 @@ public final class PropertiesReader {
             }
             expected++;
         }
+    }
+
+    /** The property of a concrete key ({@code pgrouter.replicas[2].properties.ApplicationName}), {@code null} if none. */
+    private static RouterProperty propertyOf(String key) {
+        return BY_KEY.get(FREE_FORM
+                .matcher(REPLICA_INDEX.matcher(key).replaceFirst(".replicas[i]."))
+                .replaceFirst(".properties.<name>"));
     }
 
     static IllegalArgumentException unknownKey(String key) {

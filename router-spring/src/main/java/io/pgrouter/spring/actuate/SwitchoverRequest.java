@@ -1,16 +1,15 @@
 package io.pgrouter.spring.actuate;
 
+import static io.pgrouter.spring.actuate.RequestValues.apply;
+import static io.pgrouter.spring.actuate.RequestValues.bool;
+import static io.pgrouter.spring.actuate.RequestValues.duration;
+import static io.pgrouter.spring.actuate.RequestValues.wholeNumber;
+
 import io.pgrouter.SwitchoverOptions;
 import java.time.Duration;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.convert.DurationStyle;
 
-/**
- * The options of a switchover request to the endpoint, read from the request's values as text, so that a bad one is
- * a 400 naming the option and the value (the actuator's own conversion would only say "Parameter mapping failure").
- */
+/** The options of a switchover request to the endpoint, read from the request's values as text ({@link RequestValues}). */
 final class SwitchoverRequest {
 
     private final SwitchoverOptions.Builder builder = SwitchoverOptions.custom();
@@ -66,13 +65,8 @@ final class SwitchoverRequest {
     }
 
     SwitchoverRequest maxLagBytes(@Nullable String value) {
-        if (value != null) {
-            long bytes;
-            try {
-                bytes = Long.parseLong(value.trim());
-            } catch (NumberFormatException e) {
-                throw invalid("maxLagBytes", value, "a whole number of bytes");
-            }
+        Long bytes = wholeNumber("maxLagBytes", value, "bytes");
+        if (bytes != null) {
             apply("maxLagBytes", value, () -> builder.maxLagBytes(bytes));
         }
         return this;
@@ -83,43 +77,7 @@ final class SwitchoverRequest {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
+            throw RequestValues.invalid(e);
         }
-    }
-
-    private static void apply(String name, String value, Runnable set) {
-        try {
-            set.run();
-        } catch (IllegalArgumentException e) {
-            String reason = name + " '" + value + "': " + e.getMessage();
-            throw new InvalidEndpointRequestException(reason, reason);
-        }
-    }
-
-    private static @Nullable Duration duration(String name, @Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return DurationStyle.detectAndParse(value.trim());
-        } catch (IllegalArgumentException e) {
-            throw invalid(name, value, "a duration such as 5s, 500ms or PT5S");
-        }
-    }
-
-    private static @Nullable Boolean bool(String name, @Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> throw invalid(name, value, "true or false");
-        };
-    }
-
-    private static InvalidEndpointRequestException invalid(String name, String value, String expected) {
-        String reason = name + " must be " + expected + ", was '" + value + "'";
-        return new InvalidEndpointRequestException(reason, reason);
     }
 }

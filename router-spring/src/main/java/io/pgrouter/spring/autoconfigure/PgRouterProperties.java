@@ -69,6 +69,8 @@ public class PgRouterProperties {
     private final Consistency consistency = new Consistency();
     /** Nodes that join and leave while the router runs: where they are learned, how they leave. */
     private final Topology topology = new Topology();
+    /** The cluster a cutover moves to, and how its readiness is watched (see docs/cutover.md). */
+    private final Cutover cutover = new Cutover();
 
     public boolean isEnabled() {
         return enabled;
@@ -153,6 +155,76 @@ public class PgRouterProperties {
 
     public Topology getTopology() {
         return topology;
+    }
+
+    public Cutover getCutover() {
+        return cutover;
+    }
+
+    /** A cutover to another cluster fed by logical replication (see docs/cutover.md). */
+    public static class Cutover {
+
+        /** The cluster a cutover moves to; none unless its primary's url (or host) is set. */
+        private final Target target = new Target();
+
+        /** How the target's readiness is watched while the cutover is pending. */
+        private final Readiness readiness = new Readiness();
+
+        public Target getTarget() {
+            return target;
+        }
+
+        public Readiness getReadiness() {
+            return readiness;
+        }
+    }
+
+    /** The cutover target's nodes: the same settings as the router's own primary and replicas. */
+    public static class Target {
+
+        /** The target's primary; its name must differ from every current node's. */
+        private final Node primary = new Node();
+
+        /** The target's replicas, in order; their username and password default to the target primary's. */
+        private List<Replica> replicas = new ArrayList<>();
+
+        public Node getPrimary() {
+            return primary;
+        }
+
+        public List<Replica> getReplicas() {
+            return replicas;
+        }
+
+        public void setReplicas(List<Replica> replicas) {
+            this.replicas = replicas;
+        }
+    }
+
+    /** How often the readiness is checked and how long it must hold before GREEN. */
+    public static class Readiness {
+
+        /** How often the target's readiness is checked while the cutover is pending; at least 100ms. */
+        private Duration checkInterval = Duration.ofSeconds(5);
+
+        /** How long every condition of the readiness light must hold before it turns GREEN. */
+        private Duration stableFor = Duration.ofSeconds(30);
+
+        public Duration getCheckInterval() {
+            return checkInterval;
+        }
+
+        public void setCheckInterval(Duration checkInterval) {
+            this.checkInterval = checkInterval;
+        }
+
+        public Duration getStableFor() {
+            return stableFor;
+        }
+
+        public void setStableFor(Duration stableFor) {
+            this.stableFor = stableFor;
+        }
     }
 
     /** Where nodes are learned while the router runs (see docs/topology.md). */

@@ -90,6 +90,14 @@ final class RouterBuilderFactory {
                 .consistencyMaxWait(properties.getConsistency().getMaxWait())
                 .consistencyMonotonicReads(properties.getConsistency().isMonotonicReads());
         topology(builder, properties.getTopology());
+        io.pgrouter.CutoverTarget target =
+                CutoverTargetKeys.target(properties.getCutover().getTarget());
+        if (target != null) {
+            builder.cutoverTarget(target);
+        }
+        builder.cutoverReadiness(
+                properties.getCutover().getReadiness().getCheckInterval(),
+                properties.getCutover().getReadiness().getStableFor());
         builder.primaryPool(
                 pool(PoolSettings.PRIMARY_DEFAULTS, properties.getPool().getPrimary()));
         builder.replicaPool(

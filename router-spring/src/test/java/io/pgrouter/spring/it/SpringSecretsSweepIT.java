@@ -50,6 +50,8 @@ class SpringSecretsSweepIT {
     private static final String APP_PASSWORD = "B00t-Sweep-App-Secret-5d1a";
     private static final String PROBE_USER = "boot_sweep_monitor";
     private static final String PROBE_PASSWORD = "B00t-Sweep-Probe-Secret-90bc";
+    private static final String TARGET_USER = "boot_sweep_target";
+    private static final String TARGET_PASSWORD = "B00t-Sweep-Target-Secret-3e77";
     private static final Pattern LINK = Pattern.compile("\"href\"\\s*:\\s*\"(http://[^\"{}]+)\"");
 
     static ReplicaSet cluster;
@@ -64,12 +66,14 @@ class SpringSecretsSweepIT {
             s.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
             s.execute("GRANT CREATE ON SCHEMA public TO " + APP_USER);
             s.execute("CREATE ROLE " + PROBE_USER + " LOGIN PASSWORD '" + PROBE_PASSWORD + "' IN ROLE pg_monitor");
+            s.execute("CREATE ROLE " + TARGET_USER + " LOGIN PASSWORD '" + TARGET_PASSWORD + "'");
         }
         cluster.awaitReplicated(Duration.ofSeconds(30));
     }
 
     private List<String> secrets() {
-        return List.of(APP_PASSWORD, PROBE_PASSWORD, cluster.tls().clientKeyStorePassword());
+        return List.of(
+                APP_PASSWORD, PROBE_PASSWORD, TARGET_PASSWORD, cluster.tls().clientKeyStorePassword());
     }
 
     private Map<String, Object> configuration() {
@@ -84,6 +88,20 @@ class SpringSecretsSweepIT {
         p.put("pgrouter.probe.username", PROBE_USER);
         p.put("pgrouter.probe.password", PROBE_PASSWORD);
         p.put("pgrouter.probe.interval", "200ms");
+        // A cutover target (the same server under another name, with a login of its own): the router's scheduled
+        // readiness check logs in with its password; the status, the endpoint and env/configprops show the keys.
+        p.put("pgrouter.cutover.target.primary.name", "target");
+        p.put("pgrouter.cutover.target.primary.url", cluster.primary().jdbcUrl());
+        p.put("pgrouter.cutover.target.primary.username", TARGET_USER);
+        p.put("pgrouter.cutover.target.primary.password", TARGET_PASSWORD);
+        p.put(
+                "pgrouter.cutover.target.primary.ssl.root-cert",
+                cluster.tls().caCertificate().toString());
+        p.put(
+                "pgrouter.cutover.target.primary.ssl.key",
+                cluster.tls().clientKeyStore().toString());
+        p.put("pgrouter.cutover.target.primary.ssl.key-password", cluster.tls().clientKeyStorePassword());
+        p.put("pgrouter.cutover.readiness.check-interval", "200ms");
         p.put("spring.jpa.hibernate.ddl-auto", "none");
         p.put("spring.jpa.open-in-view", "false");
         p.put("management.endpoints.web.exposure.include", "*");
@@ -107,6 +125,12 @@ class SpringSecretsSweepIT {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> router.status().node("replica-1").eligible());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> router.status().cutover().readiness() != null);
+            seen.append(get(app, "/actuator/pgrouter/cutover")).append('\n');
+            // A dry run of the cutover: the target has no subscription, so its checks fail, naming why.
+            seen.append(post(app, "/actuator/pgrouter/cutover", "{}")).append('\n');
             JdbcTemplate jdbc = new JdbcTemplate(router);
             jdbc.execute("CREATE TABLE IF NOT EXISTS sweep (id int)");
             jdbc.update("INSERT INTO sweep VALUES (1)");
@@ -179,6 +203,9 @@ class SpringSecretsSweepIT {
                         "pgrouter.primary.password",
                         "pgrouter.probe.password",
                         "pgrouter.ssl.key-password",
+                        "pgrouter.cutover.target.primary.password",
+                        "\"readiness\":{",
+                        "checks_failed",
                         "\"replicas\"",
                         "pgrouter.route.decisions",
                         "password authentication failed",
@@ -219,6 +246,19 @@ class SpringSecretsSweepIT {
     private String get(ConfigurableApplicationContext app, String path) throws IOException, InterruptedException {
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
         return send("http://127.0.0.1:" + port + path);
+    }
+
+    private String post(ConfigurableApplicationContext app, String path, String json)
+            throws IOException, InterruptedException {
+        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 
     private String send(String url) throws IOException, InterruptedException {

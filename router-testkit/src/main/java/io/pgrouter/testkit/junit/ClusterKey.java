@@ -18,6 +18,7 @@ record ClusterKey(
         boolean networkFaults,
         boolean tls,
         boolean clientCertificates,
+        boolean logicalReplication,
         String owner) {
 
     static ClusterKey of(PostgresReplicaSet annotation, Class<?> testClass) {
@@ -29,6 +30,7 @@ record ClusterKey(
                 annotation.networkFaults(),
                 annotation.tls(),
                 annotation.clientCertificates(),
+                annotation.logicalReplication(),
                 annotation.isolated() ? testClass.getName() : null);
     }
 
@@ -39,7 +41,8 @@ record ClusterKey(
                 .database(database)
                 .networkFaults(networkFaults)
                 .tls(tls)
-                .clientCertificates(clientCertificates);
+                .clientCertificates(clientCertificates)
+                .logicalReplication(logicalReplication);
         for (String setting : settings) {
             int eq = setting.indexOf('=');
             if (eq <= 0) {

@@ -68,4 +68,10 @@ public @interface PostgresReplicaSet {
      * {@link io.pgrouter.testkit.PostgresReplicaSet#clientCertificates(boolean)}; turns {@link #tls()} on.
      */
     boolean clientCertificates() default false;
+
+    /**
+     * {@return whether the primary writes logical WAL, so that another cluster can subscribe to it (a cutover target);
+     * see {@link io.pgrouter.testkit.PostgresReplicaSet#logicalReplication(boolean)}}
+     */
+    boolean logicalReplication() default false;
 }

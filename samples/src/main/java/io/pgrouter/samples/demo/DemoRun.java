@@ -18,8 +18,10 @@ public final class DemoRun {
     private final int opsPerSecond;
     private final Duration duration;
     private final String scenario;
+    private final CutoverUpgrade upgrade;
     private final PrintStream out;
 
+    /** @param upgrade the {@code cutover} scenario's target and subscription, {@code null} for another scenario */
     public DemoRun(
             RoutingDataSource router,
             PostgresNode replica,
@@ -28,6 +30,7 @@ public final class DemoRun {
             int opsPerSecond,
             Duration duration,
             String scenario,
+            CutoverUpgrade upgrade,
             PrintStream out) {
         this.router = router;
         this.replica = replica;
@@ -36,6 +39,7 @@ public final class DemoRun {
         this.opsPerSecond = opsPerSecond;
         this.duration = duration;
         this.scenario = scenario;
+        this.upgrade = upgrade;
         this.out = out;
     }
 
@@ -59,6 +63,10 @@ public final class DemoRun {
         List<Scenario.Step> steps = new java.util.ArrayList<>(Scenario.steps(scenario, router, replica, cluster, out));
         ReadYourWritesCheck readYourWrites = new ReadYourWritesCheck(baseUrl, replica, out);
         steps.addAll(readYourWrites.steps(scenario));
+        if (upgrade != null) {
+            steps.addAll(upgrade.steps(router));
+        }
+        steps.sort(java.util.Comparator.comparingDouble(Scenario.Step::at));
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         String phase = steps.get(0).phase();
@@ -116,7 +124,10 @@ public final class DemoRun {
         } catch (RuntimeException ignored) {
             // not paused
         }
-        router.undrain(replica.name());
+        // After a cutover the router runs on the other cluster, which does not have this replica.
+        if (router.status().nodes().stream().anyMatch(n -> n.name().equals(replica.name()))) {
+            router.undrain(replica.name());
+        }
     }
 
     private void printSummary(LoadDriver load, LiveTable table, Duration ran, boolean interrupted, long failed) {

@@ -26,16 +26,24 @@ final class Scenario {
 
     /**
      * The steps of the scenarios named ({@code all}, {@code replica-stop}, {@code lag}, {@code flag}, {@code none},
-     * {@code consistency}: its steps come from {@link ReadYourWritesCheck}; {@code switchover}; the last two are not
-     * part of {@code all}).
+     * {@code consistency}: its steps come from {@link ReadYourWritesCheck}; {@code switchover}; {@code cutover}: its
+     * steps come from {@link CutoverUpgrade}; the last three are not part of {@code all}).
      */
     static List<Step> steps(
             String name, RoutingDataSource router, PostgresNode replica, ReplicaSet cluster, PrintStream out) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (!List.of("all", "replica-stop", "lag", "flag", "none", ReadYourWritesCheck.SCENARIO, "switchover")
+        if (!List.of(
+                        "all",
+                        "replica-stop",
+                        "lag",
+                        "flag",
+                        "none",
+                        ReadYourWritesCheck.SCENARIO,
+                        "switchover",
+                        CutoverUpgrade.SCENARIO)
                 .contains(n)) {
             throw new IllegalArgumentException("--scenario must be one of all, replica-stop, lag, flag, none,"
-                    + " consistency, switchover; was '" + name + "'");
+                    + " consistency, switchover, cutover; was '" + name + "'");
         }
         List<Step> steps = new ArrayList<>();
         steps.add(new Step(0, "steady", "mixed load on primary + replica", () -> {}));

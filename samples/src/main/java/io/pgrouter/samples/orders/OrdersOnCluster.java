@@ -54,6 +54,19 @@ public final class OrdersOnCluster {
         return service;
     }
 
+    /**
+     * Creates the orders tables (without rows) on {@code node}: the schema a cutover target needs before it subscribes
+     * to the service's database.
+     */
+    public static void createSchemaOn(PostgresNode node) {
+        try (java.sql.Connection c = node.dataSource().getConnection();
+                java.sql.Statement s = c.createStatement()) {
+            s.execute(OrdersSchema.TABLES);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("creating the orders tables on " + node.name() + " failed", e);
+        }
+    }
+
     /** The status page of a service started by {@link #start}. */
     public static String statusPageUrl(ConfigurableApplicationContext service) {
         return baseUrl(service) + "/actuator/pgrouterpage";

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgrouter.RoutingDataSource;
 import io.pgrouter.samples.demo.LoadDriver;
 import io.pgrouter.samples.orders.OrdersOnCluster;
+import io.pgrouter.testkit.LogicalReplication;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.junit.PostgresReplicaSet;
@@ -32,13 +33,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The status page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, driven by
- * Selenium), served by the orders service on a real primary and replica with write access to the endpoint granted.
- * Screenshots go to {@code target/status-page*.png}.
+ * Selenium), served by the orders service on a real primary and replica with write access to the endpoint granted,
+ * with a cutover target configured: a second PostgreSQL cluster subscribed to the orders database by logical
+ * replication. Screenshots go to {@code target/status-page*.png}.
  */
 @RequiresPrograms(
         value = {"chromium", "chromedriver"},
         installHint = "Debian: apt-get install chromium chromium-driver")
-@PostgresReplicaSet(replicas = 1, database = "orders", isolated = true)
+@PostgresReplicaSet(replicas = 1, database = "orders", isolated = true, logicalReplication = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusPageBrowserIT {
 
@@ -48,6 +50,10 @@ class StatusPageBrowserIT {
 
     static ReplicaSet cluster;
 
+    /** The cutover target: another cluster, subscribed to the orders database. */
+    private ReplicaSet target;
+
+    private LogicalReplication replication;
     private ConfigurableApplicationContext service;
     private LoadDriver load;
     private ChromeDriver browser;
@@ -55,7 +61,26 @@ class StatusPageBrowserIT {
     @BeforeAll
     void startServiceAndBrowser() {
         // JUnit runs stopAll() also when this fails half way.
-        service = OrdersOnCluster.start(cluster, Map.of("management.endpoint.pgrouter.access", "unrestricted"));
+        target = io.pgrouter.testkit.PostgresReplicaSet.builder()
+                .replicas(0)
+                .database("orders")
+                .start();
+        service = OrdersOnCluster.start(
+                cluster,
+                Map.of(
+                        "management.endpoint.pgrouter.access", "unrestricted",
+                        "pgrouter.cutover.target.primary.name", "new-primary",
+                        "pgrouter.cutover.target.primary.url", target.primary().jdbcUrl(),
+                        "pgrouter.cutover.target.primary.username", target.user(),
+                        "pgrouter.cutover.target.primary.password", target.password(),
+                        "pgrouter.cutover.readiness.check-interval", "500ms",
+                        "pgrouter.cutover.readiness.stable-for", "2s"));
+        // The service created and seeded the orders tables; the target gets the same tables and copies the rows.
+        OrdersOnCluster.createSchemaOn(target.primary());
+        replication = LogicalReplication.from(cluster)
+                .to(target)
+                .name("orders_upgrade")
+                .create();
         // Writes keep WAL coming, so that a replica with replay paused falls behind.
         load = new LoadDriver(OrdersOnCluster.baseUrl(service), 20, 2000);
         ChromeOptions options = new ChromeOptions()
@@ -80,9 +105,11 @@ class StatusPageBrowserIT {
                 browser.quit();
             }
         } finally {
-            try (AutoCloseable s = service;
+            try (AutoCloseable t = target;
+                    AutoCloseable r = replication;
+                    AutoCloseable s = service;
                     AutoCloseable l = load) {
-                // the load stops first, then the service
+                // the load stops first, then the service, the subscription, the target
             } catch (Exception e) {
                 System.out.println("closing the status page test: " + e);
             }
@@ -149,6 +176,35 @@ class StatusPageBrowserIT {
         }
     }
 
+    @Test
+    void theCutoverLightTurnsGreenByItselfAndRedWithItsReasonWhenTheSubscriptionIsDisabled() throws Exception {
+        await("the light GREEN on the page, beside both nodes")
+                .atMost(Duration.ofSeconds(120))
+                .until(() -> pageText("#cutover-light").equals("GREEN")
+                        && nodeCards().size() == 2);
+        assertThat(pageText("#cutover h2")).startsWith("Cutover to new-primary");
+        assertThat(pageText("#cutover tr[data-table='public.orders'] td:nth-child(2)"))
+                .isEqualTo("ready");
+        assertThat(pageText("#cutover .reasons")).isEmpty();
+        screenshot("status-page-cutover.png");
+
+        replication.disable();
+        try {
+            await("the light RED with the reason")
+                    .atMost(DEADLINE)
+                    .until(() -> pageText("#cutover-light").equals("RED")
+                            && pageText("#cutover .reasons").contains("subscription orders_upgrade is disabled"));
+            assertThat(text("primary", ".role")).isEqualTo("primary");
+            assertThat(text("replica-1", ".role")).isEqualTo("replica");
+            screenshot("status-page-cutover-red.png");
+        } finally {
+            replication.enable();
+        }
+        await("GREEN again once the subscription runs")
+                .atMost(Duration.ofSeconds(120))
+                .until(() -> pageText("#cutover-light").equals("GREEN"));
+    }
+
     private List<WebElement> nodeCards() {
         return browser.findElements(By.cssSelector("article.node"));
     }
@@ -157,8 +213,9 @@ class StatusPageBrowserIT {
     private void click(String css) {
         await("click " + css)
                 .atMost(DEADLINE)
-                .ignoreException(StaleElementReferenceException.class)
-                .ignoreException(NoSuchElementException.class)
+                // One predicate for both: a second ignoreException(...) would replace the first.
+                .ignoreExceptionsMatching(
+                        e -> e instanceof StaleElementReferenceException || e instanceof NoSuchElementException)
                 .until(() -> {
                     browser.findElement(By.cssSelector(css)).click();
                     return true;
