@@ -65,6 +65,38 @@ class SwitchoverIT {
 
     @Test
     @Order(2)
+    void anExpiredAnnouncementLeftOnThePrimaryDoesNotFailTheChecks() throws Exception {
+        // As a move whose old primary was down when the announcement was to be withdrawn leaves it: expired.
+        try (RoutingDataSource router = router();
+                Connection c = cluster.primary().dataSource().getConnection()) {
+            awaitEligible(router, "replica-1");
+            // Before PostgreSQL 17, ALTER SYSTEM takes a custom setting only when the session knows it.
+            c.createStatement().execute("SET pgrouter.switchover = ''");
+            c.createStatement().execute("ALTER SYSTEM SET pgrouter.switchover = 'external-1;the next primary;1000'");
+            c.createStatement().execute("SELECT pg_reload_conf()");
+            try {
+                // The reload is asynchronous: a new session sees the setting once the server took it.
+                await().atMost(GENEROUS)
+                        .until(() -> !serverState()
+                                .get("primary")
+                                .split("\\|", -1)[2]
+                                .isEmpty());
+                SwitchoverReport report = router.switchover("replica-1", SwitchoverOptions.dryRunOfDefaults());
+                System.out.println(report.toText());
+                assertThat(report.result()).as(report.toString()).isEqualTo(Result.DRY_RUN_PASSED);
+                assertThat(report.checks())
+                        .filteredOn(check -> check.name().equals("no-switchover-signalled"))
+                        .singleElement()
+                        .satisfies(check -> assertThat(check.detail()).contains("external-1", "expired"));
+            } finally {
+                c.createStatement().execute("ALTER SYSTEM RESET pgrouter.switchover");
+                c.createStatement().execute("SELECT pg_reload_conf()");
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
     void aTargetTooFarBehindFailsTheChecksByName() throws Exception {
         PostgresNode target = cluster.node("replica-1");
         try (RoutingDataSource router = router()) {
@@ -183,13 +215,7 @@ class SwitchoverIT {
                 for (RoutingDataSource r : routers) {
                     awaitEligible(r, target);
                 }
-                int before =
-                        loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
-                await().atMost(GENEROUS)
-                        .until(() -> loads.stream()
-                                        .mapToInt(l -> l.acknowledged().size())
-                                        .sum()
-                                >= before + 300);
+                awaitMoreAcknowledged(loads, 300);
                 SwitchoverReport report = initiator.switchover(target, SwitchoverOptions.ofDefaults());
                 System.out.println(
                         "round " + round + " from router " + round % routers.size() + ":\n" + report.toText());
@@ -200,12 +226,7 @@ class SwitchoverIT {
                 cluster.adoptPromotion(promoted);
                 cluster.rejoinAsStandby(old);
             }
-            int before = loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
-            await().atMost(GENEROUS)
-                    .until(() -> loads.stream()
-                                    .mapToInt(l -> l.acknowledged().size())
-                                    .sum()
-                            >= before + 300);
+            awaitMoreAcknowledged(loads, 300);
         } finally {
             for (WriteLoad load : loads) {
                 load.close();
@@ -255,11 +276,7 @@ class SwitchoverIT {
                 awaitEligible(routers.get(i), target.name());
                 loads.add(new WriteLoad(routers.get(i), i, IDS, 8, 20));
             }
-            await().atMost(GENEROUS)
-                    .until(() -> loads.stream()
-                                    .mapToInt(l -> l.acknowledged().size())
-                                    .sum()
-                            >= 300);
+            awaitMoreAcknowledged(loads, 300);
             long started = System.nanoTime();
             // As a Patroni switchover does: the old primary stops, the target is promoted, the old one comes back as
             // a standby. Only router 0 holds; router 1 learns of the hold from the announcement on the primary.
@@ -269,12 +286,7 @@ class SwitchoverIT {
                 return null;
             });
             long heldMillis = (System.nanoTime() - started) / 1_000_000;
-            int before = loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
-            await().atMost(GENEROUS)
-                    .until(() -> loads.stream()
-                                    .mapToInt(l -> l.acknowledged().size())
-                                    .sum()
-                            >= before + 300);
+            awaitMoreAcknowledged(loads, 300);
             for (int i = 0; i < loads.size(); i++) {
                 System.out.printf(
                         "move outside pgrouter held by router 0 (%d ms): router %d: %s; failed writes %d %s%n",
@@ -305,6 +317,16 @@ class SwitchoverIT {
 
     private static void awaitEligible(RoutingDataSource router, String node) {
         await().atMost(GENEROUS).until(() -> router.status().node(node).eligible());
+    }
+
+    /** Waits until the loads together acknowledged {@code more} writes from now on. */
+    private static void awaitMoreAcknowledged(List<WriteLoad> loads, int more) {
+        int before = acknowledged(loads);
+        await().atMost(GENEROUS).until(() -> acknowledged(loads) >= before + more);
+    }
+
+    private static int acknowledged(List<WriteLoad> loads) {
+        return loads.stream().mapToInt(l -> l.acknowledged().size()).sum();
     }
 
     private static void awaitAcknowledged(WriteLoad load, int count) {

@@ -154,16 +154,17 @@ public final class ExternalPrimaryMove {
 
     /**
      * Withdraws the announcement from the node that was the primary (a standby now, or stopped), so that no stale
-     * signal stays in its configuration. If it cannot be reached, the announcement's deadline has made it inert; a
-     * warning says how to remove it.
+     * signal stays in its configuration. If it cannot be reached (a manager still restarting it), the announcement
+     * expires at its deadline: it then holds no router, and a switchover's pre-checks let it be replaced.
      */
     private static void withdraw(Node old, String id, Duration timeout) {
         try (NodeSession session = NodeSession.open(old.config(), timeout)) {
             Announcement.withdraw(session);
         } catch (SQLException e) {
             LOG.warn(
-                    "Move {} of the primary: cannot withdraw the announcement from '{}' ({}); it expired at max-pause,"
-                            + " remove it there with ALTER SYSTEM RESET {}; SELECT pg_reload_conf();",
+                    "Move {} of the primary: cannot withdraw the announcement from '{}' ({}); it expires at max-pause"
+                            + " and holds no router after that (a switchover replaces it); to remove it there: ALTER"
+                            + " SYSTEM RESET {}; SELECT pg_reload_conf();",
                     id,
                     old.name(),
                     e.getMessage(),

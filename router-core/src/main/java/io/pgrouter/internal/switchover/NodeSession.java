@@ -52,6 +52,8 @@ public final class NodeSession implements AutoCloseable {
             // Before PostgreSQL 17, ALTER SYSTEM takes a custom setting only when the session knows it: setting it
             // here makes the placeholder, so that the announcement can be written and withdrawn on 15 and 16 too.
             session.execute("SET " + io.pgrouter.internal.health.SwitchoverSignal.SETTING + " = ''");
+            // The placeholder stays; the session's own value must not hide the configured one from current_setting.
+            session.execute("RESET " + io.pgrouter.internal.health.SwitchoverSignal.SETTING);
             return session;
         } catch (SQLException e) {
             throw new SQLException("cannot connect to '" + node.name() + "': " + e.getMessage(), e.getSQLState(), e);

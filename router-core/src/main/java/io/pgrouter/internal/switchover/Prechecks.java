@@ -28,7 +28,8 @@ final class Prechecks {
                    (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
                    has_parameter_privilege('default_transaction_read_only', 'ALTER SYSTEM'),
                    has_function_privilege('pg_reload_conf()', 'EXECUTE'),
-                   pg_has_role('pg_signal_backend', 'MEMBER')
+                   pg_has_role('pg_signal_backend', 'MEMBER'),
+                   (extract(epoch FROM clock_timestamp()) * 1000)::bigint
             """;
 
     static final String TARGET_QUERY = """
@@ -108,14 +109,18 @@ final class Prechecks {
         primaryLsn = NodeSession.lsn(r[1]);
         boolean unfenced = "off".equals(r[3]);
         check("primary-not-fenced", unfenced, "default_transaction_read_only is " + r[3] + " in its configuration");
-        SwitchoverSignal other = SwitchoverSignal.parse(r[4], 0);
+        // An announcement past its deadline holds no router (a move whose old primary could not be reached to
+        // withdraw it, a switchover whose process died): this switchover's own announcement replaces it.
+        SwitchoverSignal other = SwitchoverSignal.parse(r[4], Long.parseLong(r[9]));
+        boolean active = other != null && other.remainingMillis() > 0;
         check(
                 "no-switchover-signalled",
-                other == null,
+                !active,
                 other == null
                         ? "no announcement on the primary"
                         : "switchover " + other.id() + " to '" + other.target() + "' is announced on the primary ("
-                                + SwitchoverSignal.SETTING + ")");
+                                + SwitchoverSignal.SETTING + ")"
+                                + (active ? "" : ", expired: it holds no router, and this switchover's replaces it"));
         boolean superuser = "t".equals(r[5]);
         boolean settings = superuser || ("t".equals(r[6]) && "t".equals(r[7]));
         check(
