@@ -22,9 +22,10 @@ import org.postgresql.PGNotification;
  * ({@code pgrouter-switchover-notices}).
  *
  * <ul>
- *   <li>{@code hold}: closes this router's write gate from the notice's signal, then answers on
- *       {@value SwitchoverSignal#ACK_CHANNEL} with the switchover's id, so that the router running it can fence as
- *       soon as every router holds its writes rather than after a fixed signal wait;
+ *   <li>{@code hold}: closes this router's write gate from the notice's signal, asks for a probe round, and once a
+ *       probe read the announcement answers on {@value SwitchoverSignal#ACK_CHANNEL} with the switchover's id, so
+ *       that the router running it can fence as soon as every router holds its writes rather than after a fixed
+ *       signal wait;
  *   <li>{@code over}: asks the health monitor for a probe round now, which finds the new primary (or the lifted
  *       announcement) and releases the writes, instead of at the next interval.
  * </ul>
@@ -37,6 +38,8 @@ final class SwitchoverNotices implements AutoCloseable {
 
     private final Supplier<NodeConfig> primary;
     private final Consumer<SwitchoverSignal> hold;
+    private final Consumer<String> over;
+    private final java.util.function.Predicate<String> holdConfirmed;
     private final Runnable probeNow;
     private final Duration interval;
     private final Duration timeout;
@@ -48,16 +51,22 @@ final class SwitchoverNotices implements AutoCloseable {
     /**
      * @param primary the current primary as the probes reach it
      * @param hold closes the gate for a signal whose remaining time counts from now
+     * @param over told the id of a switchover whose over notice came; asks for a probe round
+     * @param holdConfirmed whether the writes are held for a switchover and a probe read its announcement
      * @param probeNow asks for a probe round
      */
     SwitchoverNotices(
             Supplier<NodeConfig> primary,
             Consumer<SwitchoverSignal> hold,
+            Consumer<String> over,
+            java.util.function.Predicate<String> holdConfirmed,
             Runnable probeNow,
             Duration interval,
             Duration timeout) {
         this.primary = primary;
         this.hold = hold;
+        this.over = over;
+        this.holdConfirmed = holdConfirmed;
         this.probeNow = probeNow;
         this.interval = interval;
         this.timeout = timeout;
@@ -106,13 +115,24 @@ final class SwitchoverNotices implements AutoCloseable {
         SwitchoverSignal signal = SwitchoverSignal.parseHold(payload);
         if (signal != null) {
             hold.accept(signal);
+            // The answer means "a probe of mine read the announcement": only then may the drain end early, since
+            // until then the next probe round's "no announcement" could not be told from the switchover's end (under
+            // load a round right after the notice read none). Without it, the drain waits the signal wait.
+            probeNow.run();
+            long until = System.nanoTime() + interval.toNanos() * 2;
+            while (!holdConfirmed.test(signal.id())) {
+                if (System.nanoTime() - until >= 0 || closed) {
+                    return;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // a probe round takes milliseconds
+            }
             try (PreparedStatement ack = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
                 ack.setString(1, SwitchoverSignal.ACK_CHANNEL);
                 ack.setString(2, signal.id());
                 ack.execute();
             }
-        } else if (SwitchoverSignal.isOver(payload)) {
-            probeNow.run();
+        } else if (SwitchoverSignal.overId(payload) != null) {
+            over.accept(SwitchoverSignal.overId(payload));
         }
     }
 
