@@ -52,7 +52,8 @@ final class SwitchoverNotices implements AutoCloseable {
      * @param primary the current primary as the probes reach it
      * @param hold closes the gate for a signal whose remaining time counts from now
      * @param over told the id of a switchover whose over notice came; asks for a probe round
-     * @param holdConfirmed whether the writes are held for a switchover and a probe read its announcement
+     * @param holdConfirmed whether the writes are held for a switchover, a probe read its announcement, and no
+     *     connection of this router is in use on the primary any more
      * @param probeNow asks for a probe round
      */
     SwitchoverNotices(
@@ -115,7 +116,9 @@ final class SwitchoverNotices implements AutoCloseable {
         SwitchoverSignal signal = SwitchoverSignal.parseHold(payload);
         if (signal != null) {
             hold.accept(signal);
-            // The answer means "a probe of mine read the announcement": only then may the drain end early, since
+            // The answer means "a probe of mine read the announcement, and I have nothing running on the primary":
+            // only then may the drain end early (it sees transactions, not connections borrowed just before the
+            // gate closed whose transaction has not begun), since
             // until then the next probe round's "no announcement" could not be told from the switchover's end (under
             // load a round right after the notice read none). Without it, the drain waits the signal wait.
             probeNow.run();
