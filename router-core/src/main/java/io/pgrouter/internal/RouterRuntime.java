@@ -103,8 +103,15 @@ public final class RouterRuntime implements AutoCloseable {
         this.notices = new SwitchoverNotices(
                 () -> config.probeNode(
                         router.topology().current().primary().node().config()),
-                signal -> holdFor(signal, System.nanoTime(), true),
-                () -> router.topology().current().primary().node().inFlight(),
+                this::holdNotified,
+                id -> {
+                    router.writeGate().overHeard(id);
+                    monitor.probeNow();
+                },
+                // Held and drained: a write that got its connection before the gate closed may not have begun its
+                // transaction yet, where the leader's drain cannot see it (one hit the fence with 25006).
+                id -> router.writeGate().holdConfirmed(id)
+                        && router.topology().current().primary().node().inFlight() == 0,
                 monitor::probeNow,
                 config.monitor().interval(),
                 config.monitor().timeout());
@@ -250,18 +257,25 @@ public final class RouterRuntime implements AutoCloseable {
         router.writeGate().follow(null, null, 0, primaryAnswered, report.probedAtNanos());
     }
 
-    /**
-     * Holds this router's writes for a switchover signalled elsewhere, whose remaining time counts from
-     * {@code sinceNanos}: from a probe round, or from a notice ({@link SwitchoverNotices}).
-     */
+    /** Holds this router's writes for a switchover signalled elsewhere, found by a probe sent at {@code sinceNanos}. */
     private void holdFor(io.pgrouter.internal.health.SwitchoverSignal signal, long sinceNanos, boolean answered) {
         boolean closed = router.writeGate()
-                .follow(
-                        signal.id(),
-                        signal.target(),
-                        sinceNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis()),
-                        answered,
-                        sinceNanos);
+                .follow(signal.id(), signal.target(), deadline(signal, sinceNanos), answered, sinceNanos);
+        redirectOnHold(closed, signal);
+    }
+
+    /** Holds this router's writes for a switchover heard as a notice ({@link SwitchoverNotices}) just now. */
+    private void holdNotified(io.pgrouter.internal.health.SwitchoverSignal signal) {
+        boolean closed =
+                router.writeGate().holdNotified(signal.id(), signal.target(), deadline(signal, System.nanoTime()));
+        redirectOnHold(closed, signal);
+    }
+
+    private static long deadline(io.pgrouter.internal.health.SwitchoverSignal signal, long sinceNanos) {
+        return sinceNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis());
+    }
+
+    private void redirectOnHold(boolean closed, io.pgrouter.internal.health.SwitchoverSignal signal) {
         if (closed) {
             Node primary = router.topology().current().primary().node();
             redirect(primary, "switchover " + signal.id() + " to '" + signal.target() + "' is in progress");

@@ -11,7 +11,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
@@ -23,13 +22,10 @@ import org.postgresql.PGNotification;
  * ({@code pgrouter-switchover-notices}).
  *
  * <ul>
- *   <li>{@code hold}: closes this router's write gate from the notice's signal, waits until every connection this
- *       router handed out on the primary is back (an auto-commit write borrowed before the gate closed is in no
- *       transaction the primary could show, yet would meet the fence), then answers on
- *       {@value SwitchoverSignal#ACK_CHANNEL} with the switchover's id, so that the router running it can fence as
- *       soon as every router holds its writes rather than after a fixed signal wait. A router whose connections do
- *       not come back within the signal's time does not answer: the router running the switchover then waits for its
- *       drain timeout;
+ *   <li>{@code hold}: closes this router's write gate from the notice's signal, asks for a probe round, and once a
+ *       probe read the announcement answers on {@value SwitchoverSignal#ACK_CHANNEL} with the switchover's id, so
+ *       that the router running it can fence as soon as every router holds its writes rather than after a fixed
+ *       signal wait;
  *   <li>{@code over}: asks the health monitor for a probe round now, which finds the new primary (or the lifted
  *       announcement) and releases the writes, instead of at the next interval.
  * </ul>
@@ -42,12 +38,12 @@ final class SwitchoverNotices implements AutoCloseable {
 
     private final Supplier<NodeConfig> primary;
     private final Consumer<SwitchoverSignal> hold;
-    private final IntSupplier handedOutOnPrimary;
+    private final Consumer<String> over;
+    private final java.util.function.Predicate<String> holdConfirmed;
     private final Runnable probeNow;
     private final Duration interval;
     private final Duration timeout;
     private final Thread thread;
-    private static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private volatile boolean closed;
     /** The connection listening now, for {@link #close()} to cut a wait on it short. */
     private volatile Connection listening;
@@ -55,19 +51,23 @@ final class SwitchoverNotices implements AutoCloseable {
     /**
      * @param primary the current primary as the probes reach it
      * @param hold closes the gate for a signal whose remaining time counts from now
-     * @param handedOutOnPrimary how many connections this router has handed out on the primary now
+     * @param over told the id of a switchover whose over notice came; asks for a probe round
+     * @param holdConfirmed whether the writes are held for a switchover, a probe read its announcement, and no
+     *     connection of this router is in use on the primary any more
      * @param probeNow asks for a probe round
      */
     SwitchoverNotices(
             Supplier<NodeConfig> primary,
             Consumer<SwitchoverSignal> hold,
-            IntSupplier handedOutOnPrimary,
+            Consumer<String> over,
+            java.util.function.Predicate<String> holdConfirmed,
             Runnable probeNow,
             Duration interval,
             Duration timeout) {
         this.primary = primary;
         this.hold = hold;
-        this.handedOutOnPrimary = handedOutOnPrimary;
+        this.over = over;
+        this.holdConfirmed = holdConfirmed;
         this.probeNow = probeNow;
         this.interval = interval;
         this.timeout = timeout;
@@ -116,25 +116,26 @@ final class SwitchoverNotices implements AutoCloseable {
         SwitchoverSignal signal = SwitchoverSignal.parseHold(payload);
         if (signal != null) {
             hold.accept(signal);
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(signal.remainingMillis());
-            while (handedOutOnPrimary.getAsInt() > 0) {
-                if (closed || System.nanoTime() - until >= 0) {
-                    RouterLog.LOG.debug(
-                            "Switchover {}: {} connection(s) still out on the primary; not answering the hold notice",
-                            signal.id(),
-                            handedOutOnPrimary.getAsInt());
+            // The answer means "a probe of mine read the announcement, and I have nothing running on the primary":
+            // only then may the drain end early (it sees transactions, not connections borrowed just before the
+            // gate closed whose transaction has not begun), since
+            // until then the next probe round's "no announcement" could not be told from the switchover's end (under
+            // load a round right after the notice read none). Without it, the drain waits the signal wait.
+            probeNow.run();
+            long until = System.nanoTime() + interval.toNanos() * 2;
+            while (!holdConfirmed.test(signal.id())) {
+                if (System.nanoTime() - until >= 0 || closed) {
                     return;
                 }
-                // A bounded poll: connections come back on the application's threads, which signal nothing here.
-                LockSupport.parkNanos(DRAIN_POLL_NANOS);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // a probe round takes milliseconds
             }
             try (PreparedStatement ack = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
                 ack.setString(1, SwitchoverSignal.ACK_CHANNEL);
                 ack.setString(2, signal.id());
                 ack.execute();
             }
-        } else if (SwitchoverSignal.isOver(payload)) {
-            probeNow.run();
+        } else if (SwitchoverSignal.overId(payload) != null) {
+            over.accept(SwitchoverSignal.overId(payload));
         }
     }
 

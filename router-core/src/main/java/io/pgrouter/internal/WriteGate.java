@@ -72,7 +72,11 @@ public final class WriteGate {
      * that refuses them, so they stay held until a primary answers without a signal, or until the deadline.
      *
      * <p>Nor does a probe sent before the gate closed end it: a hold heard as a notice
-     * ({@link SwitchoverNotices}) can come before the round whose probe predates the announcement.
+     * ({@link SwitchoverNotices}) can come before the round whose probe predates the announcement. A hold heard as a
+     * notice ends only once confirmed: a probe read the announcement, or the {@linkplain #overHeard over notice}
+     * came. Under load a follower's probe round right after the notice read no announcement on the same primary
+     * (SwitchoverIT, twice in one run): without this, it released its writes before the fence, and 4 failed there
+     * with 25006.
      *
      * @param switchover the signalled switchover's id, {@code null} when there is none
      * @param target the node it moves the primary to
@@ -87,9 +91,12 @@ public final class WriteGate {
         if (c != null && c.origin == Origin.LOCAL) {
             return false;
         }
+        if (c != null && switchover != null && c.switchover.equals(switchover)) {
+            c.confirmed = true;
+        }
         if (switchover == null
                 && c != null
-                && (!primaryAnswered || probedAtNanos - c.closedAtNanos < 0)
+                && (!primaryAnswered || probedAtNanos - c.closedAtNanos < 0 || !c.confirmed)
                 && c.deadlineNanos - System.nanoTime() > 0) {
             return false;
         }
@@ -109,15 +116,52 @@ public final class WriteGate {
             }
             return false;
         }
+        return holdSignalled(switchover, target, deadlineNanos, true);
+    }
+
+    /**
+     * Closes the gate for a switchover heard as a notice ({@link SwitchoverNotices}): as a signal found by a probe,
+     * but unconfirmed (see {@link #follow}).
+     *
+     * @return whether the gate closed just now
+     */
+    public synchronized boolean holdNotified(String switchover, String target, long deadlineNanos) {
+        Closure c = closure;
+        if (c != null && c.origin == Origin.LOCAL || deadlineNanos - System.nanoTime() <= 0) {
+            return false;
+        }
+        return holdSignalled(switchover, target, deadlineNanos, false);
+    }
+
+    private boolean holdSignalled(String switchover, String target, long deadlineNanos, boolean confirmed) {
+        Closure c = closure;
         if (c == null || !c.switchover.equals(switchover)) {
             RouterLog.LOG.info("Writes held: switchover {} to '{}' is signalled on the primary", switchover, target);
             closure = new Closure(Origin.SIGNAL, switchover, target, deadlineNanos, c);
+            closure.confirmed = confirmed;
             if (c != null) {
                 c.released.countDown();
             }
             return c == null;
         }
         return false;
+    }
+
+    /** Whether this router holds its writes for {@code switchover} and a probe read its announcement. */
+    public synchronized boolean holdConfirmed(String switchover) {
+        Closure c = closure;
+        return c != null && c.switchover.equals(switchover) && (c.origin == Origin.LOCAL || c.confirmed);
+    }
+
+    /**
+     * The router that ran switchover {@code switchover} says it is over (the route moved, or it rolled back): a hold
+     * of it heard as a notice may end at the next probe that finds a primary without the announcement.
+     */
+    public synchronized void overHeard(String switchover) {
+        Closure c = closure;
+        if (c != null && c.origin == Origin.SIGNAL && c.switchover.equals(switchover)) {
+            c.confirmed = true;
+        }
     }
 
     /**
@@ -168,6 +212,9 @@ public final class WriteGate {
         private final String target;
         private final long deadlineNanos;
         private final long closedAtNanos = System.nanoTime();
+        /** Whether a probe read the signal, or the over notice came; guarded by the gate. */
+        private boolean confirmed;
+
         private final CountDownLatch released = new CountDownLatch(1);
         private volatile String step = "started";
         // Guarded by this; the slow path only. A write's wait is known when the gate opens: from its arrival to then.

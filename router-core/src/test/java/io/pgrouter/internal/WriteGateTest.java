@@ -95,6 +95,24 @@ class WriteGateTest {
     }
 
     @Test
+    void aHoldHeardAsANoticeEndsOnlyOnceAProbeSawTheSignalOrTheOverNoticeCame() {
+        assertThat(gate.holdNotified("s9", "replica-2", in(Duration.ofMinutes(1))))
+                .isTrue();
+        gate.follow(null, null, 0, true, System.nanoTime());
+        assertThat(gate.isOpen()).as("a probe that read no announcement yet").isFalse();
+        gate.overHeard("s9");
+        gate.follow(null, null, 0, true, System.nanoTime());
+        assertThat(gate.isOpen()).isTrue();
+
+        gate.holdNotified("s10", "replica-2", in(Duration.ofMinutes(1)));
+        gate.follow("s10", "replica-2", in(Duration.ofMinutes(1)), true, System.nanoTime());
+        gate.follow(null, null, 0, true, System.nanoTime());
+        assertThat(gate.isOpen())
+                .as("a probe saw the signal, a later one its end")
+                .isTrue();
+    }
+
+    @Test
     void aSignalWhoseDeadlinePassedDoesNotHoldWrites() {
         assertThat(gate.follow("s4", "replica-2", System.nanoTime() - 1, true, System.nanoTime()))
                 .isFalse();

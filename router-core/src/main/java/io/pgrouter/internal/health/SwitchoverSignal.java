@@ -50,9 +50,9 @@ public record SwitchoverSignal(String id, String target, long remainingMillis) {
         return payload != null && payload.startsWith(HOLD) ? parse(payload.substring(HOLD.length()), 0) : null;
     }
 
-    /** Whether the payload is an over notice. */
-    public static boolean isOver(String payload) {
-        return payload != null && payload.startsWith(OVER);
+    /** The switchover id of an over notice, {@code null} for other payloads. */
+    public static String overId(String payload) {
+        return payload != null && payload.startsWith(OVER) ? payload.substring(OVER.length()) : null;
     }
 
     /** The setting's value for a switchover. */

@@ -314,10 +314,7 @@ public final class Switchover {
                 local = from.node().inFlight();
                 remote = Integer.parseInt(primary.queryString(Fence.IN_TRANSACTION));
                 now = System.nanoTime();
-                // Routers that listen for notices answer once their writes are held and their connections on the
-                // primary are back; wait for all of them (up to the drain timeout). Without listeners, the signal wait.
-                boolean othersHold = routers > 0 ? everyRouterHolds() : now - signalSeen >= 0;
-                if (local == 0 && remote == 0 && othersHold) {
+                if (local == 0 && remote == 0 && (now - signalSeen >= 0 || everyRouterHolds())) {
                     break;
                 }
                 if (now - drainEnd >= 0) {
