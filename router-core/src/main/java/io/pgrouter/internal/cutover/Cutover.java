@@ -17,6 +17,7 @@ import io.pgrouter.internal.WriteGate;
 import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.internal.config.RouterConfig;
 import io.pgrouter.internal.health.SwitchoverSignal;
+import io.pgrouter.internal.switchover.Announcement;
 import io.pgrouter.internal.switchover.Fence;
 import io.pgrouter.internal.switchover.NodeSession;
 import java.sql.SQLException;
@@ -248,12 +249,7 @@ public final class Cutover {
         }
 
         private void announce(String what) throws SQLException {
-            long serverNow = Long.parseLong(
-                    sourceSession.queryString("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"));
-            sourceSession.execute("ALTER SYSTEM SET " + SwitchoverSignal.SETTING + " = '"
-                    + SwitchoverSignal.value(
-                            id, what, serverNow + options.maxPause().toMillis()) + "'");
-            sourceSession.execute("SELECT pg_reload_conf()");
+            Announcement.announce(sourceSession, id, what, options.maxPause());
         }
 
         private void drain() throws SQLException, StepFailed {

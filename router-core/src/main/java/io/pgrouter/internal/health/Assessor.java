@@ -181,7 +181,11 @@ final class Assessor {
                 primary,
                 health,
                 changed,
-                primaryAnswered ? primaryProbe.switchover() : null,
+                primaryAnswered
+                                && primaryProbe.switchover() != null
+                                && primaryProbe.switchover().heldOn(primaryProbe.timeline())
+                        ? primaryProbe.switchover()
+                        : null,
                 primaryProbe == null ? 0 : primaryProbe.startedNanos());
     }
 

@@ -40,7 +40,7 @@ final class NodeProbe implements AutoCloseable {
                    CASE WHEN r.in_recovery THEN pg_get_wal_replay_pause_state() END,
                    w.status,
                    CASE WHEN r.in_recovery THEN w.received_tli
-                        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END,
+                        ELSE %s END,
                    CASE WHEN r.in_recovery
                         THEN (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::bigint END,
                    CASE WHEN NOT r.in_recovery THEN current_setting('pgrouter.switchover', true) END,
@@ -48,7 +48,7 @@ final class NodeProbe implements AutoCloseable {
                    pg_snapshot_xmax(pg_current_snapshot())::text
               FROM (SELECT pg_is_in_recovery() AS in_recovery) r
               LEFT JOIN pg_stat_wal_receiver w ON true
-            """;
+            """.formatted(SwitchoverSignal.PRIMARY_TIMELINE_SQL);
 
     /** The cluster's identity; it cannot change while a connection lasts, so it is read once per connection. */
     static final String IDENTITY_QUERY = "SELECT system_identifier FROM pg_control_system()";

@@ -22,7 +22,7 @@ final class Prechecks {
             SELECT pg_is_in_recovery(),
                    CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_lsn()::text END,
                    CASE WHEN NOT pg_is_in_recovery()
-                        THEN ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END,
+                        THEN %s END,
                    (SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only'),
                    coalesce(current_setting('pgrouter.switchover', true), ''),
                    (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
@@ -30,7 +30,7 @@ final class Prechecks {
                    has_function_privilege('pg_reload_conf()', 'EXECUTE'),
                    pg_has_role('pg_signal_backend', 'MEMBER'),
                    (extract(epoch FROM clock_timestamp()) * 1000)::bigint
-            """;
+            """.formatted(SwitchoverSignal.PRIMARY_TIMELINE_SQL);
 
     static final String TARGET_QUERY = """
             SELECT pg_is_in_recovery(),
@@ -112,7 +112,8 @@ final class Prechecks {
         // An announcement past its deadline holds no router (a move whose old primary could not be reached to
         // withdraw it, a switchover whose process died): this switchover's own announcement replaces it.
         SwitchoverSignal other = SwitchoverSignal.parse(r[4], Long.parseLong(r[9]));
-        boolean active = other != null && other.remainingMillis() > 0;
+        long timeline = r[2] == null ? 0 : Long.parseLong(r[2]);
+        boolean active = other != null && other.remainingMillis() > 0 && other.heldOn(timeline);
         check(
                 "no-switchover-signalled",
                 !active,
@@ -120,7 +121,13 @@ final class Prechecks {
                         ? "no announcement on the primary"
                         : "switchover " + other.id() + " to '" + other.target() + "' is announced on the primary ("
                                 + SwitchoverSignal.SETTING + ")"
-                                + (active ? "" : ", expired: it holds no router, and this switchover's replaces it"));
+                                + (active
+                                        ? ""
+                                        : other.remainingMillis() > 0
+                                                ? ", made on timeline " + other.timeline()
+                                                        + " before the primary moved:"
+                                                        + " it holds no router, and this switchover's replaces it"
+                                                : ", expired: it holds no router, and this switchover's replaces it"));
         boolean superuser = "t".equals(r[5]);
         boolean settings = superuser || ("t".equals(r[6]) && "t".equals(r[7]));
         check(

@@ -250,8 +250,8 @@ public final class Switchover {
             int redirected =
                     from.node().redirectWaiters("switchover " + id + " to '" + targetConfig.name() + "' holds writes");
             // The deadline on the server's clock: other routers count the remaining time from their probe on.
-            long serverNow = Announcement.announce(primary, id, targetConfig.name(), options.maxPause());
-            String notice = notifyHold(serverNow);
+            String announced = Announcement.announce(primary, id, targetConfig.name(), options.maxPause());
+            String notice = notifyHold(announced);
             log.end("writes held" + (redirected > 0 ? " (" + redirected + " waiting in the pool sent to the gate)" : "")
                     + "; announced on '" + from.name() + "' as " + SwitchoverSignal.SETTING + notice);
         }
@@ -261,12 +261,8 @@ public final class Switchover {
          * every router on the primary answered rather than after the signal wait. After the reload has reached this
          * session, hence every session: a router's probe sent after the notice reads the announcement.
          */
-        private String notifyHold(long announcedAtServerMillis) throws SQLException {
+        private String notifyHold(String announced) throws SQLException {
             long until = System.nanoTime() + signalWait().toNanos();
-            String announced = SwitchoverSignal.value(
-                    id,
-                    targetConfig.name(),
-                    announcedAtServerMillis + options.maxPause().toMillis());
             primary.execute("RESET " + SwitchoverSignal.SETTING);
             while (!announced.equals(primary.queryString(Fence.CONFIGURED_SIGNAL))) {
                 if (System.nanoTime() - until >= 0) {

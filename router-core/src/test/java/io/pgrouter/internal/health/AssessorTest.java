@@ -209,6 +209,63 @@ class AssessorTest {
     }
 
     @Test
+    void anAnnouncementHoldsOnlyOnTheTimelineItWasMadeOn() {
+        // Announced on timeline 2 and left there: the node was the primary, moved away, and is the primary again on
+        // timeline 4 (an HA manager restarted it as a standby before the announcement could be withdrawn).
+        ProbeResult stale = withSignal(
+                probe("primary", false, 1000, -1, null, 4, CLUSTER),
+                new SwitchoverSignal("s1", "replica-1", 50_000, 2));
+        HealthReport r = round(stale, replica("replica-1", 1000, "streaming"), replica("replica-2", 1000, "streaming"));
+        assertThat(r.switchover()).as("made on another timeline").isNull();
+
+        nowMillis += 100;
+        SwitchoverSignal current = new SwitchoverSignal("s2", "replica-1", 50_000, 4);
+        r = round(
+                withSignal(probe("primary", false, 1000, -1, null, 4, CLUSTER), current),
+                replica("replica-1", 1000, "streaming"),
+                replica("replica-2", 1000, "streaming"));
+        assertThat(r.switchover()).isEqualTo(current);
+
+        nowMillis += 100;
+        SwitchoverSignal noTimeline = new SwitchoverSignal("s3", "replica-1", 50_000);
+        r = round(
+                withSignal(probe("primary", false, 1000, -1, null, 4, CLUSTER), noTimeline),
+                replica("replica-1", 1000, "streaming"),
+                replica("replica-2", 1000, "streaming"));
+        assertThat(r.switchover()).as("no timeline stated: held").isEqualTo(noTimeline);
+    }
+
+    @Test
+    void aSignalsValueCarriesItsTimeline() {
+        SwitchoverSignal parsed = SwitchoverSignal.parse(SwitchoverSignal.value("s1", "replica-1", 10_000, 3), 4_000);
+        assertThat(parsed).isEqualTo(new SwitchoverSignal("s1", "replica-1", 6_000, 3));
+        assertThat(SwitchoverSignal.parse("s1;replica-1;10000", 4_000))
+                .isEqualTo(new SwitchoverSignal("s1", "replica-1", 6_000, 0));
+        assertThat(SwitchoverSignal.parse("s1;replica-1;10000;3;x", 0)).isNull();
+        assertThat(SwitchoverSignal.parse("s1;replica-1;10000;three", 0)).isNull();
+    }
+
+    private static ProbeResult withSignal(ProbeResult p, SwitchoverSignal signal) {
+        return new ProbeResult(
+                p.node(),
+                p.ok(),
+                p.inRecovery(),
+                p.currentLsn(),
+                p.receiveLsn(),
+                p.replayLsn(),
+                p.replayPaused(),
+                p.receiverStatus(),
+                p.timeline(),
+                p.systemIdentifier(),
+                p.replayAgeMillis(),
+                p.startedNanos(),
+                p.latencyNanos(),
+                p.error(),
+                signal,
+                p.xidHorizon());
+    }
+
+    @Test
     void aForeignStandbyNeverServesReads() {
         HealthReport r = round(
                 primary(1000),
