@@ -78,6 +78,7 @@ public final class ConnectionRouter {
      */
     public void handOver(ConnectionRouter next) {
         successor = next;
+        writeGate.retire();
     }
 
     /**
@@ -91,6 +92,7 @@ public final class ConnectionRouter {
     /** Refuses new connections from now on. */
     public void close() {
         closed = true;
+        writeGate.retire(); // a write held by a signal fails now as closed, not at the signal's deadline
     }
 
     public boolean isClosed() {

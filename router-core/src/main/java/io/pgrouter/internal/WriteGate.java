@@ -26,6 +26,14 @@ public final class WriteGate {
     }
 
     private volatile Closure closure;
+    /**
+     * The switchover or cutover run through this router last; guarded by this. Its own announcement, read back from
+     * the primary by a probe or heard as a notice after its gate opened, is not another router's: following it would
+     * hold this router's writes for a move that is already over (a demo run failed 8 writes so, after a cutover).
+     */
+    private String localSwitchover;
+    /** Set once the router handed its connections to another cluster's, or closed; guarded by this. */
+    private boolean retired;
 
     /** Whether new connections to the primary go ahead now. */
     public boolean isOpen() {
@@ -45,6 +53,7 @@ public final class WriteGate {
      */
     public synchronized Closure close(String switchover, String target, long deadlineNanos) {
         Closure previous = closure;
+        localSwitchover = switchover;
         Closure next = new Closure(Origin.LOCAL, switchover, target, deadlineNanos, previous);
         closure = next;
         if (previous != null) {
@@ -88,7 +97,7 @@ public final class WriteGate {
     public synchronized boolean follow(
             String switchover, String target, long deadlineNanos, boolean primaryAnswered, long probedAtNanos) {
         Closure c = closure;
-        if (c != null && c.origin == Origin.LOCAL) {
+        if (c != null && c.origin == Origin.LOCAL || ignored(switchover)) {
             return false;
         }
         if (c != null && switchover != null && c.switchover.equals(switchover)) {
@@ -127,10 +136,28 @@ public final class WriteGate {
      */
     public synchronized boolean holdNotified(String switchover, String target, long deadlineNanos) {
         Closure c = closure;
-        if (c != null && c.origin == Origin.LOCAL || deadlineNanos - System.nanoTime() <= 0) {
+        if (c != null && c.origin == Origin.LOCAL || ignored(switchover) || deadlineNanos - System.nanoTime() <= 0) {
             return false;
         }
         return holdSignalled(switchover, target, deadlineNanos, false);
+    }
+
+    /** Whether a signal of {@code switchover} is none of this gate's business: its own, or the gate is retired. */
+    private boolean ignored(String switchover) {
+        return retired || switchover != null && switchover.equals(localSwitchover);
+    }
+
+    /**
+     * The router no longer serves new connections itself (a cutover handed them to another cluster's router, or it
+     * closed): no signal closes this gate from now on, and writes held by a signal are let go, to route again where
+     * their connection now belongs. A closure of this router's own switchover or cutover stays until it opens it.
+     */
+    public synchronized void retire() {
+        retired = true;
+        Closure c = closure;
+        if (c != null && c.origin == Origin.SIGNAL) {
+            open(c);
+        }
     }
 
     private boolean holdSignalled(String switchover, String target, long deadlineNanos, boolean confirmed) {

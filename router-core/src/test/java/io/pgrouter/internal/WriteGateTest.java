@@ -129,6 +129,56 @@ class WriteGateTest {
     }
 
     @Test
+    void theAnnouncementOfTheSwitchoverRunHereHoldsNothingOnceItsGateOpened() {
+        WriteGate.Closure closure = gate.close("s11", "cutover-done", in(Duration.ofMinutes(1)));
+        gate.open(closure);
+
+        assertThat(gate.follow("s11", "cutover-done", in(Duration.ofMinutes(1)), true, System.nanoTime()))
+                .as("read back by a probe")
+                .isFalse();
+        assertThat(gate.holdNotified("s11", "cutover-done", in(Duration.ofMinutes(1))))
+                .as("heard as a notice")
+                .isFalse();
+        assertThat(gate.isOpen()).isTrue();
+        assertThat(gate.follow("s12", "replica-2", in(Duration.ofMinutes(1)), true, System.nanoTime()))
+                .as("another router's switchover still holds writes")
+                .isTrue();
+    }
+
+    @Test
+    void aRetiredGateLetsHeldWritesGoAndNoSignalClosesItAgain() throws Exception {
+        gate.follow("s13", "cutover-done", in(Duration.ofMinutes(1)), true, System.nanoTime());
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+            try {
+                gate.awaitOpen();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> gate.closure().stats().waited() == 1);
+
+        gate.retire();
+
+        write.get(30, TimeUnit.SECONDS);
+        assertThat(gate.isOpen()).isTrue();
+        assertThat(gate.follow("s13", "cutover-done", in(Duration.ofMinutes(1)), true, System.nanoTime()))
+                .isFalse();
+        assertThat(gate.holdNotified("s14", "replica-2", in(Duration.ofMinutes(1))))
+                .isFalse();
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void retiringKeepsTheClosureOfTheSwitchoverRunHereUntilItOpensIt() {
+        WriteGate.Closure closure = gate.close("s15", "cutover-done", in(Duration.ofMinutes(1)));
+        gate.retire();
+        assertThat(gate.isOpen()).isFalse();
+        gate.open(closure);
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         long[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
         assertThat(WriteGate.PauseStats.percentile(sorted, 0.5)).isEqualTo(5);
