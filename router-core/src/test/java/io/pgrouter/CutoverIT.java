@@ -49,18 +49,11 @@ class CutoverIT {
     @BeforeAll
     static void replicate() {
         clusters = UpgradePair.start("15", "18", "shop");
-        replication = LogicalReplication.from(clusters.source())
-                .to(clusters.target())
-                .name("shop_upgrade")
-                .schema(CutoverLoad.ORDERS_DDL)
-                .start();
+        replication = clusters.replicate(r -> r.name("shop_upgrade").schema(CutoverLoad.ORDERS_DDL));
     }
 
     @AfterAll
     static void stop() {
-        if (replication != null) {
-            replication.close();
-        }
         if (clusters != null) {
             clusters.close();
         }

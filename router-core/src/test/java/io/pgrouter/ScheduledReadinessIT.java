@@ -34,19 +34,13 @@ class ScheduledReadinessIT {
     @BeforeAll
     static void replicate() {
         clusters = UpgradePair.start("15", "18", "shop");
-        replication = LogicalReplication.from(clusters.source())
-                .to(clusters.target())
-                .name("scheduled_sub")
+        replication = clusters.replicate(r -> r.name("scheduled_sub")
                 .schema("CREATE TABLE scheduled_orders(id serial PRIMARY KEY, customer text)")
-                .tables("scheduled_orders")
-                .start();
+                .tables("scheduled_orders"));
     }
 
     @AfterAll
     static void stop() {
-        if (replication != null) {
-            replication.close();
-        }
         if (clusters != null) {
             clusters.close();
         }

@@ -47,19 +47,12 @@ class SequenceSyncIT {
         clusters = UpgradePair.start("15", "18", "shop");
         pg15 = clusters.source();
         pg18 = clusters.target();
-        replication = LogicalReplication.from(pg15)
-                .to(pg18)
-                .name("seq_sub")
-                .schema(DDL)
-                .tables("seq_orders", "seq_items", "seq_notes")
-                .start();
+        replication =
+                clusters.replicate(r -> r.name("seq_sub").schema(DDL).tables("seq_orders", "seq_items", "seq_notes"));
     }
 
     @AfterAll
     static void stop() {
-        if (replication != null) {
-            replication.close();
-        }
         if (clusters != null) {
             clusters.close();
         }

@@ -1,15 +1,18 @@
 package io.pgrouter.testkit;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * Two independent clusters for a test of an upgrade by logical replication: a source primary that writes logical
  * WAL and a target primary, usually of a newer major version, both without replicas and with the same database
- * name. Wire them with {@link LogicalReplication}. Closing stops both.
+ * name. Wire them with {@link #replicate} (or {@link LogicalReplication} directly). Closing stops both.
  *
  * <pre>{@code
  * try (UpgradePair pair = UpgradePair.start("15", "18", "shop")) {
- *     LogicalReplication.from(pair.source()).to(pair.target()).schema(ddl).start();
+ *     LogicalReplication replication = pair.replicate(r -> r.name("shop_upgrade").schema(ddl));
  * }
  * }</pre>
  */
@@ -17,6 +20,7 @@ public final class UpgradePair implements AutoCloseable {
 
     private final ReplicaSet source;
     private final ReplicaSet target;
+    private final List<LogicalReplication> replications = new CopyOnWriteArrayList<>();
 
     private UpgradePair(ReplicaSet source, ReplicaSet target) {
         this.source = source;
@@ -62,10 +66,28 @@ public final class UpgradePair implements AutoCloseable {
         return target;
     }
 
-    /** Stops both clusters; never throws. */
+    /**
+     * Starts logical replication from the source to the target as {@code setUp} configures it (name, schema, tables),
+     * and waits for its initial copy as {@link LogicalReplication.Builder#start()} does. Closing the pair drops it
+     * first.
+     */
+    public LogicalReplication replicate(UnaryOperator<LogicalReplication.Builder> setUp) {
+        LogicalReplication replication =
+                setUp.apply(LogicalReplication.from(source).to(target)).start();
+        replications.add(replication);
+        return replication;
+    }
+
+    /** Drops the replications started by {@link #replicate}, then stops both clusters; never throws. */
     @Override
     public void close() {
-        target.close();
-        source.close();
+        try {
+            for (LogicalReplication replication : replications) {
+                replication.close();
+            }
+        } finally {
+            target.close();
+            source.close();
+        }
     }
 }

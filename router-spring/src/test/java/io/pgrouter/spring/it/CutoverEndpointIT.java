@@ -66,18 +66,12 @@ class CutoverEndpointIT {
     @BeforeAll
     static void replicate() {
         clusters = UpgradePair.start("15", "18", "shop");
-        replication = LogicalReplication.from(clusters.source())
-                .to(clusters.target())
-                .name("shop_upgrade")
-                .schema("CREATE TABLE endpoint_orders(id serial PRIMARY KEY, customer text)")
-                .start();
+        replication = clusters.replicate(r ->
+                r.name("shop_upgrade").schema("CREATE TABLE endpoint_orders(id serial PRIMARY KEY, customer text)"));
     }
 
     @AfterAll
     static void stop() {
-        if (replication != null) {
-            replication.close();
-        }
         if (clusters != null) {
             clusters.close();
         }
