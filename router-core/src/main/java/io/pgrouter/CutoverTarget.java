@@ -3,9 +3,12 @@ package io.pgrouter;
 import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.internal.config.PropertiesReader;
 import io.pgrouter.internal.config.RouterConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The nodes of the cluster a {@linkplain RoutingDataSource#cutover cutover} moves to: its primary and its replicas,
@@ -15,13 +18,26 @@ import java.util.Objects;
  *
  * <p>The target's node names must differ from the current cluster's: pools ({@code pgrouter-<node>}) and meters are
  * named after them, and both clusters' run side by side for a moment.
+ *
+ * <p>TLS: the router's settings for every node ({@code pgrouter.ssl.*}, {@link RoutingDataSource.Builder#tls(TlsSettings)})
+ * apply to the target's nodes too, under the target's own ({@link Builder#tls}, a node's {@code ssl.*} key), setting by
+ * setting: a router that verifies its servers' certificates verifies the target's as well.
  */
 public final class CutoverTarget {
 
-    private final RouterConfig nodes;
+    /** The target's nodes built with the router's TLS settings (by name after {@code ssl.}) beneath their own. */
+    private final Function<Map<String, String>, RouterConfig> build;
 
-    private CutoverTarget(RouterConfig nodes) {
-        this.nodes = nodes;
+    /**
+     * The nodes without any TLS setting: their names, and every other setting checked. TLS is checked with the
+     * router's settings beneath it, when the router is built: a target may name its own mode and leave the CA to the
+     * router.
+     */
+    private final RouterConfig plain;
+
+    private CutoverTarget(Function<Map<String, String>, RouterConfig> build, RouterConfig plain) {
+        this.build = build;
+        this.plain = plain;
     }
 
     /**
@@ -35,15 +51,25 @@ public final class CutoverTarget {
      * @throws IllegalArgumentException naming the bad key and value
      */
     public static CutoverTarget fromProperties(Map<String, String> properties) {
-        Objects.requireNonNull(properties, "properties");
-        return PropertiesReader.readCutoverTarget(properties)
-                .map(CutoverTarget::new)
-                .orElseGet(() -> new CutoverTarget(PropertiesReader.read(properties)));
+        Map<String, String> copy = Map.copyOf(Objects.requireNonNull(properties, "properties"));
+        Map<String, String> plain = PropertiesReader.withoutTls(copy);
+        if (PropertiesReader.hasCutoverTarget(copy)) {
+            return new CutoverTarget(
+                    tls -> PropertiesReader.readCutoverTarget(copy, tls),
+                    PropertiesReader.readCutoverTarget(plain, Map.of()));
+        }
+        return new CutoverTarget(
+                tls -> PropertiesReader.read(PropertiesReader.withTlsUnder(copy, tls)), PropertiesReader.read(plain));
     }
 
-    /** The target with these nodes ({@code pgrouter.cutover.target.*} read by the router's properties). */
-    static CutoverTarget of(RouterConfig nodes) {
-        return new CutoverTarget(nodes);
+    /**
+     * The target of a router's own properties ({@code pgrouter.cutover.target.*}); {@code null} when they configure
+     * none.
+     *
+     * @throws IllegalArgumentException naming the bad key and value
+     */
+    static CutoverTarget ofRouterProperties(Map<String, String> properties) {
+        return PropertiesReader.hasCutoverTarget(properties) ? fromProperties(properties) : null;
     }
 
     /** A builder; the primary is required. */
@@ -53,20 +79,21 @@ public final class CutoverTarget {
 
     /** The target's primary's name. */
     public String primary() {
-        return nodes.primary().name();
+        return plain.primary().name();
     }
 
     /** Every node's name, the primary first. */
     public List<String> nodeNames() {
-        return nodes.nodes().stream().map(NodeConfig::name).toList();
+        return plain.nodes().stream().map(NodeConfig::name).toList();
     }
 
     /**
-     * The current configuration with the target's nodes.
+     * The current configuration with the target's nodes, their TLS settings over the router's.
      *
+     * @param routerTls the router's {@code pgrouter.ssl.*} settings, by their name after {@code ssl.}
      * @throws IllegalArgumentException when a node name is used in both clusters
      */
-    RouterConfig applyTo(RouterConfig current) {
+    RouterConfig applyTo(RouterConfig current, Map<String, String> routerTls) {
         List<String> currentNames =
                 current.nodes().stream().map(NodeConfig::name).toList();
         for (String name : nodeNames()) {
@@ -76,38 +103,62 @@ public final class CutoverTarget {
                         + " meters are named after them)");
             }
         }
+        RouterConfig nodes = build.apply(routerTls);
         return current.withNodes(nodes.primary(), nodes.replicas());
     }
 
     @Override
     public String toString() {
         // NodeConfig's toString masks secrets.
-        return "CutoverTarget" + nodes.nodes();
+        return "CutoverTarget" + plain.nodes();
     }
 
     /** Builds a {@link CutoverTarget}; values are checked by {@link #build()}. Not thread-safe. */
     public static final class Builder {
-        private final RouterConfig.Builder config = RouterConfig.builder();
+        // Kept as steps, not as a configuration: the router adds its own TLS settings beneath the target's.
+        private final List<Consumer<RouterConfig.Builder>> nodes = new ArrayList<>();
+        private final List<TlsSettings> tls = new ArrayList<>();
 
         private Builder() {}
 
         /** The target's primary. */
         public Builder primary(String name, String jdbcUrl, String user, String password) {
-            config.primary().connection(name, jdbcUrl, user, password);
+            nodes.add(config -> config.primary().connection(name, jdbcUrl, user, password));
             return this;
         }
 
         /** A replica of the target; call once per replica. */
         public Builder replica(String name, String jdbcUrl, String user, String password) {
-            config.addReplica().connection(name, jdbcUrl, user, password);
+            nodes.add(config -> config.addReplica().connection(name, jdbcUrl, user, password));
             return this;
         }
 
         /**
-         * @throws IllegalArgumentException naming the bad key and value
+         * TLS for every node of the target, over the router's {@link RoutingDataSource.Builder#tls(TlsSettings)}
+         * setting by setting. Default: the router's.
+         */
+        public Builder tls(TlsSettings settings) {
+            tls.add(Objects.requireNonNull(settings, "settings"));
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the bad key and value (TLS settings are checked when the router is
+         *     built, with its own beneath them)
          */
         public CutoverTarget build() {
-            return new CutoverTarget(config.build());
+            List<Consumer<RouterConfig.Builder>> nodeSteps = List.copyOf(nodes);
+            List<TlsSettings> ownTls = List.copyOf(tls);
+            Function<Map<String, String>, RouterConfig> build = routerTls -> {
+                RouterConfig.Builder config = RouterConfig.builder();
+                routerTls.forEach(config::ssl);
+                ownTls.forEach(settings -> settings.forEach(config::ssl));
+                nodeSteps.forEach(step -> step.accept(config));
+                return config.build();
+            };
+            RouterConfig.Builder plain = RouterConfig.builder();
+            nodeSteps.forEach(step -> step.accept(plain));
+            return new CutoverTarget(build, plain.build());
         }
     }
 }

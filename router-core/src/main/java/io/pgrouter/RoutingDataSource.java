@@ -94,6 +94,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final List<RouterListener> listeners;
     private final MetricsBinding meters;
     private final CutoverTarget cutoverTarget;
+    /** The TLS settings for every node ({@code pgrouter.ssl.*}), beneath a cutover target's own. */
+    private final Map<String, String> routerTls;
+
     private final Cutover cutover;
     private final CutoverFollower follower;
     private volatile CutoverReport lastCutover;
@@ -105,7 +108,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     private final TopologyFollower topology;
 
     private RoutingDataSource(RouterConfig config) {
-        this(config, List.of(), NO_METRICS, null, null, CutoverSettings.DEFAULTS);
+        this(config, List.of(), NO_METRICS, null, Map.of(), null, CutoverSettings.DEFAULTS);
     }
 
     /** @param source the topology source, or {@code null} for the one {@code config} describes (if any) */
@@ -114,8 +117,10 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             List<RouterListener> listeners,
             MetricsBinding meters,
             CutoverTarget cutoverTarget,
+            Map<String, String> routerTls,
             TopologySource source,
             CutoverSettings cutoverSettings) {
+        this.routerTls = routerTls;
         this.listeners = new CopyOnWriteArrayList<>(listeners);
         this.meters = meters;
         this.cutoverTarget = cutoverTarget;
@@ -123,7 +128,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         RuntimeHost host = new Host();
         this.cutover = new Cutover(host, Clock.systemUTC());
         // Checked before anything starts: a target that shares a node name is refused at build time.
-        RouterConfig followed = cutoverTarget == null ? null : cutoverTarget.applyTo(config);
+        RouterConfig followed = cutoverTarget == null ? null : cutoverTarget.applyTo(config, routerTls);
         this.follower = new CutoverFollower(host, followed, cutover::runningId);
         TopologySource topologySource = source != null ? source : Sources.from(config.topology());
         this.runtime = RouterRuntime.start(config, listeners, meters);
@@ -186,11 +191,14 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
      */
     public static RoutingDataSource fromProperties(Map<String, String> properties) {
         RouterConfig config = PropertiesReader.read(Objects.requireNonNull(properties, "properties"));
-        CutoverTarget target = PropertiesReader.readCutoverTarget(properties)
-                .map(CutoverTarget::of)
-                .orElse(null);
         return new RoutingDataSource(
-                config, List.of(), NO_METRICS, target, null, PropertiesReader.readCutoverSettings(properties));
+                config,
+                List.of(),
+                NO_METRICS,
+                CutoverTarget.ofRouterProperties(properties),
+                PropertiesReader.routerTls(properties),
+                null,
+                PropertiesReader.readCutoverSettings(properties));
     }
 
     /**
@@ -503,7 +511,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
     public CutoverReport cutover(CutoverTarget target, CutoverOptions options) {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(options, "options");
-        CutoverReport report = cutover.run(target.applyTo(runtime.config()), options);
+        CutoverReport report = cutover.run(target.applyTo(runtime.config(), routerTls), options);
         lastCutover = report;
         return report;
     }
@@ -542,10 +550,11 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         if (readiness == null) {
             io.pgrouter.internal.config.NodeConfig source = runtime.config().primary();
             io.pgrouter.internal.config.NodeConfig target =
-                    cutoverTarget.applyTo(runtime.config()).primary();
+                    cutoverTarget.applyTo(runtime.config(), routerTls).primary();
             readiness = CutoverReadiness.builder()
-                    .source(source.jdbcUrl(), source.username(), source.password())
-                    .target(target.jdbcUrl(), target.username(), target.password())
+                    // With every node setting (TLS above all), as the pools connect.
+                    .source(source.jdbcUrl(), source.connectionProperties())
+                    .target(target.jdbcUrl(), target.connectionProperties())
                     .stableFor(cutoverSettings.stableFor())
                     .build();
         }
@@ -649,6 +658,9 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
         private final List<RouterListener> listeners = new ArrayList<>();
         private MetricsBinding meters = NO_METRICS;
         private CutoverTarget cutoverTarget;
+        /** The router-wide TLS settings given to {@link #tls(TlsSettings)}, for the cutover target's nodes as well. */
+        private final Map<String, String> routerTls = new java.util.LinkedHashMap<>();
+
         private CutoverSettings cutoverSettings = CutoverSettings.DEFAULTS;
         private TopologySource topologySource;
 
@@ -729,6 +741,7 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
          */
         public Builder tls(TlsSettings settings) {
             settings.forEach(config::ssl);
+            settings.forEach(routerTls::put);
             return this;
         }
 
@@ -923,7 +936,13 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
          */
         public RoutingDataSource build() {
             return new RoutingDataSource(
-                    config.build(), List.copyOf(listeners), meters, cutoverTarget, topologySource, cutoverSettings);
+                    config.build(),
+                    List.copyOf(listeners),
+                    meters,
+                    cutoverTarget,
+                    Map.copyOf(routerTls),
+                    topologySource,
+                    cutoverSettings);
         }
 
         private NodeDraft draft(String node) {

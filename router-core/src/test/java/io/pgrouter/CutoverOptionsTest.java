@@ -64,7 +64,7 @@ class CutoverOptionsTest {
         RouterConfig.Builder config = RouterConfig.builder();
         config.primary().connection("primary", "jdbc:postgresql://old-db:5432/shop", "app", "x");
         RouterConfig current = config.build();
-        assertThatThrownBy(() -> target.applyTo(current))
+        assertThatThrownBy(() -> target.applyTo(current, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("cutover target node 'primary' has the name of a node of the current cluster");
     }

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgrouter.internal.config.CutoverSettings;
 import io.pgrouter.internal.config.PropertiesReader;
+import io.pgrouter.internal.config.RouterConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code pgrouter.cutover.*} keys: the target's nodes and how its readiness is watched. */
 class CutoverPropertiesTest {
@@ -37,6 +42,69 @@ class CutoverPropertiesTest {
     }
 
     @Test
+    void theRoutersTlsReachesTheTargetsNodesBeneathTheirOwn(@TempDir Path dir) throws IOException {
+        Path ca = Files.writeString(dir.resolve("root.crt"), "a CA certificate");
+        Map<String, String> p = routerWithTarget();
+        p.put("pgrouter.ssl.mode", "verify-full");
+        p.put("pgrouter.ssl.root-cert", ca.toString());
+        p.put("pgrouter.cutover.target.replicas[0].ssl.mode", "verify-ca");
+
+        RouterConfig followed =
+                CutoverTarget.ofRouterProperties(p).applyTo(PropertiesReader.read(p), PropertiesReader.routerTls(p));
+
+        assertThat(followed.primary().properties())
+                .containsEntry("sslmode", "verify-full")
+                .containsEntry("sslrootcert", ca.toString());
+        assertThat(followed.replicas().get(0).properties())
+                .as("the node's own mode, the router's CA")
+                .containsEntry("sslmode", "verify-ca")
+                .containsEntry("sslrootcert", ca.toString());
+    }
+
+    @Test
+    void aTargetBuiltInJavaTakesTheRoutersTlsBeneathItsOwn(@TempDir Path dir) throws IOException {
+        Path ca = Files.writeString(dir.resolve("root.crt"), "a CA certificate");
+        Path targetCa = Files.writeString(dir.resolve("target-root.crt"), "the target's CA certificate");
+        RouterConfig current = PropertiesReader.read(routerWithTarget());
+        CutoverTarget plain = CutoverTarget.builder()
+                .primary("pg18", "jdbc:postgresql://new:5432/shop", "app", "s3cret-target")
+                .build();
+        CutoverTarget ownCa = CutoverTarget.builder()
+                .primary("pg18", "jdbc:postgresql://new:5432/shop", "app", "s3cret-target")
+                .tls(TlsSettings.custom().rootCertificate(targetCa))
+                .build();
+        Map<String, String> routerTls = Map.of("mode", "verify-full", "root-cert", ca.toString());
+
+        assertThat(plain.applyTo(current, routerTls).primary().properties())
+                .containsEntry("sslmode", "verify-full")
+                .containsEntry("sslrootcert", ca.toString());
+        assertThat(ownCa.applyTo(current, routerTls).primary().properties())
+                .containsEntry("sslmode", "verify-full")
+                .containsEntry("sslrootcert", targetCa.toString());
+        assertThat(plain.applyTo(current, Map.of()).primary().properties())
+                .as("a router without TLS settings adds none")
+                .doesNotContainKey("sslmode");
+    }
+
+    @Test
+    void routerTlsThatTheTargetCannotUseIsRefusedNamingTheRoutersKey() {
+        Map<String, String> p = routerWithTarget();
+        p.put("pgrouter.ssl.mode", "verify-full");
+
+        CutoverTarget target = CutoverTarget.ofRouterProperties(p);
+
+        assertThatThrownBy(() -> target.applyTo(
+                        PropertiesReader.read(Map.of(
+                                "pgrouter.primary.name", "pg15",
+                                "pgrouter.primary.url", "jdbc:postgresql://old:5432/shop",
+                                "pgrouter.primary.username", "app")),
+                        PropertiesReader.routerTls(p)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pgrouter.ssl.mode")
+                .hasMessageContaining("root-cert");
+    }
+
+    @Test
     void withoutTargetKeysTheNodeKeysAreTheTarget() {
         CutoverTarget target = CutoverTarget.fromProperties(Map.of(
                 "pgrouter.primary.name", "pg18",
@@ -44,8 +112,8 @@ class CutoverPropertiesTest {
                 "pgrouter.primary.username", "app"));
 
         assertThat(target.primary()).isEqualTo("pg18");
-        assertThat(PropertiesReader.readCutoverTarget(Map.of("pgrouter.primary.url", "x")))
-                .isEmpty();
+        assertThat(PropertiesReader.hasCutoverTarget(Map.of("pgrouter.primary.url", "x")))
+                .isFalse();
     }
 
     @Test

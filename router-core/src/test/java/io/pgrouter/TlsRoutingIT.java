@@ -144,6 +144,37 @@ class TlsRoutingIT {
     }
 
     @Test
+    void theCutoverTargetIsCheckedWithTheRoutersTlsAndACertificateThatDoesNotNameItIsRefused() {
+        // The certificates name 127.0.0.1; "localhost" reaches the same server but is not in them. The target has no
+        // TLS setting of its own: the router's verify-full must reach it, in its readiness check as in its pools.
+        PostgresNode node = cluster.node("replica-2");
+        String underAnotherName = "jdbc:postgresql://localhost:" + node.port() + "/" + cluster.database();
+        router = verifyFull()
+                .cutoverTarget(CutoverTarget.builder()
+                        .primary("target", underAnotherName, cluster.user(), cluster.password())
+                        .build())
+                .cutoverReadiness(Duration.ofMinutes(10), Duration.ZERO)
+                .build();
+
+        String refused = router.cutoverReadiness().check().toString();
+        System.out.println("cutover target under a name its certificate does not hold: " + refused);
+        assertThat(refused).contains("could not be verified");
+        router.close();
+
+        router = verifyFull()
+                .cutoverTarget(CutoverTarget.builder()
+                        .primary("target", node.jdbcUrl(), cluster.user(), cluster.password())
+                        .build())
+                .cutoverReadiness(Duration.ofMinutes(10), Duration.ZERO)
+                .build();
+        String reached = router.cutoverReadiness().check().toString();
+        assertThat(reached)
+                .as("the same server under the name its certificate holds")
+                .doesNotContain("could not be verified")
+                .doesNotContain("cannot connect");
+    }
+
+    @Test
     void aReplicaReachedUnderANameItsCertificateDoesNotHoldIsExcludedWithThatReason() throws SQLException {
         // The certificates name 127.0.0.1; "localhost" reaches the same server but is not in them.
         PostgresNode replica = cluster.node("replica-2");

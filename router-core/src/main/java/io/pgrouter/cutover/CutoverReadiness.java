@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,12 +108,10 @@ public final class CutoverReadiness {
 
         private DataSource sourceDataSource;
         private String sourceUrl;
-        private String sourceUser;
-        private String sourcePassword;
+        private Properties sourceConnection;
         private DataSource targetDataSource;
         private String targetUrl;
-        private String targetUser;
-        private String targetPassword;
+        private Properties targetConnection;
         private String subscription;
         private long maxLagBytes = DEFAULT_MAX_LAG_BYTES;
         private Duration maxLagTime = DEFAULT_MAX_LAG_TIME;
@@ -147,9 +146,16 @@ public final class CutoverReadiness {
 
         /** The source by JDBC URL and credentials (user and password may be {@code null} when the URL holds them). */
         public Builder source(String url, String user, String password) {
+            return source(url, Endpoint.login(user, password));
+        }
+
+        /**
+         * The source by JDBC URL and pgjdbc connection properties: {@code user}, {@code password}, TLS
+         * ({@code sslmode}, {@code sslrootcert}, ...) and any other; the check adds its timeouts where they set none.
+         */
+        public Builder source(String url, Properties connection) {
             this.sourceUrl = Objects.requireNonNull(url, "source.url");
-            this.sourceUser = user;
-            this.sourcePassword = password;
+            this.sourceConnection = copy(connection, "source");
             this.sourceDataSource = null;
             return this;
         }
@@ -163,11 +169,21 @@ public final class CutoverReadiness {
 
         /** The target by JDBC URL and credentials, pointing at the database that holds the subscription. */
         public Builder target(String url, String user, String password) {
+            return target(url, Endpoint.login(user, password));
+        }
+
+        /** The target by JDBC URL and pgjdbc connection properties, as {@link #source(String, Properties)}. */
+        public Builder target(String url, Properties connection) {
             this.targetUrl = Objects.requireNonNull(url, "target.url");
-            this.targetUser = user;
-            this.targetPassword = password;
+            this.targetConnection = copy(connection, "target");
             this.targetDataSource = null;
             return this;
+        }
+
+        private static Properties copy(Properties connection, String side) {
+            Properties copy = new Properties();
+            copy.putAll(Objects.requireNonNull(connection, side + " connection properties"));
+            return copy;
         }
 
         /** The subscription on the target; default: the only subscription of the target's database. */
@@ -242,8 +258,8 @@ public final class CutoverReadiness {
          *     (the message names the key and shows the URL with secrets masked)
          */
         public CutoverReadiness build() {
-            Endpoint source = endpoint("source", sourceDataSource, sourceUrl, sourceUser, sourcePassword);
-            Endpoint target = endpoint("target", targetDataSource, targetUrl, targetUser, targetPassword);
+            Endpoint source = endpoint("source", sourceDataSource, sourceUrl, sourceConnection);
+            Endpoint target = endpoint("target", targetDataSource, targetUrl, targetConnection);
             ReadinessSettings settings = new ReadinessSettings(
                     subscription,
                     maxLagBytes,
@@ -258,7 +274,7 @@ public final class CutoverReadiness {
             return new CutoverReadiness(new ReadinessCheck(source, target, settings, clock), source, target, sequences);
         }
 
-        private Endpoint endpoint(String side, DataSource dataSource, String url, String user, String password) {
+        private Endpoint endpoint(String side, DataSource dataSource, String url, Properties connection) {
             if (dataSource != null) {
                 return Endpoint.of(side, dataSource);
             }
@@ -266,7 +282,7 @@ public final class CutoverReadiness {
                 throw new IllegalArgumentException(
                         side + " is required: call " + side + "(url, user, password) or " + side + "(dataSource)");
             }
-            return Endpoint.of(side, url, user, password, queryTimeout);
+            return Endpoint.of(side, url, connection, queryTimeout);
         }
 
         private static Duration notNegative(String key, Duration value) {

@@ -112,8 +112,10 @@ class SequenceSyncIT {
     @Test
     void aSynchronizationNeverMovesASequenceBackAndADryRunMovesNothing() throws SQLException {
         SequenceSync sync = new SequenceSync(0, 5);
-        Endpoint source = Endpoint.of("source", pg15.primary().jdbcUrl(), pg15.user(), pg15.password(), DEADLINE);
-        Endpoint target = Endpoint.of("target", pg18.primary().jdbcUrl(), pg18.user(), pg18.password(), DEADLINE);
+        Endpoint source =
+                Endpoint.of("source", pg15.primary().jdbcUrl(), Endpoint.login(pg15.user(), pg15.password()), DEADLINE);
+        Endpoint target =
+                Endpoint.of("target", pg18.primary().jdbcUrl(), Endpoint.login(pg18.user(), pg18.password()), DEADLINE);
         execute(target(), "SELECT setval('seq_shared', 100000)");
         execute(source(), "SELECT setval('seq_orders_id_seq', 5000)");
 
@@ -146,8 +148,10 @@ class SequenceSyncIT {
         execute(source(), "ALTER PUBLICATION seq_sub ADD TABLE seq_lonely");
         execute(target(), "CREATE TABLE seq_lonely(id int PRIMARY KEY)");
         try {
-            Endpoint source = Endpoint.of("source", pg15.primary().jdbcUrl(), pg15.user(), pg15.password(), DEADLINE);
-            Endpoint target = Endpoint.of("target", pg18.primary().jdbcUrl(), pg18.user(), pg18.password(), DEADLINE);
+            Endpoint source = Endpoint.of(
+                    "source", pg15.primary().jdbcUrl(), Endpoint.login(pg15.user(), pg15.password()), DEADLINE);
+            Endpoint target = Endpoint.of(
+                    "target", pg18.primary().jdbcUrl(), Endpoint.login(pg18.user(), pg18.password()), DEADLINE);
             assertThatThrownBy(() -> sync.sync(source, target, "seq_sub", true))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining(

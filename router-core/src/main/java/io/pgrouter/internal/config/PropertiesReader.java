@@ -45,6 +45,8 @@ public final class PropertiesReader {
 
     private static final String TARGET = CUTOVER + "target.";
 
+    private static final String SSL = "pgrouter.ssl.";
+
     private PropertiesReader() {}
 
     /** Reads and validates; errors name the key as it appears in {@code properties}. */
@@ -126,13 +128,19 @@ public final class PropertiesReader {
         }
     }
 
+    /** Whether {@code properties} configure a cutover target ({@code pgrouter.cutover.target.*} keys). */
+    public static boolean hasCutoverTarget(Map<String, String> properties) {
+        return properties.keySet().stream().anyMatch(key -> key.startsWith(TARGET));
+    }
+
     /**
      * The cutover target's nodes from the {@code pgrouter.cutover.target.*} keys, read as the router's own node keys
-     * are (errors name the target's key); empty when there is none.
+     * are (errors name the target's key), with {@code routerTls} beneath each node's own TLS settings.
      *
-     * @throws IllegalArgumentException naming the bad key and value
+     * @param routerTls the router's {@code pgrouter.ssl.*} settings, by their name after {@code ssl.}
+     * @throws IllegalArgumentException naming the bad key and value, or when there is no target
      */
-    public static java.util.Optional<RouterConfig> readCutoverTarget(Map<String, String> properties) {
+    public static RouterConfig readCutoverTarget(Map<String, String> properties, Map<String, String> routerTls) {
         Map<String, String> nodes = new HashMap<>();
         for (Map.Entry<String, String> entry : new TreeMap<>(properties).entrySet()) {
             String key = entry.getKey();
@@ -145,9 +153,36 @@ public final class PropertiesReader {
             }
         }
         if (nodes.isEmpty()) {
-            return java.util.Optional.empty();
+            throw new IllegalArgumentException("no " + TARGET + "* key: no cutover target is configured");
         }
-        return java.util.Optional.of(read(nodes, key -> TARGET + key.substring("pgrouter.".length())));
+        return read(
+                withTlsUnder(nodes, routerTls),
+                key -> key.startsWith(SSL) ? key : TARGET + key.substring("pgrouter.".length()));
+    }
+
+    /** The router-wide TLS settings ({@code pgrouter.ssl.*}) of {@code properties}, by their name after {@code ssl.}. */
+    public static Map<String, String> routerTls(Map<String, String> properties) {
+        Map<String, String> tls = new TreeMap<>();
+        properties.forEach((key, value) -> {
+            if (key.startsWith(SSL) && value != null) {
+                tls.put(key.substring(SSL.length()), value);
+            }
+        });
+        return tls;
+    }
+
+    /** {@code properties} without any TLS setting: no {@code pgrouter.ssl.*} key, no node's {@code ssl.*} key. */
+    public static Map<String, String> withoutTls(Map<String, String> properties) {
+        Map<String, String> plain = new HashMap<>(properties);
+        plain.keySet().removeIf(key -> key.startsWith(SSL) || key.startsWith("pgrouter.") && key.contains(".ssl."));
+        return plain;
+    }
+
+    /** {@code properties} with the router-wide TLS settings {@code tls} where they have none of their own. */
+    public static Map<String, String> withTlsUnder(Map<String, String> properties, Map<String, String> tls) {
+        Map<String, String> merged = new HashMap<>(properties);
+        tls.forEach((setting, value) -> merged.putIfAbsent(SSL + setting, value));
+        return merged;
     }
 
     /**

@@ -191,8 +191,8 @@ public final class Cutover {
                         + t[0] + ", default_transaction_read_only " + t[1]);
             }
             CutoverReadiness.Builder check = CutoverReadiness.builder()
-                    .source(sourceNode.jdbcUrl(), sourceNode.username(), sourceNode.password())
-                    .target(targetNode.jdbcUrl(), targetNode.username(), targetNode.password())
+                    .source(sourceNode.jdbcUrl(), sourceNode.connectionProperties())
+                    .target(targetNode.jdbcUrl(), targetNode.connectionProperties())
                     .stableFor(Duration.ZERO);
             if (options.subscription() != null) {
                 check.subscription(options.subscription());

@@ -32,30 +32,38 @@ public final class Endpoint {
         return new Endpoint(side, dataSource, null, null);
     }
 
+    /** pgjdbc's login properties; user and password may be {@code null} when the URL holds them. */
+    public static Properties login(String user, String password) {
+        Properties login = new Properties();
+        if (user != null) {
+            login.setProperty("user", user);
+        }
+        if (password != null) {
+            login.setProperty("password", password);
+        }
+        return login;
+    }
+
     /**
-     * A side reached by URL.
+     * A side reached by URL with pgjdbc connection properties (login, TLS, ...); the check's timeouts and application
+     * name are added where the properties set none.
      *
      * @throws IllegalArgumentException naming {@code <side>.url} and the URL (secrets masked) when pgjdbc does not take it
      */
-    public static Endpoint of(String side, String url, String user, String password, Duration timeout) {
+    public static Endpoint of(String side, String url, Properties connection, Duration timeout) {
         if (url == null || Driver.parseURL(url, null) == null) {
             throw new IllegalArgumentException(
                     side + ".url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), was '"
                             + Secrets.maskUrl(url) + "'");
         }
         Properties p = new Properties();
-        if (user != null) {
-            p.setProperty("user", user);
-        }
-        if (password != null) {
-            p.setProperty("password", password);
-        }
-        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        p.setProperty("connectTimeout", Long.toString(seconds));
-        p.setProperty("loginTimeout", Long.toString(seconds));
+        p.putAll(connection);
+        String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
+        p.putIfAbsent("connectTimeout", seconds);
+        p.putIfAbsent("loginTimeout", seconds);
         // A backstop: each statement has its own query timeout, which cancels it on the server.
-        p.setProperty("socketTimeout", Long.toString(seconds * 2 + 1));
-        p.setProperty("ApplicationName", "pgrouter-cutover-readiness");
+        p.putIfAbsent("socketTimeout", Long.toString(Long.parseLong(seconds) * 2 + 1));
+        p.putIfAbsent("ApplicationName", "pgrouter-cutover-readiness");
         return new Endpoint(side, null, url, p);
     }
 
