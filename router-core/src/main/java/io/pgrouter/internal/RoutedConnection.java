@@ -153,6 +153,8 @@ public final class RoutedConnection implements Connection {
         this.readIntent = request.readIntent();
         this.ran = false;
         this.inTransaction = false;
+        // Written even when false: the volatile write is also the fence that keeps the store of physical above from
+        // passing the read of closed below, so that an abort racing the hand-out sees the one or this sees the other.
         this.cut = false;
         if (closed) {
             // Aborted by another thread while being handed out: that abort found nothing physical to cut.
