@@ -26,11 +26,14 @@ final class HandedOut {
     /** Takes a free slot for {@code connection}; {@link #UNTRACKED} when none is free. */
     int add(RoutedConnection connection) {
         int n = slots.length();
-        int start = ThreadLocalRandom.current().nextInt(n);
+        // A random start spreads concurrent callers over the slots; the walk wraps without a division per step.
+        int slot = ThreadLocalRandom.current().nextInt(n);
         for (int i = 0; i < n; i++) {
-            int slot = (start + i) % n;
             if (slots.get(slot) == null && slots.compareAndSet(slot, null, connection)) {
                 return slot;
+            }
+            if (++slot == n) {
+                slot = 0;
             }
         }
         return UNTRACKED;

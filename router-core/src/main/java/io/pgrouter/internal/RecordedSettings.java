@@ -9,15 +9,38 @@ import java.util.concurrent.Executor;
 /**
  * The settings a {@link RoutedConnection} receives, and their replay onto each physical connection it gets: the
  * first, and the next ones when it moves between transactions or runs a broken read again elsewhere. Before first
- * use, the getters answer from what was recorded or JDBC's defaults. Like the connection, meant for one thread at a
- * time.
+ * use, the getters answer from what was recorded or JDBC's defaults.
+ *
+ * <p>Immutable: each setting gives a new value. Those that record only read-only and auto-commit (what a read sets
+ * before first use, and what Spring's transaction managers set on every connection) are shared constants, so that
+ * the connection path allocates nothing for them: a mutable object per connection cost 56 bytes per borrow. Any
+ * other setting (isolation, schema, ...) makes a copy.
  */
 final class RecordedSettings {
 
-    // null or -1 means "not set": the physical connection keeps what its pool gave it.
+    /** Nothing recorded: what every connection starts with. */
+    static final RecordedSettings NONE;
+
+    // Indexed by plainIndex(readOnly, autoCommit): each of those flags not set, true or false.
+    private static final RecordedSettings[] PLAIN = new RecordedSettings[9];
+
+    static {
+        Boolean[] values = {null, Boolean.TRUE, Boolean.FALSE};
+        for (Boolean readOnly : values) {
+            for (Boolean autoCommit : values) {
+                RecordedSettings plain = new RecordedSettings();
+                plain.readOnly = readOnly;
+                plain.autoCommit = autoCommit;
+                PLAIN[plainIndex(readOnly, autoCommit)] = plain;
+            }
+        }
+        NONE = PLAIN[0];
+    }
+
+    // Set only on a copy not yet handed out. null or -1 means "not set": the physical connection keeps what its pool
+    // gave it.
     private Boolean readOnly;
-    private boolean autoCommit = true;
-    private boolean autoCommitSet;
+    private Boolean autoCommit;
     private int isolation = -1;
     private int holdability = -1;
     private String catalog;
@@ -26,6 +49,53 @@ final class RecordedSettings {
     private Map<String, Class<?>> typeMap;
     private Executor networkTimeoutExecutor;
     private int networkTimeout = -1;
+
+    private RecordedSettings() {}
+
+    private static int plainIndex(Boolean readOnly, Boolean autoCommit) {
+        return index(readOnly) * 3 + index(autoCommit);
+    }
+
+    private static int index(Boolean flag) {
+        return flag == null ? 0 : flag ? 1 : 2;
+    }
+
+    /** Whether nothing but read-only and auto-commit is recorded: then the value is one of the shared constants. */
+    private boolean plain() {
+        return isolation == -1
+                && holdability == -1
+                && catalog == null
+                && schema == null
+                && clientInfo == null
+                && typeMap == null
+                && networkTimeout == -1;
+    }
+
+    private RecordedSettings copy() {
+        RecordedSettings copy = new RecordedSettings();
+        copy.readOnly = readOnly;
+        copy.autoCommit = autoCommit;
+        copy.isolation = isolation;
+        copy.holdability = holdability;
+        copy.catalog = catalog;
+        copy.schema = schema;
+        copy.clientInfo = clientInfo;
+        copy.typeMap = typeMap;
+        copy.networkTimeoutExecutor = networkTimeoutExecutor;
+        copy.networkTimeout = networkTimeout;
+        return copy;
+    }
+
+    /** These settings with read-only and auto-commit as given: a shared constant when nothing else is recorded. */
+    private RecordedSettings withFlags(Boolean readOnly, Boolean autoCommit) {
+        if (plain()) {
+            return PLAIN[plainIndex(readOnly, autoCommit)];
+        }
+        RecordedSettings copy = copy();
+        copy.readOnly = readOnly;
+        copy.autoCommit = autoCommit;
+        return copy;
+    }
 
     /**
      * Applies what was recorded to {@code connection}. Read intent makes it read-only wherever it lands: a write
@@ -58,13 +128,13 @@ final class RecordedSettings {
         if (networkTimeout != -1) {
             connection.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
         }
-        if (autoCommitSet) {
+        if (autoCommit != null) {
             connection.setAutoCommit(autoCommit);
         }
     }
 
-    void readOnly(boolean value) {
-        readOnly = value;
+    RecordedSettings withReadOnly(boolean value) {
+        return withFlags(value, autoCommit);
     }
 
     /** Whether {@code setReadOnly(true)} was the last word; the read intent the router routes by. */
@@ -72,18 +142,19 @@ final class RecordedSettings {
         return Boolean.TRUE.equals(readOnly);
     }
 
-    void autoCommit(boolean value) {
-        autoCommit = value;
-        autoCommitSet = true;
+    RecordedSettings withAutoCommit(boolean value) {
+        return withFlags(readOnly, value);
     }
 
     /** The last value set, else JDBC's default: true. */
     boolean autoCommit() {
-        return autoCommit;
+        return autoCommit == null || autoCommit;
     }
 
-    void isolation(int level) {
-        isolation = level;
+    RecordedSettings withIsolation(int level) {
+        RecordedSettings copy = copy();
+        copy.isolation = level;
+        return copy;
     }
 
     /** PostgreSQL's default, read committed, when none was set. */
@@ -91,8 +162,10 @@ final class RecordedSettings {
         return isolation != -1 ? isolation : Connection.TRANSACTION_READ_COMMITTED;
     }
 
-    void holdability(int value) {
-        holdability = value;
+    RecordedSettings withHoldability(int value) {
+        RecordedSettings copy = copy();
+        copy.holdability = value;
+        return copy;
     }
 
     /** The holdability set, or -1: only the driver knows its default. */
@@ -100,12 +173,16 @@ final class RecordedSettings {
         return holdability;
     }
 
-    void catalog(String value) {
-        catalog = value;
+    RecordedSettings withCatalog(String value) {
+        RecordedSettings copy = copy();
+        copy.catalog = value;
+        return copy;
     }
 
-    void schema(String value) {
-        schema = value;
+    RecordedSettings withSchema(String value) {
+        RecordedSettings copy = copy();
+        copy.schema = value;
+        return copy;
     }
 
     /** The schema set, or {@code null}: only the server knows its search path. */
@@ -113,24 +190,33 @@ final class RecordedSettings {
         return schema;
     }
 
-    void clientInfo(String name, String value) {
-        if (clientInfo == null) {
-            clientInfo = new Properties();
+    RecordedSettings withClientInfo(String name, String value) {
+        Properties info = new Properties();
+        if (clientInfo != null) {
+            info.putAll(clientInfo);
         }
         if (value == null) {
-            clientInfo.remove(name);
+            info.remove(name);
         } else {
-            clientInfo.setProperty(name, value);
+            info.setProperty(name, value);
         }
+        RecordedSettings copy = copy();
+        copy.clientInfo = info;
+        return copy;
     }
 
-    void clientInfo(Properties properties) {
-        clientInfo = new Properties();
-        clientInfo.putAll(properties);
+    RecordedSettings withClientInfo(Properties properties) {
+        Properties info = new Properties();
+        info.putAll(properties);
+        RecordedSettings copy = copy();
+        copy.clientInfo = info;
+        return copy;
     }
 
-    void typeMap(Map<String, Class<?>> map) {
-        typeMap = map;
+    RecordedSettings withTypeMap(Map<String, Class<?>> map) {
+        RecordedSettings copy = copy();
+        copy.typeMap = map;
+        return copy;
     }
 
     /** The type map set, or {@code null}: only the driver knows its default. */
@@ -138,12 +224,14 @@ final class RecordedSettings {
         return typeMap;
     }
 
-    void networkTimeout(Executor executor, int milliseconds) throws SQLException {
+    RecordedSettings withNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         if (milliseconds < 0) {
             throw new SQLException("network timeout must not be negative, was " + milliseconds, "22023");
         }
-        networkTimeoutExecutor = executor;
-        networkTimeout = milliseconds;
+        RecordedSettings copy = copy();
+        copy.networkTimeoutExecutor = executor;
+        copy.networkTimeout = milliseconds;
+        return copy;
     }
 
     /** JDBC's default: 0, no timeout. */

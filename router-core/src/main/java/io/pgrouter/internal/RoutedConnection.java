@@ -53,7 +53,7 @@ public final class RoutedConnection implements Connection {
     /** Changes only when a cutover hands this connection, not yet on a node, to the new cluster's router. */
     private ConnectionRouter router;
 
-    private final RecordedSettings settings = new RecordedSettings();
+    private RecordedSettings settings = RecordedSettings.NONE;
     private Connection physical;
     private Route route;
     private int slot = HandedOut.UNTRACKED;
@@ -153,6 +153,8 @@ public final class RoutedConnection implements Connection {
         this.readIntent = request.readIntent();
         this.ran = false;
         this.inTransaction = false;
+        // Written even when false: the volatile write is also the fence that keeps the store of physical above from
+        // passing the read of closed below, so that an abort racing the hand-out sees the one or this sees the other.
         this.cut = false;
         if (closed) {
             // Aborted by another thread while being handed out: that abort found nothing physical to cut.
@@ -492,7 +494,7 @@ public final class RoutedConnection implements Connection {
         } else {
             checkOpen();
         }
-        settings.autoCommit(value);
+        settings = settings.withAutoCommit(value);
     }
 
     @Override
@@ -530,7 +532,7 @@ public final class RoutedConnection implements Connection {
                 readIntent = false;
             }
         }
-        settings.readOnly(value);
+        settings = settings.withReadOnly(value);
     }
 
     /** Whether setting read-only to {@code value} moves the connection to another node now. */
@@ -578,7 +580,7 @@ public final class RoutedConnection implements Connection {
         } else {
             checkOpen();
         }
-        settings.isolation(level);
+        settings = settings.withIsolation(level);
     }
 
     @Override
@@ -597,7 +599,7 @@ public final class RoutedConnection implements Connection {
         } else {
             checkOpen();
         }
-        settings.holdability(value);
+        settings = settings.withHoldability(value);
     }
 
     @Override
@@ -616,7 +618,7 @@ public final class RoutedConnection implements Connection {
         } else {
             checkOpen();
         }
-        settings.catalog(value);
+        settings = settings.withCatalog(value);
     }
 
     @Override
@@ -626,7 +628,7 @@ public final class RoutedConnection implements Connection {
         } else {
             checkOpen();
         }
-        settings.schema(value);
+        settings = settings.withSchema(value);
     }
 
     @Override
@@ -643,7 +645,7 @@ public final class RoutedConnection implements Connection {
         if (physical != null) {
             physical.setClientInfo(name, value);
         }
-        settings.clientInfo(name, value);
+        settings = settings.withClientInfo(name, value);
     }
 
     @Override
@@ -651,7 +653,7 @@ public final class RoutedConnection implements Connection {
         if (physical != null) {
             physical.setClientInfo(properties);
         }
-        settings.clientInfo(properties);
+        settings = settings.withClientInfo(properties);
     }
 
     @Override
@@ -661,7 +663,7 @@ public final class RoutedConnection implements Connection {
         } else {
             checkOpen();
         }
-        settings.typeMap(map);
+        settings = settings.withTypeMap(map);
     }
 
     @Override
@@ -680,7 +682,7 @@ public final class RoutedConnection implements Connection {
         } else {
             checkOpen();
         }
-        settings.networkTimeout(executor, milliseconds);
+        settings = settings.withNetworkTimeout(executor, milliseconds);
     }
 
     @Override

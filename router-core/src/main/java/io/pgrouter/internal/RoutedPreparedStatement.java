@@ -46,7 +46,7 @@ class RoutedPreparedStatement extends RoutedStatement implements PreparedStateme
 
     @Override
     Statement createOn(Connection physical) throws SQLException {
-        return prepareOn(physical, sql, resultSetType, resultSetConcurrency, resultSetHoldability, keys);
+        return prepareOn(physical, sql, resultSetType(), resultSetConcurrency(), resultSetHoldability(), keys);
     }
 
     /** The prepared statement that {@code prepareStatement} with these arguments makes. */

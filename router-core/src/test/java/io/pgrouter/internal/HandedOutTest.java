@@ -33,6 +33,19 @@ class HandedOutTest {
     }
 
     @Test
+    void everySlotIsFoundWhateverTheRandomStart() {
+        for (int round = 0; round < 50; round++) {
+            HandedOut registry = new HandedOut(5);
+            List<Integer> slots = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                slots.add(registry.add(mock(RoutedConnection.class)));
+            }
+            assertThat(slots).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+            assertThat(registry.add(mock(RoutedConnection.class))).isEqualTo(HandedOut.UNTRACKED);
+        }
+    }
+
+    @Test
     void concurrentAddsNeverShareASlot() throws InterruptedException {
         int threads = 8;
         HandedOut registry = new HandedOut(threads * 50);

@@ -358,6 +358,36 @@ class RoutedConnectionTest {
     }
 
     @Test
+    void aBrokenFirstReadRunsAgainOnAStatementMadeWithTheSameResultSetArguments() throws Exception {
+        int type = ResultSet.TYPE_SCROLL_INSENSITIVE;
+        int concurrency = ResultSet.CONCUR_READ_ONLY;
+        int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
+        Statement onReplica1Statement = mock(Statement.class, "replica-1 statement");
+        Statement onReplica2Statement = mock(Statement.class, "replica-2 statement");
+        when(onReplica1.createStatement(type, concurrency, holdability)).thenReturn(onReplica1Statement);
+        when(onReplica2.createStatement(type, concurrency, holdability)).thenReturn(onReplica2Statement);
+        when(onReplica1Statement.executeQuery("select 1")).thenThrow(broken());
+        when(onReplica2Statement.executeQuery("select 1")).thenReturn(mock(ResultSet.class));
+        PreparedStatement[] prepared = replica1BreaksReplica2Answers("select 2");
+        when(onReplica1.prepareStatement("select 2", type, concurrency)).thenReturn(prepared[0]);
+        when(onReplica2.prepareStatement("select 2", type, concurrency)).thenReturn(prepared[1]);
+
+        RoutedConnection scrolling = connection();
+        scrolling.setReadOnly(true);
+        scrolling.createStatement(type, concurrency, holdability).executeQuery("select 1");
+        RoutedConnection preparedScrolling = connection();
+        preparedScrolling.setReadOnly(true);
+        preparedScrolling.prepareStatement("select 2", type, concurrency).executeQuery();
+
+        verify(onReplica2).createStatement(type, concurrency, holdability);
+        verify(onReplica2Statement).executeQuery("select 1");
+        verify(onReplica2).prepareStatement("select 2", type, concurrency);
+        verify(prepared[1]).executeQuery();
+        assertThat(scrolling.route()).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA_RETRIED));
+        assertThat(preparedScrolling.route()).isEqualTo(nodes.replica(2).route(RouteReason.REPLICA_RETRIED));
+    }
+
+    @Test
     void withoutAnotherReplicaTheBrokenReadRunsOnThePrimary() throws Exception {
         PreparedStatement onReplica1Statement = mock(PreparedStatement.class);
         when(onReplica1.prepareStatement("select 1")).thenReturn(onReplica1Statement);
