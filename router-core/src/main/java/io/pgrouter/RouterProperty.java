@@ -85,6 +85,12 @@ public enum RouterProperty {
             "retry-reads",
             "true",
             "Whether a read whose first statement broke before anything came back runs once more elsewhere"),
+    /** Whether the router listens for switchover notices on the primary. */
+    SWITCHOVER_NOTICES(
+            Scope.ROUTER,
+            "switchover.notices",
+            "true",
+            "Whether the router keeps one connection to the primary that listens for switchover notices"),
     /** Whether reads may use replicas. */
     REPLICAS_ENABLED(Scope.ROUTER, "replicas-enabled", "true", "Whether reads may use replicas at all"),
     /** Spring Boot's switch for the auto-configuration; the core accepts and ignores it. */

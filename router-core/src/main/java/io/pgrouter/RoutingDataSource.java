@@ -803,6 +803,18 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the router keeps one connection to the primary that listens for switchover notices
+         * ({@code pgrouter.switchover.notices}, default {@code true}): with it, a switchover or cutover run by another
+         * router holds this router's writes at once and ends its drain as soon as every listening router answered.
+         * Without it, this router learns of one from its next probe round, and a switchover elsewhere waits its
+         * {@code signal-wait} before fencing (docs/switchover.md).
+         */
+        public Builder switchoverNotices(boolean enabled) {
+            config.switchoverNotices(enabled);
+            return this;
+        }
+
         /** Whether reads may use replicas from the start; default true. */
         public Builder replicasEnabled(boolean enabled) {
             config.replicasEnabled(enabled);

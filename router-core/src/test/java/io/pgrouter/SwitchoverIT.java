@@ -192,6 +192,39 @@ class SwitchoverIT {
                 cluster, () -> TestRouters.routerFor(cluster), "replica-1", "primary", "replica-1", "primary");
     }
 
+    @Test
+    @Order(5)
+    void aRouterThatDoesNotListenForNoticesKeepsNoConnectionForThemAndStillFailsNoWrite() throws Exception {
+        try (RoutingDataSource quiet =
+                        TestRouters.routerFor(cluster).switchoverNotices(false).build();
+                RoutingDataSource listening = TestRouters.routerFor(cluster).build()) {
+            assertThat(quiet.status().primary()).isNotNull();
+            assertThat(listening.status().primary()).isNotNull();
+            await("one notices connection, the listening router's, for 2 s")
+                    .atMost(Duration.ofSeconds(60))
+                    .during(Duration.ofSeconds(2))
+                    .until(() -> noticeSessions(cluster.primary().dataSource()) == 1);
+        }
+        // The second of the three routers does not listen: it hears of each switchover from its probes, and the one it
+        // runs itself waits its signal-wait for the others instead of their answers.
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        switchoversUnderLoadFromThreeRoutersFailAndLoseNoWrite(
+                cluster,
+                () -> TestRouters.routerFor(cluster).switchoverNotices(made.getAndIncrement() % 3 != 1),
+                "replica-1",
+                "primary");
+    }
+
+    private static long noticeSessions(DataSource primary) throws SQLException {
+        try (Connection c = primary.getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgrouter-notices'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /**
      * The switchover scenario, on any cluster of a primary and replicas named as the kit names them: switchovers to
      * {@code targets} in turn, each started by the next of three routers under their write load. {@code routerFor}

@@ -181,7 +181,9 @@ public final class RouterRuntime implements AutoCloseable {
                 config, nodes, routerOver(nodes, config, scopes, causalScopes), listeners, scopes, signals, meters);
         signals.target = runtime::nodeSignal;
         runtime.monitor.start();
-        runtime.notices.start();
+        if (config.switchoverNotices()) {
+            runtime.notices.start();
+        }
         LOG.info("Started {}", runtime);
         return runtime;
     }

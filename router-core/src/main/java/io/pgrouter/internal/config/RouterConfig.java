@@ -31,6 +31,7 @@ import java.util.function.UnaryOperator;
  * @param abortOnProbeTimeout whether connections handed out on a node whose probe timed out are aborted
  * @param probeLogin the health monitor's own login, or {@code null} for each node's user
  * @param retryReads whether a read whose first statement broke before returning anything runs again on another node
+ * @param switchoverNotices whether the router listens for switchover notices on the primary (one connection there)
  * @param consistency read-your-writes settings
  * @param topology how nodes that join and leave at run time are followed
  */
@@ -48,6 +49,7 @@ public record RouterConfig(
         boolean abortOnProbeTimeout,
         ProbeLogin probeLogin,
         boolean retryReads,
+        boolean switchoverNotices,
         ConsistencySettings consistency,
         TopologySettings topology) {
 
@@ -78,6 +80,7 @@ public record RouterConfig(
                 abortOnProbeTimeout,
                 probeLogin,
                 retryReads,
+                switchoverNotices,
                 consistency,
                 topology);
     }
@@ -138,6 +141,7 @@ public record RouterConfig(
         private Duration probeTimeout;
         private boolean abortOnProbeTimeout = true;
         private boolean retryReads = true;
+        private boolean switchoverNotices = true;
         private Long lagMaxBytes;
         private Duration lagMaxDelay;
         private Integer rejoinAfter;
@@ -251,6 +255,11 @@ public record RouterConfig(
 
         public Builder retryReads(boolean value) {
             retryReads = value;
+            return this;
+        }
+
+        public Builder switchoverNotices(boolean value) {
+            switchoverNotices = value;
             return this;
         }
 
@@ -440,6 +449,7 @@ public record RouterConfig(
                     abortOnProbeTimeout,
                     probe,
                     retryReads,
+                    switchoverNotices,
                     new ConsistencySettings(consistencyMode, consistencyMaxWait, consistencyMonotonicReads),
                     topology(checks));
         }

@@ -67,6 +67,8 @@ public class PgRouterProperties {
     private final Ssl ssl = new Ssl();
     /** Read-your-writes across requests and services. */
     private final Consistency consistency = new Consistency();
+    /** How the router hears of a switchover run elsewhere (see docs/switchover.md). */
+    private final Switchover switchover = new Switchover();
     /** Nodes that join and leave while the router runs: where they are learned, how they leave. */
     private final Topology topology = new Topology();
     /** The cluster a cutover moves to, and how its readiness is watched (see docs/cutover.md). */
@@ -151,6 +153,10 @@ public class PgRouterProperties {
 
     public Consistency getConsistency() {
         return consistency;
+    }
+
+    public Switchover getSwitchover() {
+        return switchover;
     }
 
     public Topology getTopology() {
@@ -382,6 +388,24 @@ public class PgRouterProperties {
 
         public void setRecords(String records) {
             this.records = records;
+        }
+    }
+
+    /** {@code pgrouter.switchover.*}. */
+    public static class Switchover {
+
+        /**
+         * Whether the router keeps one connection to the primary that listens for switchover notices; without it the
+         * router learns of a switchover elsewhere from its next probe round.
+         */
+        private boolean notices = true;
+
+        public boolean isNotices() {
+            return notices;
+        }
+
+        public void setNotices(boolean notices) {
+            this.notices = notices;
         }
     }
 

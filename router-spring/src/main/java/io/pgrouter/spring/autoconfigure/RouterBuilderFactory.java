@@ -66,6 +66,7 @@ final class RouterBuilderFactory {
         builder.replicasEnabled(properties.isReplicasEnabled())
                 .fallbackToPrimary(properties.isFallbackToPrimary())
                 .retryReads(properties.isRetryReads())
+                .switchoverNotices(properties.getSwitchover().isNotices())
                 .selection(selector(properties.getSelection(), selectorBean))
                 .failedReplicaBackoff(properties.getFailedReplicaBackoff())
                 .probeInterval(properties.getProbe().getInterval())
