@@ -85,6 +85,12 @@ public enum RouterProperty {
             "retry-reads",
             "true",
             "Whether a read whose first statement broke before anything came back runs once more elsewhere"),
+    /** How long a connection that must be on the primary waits for one while the primary is known down. */
+    PRIMARY_DOWN_WAIT(
+            Scope.ROUTER,
+            "primary-down-wait",
+            "probe interval + probe timeout",
+            "How long a write waits for a primary while the primary is known down, before it fails"),
     /** Whether the router listens for switchover notices on the primary. */
     SWITCHOVER_NOTICES(
             Scope.ROUTER,

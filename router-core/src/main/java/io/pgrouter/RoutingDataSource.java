@@ -815,6 +815,20 @@ public final class RoutingDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a connection that must be on the primary (a write, a forced or causal read) waits for one while the
+         * primary is known down, before it fails naming the node ({@code pgrouter.primary-down-wait}, at most 5 min).
+         * While it waits the router probes every node at once and then once per probe timeout, and the write goes to
+         * the first node that answers as the primary. Default: one probe interval plus one probe timeout, which
+         * covers a promotion done before the write came. Longer waits carry writes through an HA manager's failover
+         * (Patroni promotes after its {@code ttl}) at the cost of a thread held per waiting write. See
+         * {@code docs/routing.md}.
+         */
+        public Builder primaryDownWait(Duration wait) {
+            config.primaryDownWait(Objects.requireNonNull(wait, "wait"));
+            return this;
+        }
+
         /** Whether reads may use replicas from the start; default true. */
         public Builder replicasEnabled(boolean enabled) {
             config.replicasEnabled(enabled);

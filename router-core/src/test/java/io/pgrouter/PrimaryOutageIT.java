@@ -178,6 +178,57 @@ class PrimaryOutageIT {
         }
     }
 
+    /**
+     * With {@code primary-down-wait} longer than the failover, a write that comes while no node answers as the primary
+     * waits for the promotion and succeeds on the promoted replica, instead of failing after one probe round.
+     */
+    @Test
+    void aWriteWaitsForAPromotionWithinPrimaryDownWait() throws Exception {
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (ReplicaSet cluster = PostgresReplicaSet.builder().replicas(1).start();
+                RoutingDataSource router = TestRouters.routerFor(cluster)
+                        .probeInterval(INTERVAL)
+                        .primaryDownWait(Duration.ofSeconds(30))
+                        .build()) {
+            execute(router, "CREATE TABLE held_for_promotion(id int)");
+            cluster.awaitReplicated(PROMPTLY.multipliedBy(6));
+            RouterRuntime runtime = router.unwrap(RouterRuntime.class);
+            cluster.primary().kill();
+            Awaitility.await("the router knows the primary is down")
+                    .atMost(PROMPTLY.multipliedBy(6))
+                    .until(() -> runtime.router().topology().current().primary().downReason() != null);
+
+            long started = System.nanoTime();
+            Future<String> write = writer.submit(() -> {
+                try (Connection c = router.getConnection()) {
+                    c.createStatement().execute("INSERT INTO held_for_promotion VALUES (1)");
+                    return Where.of(c).node(cluster);
+                }
+            });
+            // Far past the default wait (one interval plus one probe timeout, 360 ms here): still waiting, not failed.
+            Awaitility.await("the write still waits for a primary")
+                    .during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !write.isDone());
+            PostgresNode target = cluster.replica(0);
+            long promoting = System.nanoTime();
+            cluster.promote(target);
+            String node = write.get(60, TimeUnit.SECONDS);
+            long done = System.nanoTime();
+            System.out.printf(
+                    "A write held while no node answered as the primary succeeded on %s after %d ms, %d ms after the"
+                            + " promotion began%n",
+                    node,
+                    TimeUnit.NANOSECONDS.toMillis(done - started),
+                    TimeUnit.NANOSECONDS.toMillis(done - promoting));
+            assertThat(node).isEqualTo(target.name());
+            assertThat(count(target.dataSource(), "SELECT count(*) FROM held_for_promotion"))
+                    .isEqualTo(1);
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
     private static SQLException writeFailure(RoutingDataSource router) {
         // The first write may still get a pooled connection to the dead server and fail on its socket; the ones
         // after it wait in the pool.

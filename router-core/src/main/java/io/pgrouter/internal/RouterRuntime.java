@@ -98,7 +98,7 @@ public final class RouterRuntime implements AutoCloseable {
         this.monitor = new HealthMonitor(config.probeNodes(), config.monitor(), config.lag(), this::apply);
         long probeTimeout = config.monitor().timeout().toNanos();
         router.awaitRoundsWhenPrimaryDown(new PrimaryDownWait(
-                monitor::probeNow, config.monitor().interval().toNanos() + probeTimeout, probeTimeout));
+                monitor::probeNow, config.primaryDownWaitOrDefault().toNanos(), probeTimeout));
         this.events = new RouterEvents(listeners, Clock.systemUTC());
         this.notices = new SwitchoverNotices(
                 () -> config.probeNode(

@@ -215,6 +215,7 @@ public final class PropertiesReader {
             case PROBE_ABORT_ON_TIMEOUT -> config.abortOnProbeTimeout(ValueParsers.bool(label, value));
             case RETRY_READS -> config.retryReads(ValueParsers.bool(label, value));
             case SWITCHOVER_NOTICES -> config.switchoverNotices(ValueParsers.bool(label, value));
+            case PRIMARY_DOWN_WAIT -> config.primaryDownWait(ValueParsers.duration(label, value));
             case LAG_MAX_BYTES -> config.lagMaxBytes(ValueParsers.bytes(label, value));
             case LAG_MAX_DELAY -> config.lagMaxDelay(ValueParsers.duration(label, value));
             case LAG_PRIMARY_AWAY_MAX_DELAY -> config.lagPrimaryAwayMaxDelay(ValueParsers.duration(label, value));

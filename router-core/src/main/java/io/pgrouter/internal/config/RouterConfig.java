@@ -32,6 +32,8 @@ import java.util.function.UnaryOperator;
  * @param probeLogin the health monitor's own login, or {@code null} for each node's user
  * @param retryReads whether a read whose first statement broke before returning anything runs again on another node
  * @param switchoverNotices whether the router listens for switchover notices on the primary (one connection there)
+ * @param primaryDownWait how long a connection that must be on the primary waits for one while the primary is known
+ *     down; {@code null} for one probe interval plus one probe timeout
  * @param consistency read-your-writes settings
  * @param topology how nodes that join and leave at run time are followed
  */
@@ -50,8 +52,17 @@ public record RouterConfig(
         ProbeLogin probeLogin,
         boolean retryReads,
         boolean switchoverNotices,
+        Duration primaryDownWait,
         ConsistencySettings consistency,
         TopologySettings topology) {
+
+    /** The longest {@link #primaryDownWait()}: a write holds its thread while it waits. */
+    public static final Duration LONGEST_PRIMARY_DOWN_WAIT = Duration.ofMinutes(5);
+
+    /** {@link #primaryDownWait()}, or its default: one probe interval plus one probe timeout. */
+    public Duration primaryDownWaitOrDefault() {
+        return primaryDownWait != null ? primaryDownWait : monitor.interval().plus(monitor.timeout());
+    }
 
     /** Default for {@link #failedReplicaBackoff()}. */
     public static final Duration DEFAULT_FAILED_REPLICA_BACKOFF = Duration.ofSeconds(5);
@@ -81,6 +92,7 @@ public record RouterConfig(
                 probeLogin,
                 retryReads,
                 switchoverNotices,
+                primaryDownWait,
                 consistency,
                 topology);
     }
@@ -142,6 +154,7 @@ public record RouterConfig(
         private boolean abortOnProbeTimeout = true;
         private boolean retryReads = true;
         private boolean switchoverNotices = true;
+        private Duration primaryDownWait;
         private Long lagMaxBytes;
         private Duration lagMaxDelay;
         private Integer rejoinAfter;
@@ -260,6 +273,11 @@ public record RouterConfig(
 
         public Builder switchoverNotices(boolean value) {
             switchoverNotices = value;
+            return this;
+        }
+
+        public Builder primaryDownWait(Duration value) {
+            primaryDownWait = value;
             return this;
         }
 
@@ -434,6 +452,10 @@ public record RouterConfig(
                     rejoinAfter != null ? rejoinAfter : defaults.rejoinAfter(),
                     lagPrimaryAwayMaxDelay != null ? lagPrimaryAwayMaxDelay : defaults.primaryAwayMaxDelay()));
             checks.notNegative("pgrouter.consistency.max-wait", consistencyMaxWait);
+            if (primaryDownWait != null) {
+                checks.notNegative("pgrouter.primary-down-wait", primaryDownWait);
+                checks.atMost("pgrouter.primary-down-wait", primaryDownWait, LONGEST_PRIMARY_DOWN_WAIT);
+            }
             checks.atMost("pgrouter.consistency.max-wait", consistencyMaxWait, ConsistencySettings.LONGEST_MAX_WAIT);
             return new RouterConfig(
                     primaryNode,
@@ -450,6 +472,7 @@ public record RouterConfig(
                     probe,
                     retryReads,
                     switchoverNotices,
+                    primaryDownWait,
                     new ConsistencySettings(consistencyMode, consistencyMaxWait, consistencyMonotonicReads),
                     topology(checks));
         }

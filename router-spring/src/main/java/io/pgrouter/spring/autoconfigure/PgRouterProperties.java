@@ -53,6 +53,11 @@ public class PgRouterProperties {
 
     /** How long a node's circuit breaker stays open after failures before a probe may close it again. */
     private Duration failedReplicaBackoff = Duration.ofSeconds(5);
+    /**
+     * How long a write waits for a primary while the primary is known down, before it fails; unset: one probe
+     * interval plus one probe timeout.
+     */
+    private Duration primaryDownWait;
 
     /** Health monitor settings. */
     private final Probe probe = new Probe();
@@ -125,6 +130,14 @@ public class PgRouterProperties {
 
     public void setSelection(Selection selection) {
         this.selection = selection;
+    }
+
+    public Duration getPrimaryDownWait() {
+        return primaryDownWait;
+    }
+
+    public void setPrimaryDownWait(Duration primaryDownWait) {
+        this.primaryDownWait = primaryDownWait;
     }
 
     public Duration getFailedReplicaBackoff() {

@@ -90,6 +90,9 @@ final class RouterBuilderFactory {
         builder.consistencyMode(properties.getConsistency().getMode())
                 .consistencyMaxWait(properties.getConsistency().getMaxWait())
                 .consistencyMonotonicReads(properties.getConsistency().isMonotonicReads());
+        if (properties.getPrimaryDownWait() != null) {
+            builder.primaryDownWait(properties.getPrimaryDownWait());
+        }
         topology(builder, properties.getTopology());
         io.pgrouter.CutoverTarget target =
                 CutoverTargetKeys.target(properties.getCutover().getTarget());
