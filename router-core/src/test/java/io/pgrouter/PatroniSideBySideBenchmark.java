@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark of issue 15, side by side in one run on one Patroni cluster: HAProxy with the health checks Patroni's
- * documentation recommends (HikariCP behind it) against pgrouter reading Patroni's REST API, through a failover
- * (leader killed) and a switchover (Patroni's REST {@code switchover}; pgrouter holds its writes around it), 5 trials
- * each, under about 200 writes/s and continuous reads. Prints one line per trial and a summary; the figures are in
+ * documentation recommends (HikariCP behind it) against pgrouter reading Patroni's REST API (with the default
+ * {@code primary-down-wait}, and as {@code pgrouter-wait} with one longer than Patroni's {@code ttl}), through a
+ * failover (leader killed) and a switchover (Patroni's REST {@code switchover}; pgrouter holds its writes around it),
+ * 5 trials each ({@code -Dpgrouter.bench.trials=N}), under about 200 writes/s and continuous reads. Prints one line per trial and a summary; the figures are in
  * {@code benchmarks/results/2026-11-30-topology/RESULTS.md}. Asserts only that every trial ended (the goals are
  * asserted by {@link PatroniTopologyIT}).
  *
@@ -45,7 +46,12 @@ import org.junit.jupiter.api.Test;
 class PatroniSideBySideBenchmark {
 
     private static final Duration DEADLINE = Duration.ofSeconds(180);
-    private static final int TRIALS = 5;
+    /** Trials per system and event; {@code -Dpgrouter.bench.trials=N} for another count. */
+    private static final int TRIALS = Integer.getInteger("pgrouter.bench.trials", 5);
+    /** Longer than the cluster's {@code ttl} (8 s): the writes of {@code pgrouter-wait} wait out a failover. */
+    private static final Duration PRIMARY_DOWN_WAIT = Duration.ofSeconds(30);
+
+    private static final List<String> SYSTEMS = List.of("haproxy", "pgrouter", "pgrouter-wait");
 
     private static PatroniCluster cluster;
 
@@ -121,16 +127,20 @@ class PatroniSideBySideBenchmark {
         return new HikariDataSource(config);
     }
 
-    private static Client pgrouter() {
+    /** pgrouter on Patroni's REST API; {@code primaryDownWait} {@code null} for the default. */
+    private static Client pgrouter(String name, Duration primaryDownWait) {
         PatroniMember leader = cluster.leader();
-        RoutingDataSource router = RoutingDataSource.builder()
+        RoutingDataSource.Builder builder = RoutingDataSource.builder()
                 .primary(leader.name(), cluster.jdbcUrl(leader), cluster.user(), cluster.password())
                 .probeInterval(Duration.ofMillis(250))
                 .topologyRefreshInterval(Duration.ofMillis(250))
                 .topologySource(PatroniTopologySource.builder()
                         .endpoints(cluster.restUrls().toArray(URI[]::new))
-                        .build())
-                .build();
+                        .build());
+        if (primaryDownWait != null) {
+            builder.primaryDownWait(primaryDownWait);
+        }
+        RoutingDataSource router = builder.build();
         return new Client() {
             @Override
             public Connection write() throws SQLException {
@@ -156,7 +166,7 @@ class PatroniSideBySideBenchmark {
 
             @Override
             public String toString() {
-                return "pgrouter";
+                return name;
             }
         };
     }
@@ -167,6 +177,10 @@ class PatroniSideBySideBenchmark {
         private final ConcurrentSkipListSet<Long> acked = new ConcurrentSkipListSet<>();
         private final ConcurrentSkipListSet<Long> writeFailures = new ConcurrentSkipListSet<>();
         private final ConcurrentSkipListSet<Long> readFailures = new ConcurrentSkipListSet<>();
+        /** Why writes failed: the first line of each message, with how many times. */
+        private final java.util.concurrent.ConcurrentMap<String, Integer> writeErrors =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
         private final AtomicLong ids = new AtomicLong(System.nanoTime());
         private volatile boolean stopped;
 
@@ -182,6 +196,11 @@ class PatroniSideBySideBenchmark {
                             acked.add(System.nanoTime());
                         } catch (SQLException e) {
                             writeFailures.add(System.nanoTime());
+                            String why = String.valueOf(e.getMessage())
+                                    .lines()
+                                    .findFirst()
+                                    .orElse("");
+                            writeErrors.merge(why.length() > 120 ? why.substring(0, 120) : why, 1, Integer::sum);
                         }
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // pacing
                     }
@@ -258,16 +277,16 @@ class PatroniSideBySideBenchmark {
         List<Trial> trials = new ArrayList<>();
         for (String event : List.of("failover", "switchover")) {
             for (int trial = 1; trial <= TRIALS; trial++) {
-                for (boolean viaPgrouter : new boolean[] {false, true}) {
+                for (String system : SYSTEMS) {
                     cluster.awaitStreaming(DEADLINE);
-                    Trial t = run(viaPgrouter ? pgrouter() : haproxy(), event);
+                    Trial t = run(client(system), event);
                     System.out.println("Side by side, trial " + trial + ": " + t);
                     trials.add(t);
                 }
             }
         }
         System.out.println("Side by side, summary (median of " + TRIALS + " trials):");
-        for (String system : List.of("haproxy", "pgrouter")) {
+        for (String system : SYSTEMS) {
             for (String event : List.of("failover", "switchover")) {
                 List<Trial> these = trials.stream()
                         .filter(t -> t.system().equals(system) && t.event().equals(event))
@@ -287,6 +306,15 @@ class PatroniSideBySideBenchmark {
                         these.stream().mapToInt(Trial::failedReads).sum());
             }
         }
+    }
+
+    private static Client client(String system) {
+        return switch (system) {
+            case "haproxy" -> haproxy();
+            case "pgrouter" -> pgrouter(system, null);
+            case "pgrouter-wait" -> pgrouter(system, PRIMARY_DOWN_WAIT);
+            default -> throw new IllegalArgumentException("no system " + system);
+        };
     }
 
     private static long median(long[] values) {
@@ -328,6 +356,10 @@ class PatroniSideBySideBenchmark {
                 long firstAfterEvent =
                         event.equals("failover") ? load.acked.ceiling(promoted) : load.acked.ceiling(began);
                 int writes = load.acked.subSet(began, end).size();
+                if (!load.writeErrors.isEmpty()) {
+                    System.out.println(
+                            "Side by side, " + client + " " + event + ", why writes failed: " + load.writeErrors);
+                }
                 return new Trial(
                         client.toString(),
                         event,
