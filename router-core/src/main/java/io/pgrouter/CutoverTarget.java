@@ -51,7 +51,9 @@ public final class CutoverTarget {
      * @throws IllegalArgumentException naming the bad key and value
      */
     public static CutoverTarget fromProperties(Map<String, String> properties) {
-        Map<String, String> copy = Map.copyOf(Objects.requireNonNull(properties, "properties"));
+        // Not Map.copyOf: a key without a value must reach the reader, whose error names it.
+        Map<String, String> copy = java.util.Collections.unmodifiableMap(
+                new java.util.HashMap<>(Objects.requireNonNull(properties, "properties")));
         Map<String, String> plain = PropertiesReader.withoutTls(copy);
         if (PropertiesReader.hasCutoverTarget(copy)) {
             return new CutoverTarget(

@@ -105,6 +105,16 @@ class CutoverPropertiesTest {
     }
 
     @Test
+    void aTargetKeyWithoutAValueIsNamed() {
+        Map<String, String> p = routerWithTarget();
+        p.put("pgrouter.cutover.target.primary.username", null);
+
+        assertThatThrownBy(() -> CutoverTarget.fromProperties(p))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pgrouter.cutover.target.primary.username");
+    }
+
+    @Test
     void withoutTargetKeysTheNodeKeysAreTheTarget() {
         CutoverTarget target = CutoverTarget.fromProperties(Map.of(
                 "pgrouter.primary.name", "pg18",
