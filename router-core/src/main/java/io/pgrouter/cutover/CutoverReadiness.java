@@ -1,5 +1,6 @@
 package io.pgrouter.cutover;
 
+import io.pgrouter.internal.config.PgjdbcProperties;
 import io.pgrouter.internal.cutover.Endpoint;
 import io.pgrouter.internal.cutover.ReadinessCheck;
 import io.pgrouter.internal.cutover.ReadinessSettings;
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -146,7 +148,7 @@ public final class CutoverReadiness {
 
         /** The source by JDBC URL and credentials (user and password may be {@code null} when the URL holds them). */
         public Builder source(String url, String user, String password) {
-            return source(url, Endpoint.login(user, password));
+            return source(url, PgjdbcProperties.login(Map.of(), user, password));
         }
 
         /**
@@ -169,7 +171,7 @@ public final class CutoverReadiness {
 
         /** The target by JDBC URL and credentials, pointing at the database that holds the subscription. */
         public Builder target(String url, String user, String password) {
-            return target(url, Endpoint.login(user, password));
+            return target(url, PgjdbcProperties.login(Map.of(), user, password));
         }
 
         /** The target by JDBC URL and pgjdbc connection properties, as {@link #source(String, Properties)}. */

@@ -1,6 +1,7 @@
 package io.pgrouter.internal;
 
 import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.config.PgjdbcProperties;
 import io.pgrouter.internal.health.SwitchoverSignal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -140,15 +141,13 @@ final class SwitchoverNotices implements AutoCloseable {
     }
 
     private Connection connect(NodeConfig node) throws SQLException {
-        Properties p = node.connectionProperties();
-        int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-        p.setProperty("connectTimeout", Integer.toString(seconds));
-        p.setProperty("loginTimeout", Integer.toString(seconds));
-        // Above the notice wait: a server that stopped answering ends the connection rather than the thread.
-        p.setProperty(
-                "socketTimeout", Long.toString(seconds + TimeUnit.MILLISECONDS.toSeconds(interval.toMillis()) + 1));
-        // The fence spares it by this name, so that the over notice reaches it.
-        p.setProperty("ApplicationName", SwitchoverSignal.LISTENER_NAME);
+        // The socket timeout is above the notice wait; the fence spares the listener by its application name, so
+        // that the over notice reaches it.
+        Properties p = PgjdbcProperties.ownSession(
+                node.connectionProperties(),
+                SwitchoverSignal.LISTENER_NAME,
+                timeout,
+                PgjdbcProperties.seconds(timeout) + TimeUnit.MILLISECONDS.toSeconds(interval.toMillis()) + 1);
         p.setProperty("tcpKeepAlive", "true");
         Connection c = new Driver().connect(node.jdbcUrl(), p);
         if (c == null) {

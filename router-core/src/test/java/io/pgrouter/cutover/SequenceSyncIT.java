@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pgrouter.internal.config.PgjdbcProperties;
 import io.pgrouter.internal.cutover.Endpoint;
 import io.pgrouter.internal.cutover.SequenceSync;
 import io.pgrouter.testkit.LogicalReplication;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,10 +114,16 @@ class SequenceSyncIT {
     @Test
     void aSynchronizationNeverMovesASequenceBackAndADryRunMovesNothing() throws SQLException {
         SequenceSync sync = new SequenceSync(0, 5);
-        Endpoint source =
-                Endpoint.of("source", pg15.primary().jdbcUrl(), Endpoint.login(pg15.user(), pg15.password()), DEADLINE);
-        Endpoint target =
-                Endpoint.of("target", pg18.primary().jdbcUrl(), Endpoint.login(pg18.user(), pg18.password()), DEADLINE);
+        Endpoint source = Endpoint.of(
+                "source",
+                pg15.primary().jdbcUrl(),
+                PgjdbcProperties.login(Map.of(), pg15.user(), pg15.password()),
+                DEADLINE);
+        Endpoint target = Endpoint.of(
+                "target",
+                pg18.primary().jdbcUrl(),
+                PgjdbcProperties.login(Map.of(), pg18.user(), pg18.password()),
+                DEADLINE);
         execute(target(), "SELECT setval('seq_shared', 100000)");
         execute(source(), "SELECT setval('seq_orders_id_seq', 5000)");
 
@@ -149,9 +157,15 @@ class SequenceSyncIT {
         execute(target(), "CREATE TABLE seq_lonely(id int PRIMARY KEY)");
         try {
             Endpoint source = Endpoint.of(
-                    "source", pg15.primary().jdbcUrl(), Endpoint.login(pg15.user(), pg15.password()), DEADLINE);
+                    "source",
+                    pg15.primary().jdbcUrl(),
+                    PgjdbcProperties.login(Map.of(), pg15.user(), pg15.password()),
+                    DEADLINE);
             Endpoint target = Endpoint.of(
-                    "target", pg18.primary().jdbcUrl(), Endpoint.login(pg18.user(), pg18.password()), DEADLINE);
+                    "target",
+                    pg18.primary().jdbcUrl(),
+                    PgjdbcProperties.login(Map.of(), pg18.user(), pg18.password()),
+                    DEADLINE);
             assertThatThrownBy(() -> sync.sync(source, target, "seq_sub", true))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining(

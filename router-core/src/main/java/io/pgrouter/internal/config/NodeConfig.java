@@ -53,15 +53,7 @@ public record NodeConfig(
      * each call, which the caller may add to (the health probe adds its timeouts).
      */
     public Properties connectionProperties() {
-        Properties connect = new Properties();
-        properties.forEach(connect::setProperty);
-        if (username != null) {
-            connect.setProperty("user", username);
-        }
-        if (password != null) {
-            connect.setProperty("password", password);
-        }
-        return connect;
+        return PgjdbcProperties.login(properties, username, password);
     }
 
     /** {@code pgrouter-<name>}. */

@@ -1,5 +1,6 @@
 package io.pgrouter.internal.cutover;
 
+import io.pgrouter.internal.config.PgjdbcProperties;
 import io.pgrouter.internal.config.Secrets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,18 +33,6 @@ public final class Endpoint {
         return new Endpoint(side, dataSource, null, null);
     }
 
-    /** pgjdbc's login properties; user and password may be {@code null} when the URL holds them. */
-    public static Properties login(String user, String password) {
-        Properties login = new Properties();
-        if (user != null) {
-            login.setProperty("user", user);
-        }
-        if (password != null) {
-            login.setProperty("password", password);
-        }
-        return login;
-    }
-
     /**
      * A side reached by URL with pgjdbc connection properties (login, TLS, ...); the check's timeouts and application
      * name are added where the properties set none.
@@ -56,14 +45,10 @@ public final class Endpoint {
                     side + ".url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), was '"
                             + Secrets.maskUrl(url) + "'");
         }
-        Properties p = new Properties();
-        p.putAll(connection);
-        String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
-        p.putIfAbsent("connectTimeout", seconds);
-        p.putIfAbsent("loginTimeout", seconds);
-        // A backstop: each statement has its own query timeout, which cancels it on the server.
-        p.putIfAbsent("socketTimeout", Long.toString(Long.parseLong(seconds) * 2 + 1));
-        p.putIfAbsent("ApplicationName", "pgrouter-cutover-readiness");
+        // The socket timeout is a backstop: each statement has its own query timeout, which cancels it on the server.
+        Properties p = PgjdbcProperties.ownSession(
+                new Properties(), "pgrouter-cutover-readiness", timeout, PgjdbcProperties.seconds(timeout) * 2L + 1);
+        p.putAll(connection); // what the caller set wins
         return new Endpoint(side, null, url, p);
     }
 

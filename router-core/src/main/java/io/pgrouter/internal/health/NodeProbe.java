@@ -1,6 +1,7 @@
 package io.pgrouter.internal.health;
 
 import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.config.PgjdbcProperties;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -70,12 +71,8 @@ final class NodeProbe implements AutoCloseable {
 
     NodeProbe(NodeConfig node, Duration timeout) {
         this.node = node;
-        this.properties = node.connectionProperties();
-        int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-        properties.setProperty("connectTimeout", Integer.toString(seconds));
-        properties.setProperty("loginTimeout", Integer.toString(seconds));
-        properties.setProperty("socketTimeout", Integer.toString(seconds + 1));
-        properties.setProperty("ApplicationName", "pgrouter-probe");
+        this.properties = PgjdbcProperties.ownSession(
+                node.connectionProperties(), "pgrouter-probe", timeout, PgjdbcProperties.seconds(timeout) + 1);
         properties.setProperty("tcpKeepAlive", "true");
         // One query, no server-side prepare round trips; the probe must cost the server as little as possible.
         properties.setProperty("prepareThreshold", "0");

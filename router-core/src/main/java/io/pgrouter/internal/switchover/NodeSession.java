@@ -1,6 +1,7 @@
 package io.pgrouter.internal.switchover;
 
 import io.pgrouter.internal.config.NodeConfig;
+import io.pgrouter.internal.config.PgjdbcProperties;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,25 +62,11 @@ public final class NodeSession implements AutoCloseable {
     }
 
     private static Properties properties(NodeConfig node, Duration timeout) {
-        Properties p = new Properties();
-        node.properties().forEach(p::setProperty);
-        if (node.username() != null) {
-            p.setProperty("user", node.username());
-        }
-        if (node.password() != null) {
-            p.setProperty("password", node.password());
-        }
-        int seconds = seconds(timeout);
-        p.setProperty("connectTimeout", Integer.toString(seconds));
-        p.setProperty("loginTimeout", Integer.toString(seconds));
-        p.setProperty("socketTimeout", Integer.toString(seconds * 2 + 1)); // a backstop for the statement timeouts
-        p.setProperty("ApplicationName", APPLICATION_NAME);
+        // The socket timeout is a backstop for the statement timeouts.
+        Properties p = PgjdbcProperties.ownSession(
+                node.connectionProperties(), APPLICATION_NAME, timeout, PgjdbcProperties.seconds(timeout) * 2L + 1);
         p.setProperty("prepareThreshold", "0");
         return p;
-    }
-
-    private static int seconds(Duration timeout) {
-        return (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
     }
 
     String node() {
