@@ -1,7 +1,9 @@
 package io.pgrouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgrouter.cutover.CutoverReadiness;
 import io.pgrouter.testkit.PostgresNode;
 import io.pgrouter.testkit.ReplicaSet;
 import io.pgrouter.testkit.Where;
@@ -11,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -172,6 +176,43 @@ class TlsRoutingIT {
                 .as("the same server under the name its certificate holds")
                 .doesNotContain("could not be verified")
                 .doesNotContain("cannot connect");
+    }
+
+    @Test
+    void aReadinessCheckFromARoutersPropertiesConnectsWithItsTlsKeys() {
+        // The servers refuse plain connections: a check that dropped the pgrouter.ssl.* keys could not connect.
+        PostgresNode node = cluster.node("replica-2");
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "pgrouter.primary.host", "127.0.0.1",
+                "pgrouter.primary.port", Integer.toString(node.port()),
+                "pgrouter.primary.database", cluster.database(),
+                "pgrouter.primary.username", cluster.user(),
+                "pgrouter.primary.password", cluster.password(),
+                "pgrouter.ssl.mode", "verify-full",
+                "pgrouter.ssl.root-cert", cluster.tls().caCertificate().toString()));
+        String reached = CutoverReadiness.builder()
+                .sourceFromProperties(properties)
+                .targetFromProperties(properties)
+                .build()
+                .check()
+                .toString();
+        assertThat(reached).doesNotContain("could not be verified").doesNotContain("cannot connect");
+
+        properties.put("pgrouter.primary.host", "localhost"); // not a name the certificate holds
+        assertThat(CutoverReadiness.builder()
+                        .sourceFromProperties(properties)
+                        .targetFromProperties(properties)
+                        .build()
+                        .check()
+                        .toString())
+                .contains("could not be verified");
+
+        properties.remove("pgrouter.primary.host");
+        assertThatThrownBy(() -> CutoverReadiness.builder().targetFromProperties(properties))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("target: ")
+                .hasMessageContaining("pgrouter.primary")
+                .hasMessageNotContaining(cluster.password());
     }
 
     @Test

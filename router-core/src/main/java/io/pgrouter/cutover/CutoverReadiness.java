@@ -1,6 +1,8 @@
 package io.pgrouter.cutover;
 
+import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.internal.config.PgjdbcProperties;
+import io.pgrouter.internal.config.PropertiesReader;
 import io.pgrouter.internal.cutover.Endpoint;
 import io.pgrouter.internal.cutover.ReadinessCheck;
 import io.pgrouter.internal.cutover.ReadinessSettings;
@@ -8,6 +10,7 @@ import io.pgrouter.internal.cutover.SequenceSync;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -162,6 +165,36 @@ public final class CutoverReadiness {
             return this;
         }
 
+        /**
+         * The source as a router's properties describe its primary, connected as that router's pool connects:
+         * {@code pgrouter.primary.url} (or {@code .host}, {@code .port}, {@code .database}), {@code .username},
+         * {@code .password} or {@code .password-file}, {@code .properties.<name>}, {@code .ssl.*} over the
+         * router-wide {@code pgrouter.ssl.*} (a {@code source.properties} file, say). Other {@code pgrouter.} keys are
+         * checked but not used.
+         *
+         * @throws IllegalArgumentException naming the side, the bad key and its value
+         */
+        public Builder sourceFromProperties(Map<String, String> properties) {
+            NodeConfig primary = primaryOf(properties, "source");
+            return source(primary.jdbcUrl(), primary.connectionProperties());
+        }
+
+        /** The target as a router's properties describe its primary, as {@link #sourceFromProperties}. */
+        public Builder targetFromProperties(Map<String, String> properties) {
+            NodeConfig primary = primaryOf(properties, "target");
+            return target(primary.jdbcUrl(), primary.connectionProperties());
+        }
+
+        private static NodeConfig primaryOf(Map<String, String> properties, String side) {
+            Objects.requireNonNull(properties, side + " properties");
+            try {
+                // Not Map.copyOf: a key without a value must reach the reader, whose error names it.
+                return PropertiesReader.read(new HashMap<>(properties)).primary();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(side + ": " + e.getMessage(), e);
+            }
+        }
+
         /** The target (the new cluster, where the subscription is) through a data source. */
         public Builder target(DataSource dataSource) {
             this.targetDataSource = Objects.requireNonNull(dataSource, "target");
@@ -272,7 +305,7 @@ public final class CutoverReadiness {
                     queryTimeout);
             SequenceSync sequences = sequenceMargin < 0
                     ? null
-                    : new SequenceSync(sequenceMargin, (int) Math.max(1, (queryTimeout.toMillis() + 999) / 1000));
+                    : new SequenceSync(sequenceMargin, PgjdbcProperties.seconds(queryTimeout));
             return new CutoverReadiness(new ReadinessCheck(source, target, settings, clock), source, target, sequences);
         }
 

@@ -3,6 +3,7 @@ package io.pgrouter.internal.cutover;
 import io.pgrouter.cutover.ReadinessReport.RowCount;
 import io.pgrouter.cutover.ReadinessReport.SyncState;
 import io.pgrouter.cutover.ReadinessReport.Table;
+import io.pgrouter.internal.config.PgjdbcProperties;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +58,7 @@ final class ReadinessProbe {
         this.source = source;
         this.target = target;
         this.settings = settings;
-        this.timeoutSeconds = (int) Math.max(1, (settings.queryTimeout().toMillis() + 999) / 1000);
+        this.timeoutSeconds = PgjdbcProperties.seconds(settings.queryTimeout());
     }
 
     Readings read() {

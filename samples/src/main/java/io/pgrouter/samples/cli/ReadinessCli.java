@@ -4,11 +4,12 @@ import io.pgrouter.cutover.CutoverReadiness;
 import io.pgrouter.cutover.ReadinessReport;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Prints the cutover readiness light and the table of a source ({@code --config}) and a target ({@code --to})
@@ -20,10 +21,19 @@ import picocli.CommandLine.Option;
         description = "Prints the cutover readiness light and the tables; exit 0 when the last check is GREEN.")
 public final class ReadinessCli implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, description = "The source's properties (pgrouter.primary.* keys).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            required = true,
+            description = "The source's properties (pgrouter.primary.* and pgrouter.ssl.* keys).")
     Path config;
 
-    @Option(names = "--to", required = true, description = "The target's properties (pgrouter.primary.* keys).")
+    @Option(
+            names = "--to",
+            required = true,
+            description = "The target's properties (pgrouter.primary.* and pgrouter.ssl.* keys).")
     Path to;
 
     @Option(names = "--subscription", description = "The subscription; default the only one of the target.")
@@ -41,8 +51,6 @@ public final class ReadinessCli implements Callable<Integer> {
             description = "Seconds every condition must hold before GREEN. Default: ${DEFAULT-VALUE}.")
     int stableForSeconds;
 
-    private static final String PASSWORD = "pgrouter.primary.password";
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new ReadinessCli()).execute(args));
     }
@@ -51,15 +59,22 @@ public final class ReadinessCli implements Callable<Integer> {
     public Integer call() throws Exception {
         if (everySeconds < 1 || count < 1) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this),
+                    spec.commandLine(),
                     "--every and --count must be at least 1, were " + everySeconds + " and " + count);
         }
-        Map<String, String> source = RouterOptions.load(config);
-        Map<String, String> target = RouterOptions.load(to);
-        CutoverReadiness.Builder builder = CutoverReadiness.builder()
-                .source(url(source, "--config"), source.get("pgrouter.primary.username"), source.get(PASSWORD))
-                .target(url(target, "--to"), target.get("pgrouter.primary.username"), target.get(PASSWORD))
-                .stableFor(Duration.ofSeconds(stableForSeconds));
+        CutoverReadiness.Builder builder = CutoverReadiness.builder().stableFor(Duration.ofSeconds(stableForSeconds));
+        try {
+            builder.sourceFromProperties(RouterOptions.load(config));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "the file of --config (" + config + "): " + e.getMessage());
+        }
+        try {
+            builder.targetFromProperties(RouterOptions.load(to));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "the file of --to (" + to + "): " + e.getMessage());
+        }
         if (subscription != null) {
             builder.subscription(subscription);
         }
@@ -73,14 +88,5 @@ public final class ReadinessCli implements Callable<Integer> {
             System.out.println(last);
         }
         return last.light() == ReadinessReport.Light.GREEN ? 0 : 1;
-    }
-
-    private String url(Map<String, String> properties, String option) {
-        String url = properties.get("pgrouter.primary.url");
-        if (url == null) {
-            throw new CommandLine.ParameterException(
-                    new CommandLine(this), "the file of " + option + " has no pgrouter.primary.url");
-        }
-        return url;
     }
 }
