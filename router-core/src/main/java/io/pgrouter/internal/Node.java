@@ -270,7 +270,11 @@ public final class Node implements AutoCloseable {
         return pool;
     }
 
-    /** Aborts a physical connection of this node and makes sure its pool drops it. */
+    /**
+     * Makes sure the pool drops a physical connection of this node. A connection still borrowed is closed at once;
+     * one handed back is closed unless borrowed again (then on its return); one HikariCP already dropped as broken is
+     * left alone.
+     */
     void evict(Connection physical) {
         if (pool instanceof HikariDataSource hikari && !hikari.isClosed()) {
             hikari.evictConnection(physical);

@@ -742,9 +742,11 @@ public final class RoutedConnection implements Connection {
         if (c != null) {
             try {
                 if (cut) {
-                    // The monitor aborted it already: nothing to reset, the pool drops it.
+                    // The monitor aborted it already: nothing to reset. HikariCP drops it when its reset fails; the
+                    // eviction after the close makes sure, and finds nothing to do when HikariCP dropped it.
                     observeIfUsed(null);
                     closeAborted(c);
+                    route.node().evict(c);
                 } else if (route.node().unresponsive()) {
                     // HikariCP rolls back and resets a connection on return: on a node that stopped answering that
                     // would block until TCP gives up. Cut it instead; the pool drops it.
@@ -761,7 +763,11 @@ public final class RoutedConnection implements Connection {
                         if (!cut) {
                             throw e;
                         }
-                        // The monitor cut it while the close waited on its silent node: the pool drops it; closed.
+                        // The monitor cut it while the close waited on its silent node: closed.
+                    } finally {
+                        if (cut) {
+                            route.node().evict(c); // also when the cut came as the close ended: the pool drops it
+                        }
                     }
                 }
             } finally {
@@ -831,12 +837,11 @@ public final class RoutedConnection implements Connection {
         }
         // Also when its owner is closing it: HikariCP rolls back and resets a connection on return, and on a node that
         // stopped answering that close would block until TCP gives up; cut under it, the close then finishes.
+        // Not evicted here: the owner may be inside a statement or a close, whose failure makes HikariCP drop the
+        // connection itself; an eviction now would close the pool's entry a second time (HikariCP warns "Attempt to
+        // remove an object from the bag that was not borrowed or reserved"). The owner's close evicts it after.
         cut = true;
-        try {
-            c.abort(executor);
-        } finally {
-            r.node().evict(c);
-        }
+        c.abort(executor);
         return true;
     }
 
