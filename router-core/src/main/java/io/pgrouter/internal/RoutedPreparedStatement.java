@@ -84,11 +84,13 @@ class RoutedPreparedStatement extends RoutedStatement implements PreparedStateme
     @Override
     public ResultSet executeQuery() throws SQLException {
         boolean mayRerun = startRun();
+        ResultSet rows;
         try {
-            return results(prepared().executeQuery());
+            rows = prepared().executeQuery();
         } catch (SQLException e) {
-            return results(((PreparedStatement) rerun(mayRerun, e)).executeQuery());
+            rows = ((PreparedStatement) rerun(mayRerun, e)).executeQuery();
         }
+        return executed(rows);
     }
 
     @Override

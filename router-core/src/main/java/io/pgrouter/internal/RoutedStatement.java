@@ -41,7 +41,7 @@ class RoutedStatement implements Statement {
     // Null when none were given, as for most statements: three int fields on every statement cost 8 bytes per
     // statement on the connection path.
     private final ResultSetArguments resultSetArguments;
-    // The last result set handed out: getResultSet answers the same object each time, as drivers do.
+    // The last result set getResultSet handed out: it answers the same object each time, as drivers do.
     private RoutedResultSet results;
     private boolean closed;
 
@@ -130,6 +130,16 @@ class RoutedStatement implements Statement {
         return fresh;
     }
 
+    /**
+     * The result set of an execution, wrapped so that its {@code getStatement()} is this statement; null stays null.
+     * Not kept for {@link #getResultSet()}, as HikariCP's statements do not keep theirs: one allocation site after
+     * the re-run branch has joined, and nothing that outlives the call, so that the JIT can drop the wrapper when the
+     * caller only reads and closes it.
+     */
+    final ResultSet executed(ResultSet resultSet) {
+        return resultSet == null ? null : new RoutedResultSet(this, resultSet);
+    }
+
     /** {@code resultSet} wrapped so that its {@code getStatement()} is this statement; null stays null. */
     final ResultSet results(ResultSet resultSet) {
         if (resultSet == null) {
@@ -172,11 +182,13 @@ class RoutedStatement implements Statement {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         boolean mayRerun = startRun();
+        ResultSet rows;
         try {
-            return results(delegate.executeQuery(sql));
+            rows = delegate.executeQuery(sql);
         } catch (SQLException e) {
-            return results(rerun(mayRerun, e).executeQuery(sql));
+            rows = rerun(mayRerun, e).executeQuery(sql);
         }
+        return executed(rows);
     }
 
     @Override
