@@ -84,13 +84,14 @@ class RoutedPreparedStatement extends RoutedStatement implements PreparedStateme
     @Override
     public ResultSet executeQuery() throws SQLException {
         boolean mayRerun = startRun();
-        ResultSet rows;
-        try {
-            rows = prepared().executeQuery();
-        } catch (SQLException e) {
-            rows = ((PreparedStatement) rerun(mayRerun, e)).executeQuery();
+        while (true) {
+            try {
+                return executed(prepared().executeQuery());
+            } catch (SQLException e) {
+                rerun(mayRerun, e); // throws e unless the query runs once more, on the fresh delegate
+                mayRerun = false;
+            }
         }
-        return executed(rows);
     }
 
     @Override

@@ -131,10 +131,11 @@ class RoutedStatement implements Statement {
     }
 
     /**
-     * The result set of an execution, wrapped so that its {@code getStatement()} is this statement; null stays null.
-     * Not kept for {@link #getResultSet()}, as HikariCP's statements do not keep theirs: one allocation site after
-     * the re-run branch has joined, and nothing that outlives the call, so that the JIT can drop the wrapper when the
-     * caller only reads and closes it.
+     * The result set of a query, wrapped so that its {@code getStatement()} is this statement; null stays null. Not
+     * kept for {@link #getResultSet()}, as HikariCP's statements do not keep theirs. The queries call it in a loop
+     * whose second turn is the re-run, rather than in a branch of their own: then the driver's result set and this
+     * wrapper each come from one allocation site and nothing outlives the call, so that the JIT can drop them when
+     * the caller only reads and closes the result set (two result sets joined from two branches cannot be dropped).
      */
     final ResultSet executed(ResultSet resultSet) {
         return resultSet == null ? null : new RoutedResultSet(this, resultSet);
@@ -182,13 +183,14 @@ class RoutedStatement implements Statement {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         boolean mayRerun = startRun();
-        ResultSet rows;
-        try {
-            rows = delegate.executeQuery(sql);
-        } catch (SQLException e) {
-            rows = rerun(mayRerun, e).executeQuery(sql);
+        while (true) {
+            try {
+                return executed(delegate.executeQuery(sql));
+            } catch (SQLException e) {
+                rerun(mayRerun, e); // throws e unless the query runs once more, on the fresh delegate
+                mayRerun = false;
+            }
         }
-        return executed(rows);
     }
 
     @Override
