@@ -84,10 +84,13 @@ class RoutedPreparedStatement extends RoutedStatement implements PreparedStateme
     @Override
     public ResultSet executeQuery() throws SQLException {
         boolean mayRerun = startRun();
-        try {
-            return results(prepared().executeQuery());
-        } catch (SQLException e) {
-            return results(((PreparedStatement) rerun(mayRerun, e)).executeQuery());
+        while (true) {
+            try {
+                return executed(prepared().executeQuery());
+            } catch (SQLException e) {
+                rerun(mayRerun, e); // throws e unless the query runs once more, on the fresh delegate
+                mayRerun = false;
+            }
         }
     }
 

@@ -41,7 +41,7 @@ class RoutedStatement implements Statement {
     // Null when none were given, as for most statements: three int fields on every statement cost 8 bytes per
     // statement on the connection path.
     private final ResultSetArguments resultSetArguments;
-    // The last result set handed out: getResultSet answers the same object each time, as drivers do.
+    // The last result set getResultSet handed out: it answers the same object each time, as drivers do.
     private RoutedResultSet results;
     private boolean closed;
 
@@ -130,6 +130,17 @@ class RoutedStatement implements Statement {
         return fresh;
     }
 
+    /**
+     * The result set of a query, wrapped so that its {@code getStatement()} is this statement; null stays null. Not
+     * kept for {@link #getResultSet()}, as HikariCP's statements do not keep theirs. The queries call it in a loop
+     * whose second turn is the re-run, rather than in a branch of their own: then the driver's result set and this
+     * wrapper each come from one allocation site and nothing outlives the call, so that the JIT can drop them when
+     * the caller only reads and closes the result set (two result sets joined from two branches cannot be dropped).
+     */
+    final ResultSet executed(ResultSet resultSet) {
+        return resultSet == null ? null : new RoutedResultSet(this, resultSet);
+    }
+
     /** {@code resultSet} wrapped so that its {@code getStatement()} is this statement; null stays null. */
     final ResultSet results(ResultSet resultSet) {
         if (resultSet == null) {
@@ -172,10 +183,13 @@ class RoutedStatement implements Statement {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         boolean mayRerun = startRun();
-        try {
-            return results(delegate.executeQuery(sql));
-        } catch (SQLException e) {
-            return results(rerun(mayRerun, e).executeQuery(sql));
+        while (true) {
+            try {
+                return executed(delegate.executeQuery(sql));
+            } catch (SQLException e) {
+                rerun(mayRerun, e); // throws e unless the query runs once more, on the fresh delegate
+                mayRerun = false;
+            }
         }
     }
 

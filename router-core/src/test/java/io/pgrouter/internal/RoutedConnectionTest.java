@@ -302,7 +302,9 @@ class RoutedConnectionTest {
 
         assertThat(statement.getConnection()).isSameAs(connection);
         assertThat(resultSet.getStatement()).isSameAs(statement);
-        assertThat(statement.getResultSet()).as("the same result set each time").isSameAs(resultSet);
+        ResultSet current = statement.getResultSet();
+        assertThat(current.getStatement()).isSameAs(statement);
+        assertThat(statement.getResultSet()).as("the same result set each time").isSameAs(current);
         assertThat(connection.getMetaData().getConnection()).isSameAs(connection);
         assertThat(statement.unwrap(Statement.class)).isSameAs(statement);
         resultSet.next();
