@@ -4,6 +4,8 @@ import io.pgrouter.internal.config.NodeConfig;
 import io.pgrouter.internal.config.PropertiesReader;
 import io.pgrouter.internal.config.RouterConfig;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,8 +54,8 @@ public final class CutoverTarget {
      */
     public static CutoverTarget fromProperties(Map<String, String> properties) {
         // Not Map.copyOf: a key without a value must reach the reader, whose error names it.
-        Map<String, String> copy = java.util.Collections.unmodifiableMap(
-                new java.util.HashMap<>(Objects.requireNonNull(properties, "properties")));
+        Map<String, String> copy =
+                Collections.unmodifiableMap(new HashMap<>(Objects.requireNonNull(properties, "properties")));
         Map<String, String> plain = PropertiesReader.withoutTls(copy);
         if (PropertiesReader.hasCutoverTarget(copy)) {
             return new CutoverTarget(

@@ -114,16 +114,8 @@ class SequenceSyncIT {
     @Test
     void aSynchronizationNeverMovesASequenceBackAndADryRunMovesNothing() throws SQLException {
         SequenceSync sync = new SequenceSync(0, 5);
-        Endpoint source = Endpoint.of(
-                "source",
-                pg15.primary().jdbcUrl(),
-                PgjdbcProperties.login(Map.of(), pg15.user(), pg15.password()),
-                DEADLINE);
-        Endpoint target = Endpoint.of(
-                "target",
-                pg18.primary().jdbcUrl(),
-                PgjdbcProperties.login(Map.of(), pg18.user(), pg18.password()),
-                DEADLINE);
+        Endpoint source = endpoint("source", pg15);
+        Endpoint target = endpoint("target", pg18);
         execute(target(), "SELECT setval('seq_shared', 100000)");
         execute(source(), "SELECT setval('seq_orders_id_seq', 5000)");
 
@@ -156,16 +148,8 @@ class SequenceSyncIT {
         execute(source(), "ALTER PUBLICATION seq_sub ADD TABLE seq_lonely");
         execute(target(), "CREATE TABLE seq_lonely(id int PRIMARY KEY)");
         try {
-            Endpoint source = Endpoint.of(
-                    "source",
-                    pg15.primary().jdbcUrl(),
-                    PgjdbcProperties.login(Map.of(), pg15.user(), pg15.password()),
-                    DEADLINE);
-            Endpoint target = Endpoint.of(
-                    "target",
-                    pg18.primary().jdbcUrl(),
-                    PgjdbcProperties.login(Map.of(), pg18.user(), pg18.password()),
-                    DEADLINE);
+            Endpoint source = endpoint("source", pg15);
+            Endpoint target = endpoint("target", pg18);
             assertThatThrownBy(() -> sync.sync(source, target, "seq_sub", true))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining(
@@ -189,6 +173,12 @@ class SequenceSyncIT {
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    /** One side of the check, by URL and login, as a readiness built from a URL connects. */
+    private static Endpoint endpoint(String side, ReplicaSet set) {
+        return Endpoint.of(
+                side, set.primary().jdbcUrl(), PgjdbcProperties.login(Map.of(), set.user(), set.password()), DEADLINE);
     }
 
     private static DataSource source() {

@@ -2,9 +2,12 @@ package io.pgrouter.samples.cli;
 
 import io.pgrouter.cutover.CutoverReadiness;
 import io.pgrouter.cutover.ReadinessReport;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,18 +66,8 @@ public final class ReadinessCli implements Callable<Integer> {
                     "--every and --count must be at least 1, were " + everySeconds + " and " + count);
         }
         CutoverReadiness.Builder builder = CutoverReadiness.builder().stableFor(Duration.ofSeconds(stableForSeconds));
-        try {
-            builder.sourceFromProperties(RouterOptions.load(config));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "the file of --config (" + config + "): " + e.getMessage());
-        }
-        try {
-            builder.targetFromProperties(RouterOptions.load(to));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "the file of --to (" + to + "): " + e.getMessage());
-        }
+        side("--config", config, builder::sourceFromProperties);
+        side("--to", to, builder::targetFromProperties);
         if (subscription != null) {
             builder.subscription(subscription);
         }
@@ -88,5 +81,15 @@ public final class ReadinessCli implements Callable<Integer> {
             System.out.println(last);
         }
         return last.light() == ReadinessReport.Light.GREEN ? 0 : 1;
+    }
+
+    /** Gives {@code side} the properties of {@code file}; a bad setting names the option and the file. */
+    private void side(String option, Path file, Consumer<Map<String, String>> side) throws IOException {
+        try {
+            side.accept(RouterOptions.load(file));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "the file of " + option + " (" + file + "): " + e.getMessage());
+        }
     }
 }
